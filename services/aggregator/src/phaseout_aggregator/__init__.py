@@ -1,0 +1,1 @@
+"""Phaseout's aggregator service."""

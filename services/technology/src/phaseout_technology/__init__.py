@@ -1,0 +1,1 @@
+"""Phaseout's technology service."""

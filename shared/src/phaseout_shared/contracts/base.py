@@ -1,0 +1,45 @@
+"""The base of every event payload and the registry of event types.
+
+An event type is named `phaseout.<dimension>.<noun>.<verb>.v<N>`. Its payload model is the
+contract: consumers are typed by it, and its JSON Schema is generated and checked in
+(`shared/schemas/`), so that an incompatible change fails a test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+TYPE_PATTERN = re.compile(r"^phaseout\.[a-z]+\.[a-z_]+\.[a-z_]+\.v[0-9]+$")
+
+
+class EventPayload(BaseModel):
+    """The JSON body of an event. Subclasses set `event_type` with the `event_type` decorator."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_type: ClassVar[str]
+
+
+registry: dict[str, type[EventPayload]] = {}
+"""Every known event type, by its CloudEvents `type`."""
+
+P = TypeVar("P", bound=type[EventPayload])
+
+
+def event_type(name: str) -> Callable[[P], P]:
+    """Register a payload model under its CloudEvents type name."""
+    if not TYPE_PATTERN.match(name):
+        raise ValueError(f"event type {name!r} is not phaseout.<dimension>.<noun>.<verb>.v<N>")
+
+    def register(cls: P) -> P:
+        if name in registry and registry[name] is not cls:
+            raise ValueError(f"event type {name!r} is registered twice")
+        cls.event_type = name
+        registry[name] = cls
+        return cls
+
+    return register

@@ -1,0 +1,33 @@
+"""Domain errors. The API maps them in one place: 404, 409 and 422 with the field or rule."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the plan refused what was asked."""
+
+    def __init__(self, reason: str, *, field: str | None = None, rule: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+        self.rule = rule
+
+
+class InvalidInput(DomainError):
+    """The input cannot be judged: a missing, unknown, negative or wrongly typed value (422)."""
+
+
+class NotFound(DomainError):
+    """The thing named does not exist (404)."""
+
+
+class Conflict(DomainError):
+    """The request contradicts the current state, e.g. an illegal transition (409)."""
+
+
+class NotApplicable(DomainError):
+    """The plan or the law puts this outside the dimension (422, naming the reason)."""
+
+
+class Forbidden(DomainError):
+    """The caller may not do this (403)."""
