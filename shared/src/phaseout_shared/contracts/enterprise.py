@@ -33,7 +33,9 @@ class EnterpriseUpdated(EnterpriseFacts):
     """An agency corrected or changed an enterprise's identity."""
 
 
-def _per_dimension(base: type[EnterpriseFacts], verb: str) -> dict[Dimension, type[EnterpriseFacts]]:
+def _per_dimension(
+    base: type[EnterpriseFacts], verb: str
+) -> dict[Dimension, type[EnterpriseFacts]]:
     models: dict[Dimension, type[EnterpriseFacts]] = {}
     for dim in Dimension:
         name = f"{dim.value.capitalize()}{base.__name__}"

@@ -1,0 +1,87 @@
+"""`phaseout`: run the platform locally, issue development tokens, assess, publish schemas."""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import entry_points
+from typing import Annotated
+
+import typer
+
+from phaseout_cli import platform
+from phaseout_shared import auth
+from phaseout_shared.contracts import schemas
+from phaseout_shared.reference import CITY, Agency, District
+
+app = typer.Typer(help="Phaseout: the phase-out of backward production capacity.", no_args_is_help=True)
+assess_app = typer.Typer(help="Judge equipment or readings against a dimension's rules, recording nothing.")
+app.add_typer(assess_app, name="assess")
+
+
+@app.command()
+def up(
+    demo: Annotated[bool, typer.Option(help="Load the demo city once the platform runs")] = True,
+) -> None:
+    """Start Kafka, PostgreSQL and the six services locally (starting twice is harmless)."""
+    platform.up(demo=demo)
+
+
+@app.command()
+def down() -> None:
+    """Stop the six services, Kafka and PostgreSQL."""
+    platform.down()
+
+
+@app.command()
+def status() -> None:
+    """What runs, where."""
+    typer.echo(json.dumps(platform.status(), indent=2))
+
+
+@app.command()
+def token(
+    agency: Annotated[Agency, typer.Option(help="The agency the bearer acts for")],
+    jurisdiction: Annotated[str, typer.Option(help="`city` or a district code")] = CITY,
+    role: Annotated[list[str], typer.Option(help="officer (writes) or reader; repeatable")] = ["officer"],
+    sub: Annotated[str, typer.Option(help="Who the bearer is")] = "dev-user",
+) -> None:
+    """Print a development token signed with the local key."""
+    if jurisdiction != CITY and jurisdiction not in {d.value for d in District}:
+        raise typer.BadParameter(f"unknown jurisdiction {jurisdiction!r}", param_hint="--jurisdiction")
+    bad = sorted(set(role) - auth.ROLES)
+    if bad:
+        raise typer.BadParameter(f"unknown role(s) {bad}", param_hint="--role")
+    private, _ = platform.dev_keys()
+    typer.echo(
+        auth.issue(private.read_text(), sub=sub, agency=agency.value, jurisdiction=jurisdiction, roles=role)
+    )
+
+
+@app.command("schemas")
+def write_schemas(
+    check: Annotated[bool, typer.Option(help="Only report breaking changes; write nothing")] = False,
+) -> None:
+    """Regenerate the checked-in JSON Schemas of the event types."""
+    old = schemas.checked_in()
+    problems = [
+        f"{name}: {p}"
+        for name, schema in schemas.generate().items()
+        if name in old
+        for p in schemas.breaking_changes(old[name], schema)
+    ]
+    for line in problems:
+        typer.echo(f"breaking: {line}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    if not check:
+        for path in schemas.write():
+            typer.echo(path.name)
+
+
+def _register_assessors() -> None:
+    """Each dimension's service adds its `assess` command through the `phaseout.assess` group."""
+    for ep in entry_points(group="phaseout.assess"):
+        assess_app.command(ep.name)(ep.load())
+
+
+_register_assessors()

@@ -1,0 +1,96 @@
+"""How each event changes the aggregator's projections.
+
+One handler per event kind; every event also lands on the enterprise's timeline with its
+provenance. Handlers run inside the consumer's transaction, after the inbox claimed the id.
+A late event (effective before what is already known) is kept in the timeline, but does not
+overwrite newer facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+
+from sqlalchemy import or_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phaseout_aggregator.adapters.tables import identity, timeline
+from phaseout_shared.consumer import Delivery
+from phaseout_shared.contracts.base import EventPayload
+from phaseout_shared.contracts.enterprise import EnterpriseFacts
+from phaseout_shared.envelope import Envelope
+
+Projector = Callable[[AsyncSession, Envelope, EventPayload], Awaitable[None]]
+
+
+def dimension_of(event_type: str) -> str:
+    return event_type.split(".")[1]
+
+
+async def apply(
+    session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
+) -> None:
+    """Apply one event: record it on the timeline, then update the projections it touches."""
+    await _record(session, envelope, payload, delivery)
+    noun_verb = ".".join(envelope.type.split(".")[2:4])
+    projector = PROJECTORS.get(noun_verb)
+    if projector is not None:
+        await projector(session, envelope, payload)
+
+
+async def _record(
+    session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
+) -> None:
+    effective = getattr(payload, "effective_on", None)
+    await session.execute(
+        insert(timeline)
+        .values(
+            event_id=envelope.id,
+            uscc=envelope.subject,
+            type=envelope.type,
+            dimension=dimension_of(envelope.type),
+            source=envelope.source,
+            topic=delivery.topic,
+            partition=delivery.partition,
+            offset=delivery.offset,
+            effective_on=effective if isinstance(effective, date) else None,
+            recorded_at=envelope.time,
+            data=envelope.data,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def _identity(session: AsyncSession, envelope: Envelope, payload: EventPayload) -> None:
+    assert isinstance(payload, EnterpriseFacts)
+    values = {
+        "uscc": payload.uscc,
+        "dimension": dimension_of(envelope.type),
+        "name": payload.name,
+        "district": payload.district.value,
+        "industry": payload.industry.value,
+        "address": payload.address,
+        "effective_on": payload.effective_on,
+        "event_id": envelope.id,
+        "recorded_at": envelope.time,
+    }
+    statement = insert(identity).values(values)
+    newer = or_(
+        identity.c.effective_on < statement.excluded.effective_on,
+        (identity.c.effective_on == statement.excluded.effective_on)
+        & (identity.c.recorded_at <= statement.excluded.recorded_at),
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[identity.c.uscc, identity.c.dimension],
+            set_={k: statement.excluded[k] for k in values if k not in ("uscc", "dimension")},
+            where=newer,
+        )
+    )
+
+
+PROJECTORS: dict[str, Projector] = {
+    "enterprise.registered": _identity,
+    "enterprise.updated": _identity,
+}

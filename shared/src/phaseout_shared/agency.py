@@ -1,0 +1,54 @@
+"""What the five agency services have in common: their spec, and how each one runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import MetaData
+
+from phaseout_shared import register
+from phaseout_shared.db import PLATFORM
+from phaseout_shared.migrations import PLATFORM_VERSIONS, REGISTER_VERSIONS
+from phaseout_shared.reference import Dimension
+from phaseout_shared.settings import Settings
+from phaseout_shared.web import ConsumerSpec, ServiceSpec, create_app
+
+
+def agency_spec(
+    dimension: Dimension,
+    *,
+    description: str,
+    versions: Path | None = None,
+    metadata: MetaData | None = None,
+    routers: Sequence[APIRouter] = (),
+    consumers: Sequence[ConsumerSpec] = (),
+) -> ServiceSpec:
+    """An agency service: the register, its own routers, tables and migrations, its topic."""
+    return ServiceSpec(
+        name=dimension.value,
+        version_locations=[PLATFORM_VERSIONS, REGISTER_VERSIONS, *([versions] if versions else [])],
+        metadata=[PLATFORM, register.REGISTER, *([metadata] if metadata is not None else [])],
+        routers=[register.router(dimension), *routers],
+        consumers=consumers,
+        description=description,
+    )
+
+
+def app_of(spec: ServiceSpec) -> FastAPI:
+    """The service's app, configured from the environment."""
+    return create_app(spec, Settings(service=spec.name))
+
+
+def serve(spec: ServiceSpec) -> None:
+    """Run the service with uvicorn on the configured host and port."""
+    settings = Settings(service=spec.name)
+    uvicorn.run(
+        create_app(spec, settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="info",
+        access_log=False,
+    )

@@ -1,0 +1,162 @@
+"""Authentication and authorisation: bearer JWTs naming agency, jurisdiction and roles.
+
+Tokens are signed with Ed25519 (EdDSA) by whoever issues them; services hold only the public
+key. Writes are accepted only from a dimension's owning agencies, and from a district officer
+only for enterprises of that district.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field, ValidationError
+
+from phaseout_shared.domain.errors import DomainError, Forbidden
+from phaseout_shared.reference import CITY, OWNERS, Agency, Dimension, District
+
+ALGORITHM = "EdDSA"
+WRITE_ROLES = frozenset({"officer"})
+"""Roles that may write. `reader` may only read."""
+ROLES = frozenset({"officer", "reader"})
+
+
+class Unauthenticated(DomainError):
+    """No token, or one that cannot be verified (401)."""
+
+
+class Principal(BaseModel):
+    """Who is calling, acting for which agency, where, in which roles."""
+
+    sub: str = Field(min_length=1)
+    agency: Agency
+    jurisdiction: District | str = Field(description="`city` or a district code")
+    roles: list[str] = Field(default_factory=list)
+
+    @property
+    def city_wide(self) -> bool:
+        return self.jurisdiction == CITY
+
+    def covers(self, district: str) -> bool:
+        """Whether the principal's jurisdiction includes the district."""
+        return self.city_wide or self.jurisdiction == district
+
+
+def _check_jurisdiction(value: str) -> str:
+    if value != CITY and value not in District.__members__.values():
+        raise Unauthenticated(f"unknown jurisdiction {value!r} in token", field="jurisdiction")
+    return value
+
+
+def verify(token: str, key: str, *, issuer: str, audience: str) -> Principal:
+    """The principal of a valid token, or Unauthenticated saying why."""
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=issuer,
+            audience=audience,
+            options={"require": ["exp", "sub", "iss", "aud"]},
+        )
+        _check_jurisdiction(str(claims.get("jurisdiction")))
+        return Principal.model_validate(claims)
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated(f"invalid token: {exc}", field="authorization") from exc
+    except ValidationError as exc:
+        raise Unauthenticated(f"invalid token claims: {exc}", field="authorization") from exc
+
+
+def issue(
+    private_key_pem: str,
+    *,
+    sub: str,
+    agency: str,
+    jurisdiction: str,
+    roles: list[str],
+    issuer: str = "phaseout",
+    audience: str = "phaseout",
+    ttl: timedelta = timedelta(hours=12),
+) -> str:
+    """Sign a token (for development and tests; production tokens come from the city's IdP)."""
+    now = datetime.now(UTC)
+    claims = {
+        "sub": sub,
+        "agency": agency,
+        "jurisdiction": jurisdiction,
+        "roles": roles,
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl,
+    }
+    return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM)
+
+
+def ensure_dev_keys(folder: Path) -> tuple[Path, Path]:
+    """Generate a local development key pair once; never committed (the folder is ignored)."""
+    private, public = folder / "jwt-private.pem", folder / "jwt-public.pem"
+    if not private.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        key = Ed25519PrivateKey.generate()
+        private.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        private.chmod(0o600)
+        public.write_bytes(
+            key.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+    return private, public
+
+
+def authorise_write(principal: Principal, dimension: Dimension, district: str) -> None:
+    """Owning agency only; a district officer only in that district; an officer's role."""
+    if principal.agency not in OWNERS[dimension]:
+        raise Forbidden(
+            f"agency {principal.agency} does not own the {dimension} dimension",
+            field="agency",
+        )
+    if not WRITE_ROLES.intersection(principal.roles):
+        raise Forbidden("writing needs the officer role", field="roles")
+    if not principal.covers(district):
+        raise Forbidden(
+            f"an officer of {principal.jurisdiction} cannot act in {district}",
+            field="district",
+        )
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthenticated("a bearer token is required", field="authorization")
+    verifier = request.app.state.verify_token
+    principal: Principal = verifier(credentials.credentials)
+    return principal
+
+
+def _optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    return None if credentials is None else _principal(request, credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(_optional_principal)]

@@ -1,0 +1,116 @@
+"""The event envelope: CloudEvents 1.0 in Kafka's binary content mode.
+
+Headers `ce_id`, `ce_source`, `ce_type`, `ce_subject` (the enterprise's uscc), `ce_time`,
+`ce_specversion`, `content-type`; the JSON payload is the value; the key is the uscc.
+The W3C trace context travels beside them in `traceparent`/`tracestate` headers.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cloudevents.core.bindings.kafka import KafkaMessage, from_binary, to_binary
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
+from pydantic import ValidationError
+
+from phaseout_shared.contracts import load_all
+from phaseout_shared.contracts.base import EventPayload, registry
+
+TRACE_HEADERS = ("traceparent", "tracestate")
+REQUIRED_HEADERS = ("ce_id", "ce_type", "ce_source", "ce_specversion", "ce_time")
+_FORMAT = JSONFormat()
+
+
+class MalformedEvent(ValueError):
+    """A message that is not a valid Phaseout event; it goes to the dead-letter topic."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One event as it travels: its CloudEvents attributes, payload and trace context."""
+
+    id: str
+    type: str
+    source: str
+    subject: str
+    time: datetime
+    data: dict[str, Any]
+    trace: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, payload: EventPayload, *, source: str, subject: str, time: datetime) -> Envelope:
+        return cls(
+            id=str(uuid.uuid4()),
+            type=payload.event_type,
+            source=source,
+            subject=subject,
+            time=time,
+            data=payload.model_dump(mode="json"),
+        )
+
+    def payload(self) -> EventPayload:
+        """The typed payload, validated against its registered model."""
+        load_all()
+        model = registry.get(self.type)
+        if model is None:
+            raise MalformedEvent(f"unknown event type {self.type!r}")
+        try:
+            return model.model_validate(self.data)
+        except ValidationError as exc:
+            raise MalformedEvent(f"payload does not match {self.type}: {exc}") from exc
+
+
+def to_kafka(envelope: Envelope) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """Key, value and headers of the Kafka record for an envelope."""
+    event = CloudEvent(
+        attributes={
+            "id": envelope.id,
+            "type": envelope.type,
+            "source": envelope.source,
+            "subject": envelope.subject,
+            "time": envelope.time,
+            "datacontenttype": "application/json",
+        },
+        data=envelope.data,
+    )
+    message = to_binary(event, _FORMAT, key_mapper=lambda _: envelope.subject)
+    headers = list(message.headers.items())
+    headers += [(k, v.encode()) for k, v in envelope.trace.items() if k in TRACE_HEADERS]
+    return envelope.subject.encode(), message.value, headers
+
+
+def from_kafka(
+    key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+) -> Envelope:
+    """Parse a Kafka record into an envelope, or raise MalformedEvent saying why."""
+    header_map = dict(headers)
+    missing = [
+        h for h in ("ce_id", "ce_type", "ce_source", "ce_specversion") if h not in header_map
+    ]
+    if missing:
+        raise MalformedEvent(f"missing CloudEvents headers: {', '.join(missing)}")
+    try:
+        event = from_binary(KafkaMessage(headers=header_map, key=key, value=value or b""), _FORMAT)
+    except (ValueError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedEvent(f"not a CloudEvent in binary mode: {exc}") from exc
+    data = event.get_data()
+    if not isinstance(data, dict):
+        raise MalformedEvent("the event's data is not a JSON object")
+    time = event.get_time()
+    if time is None:
+        raise MalformedEvent("missing ce_time")
+    trace = {k: header_map[k].decode() for k in TRACE_HEADERS if k in header_map}
+    return Envelope(
+        id=event.get_id(),
+        type=event.get_type(),
+        source=event.get_source(),
+        subject=event.get_subject() or (key or b"").decode(),
+        time=time,
+        data=data,
+        trace=trace,
+    )

@@ -1,0 +1,31 @@
+"""The idempotent inbox: an event id is applied once per consumer, in the applying transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, func
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from phaseout_shared.db import inbox
+
+
+async def claim(session: AsyncSession, consumer: str, event_id: str) -> bool:
+    """Record the event as applied; False if this consumer applied it before."""
+    result = await session.execute(
+        insert(inbox)
+        .values(consumer=consumer, event_id=event_id)
+        .on_conflict_do_nothing()
+        .returning(inbox.c.event_id)
+    )
+    return result.first() is not None
+
+
+async def purge(sessions: async_sessionmaker[AsyncSession], retention: timedelta) -> int:
+    """Forget applied ids older than the retention period (far beyond any redelivery)."""
+    async with sessions.begin() as session:
+        result = await session.execute(
+            delete(inbox).where(inbox.c.applied_at < func.now() - retention)
+        )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

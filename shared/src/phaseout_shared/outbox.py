@@ -1,0 +1,169 @@
+"""The transactional outbox and its relay.
+
+A command appends its events to `outbox` in the same transaction as its state change; the
+relay publishes unsent rows in order with an idempotent producer (acks=all) and marks them sent.
+A crash between publishing and marking re-publishes on restart, and the consumers' inbox makes
+that redelivery change nothing: no event is lost, none is applied twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+
+from aiokafka import AIOKafkaProducer
+from opentelemetry import propagate, trace
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from phaseout_shared import telemetry
+from phaseout_shared.contracts.base import EventPayload
+from phaseout_shared.db import outbox
+from phaseout_shared.envelope import Envelope, to_kafka
+from phaseout_shared.workers import pause
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("phaseout.outbox")
+
+
+def topic_of(dimension: str) -> str:
+    """The topic a dimension's service alone writes."""
+    return f"phaseout.{dimension}.events"
+
+
+class Outbox:
+    """Appends a service's events to its outbox, inside the caller's transaction."""
+
+    def __init__(self, *, topic: str, source: str) -> None:
+        self.topic = topic
+        self.source = source
+
+    async def append(
+        self, session: AsyncSession, payloads: Sequence[EventPayload], *, subject: str, at: datetime
+    ) -> list[Envelope]:
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        envelopes = [Envelope.of(p, source=self.source, subject=subject, time=at) for p in payloads]
+        if envelopes:
+            await session.execute(
+                insert(outbox),
+                [
+                    {
+                        "event_id": e.id,
+                        "topic": self.topic,
+                        "type": e.type,
+                        "source": e.source,
+                        "subject": e.subject,
+                        "time": e.time,
+                        "data": e.data,
+                        "trace": carrier,
+                    }
+                    for e in envelopes
+                ],
+            )
+        return envelopes
+
+
+def _envelope(row: Row[tuple[object, ...]]) -> Envelope:
+    m = row._mapping
+    return Envelope(
+        id=str(m["event_id"]),
+        type=m["type"],
+        source=m["source"],
+        subject=m["subject"],
+        time=m["time"],
+        data=m["data"],
+        trace=m["trace"],
+    )
+
+
+class Relay:
+    """Publishes the outbox in order and marks what the broker acknowledged."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        producer: AIOKafkaProducer,
+        *,
+        batch_size: int = 200,
+        interval: float = 0.1,
+        retention: timedelta = timedelta(days=14),
+    ) -> None:
+        self.sessions = sessions
+        self.producer = producer
+        self.batch_size = batch_size
+        self.interval = interval
+        self.retention = retention
+        self.after_publish: Callable[[int], Awaitable[None]] | None = None
+        """A hook between publishing and marking sent; fault tests use it to crash there."""
+
+    async def publish_batch(self) -> int:
+        """Publish one batch of unsent events; return how many were published and marked."""
+        async with self.sessions.begin() as session:
+            rows = (
+                await session.execute(
+                    select(outbox)
+                    .where(outbox.c.sent_at.is_(None))
+                    .order_by(outbox.c.seq)
+                    .limit(self.batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            await self._send([(r._mapping["topic"], _envelope(r)) for r in rows])
+            if self.after_publish is not None:
+                await self.after_publish(len(rows))
+            seqs = [r._mapping["seq"] for r in rows]
+            await session.execute(
+                update(outbox).where(outbox.c.seq.in_(seqs)).values(sent_at=func.now())
+            )
+        telemetry.EVENTS_PUBLISHED.add(len(rows))
+        return len(rows)
+
+    async def _send(self, items: list[tuple[str, Envelope]]) -> None:
+        futures = []
+        for topic, envelope in items:
+            parent = propagate.extract(envelope.trace)
+            with tracer.start_as_current_span(
+                f"{topic} publish", context=parent, kind=trace.SpanKind.PRODUCER
+            ) as span:
+                span.set_attribute("messaging.system", "kafka")
+                span.set_attribute("messaging.destination.name", topic)
+                span.set_attribute("messaging.message.id", envelope.id)
+                carrier: dict[str, str] = {}
+                propagate.inject(carrier)
+                traced = Envelope(**{**envelope.__dict__, "trace": carrier})
+                key, value, headers = to_kafka(traced)
+                futures.append(await self.producer.send(topic, value, key=key, headers=headers))
+        await asyncio.gather(*futures)
+
+    async def backlog(self) -> int:
+        async with self.sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            )
+        return int(count or 0)
+
+    async def purge(self) -> int:
+        """Delete sent rows older than the retention period."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                delete(outbox).where(outbox.c.sent_at < func.now() - self.retention)
+            )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish until `stop` is set; a failure is logged and retried after a pause."""
+        while not stop.is_set():
+            try:
+                published = await self.publish_batch()
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                published = 0
+                await asyncio.sleep(1)
+            if published < self.batch_size:
+                await pause(stop, self.interval)

@@ -1,0 +1,51 @@
+"""Settings, read from the environment with one prefix: `PHASEOUT_`.
+
+Every service reads the same object; defaults fit the local stack (`deploy/local/`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class Settings(BaseSettings):
+    """One service's configuration. Environment variables are `PHASEOUT_<FIELD>`."""
+
+    model_config = SettingsConfigDict(env_prefix="PHASEOUT_", extra="ignore")
+
+    service: str = Field(default="", description="The service's name, e.g. energy or aggregator")
+    database_url: SecretStr = Field(
+        default=SecretStr(""),
+        description="SQLAlchemy URL of the service's own database (postgresql+asyncpg://…)",
+    )
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092")
+    http_host: str = Field(default="127.0.0.1")
+    http_port: int = Field(default=8100)
+    jwt_public_key_file: Path | None = Field(
+        default=None, description="PEM file of the key that verifies bearer tokens (Ed25519)"
+    )
+    jwt_public_key: SecretStr | None = Field(default=None, description="The same key, inline")
+    jwt_issuer: str = Field(default="phaseout")
+    jwt_audience: str = Field(default="phaseout")
+    otlp_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP endpoint of a collector, e.g. http://otel:4318"
+    )
+    relay_interval_seconds: float = Field(default=0.1, gt=0)
+    relay_batch_size: int = Field(default=200, gt=0)
+    consumer_max_retries: int = Field(default=3, ge=0)
+    consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+    retention_days: int = Field(default=14, gt=0, description="Keep sent outbox rows and inbox ids")
+    run_migrations: bool = Field(default=True, description="Apply migrations on start-up")
+    run_workers: bool = Field(default=True, description="Run the outbox relay and consumers")
+
+    def jwt_key(self) -> str:
+        """The PEM text of the verification key."""
+        if self.jwt_public_key is not None:
+            return self.jwt_public_key.get_secret_value()
+        path = self.jwt_public_key_file or REPO_ROOT / ".phaseout" / "keys" / "jwt-public.pem"
+        return path.read_text()

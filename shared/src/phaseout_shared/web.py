@@ -1,0 +1,236 @@
+"""The web layer every service shares: error bodies, health, and the app's lifecycle.
+
+Every 4xx body has one shape: `{"detail": [{"field": ..., "reason": ..., "rule": ...}]}`.
+Bad input never gets a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from sqlalchemy import MetaData
+from starlette.exceptions import HTTPException
+
+from phaseout_shared import auth, bus, inbox, migrations, telemetry
+from phaseout_shared.consumer import EventConsumer, Handler
+from phaseout_shared.db import Database
+from phaseout_shared.domain import errors
+from phaseout_shared.domain.time import Clock, system_clock
+from phaseout_shared.outbox import Outbox, Relay, topic_of
+from phaseout_shared.settings import Settings
+from phaseout_shared.workers import WorkerFactory, pause, supervise
+
+log = logging.getLogger(__name__)
+
+STATUS: list[tuple[type[errors.DomainError], int]] = [
+    (auth.Unauthenticated, 401),
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.NotApplicable, 422),
+    (errors.InvalidInput, 422),
+]
+
+
+def problem(status: int, items: list[dict[str, Any]]) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": items}, status_code=status, headers=headers)
+
+
+def _field(loc: Sequence[int | str]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem(
+        422,
+        [{"field": _field(e["loc"]), "reason": e["msg"], "rule": None} for e in exc.errors()],
+    )
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, errors.DomainError)
+    status = next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
+    return problem(status, [{"field": exc.field, "reason": exc.reason, "rule": exc.rule}])
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return problem(exc.status_code, [{"field": None, "reason": exc.detail, "rule": None}])
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A consumer of other topics inside a service."""
+
+    name: str
+    topics: Sequence[str]
+    handler: Handler
+
+
+@dataclass
+class ServiceSpec:
+    """What a service is made of; `create_app` wires it the same way for all six."""
+
+    name: str
+    version_locations: Sequence[Path]
+    metadata: Sequence[MetaData]
+    routers: Sequence[APIRouter]
+    publishes: bool = True
+    consumers: Sequence[ConsumerSpec] = ()
+    description: str = ""
+    on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
+
+
+def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_clock) -> FastAPI:
+    """The FastAPI app of a service, with its workers run in the app's lifespan."""
+    app = FastAPI(
+        title=f"Phaseout {spec.name}",
+        description=spec.description,
+        version="0.1.0",
+        lifespan=_lifespan(spec, settings),
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.verify_token = lambda token: auth.verify(
+        token, settings.jwt_key(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    app.state.outbox = Outbox(topic=topic_of(spec.name), source=f"/phaseout/{spec.name}")
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(errors.DomainError, _domain_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.include_router(_health_router(spec))
+    for router in spec.routers:
+        app.include_router(router)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*")
+    return app
+
+
+def _health_router(spec: ServiceSpec) -> APIRouter:
+    router = APIRouter(prefix="/health", tags=["health"])
+
+    @router.get("/live")
+    async def live() -> dict[str, str]:
+        return {"status": "live", "service": spec.name}
+
+    @router.get("/ready")
+    async def ready(request: Request) -> JSONResponse:
+        checks: dict[str, str] = {}
+        state = request.app.state
+        try:
+            await asyncio.wait_for(state.db.ping(), 2)
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unavailable: {exc.__class__.__name__}"
+        try:
+            await asyncio.wait_for(state.producer.client.fetch_all_metadata(), 2)
+            checks["kafka"] = "ok"
+        except Exception as exc:
+            checks["kafka"] = f"unavailable: {exc.__class__.__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+
+    return router
+
+
+def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        telemetry.configure(spec.name, settings.otlp_endpoint)
+        url = settings.database_url.get_secret_value()
+        if settings.run_migrations:
+            await asyncio.to_thread(migrations.upgrade, url, spec.version_locations, spec.metadata)
+        db = app.state.db = Database(url)
+        SQLAlchemyInstrumentor().instrument(engine=db.engine.sync_engine)
+        await _ensure_topics(spec, settings)
+        producer = app.state.producer = bus.make_producer(
+            settings.kafka_bootstrap_servers, f"phaseout-{spec.name}"
+        )
+        await producer.start()
+        stop = asyncio.Event()
+        workers = _workers(app, spec, settings, stop) if settings.run_workers else []
+        tasks = [asyncio.create_task(supervise(n, w, stop), name=n) for n, w in workers]
+        for hook in spec.on_startup:
+            await hook(app)
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await producer.stop()
+            await db.dispose()
+
+    return lifespan
+
+
+async def _ensure_topics(spec: ServiceSpec, settings: Settings) -> None:
+    topics = {topic_of(spec.name)} if spec.publishes else set()
+    for consumer in spec.consumers:
+        topics.update(consumer.topics)
+    topics |= {bus.dlq_of(t) for t in topics}
+    await bus.ensure_topics(settings.kafka_bootstrap_servers, sorted(topics))
+
+
+def _workers(
+    app: FastAPI, spec: ServiceSpec, settings: Settings, stop: asyncio.Event
+) -> list[tuple[str, WorkerFactory]]:
+    db: Database = app.state.db
+    retention = timedelta(days=settings.retention_days)
+    workers: list[tuple[str, WorkerFactory]] = []
+    if spec.publishes:
+        relay = app.state.relay = Relay(
+            db.sessions,
+            app.state.producer,
+            batch_size=settings.relay_batch_size,
+            interval=settings.relay_interval_seconds,
+            retention=retention,
+        )
+        workers.append(("relay", partial(relay.run, stop)))
+    app.state.consumers = []
+    for c in spec.consumers:
+        consumer = EventConsumer(
+            name=c.name,
+            topics=c.topics,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            sessions=db.sessions,
+            handler=c.handler,
+            dlq_producer=app.state.producer,
+            max_retries=settings.consumer_max_retries,
+            backoff=settings.consumer_retry_backoff_seconds,
+        )
+        app.state.consumers.append(consumer)
+        workers.append((f"consumer-{c.name}", partial(consumer.run, stop)))
+    workers.append(("housekeeping", partial(_housekeeping, app, retention, stop)))
+    return workers
+
+
+async def _housekeeping(app: FastAPI, retention: timedelta, stop: asyncio.Event) -> None:
+    """Purge sent outbox rows and old inbox ids, and report the outbox backlog."""
+    db: Database = app.state.db
+    relay: Relay | None = getattr(app.state, "relay", None)
+    while not stop.is_set():
+        try:
+            await inbox.purge(db.sessions, retention)
+            if relay is not None:
+                await relay.purge()
+                telemetry.OUTBOX_BACKLOG.set(await relay.backlog(), {"service": app.title})
+        except Exception:
+            log.exception("housekeeping failed")
+        await pause(stop, 60)

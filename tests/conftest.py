@@ -1,0 +1,122 @@
+"""Fixtures that start the real PostgreSQL server and Kafka broker once per test session.
+
+The test stack is the local stack's `test` profile: its own ports and its own state folder,
+wiped at the start of each session so that no event of an earlier run is consumed again.
+The six services run in this process on that stack, through their real lifespans (migrations,
+relay, consumers), and are called over ASGI with bearer tokens signed by a test key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from pydantic import SecretStr
+
+from phaseout_cli import stack
+from phaseout_shared import auth, telemetry
+from phaseout_shared.settings import Settings
+
+SERVICES = ("energy", "environment", "quality", "safety", "technology", "aggregator")
+SPANS = InMemorySpanExporter()
+
+
+@dataclass
+class TestStack:
+    config: stack.StackConfig
+    bootstrap: str
+    urls: dict[str, str]
+    private_key: str
+    public_key: str
+
+    def settings(self, service: str, database: str | None = None, **extra: object) -> Settings:
+        return Settings(
+            service=service,
+            database_url=SecretStr(self.urls[database or service]),
+            kafka_bootstrap_servers=self.bootstrap,
+            jwt_public_key=SecretStr(self.public_key),
+            relay_interval_seconds=0.05,
+            consumer_retry_backoff_seconds=0.05,
+            **extra,
+        )
+
+    def token(self, agency: str, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)) -> str:
+        return auth.issue(
+            self.private_key, sub=f"test-{agency}-{jurisdiction}", agency=agency,
+            jurisdiction=jurisdiction, roles=list(roles),
+        )
+
+    def headers(self, agency: str, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(agency, jurisdiction, roles)}"}
+
+
+@pytest.fixture(scope="session")
+def test_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
+    config = stack.test_config()
+    stack.reset(config)
+    stack.up(config)
+    urls = stack.ensure_databases(config, [*SERVICES, "relaytest"])
+    keys = Path(tmp_path_factory.mktemp("keys"))
+    private, public = auth.ensure_dev_keys(keys)
+    telemetry.configure("tests", None, extra_span_processors=[SimpleSpanProcessor(SPANS)])
+    try:
+        yield TestStack(config, stack.bootstrap(config), urls, private.read_text(), public.read_text())
+    finally:
+        stack.down(config)
+
+
+async def _running(app: FastAPI, stop: asyncio.Event, started: asyncio.Event) -> None:
+    async with app.router.lifespan_context(app):
+        started.set()
+        await stop.wait()
+
+
+@contextlib.asynccontextmanager
+async def running(app: FastAPI) -> AsyncIterator[FastAPI]:
+    """Run an app's lifespan (migrations, relay, consumers) for the duration of the block."""
+    stop, started = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(_running(app, stop, started))
+    done, _ = await asyncio.wait(
+        [task, asyncio.create_task(started.wait())], return_when=asyncio.FIRST_COMPLETED
+    )
+    if task in done:
+        task.result()
+    try:
+        yield app
+    finally:
+        stop.set()
+        await task
+
+
+def client(app: FastAPI, name: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
+
+
+@dataclass
+class Platform:
+    stack: TestStack
+    apps: dict[str, FastAPI]
+    clients: dict[str, httpx.AsyncClient]
+
+
+@pytest.fixture(scope="session")
+async def platform(test_stack: TestStack) -> AsyncIterator[Platform]:
+    apps: dict[str, FastAPI] = {}
+    async with contextlib.AsyncExitStack() as exits:
+        for name in SERVICES:
+            main = import_module(f"phaseout_{name}.main")
+            from phaseout_shared.web import create_app
+
+            app = create_app(main.SPEC, test_stack.settings(name))
+            apps[name] = await exits.enter_async_context(running(app))
+        clients = {n: await exits.enter_async_context(client(a, n)) for n, a in apps.items()}
+        yield Platform(test_stack, apps, clients)
