@@ -25,6 +25,7 @@ from pydantic import SecretStr
 from phaseout_cli import stack
 from phaseout_shared import auth, telemetry
 from phaseout_shared.settings import Settings
+from phaseout_shared.web import create_app
 
 SERVICES = ("energy", "environment", "quality", "safety", "technology", "aggregator")
 SPANS = InMemorySpanExporter()
@@ -49,13 +50,20 @@ class TestStack:
             **extra,
         )
 
-    def token(self, agency: str, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)) -> str:
+    def token(
+        self, agency: str, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)
+    ) -> str:
         return auth.issue(
-            self.private_key, sub=f"test-{agency}-{jurisdiction}", agency=agency,
-            jurisdiction=jurisdiction, roles=list(roles),
+            self.private_key,
+            sub=f"test-{agency}-{jurisdiction}",
+            agency=agency,
+            jurisdiction=jurisdiction,
+            roles=list(roles),
         )
 
-    def headers(self, agency: str, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)) -> dict[str, str]:
+    def headers(
+        self, agency: str, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)
+    ) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(agency, jurisdiction, roles)}"}
 
 
@@ -69,7 +77,9 @@ def test_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
     private, public = auth.ensure_dev_keys(keys)
     telemetry.configure("tests", None, extra_span_processors=[SimpleSpanProcessor(SPANS)])
     try:
-        yield TestStack(config, stack.bootstrap(config), urls, private.read_text(), public.read_text())
+        yield TestStack(
+            config, stack.bootstrap(config), urls, private.read_text(), public.read_text()
+        )
     finally:
         stack.down(config)
 
@@ -101,6 +111,11 @@ def client(app: FastAPI, name: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
 
 
+def create_app_for(name: str, settings: Settings) -> FastAPI:
+    """A service's app, from its own `main.SPEC`, on the test stack."""
+    return create_app(import_module(f"phaseout_{name}.main").SPEC, settings)
+
+
 @dataclass
 class Platform:
     stack: TestStack
@@ -113,10 +128,7 @@ async def platform(test_stack: TestStack) -> AsyncIterator[Platform]:
     apps: dict[str, FastAPI] = {}
     async with contextlib.AsyncExitStack() as exits:
         for name in SERVICES:
-            main = import_module(f"phaseout_{name}.main")
-            from phaseout_shared.web import create_app
-
-            app = create_app(main.SPEC, test_stack.settings(name))
+            app = create_app_for(name, test_stack.settings(name))
             apps[name] = await exits.enter_async_context(running(app))
         clients = {n: await exits.enter_async_context(client(a, n)) for n, a in apps.items()}
         yield Platform(test_stack, apps, clients)

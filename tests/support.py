@@ -19,14 +19,14 @@ def make_uscc(rng: random.Random) -> str:
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T | None]], *, timeout: float = 20.0, every: float = 0.1
+    probe: Callable[[], Awaitable[T | None]], *, within: float = 20.0, every: float = 0.1
 ) -> T:
-    """Poll until `probe` returns something other than None; fail after `timeout` seconds."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    """Poll until `probe` returns something other than None; fail after `within` seconds."""
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         value = await probe()
         if value is not None:
             return value
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
+            raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(every)

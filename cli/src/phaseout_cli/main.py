@@ -13,8 +13,12 @@ from phaseout_shared import auth
 from phaseout_shared.contracts import schemas
 from phaseout_shared.reference import CITY, Agency, District
 
-app = typer.Typer(help="Phaseout: the phase-out of backward production capacity.", no_args_is_help=True)
-assess_app = typer.Typer(help="Judge equipment or readings against a dimension's rules, recording nothing.")
+app = typer.Typer(
+    help="Phaseout: the phase-out of backward production capacity.", no_args_is_help=True
+)
+assess_app = typer.Typer(
+    help="Judge equipment or readings against a dimension's rules, recording nothing."
+)
 app.add_typer(assess_app, name="assess")
 
 
@@ -42,24 +46,37 @@ def status() -> None:
 def token(
     agency: Annotated[Agency, typer.Option(help="The agency the bearer acts for")],
     jurisdiction: Annotated[str, typer.Option(help="`city` or a district code")] = CITY,
-    role: Annotated[list[str], typer.Option(help="officer (writes) or reader; repeatable")] = ["officer"],
+    role: Annotated[
+        list[str] | None, typer.Option(help="officer (writes) or reader; repeatable")
+    ] = None,
     sub: Annotated[str, typer.Option(help="Who the bearer is")] = "dev-user",
 ) -> None:
     """Print a development token signed with the local key."""
     if jurisdiction != CITY and jurisdiction not in {d.value for d in District}:
-        raise typer.BadParameter(f"unknown jurisdiction {jurisdiction!r}", param_hint="--jurisdiction")
-    bad = sorted(set(role) - auth.ROLES)
+        raise typer.BadParameter(
+            f"unknown jurisdiction {jurisdiction!r}", param_hint="--jurisdiction"
+        )
+    roles = role or ["officer"]
+    bad = sorted(set(roles) - auth.ROLES)
     if bad:
         raise typer.BadParameter(f"unknown role(s) {bad}", param_hint="--role")
     private, _ = platform.dev_keys()
     typer.echo(
-        auth.issue(private.read_text(), sub=sub, agency=agency.value, jurisdiction=jurisdiction, roles=role)
+        auth.issue(
+            private.read_text(),
+            sub=sub,
+            agency=agency.value,
+            jurisdiction=jurisdiction,
+            roles=roles,
+        )
     )
 
 
 @app.command("schemas")
 def write_schemas(
-    check: Annotated[bool, typer.Option(help="Only report breaking changes; write nothing")] = False,
+    check: Annotated[
+        bool, typer.Option(help="Only report breaking changes; write nothing")
+    ] = False,
 ) -> None:
     """Regenerate the checked-in JSON Schemas of the event types."""
     old = schemas.checked_in()

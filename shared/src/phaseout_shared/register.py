@@ -51,6 +51,9 @@ enterprises = Table(
 )
 
 
+UsccPath = Annotated[str, Path(description="Unified social credit code")]
+
+
 class EnterpriseChange(BaseModel):
     """A correction of an enterprise's identity."""
 
@@ -89,7 +92,6 @@ async def district_of(session: AsyncSession, uscc: str) -> str:
 
 def router(dimension: Dimension) -> APIRouter:
     api = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
-    UsccPath = Annotated[str, Path(description="Unified social credit code")]
 
     @api.post("", status_code=status.HTTP_201_CREATED, response_model=EnterpriseOut)
     async def register(body: EnterpriseIn, work: Work) -> EnterpriseOut:

@@ -51,7 +51,10 @@ def test_database_is_the_services_own(name: str) -> None:
     url = urlparse(service(name)["environment"]["PHASEOUT_DATABASE_URL"])
     assert url.scheme == "postgresql+asyncpg"
     assert (url.hostname, url.port, url.username, url.path) == (
-        "postgres", 5432, f"phaseout_{name}", f"/phaseout_{name}"
+        "postgres",
+        5432,
+        f"phaseout_{name}",
+        f"/phaseout_{name}",
     )
     init = (ROOT / "deploy" / "docker" / "postgres-init.sql").read_text()
     assert f"CREATE DATABASE phaseout_{name} OWNER phaseout_{name};" in init

@@ -49,7 +49,7 @@ def _shape(schema: dict[str, Any], root: dict[str, Any]) -> Any:
     """What a consumer relies on in a property: its type, format and allowed values."""
     s = _resolve(schema, root)
     if "anyOf" in s:
-        return sorted((json.dumps(_shape(x, root), sort_keys=True) for x in s["anyOf"]))
+        return sorted(json.dumps(_shape(x, root), sort_keys=True) for x in s["anyOf"])
     return {k: s.get(k) for k in ("type", "format", "enum", "const") if k in s} or {
         "properties": sorted(s.get("properties", {}))
     }
