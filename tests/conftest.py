@@ -32,7 +32,7 @@ SPANS = InMemorySpanExporter()
 
 
 @dataclass
-class TestStack:
+class StackUnderTest:
     config: stack.StackConfig
     bootstrap: str
     urls: dict[str, str]
@@ -68,7 +68,7 @@ class TestStack:
 
 
 @pytest.fixture(scope="session")
-def test_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
+def test_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
     config = stack.test_config()
     stack.reset(config)
     stack.up(config)
@@ -77,7 +77,7 @@ def test_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
     private, public = auth.ensure_dev_keys(keys)
     telemetry.configure("tests", None, extra_span_processors=[SimpleSpanProcessor(SPANS)])
     try:
-        yield TestStack(
+        yield StackUnderTest(
             config, stack.bootstrap(config), urls, private.read_text(), public.read_text()
         )
     finally:
@@ -118,13 +118,13 @@ def create_app_for(name: str, settings: Settings) -> FastAPI:
 
 @dataclass
 class Platform:
-    stack: TestStack
+    stack: StackUnderTest
     apps: dict[str, FastAPI]
     clients: dict[str, httpx.AsyncClient]
 
 
 @pytest.fixture(scope="session")
-async def platform(test_stack: TestStack) -> AsyncIterator[Platform]:
+async def platform(test_stack: StackUnderTest) -> AsyncIterator[Platform]:
     apps: dict[str, FastAPI] = {}
     async with contextlib.AsyncExitStack() as exits:
         for name in SERVICES:

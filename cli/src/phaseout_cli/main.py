@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from phaseout_cli import platform
+from phaseout_cli.demo import load as load_demo
 from phaseout_shared import auth
 from phaseout_shared.contracts import schemas
 from phaseout_shared.reference import CITY, Agency, District
@@ -28,6 +29,17 @@ def up(
 ) -> None:
     """Start Kafka, PostgreSQL and the six services locally (starting twice is harmless)."""
     platform.up(demo=demo)
+
+
+@app.command()
+def demo(
+    count: Annotated[int, typer.Option(min=1, max=100_000, help="How many enterprises")] = 300,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same city")] = 2019,
+) -> None:
+    """Load the demo city into the running local platform through its APIs."""
+    private, _ = platform.dev_keys()
+    accepted = load_demo(platform.PORTS, private.read_text(), count=count, seed=seed)
+    typer.echo(f"demo: {accepted} registrations accepted")
 
 
 @app.command()

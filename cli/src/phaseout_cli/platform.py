@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from phaseout_cli import stack
+from phaseout_cli.demo import load as load_demo
 from phaseout_shared import auth
 
 PORTS = {
@@ -99,7 +100,9 @@ def up(*, demo: bool) -> None:
     for service, port in PORTS.items():
         print(f"  {service:<12} http://127.0.0.1:{port}/docs")
     if demo:
-        print("The demo city is not part of this version yet (see the project's issues).")
+        private, _ = dev_keys()
+        accepted = load_demo(PORTS, private.read_text())
+        print(f"demo: {accepted} registrations accepted (already loaded ones are skipped)")
 
 
 def down() -> None:

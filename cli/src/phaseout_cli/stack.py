@@ -10,6 +10,7 @@ state folder under `.phaseout/`, so the tests never touch a running local platfo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import glob
 import os
 import shutil
@@ -65,11 +66,18 @@ def pid_of(pidfile: Path) -> int | None:
     """The pid in a pid file if that process still runs (stale files are removed)."""
     try:
         pid = int(pidfile.read_text().strip())
+        _reap(pid)
         os.kill(pid, 0)
         return pid
     except (FileNotFoundError, ValueError, ProcessLookupError):
         pidfile.unlink(missing_ok=True)
         return None
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status of a child that has ended, so that it is not taken for alive."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 def _port_open(port: int) -> bool:

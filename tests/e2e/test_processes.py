@@ -1,0 +1,105 @@
+"""The six services as real processes, started the way `phaseout up` starts them, on the test
+stack: an enterprise registered over HTTP at an agency service shows up at the aggregator."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from conftest import StackUnderTest
+from support import eventually, make_uscc
+
+from phaseout_cli import demo, platform, stack
+from phaseout_shared import auth
+
+pytestmark = pytest.mark.e2e
+PORTS = {name: port + 10000 for name, port in platform.PORTS.items()}
+
+
+@pytest.fixture(scope="module")
+def processes(test_stack: StackUnderTest) -> Iterator[dict[str, int]]:
+    config = test_stack.config
+    try:
+        platform.start_services(config, PORTS)
+        yield PORTS
+    finally:
+        platform.stop_services(config, list(PORTS))
+
+
+def headers(agency: str) -> dict[str, str]:
+    private, _ = platform.dev_keys()
+    token = auth.issue(
+        private.read_text(), sub="e2e", agency=agency, jurisdiction="city", roles=["officer"]
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_register_over_http_and_read_merged(processes: dict[str, int]) -> None:
+    uscc = make_uscc(random.Random(2020))
+    body = {
+        "uscc": uscc,
+        "name": "某电解铝有限公司",
+        "district": "shenshan",
+        "industry": "electrolytic_aluminium",
+        "effective_on": "2019-09-01",
+    }
+    async with httpx.AsyncClient(timeout=10) as http:
+        r = await http.post(
+            f"http://127.0.0.1:{processes['environment']}/v1/enterprises",
+            json=body,
+            headers=headers("mee"),
+        )
+        assert r.status_code == 201, r.text
+
+        async def merged() -> dict[str, Any] | None:
+            r = await http.get(
+                f"http://127.0.0.1:{processes['aggregator']}/v1/enterprises/{uscc}",
+                headers=headers("miit"),
+            )
+            return r.json() if r.status_code == 200 else None
+
+        view = await eventually(merged, within=30)
+    assert view["supervised_by"] == ["environment"]
+    assert view["district"] == "shenshan"
+
+
+async def test_every_process_serves_its_openapi(processes: dict[str, int]) -> None:
+    async with httpx.AsyncClient(timeout=10) as http:
+        for name, port in processes.items():
+            spec = (await http.get(f"http://127.0.0.1:{port}/openapi.json")).json()
+            assert spec["info"]["title"] == f"Phaseout {name}"
+            assert "/health/ready" in spec["paths"]
+    await asyncio.sleep(0)
+
+
+def test_processes_are_tracked_by_pid(
+    processes: dict[str, int], test_stack: StackUnderTest
+) -> None:
+    for name in processes:
+        assert stack.pid_of(test_stack.config.state / "services" / f"{name}.pid") is not None
+
+
+async def test_the_demo_city_loads_through_the_apis(processes: dict[str, int]) -> None:
+    private, _ = platform.dev_keys()
+    expected = list(demo.enterprises(12, seed=7))
+    accepted = await asyncio.to_thread(demo.load, processes, private.read_text(), count=12, seed=7)
+    assert accepted == sum(len(e.dimensions()) for e in expected)
+    again = await asyncio.to_thread(demo.load, processes, private.read_text(), count=12, seed=7)
+    assert again == 0, "loading the same city twice adds nothing"
+    last = expected[-1]
+    async with httpx.AsyncClient(timeout=10) as http:
+
+        async def merged() -> dict[str, Any] | None:
+            r = await http.get(
+                f"http://127.0.0.1:{processes['aggregator']}/v1/enterprises/{last.uscc}",
+                headers=headers("miit"),
+            )
+            body = r.json() if r.status_code == 200 else None
+            return body if body and len(body["supervised_by"]) == len(last.dimensions()) else None
+
+        view = await eventually(merged, within=30)
+    assert view["supervised_by"] == last.dimensions()
