@@ -108,6 +108,7 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         lifespan=_lifespan(spec, settings),
     )
     app.state.settings = settings
+    app.state.spec = spec
     app.state.clock = clock
     app.state.verify_token = lambda token: auth.verify(
         token, settings.jwt_key(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
