@@ -121,11 +121,24 @@ def ensure_dev_keys(folder: Path) -> tuple[Path, Path]:
     return private, public
 
 
-def authorise_write(principal: Principal, dimension: Dimension, district: str) -> None:
-    """Owning agency only; a district officer only in that district; an officer's role."""
-    if principal.agency not in OWNERS[dimension]:
+def authorise_write(
+    principal: Principal,
+    dimension: Dimension,
+    district: str,
+    *,
+    agencies: frozenset[Agency] | None = None,
+) -> None:
+    """Owning agency only; a district officer only in that district; an officer's role.
+
+    `agencies` narrows the owners for one kind of write (e.g. only drc checks market access).
+    `district` may be `city` for a write that concerns no district: then only city officers.
+    """
+    allowed = OWNERS[dimension] if agencies is None else agencies & OWNERS[dimension]
+    if principal.agency not in allowed:
+        whose = ", ".join(sorted(allowed))
         raise Forbidden(
-            f"agency {principal.agency} does not own the {dimension} dimension",
+            f"agency {principal.agency} may not do this in the {dimension} dimension "
+            f"(only {whose})",
             field="agency",
         )
     if not WRITE_ROLES.intersection(principal.roles):

@@ -89,7 +89,7 @@ def test_only_owning_agencies_write(dimension: Dimension, agency: str) -> None:
     if agency in OWNERS[dimension]:
         auth.authorise_write(p, dimension, "futian")
     else:
-        with pytest.raises(Forbidden, match="does not own"):
+        with pytest.raises(Forbidden, match="may not do this"):
             auth.authorise_write(p, dimension, "futian")
 
 

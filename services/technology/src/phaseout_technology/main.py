@@ -1,13 +1,21 @@
 """Wiring of the technology service: its spec, its app, its entry point."""
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Dimension
+from phaseout_technology.adapters.tables import METADATA
+from phaseout_technology.api.routes import router
 
 SPEC = agency_spec(
     Dimension.TECHNOLOGY,
-    description="Process equipment (技术/工艺装备): miit; drc for market access",
+    description="Process equipment (技术/工艺装备): Table 5 surveys and elimination cases, "
+    "the 地条钢 hotline (miit); market-access checks of new projects (drc)",
+    versions=Path(__file__).parent / "migrations",
+    metadata=METADATA,
+    routers=[router],
 )
 
 

@@ -4,7 +4,7 @@ from importlib import import_module
 
 from phaseout_shared.contracts.base import EventPayload, event_type, registry
 
-MODULES = ("enterprise",)
+MODULES = ("enterprise", "energy", "technology")
 
 
 def load_all() -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
 )
@@ -37,7 +38,7 @@ timeline = Table(
     "timeline",
     METADATA,
     Column("event_id", String(100), primary_key=True),
-    Column("uscc", String(18), nullable=False),
+    Column("uscc", String(64), nullable=False),
     Column("type", String(200), nullable=False),
     Column("dimension", String(20), nullable=False),
     Column("source", String(200), nullable=False),
@@ -50,3 +51,38 @@ timeline = Table(
     Index("timeline_uscc", "uscc", "effective_on"),
 )
 """Every event applied, with its provenance: the history `as_of` answers are read from."""
+
+cases = Table(
+    "cases",
+    METADATA,
+    Column("dimension", String(20), primary_key=True),
+    Column("case_id", String(64), primary_key=True),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("district", String(20), nullable=False, index=True),
+    Column("state", String(40), nullable=False),
+    Column("deadline", Date),
+    Column("opened_on", Date, nullable=False),
+    Column("updated_on", Date, nullable=False),
+    Column("last_event", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+"""Every agency's cases, at the state of their latest effective event."""
+
+exits = Table(
+    "exits",
+    METADATA,
+    Column("dimension", String(20), primary_key=True),
+    Column("case_id", String(64), primary_key=True),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("district", String(20), nullable=False, index=True),
+    Column("industry", String(40), nullable=False, index=True),
+    Column("item", String(200), nullable=False),
+    Column("capacity_amount", Numeric(20, 4), nullable=False),
+    Column("capacity_unit", String(20), nullable=False),
+    Column("rule", String(200), nullable=False),
+    Column("catalogue_version", String(20), nullable=False),
+    Column("opened_on", Date),
+    Column("exited_on", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+)
+"""Capacity that exited by law (依法关闭退出), with its legal basis; `revived` if found running."""

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import identity, timeline
+from phaseout_aggregator.app.cases import project_case, project_exit
 from phaseout_shared.consumer import Delivery
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.enterprise import EnterpriseFacts
@@ -37,6 +38,9 @@ async def apply(
     projector = PROJECTORS.get(noun_verb)
     if projector is not None:
         await projector(session, envelope, payload)
+    if hasattr(payload, "case_id"):
+        await project_case(session, envelope, payload)
+        await project_exit(session, envelope, payload)
 
 
 async def _record(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_aggregator.adapters.tables import identity
+from phaseout_aggregator.adapters.tables import cases, exits, identity
 from phaseout_shared.domain.errors import NotFound
 
 
@@ -32,6 +34,32 @@ class Conflict(BaseModel):
     values: dict[str, list[str]] = Field(description="value -> the dimensions that hold it")
 
 
+class CaseView(BaseModel):
+    """One agency case as the city sees it."""
+
+    dimension: str
+    case_id: str
+    state: str
+    deadline: date | None
+    opened_on: date
+    updated_on: date
+    last_event: str
+
+
+class ExitView(BaseModel):
+    """Capacity that exited by law, with its legal basis."""
+
+    dimension: str
+    case_id: str
+    item: str
+    capacity_amount: Decimal
+    capacity_unit: str
+    rule: str
+    catalogue_version: str
+    exited_on: date
+    status: str = Field(description="exited, or revived if later found running again")
+
+
 class MergedEnterprise(BaseModel):
     """One enterprise as the whole city sees it."""
 
@@ -42,6 +70,8 @@ class MergedEnterprise(BaseModel):
     supervised_by: list[str] = Field(description="The dimensions whose registers hold it")
     agencies: list[AgencyView]
     conflicts: list[Conflict]
+    cases: list[CaseView] = Field(default_factory=list)
+    exits: list[ExitView] = Field(default_factory=list)
 
 
 def _consensus(views: list[AgencyView], field: str) -> tuple[str, Conflict | None]:
@@ -74,4 +104,16 @@ async def merged_enterprise(session: AsyncSession, uscc: str) -> MergedEnterpris
         supervised_by=[v.dimension for v in views],
         agencies=views,
         conflicts=conflicts,
+        cases=await _rows(session, cases, CaseView, uscc, cases.c.opened_on),
+        exits=await _rows(session, exits, ExitView, uscc, exits.c.exited_on),
     )
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def _rows(
+    session: AsyncSession, table: Table, model: type[M], uscc: str, order: Any
+) -> list[M]:
+    rows = await session.execute(select(table).where(table.c.uscc == uscc).order_by(order))
+    return [model.model_validate(dict(r._mapping)) for r in rows]

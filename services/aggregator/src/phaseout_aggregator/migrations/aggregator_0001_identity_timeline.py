@@ -33,7 +33,7 @@ def upgrade() -> None:
     op.create_table(
         "timeline",
         sa.Column("event_id", sa.String(100), primary_key=True),
-        sa.Column("uscc", sa.String(18), nullable=False),
+        sa.Column("uscc", sa.String(64), nullable=False),
         sa.Column("type", sa.String(200), nullable=False),
         sa.Column("dimension", sa.String(20), nullable=False),
         sa.Column("source", sa.String(200), nullable=False),

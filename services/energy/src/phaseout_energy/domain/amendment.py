@@ -1,0 +1,169 @@
+"""Amending the limits catalogue: the energy agency loads and corrects the figures.
+
+An amendment sets or replaces an indicator's limit (with its source, the date from which it
+applies and who loaded it), or adds an indicator the catalogue lacks. It never changes a version:
+it makes the next one, whose history ends with the amendment — the audit trail the service
+persists with every version.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from phaseout_energy.domain.aggregate import refusing_invalid_input
+from phaseout_energy.domain.catalogue import (
+    AMENDING_AGENCIES,
+    Amendment,
+    AmendmentRecord,
+    Catalogue,
+    Indicator,
+    LimitStatus,
+    Standard,
+)
+from phaseout_shared.contracts.energy import AmendmentKind, CatalogueAmended
+from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+
+def apply_amendment(
+    catalogue: Catalogue, amendment: Amendment
+) -> tuple[Catalogue, CatalogueAmended]:
+    """The next catalogue version with the amendment applied, and the event announcing it."""
+    _check_may_amend(catalogue, amendment)
+    standard = _standard(catalogue, amendment.standard)
+    with refusing_invalid_input():
+        new_standard = Standard.model_validate(
+            {**_fields(standard), "indicators": _amended_indicators(standard, amendment)}
+        )
+        version = catalogue.version + 1
+        amended = Catalogue.model_validate(
+            {
+                **_fields(catalogue),
+                "version": version,
+                "standards": tuple(
+                    new_standard if s is standard else s for s in catalogue.standards
+                ),
+                "history": (
+                    *catalogue.history,
+                    AmendmentRecord(version=version, amendment=amendment),
+                ),
+            }
+        )
+    return amended, _announced(catalogue, amended, standard, amendment)
+
+
+def _check_may_amend(catalogue: Catalogue, amendment: Amendment) -> None:
+    if amendment.amended_by not in AMENDING_AGENCIES:
+        raise Forbidden(
+            f"{amendment.amended_by} may not amend the energy limits; only miit and drc may",
+            field="amended_by",
+            rule="energy.catalogue.amending_agencies",
+        )
+    if amendment.kind is AmendmentKind.ADD_INDICATOR and catalogue.find(amendment.indicator_id):
+        raise Conflict(
+            f"indicator {amendment.indicator_id} already exists; set its limit instead",
+            field="indicator_id",
+            rule="energy.catalogue.add_new_indicator_only",
+        )
+
+
+def _fields(model: BaseModel) -> dict[str, object]:
+    return {name: getattr(model, name) for name in type(model).model_fields}
+
+
+def _standard(catalogue: Catalogue, code: str) -> Standard:
+    standard = next((s for s in catalogue.standards if s.code == code), None)
+    if standard is None:
+        raise NotFound(f"{code} is not a Table 1 standard", field="standard")
+    return standard
+
+
+def _amended_indicators(standard: Standard, amendment: Amendment) -> tuple[Indicator, ...]:
+    current = next((i for i in standard.indicators if i.id == amendment.indicator_id), None)
+    if amendment.kind is AmendmentKind.ADD_INDICATOR:
+        return (*standard.indicators, _added(amendment))
+    if current is None:
+        raise NotFound(
+            f"{standard.code} has no indicator {amendment.indicator_id}",
+            field="indicator_id",
+        )
+    return tuple(_with_limit(i, amendment) if i is current else i for i in standard.indicators)
+
+
+def _check_figures(amendment: Amendment, allows_negative: bool) -> None:
+    if amendment.limit is None:
+        if amendment.kind is AmendmentKind.SET_LIMIT or amendment.limit_new is not None:
+            raise InvalidInput("a limit is required", field="limit")
+        return
+    if amendment.unit is None:
+        raise InvalidInput("a limit needs its unit", field="unit")
+    if amendment.limit < 0 and not allows_negative:
+        raise InvalidInput("this indicator's limit cannot be negative", field="limit")
+    if amendment.limit_new is not None and amendment.limit_new > amendment.limit:
+        raise InvalidInput(
+            "the limit for new plants (准入值) cannot exceed the limit for existing ones (限定值)",
+            field="limit_new",
+        )
+
+
+def _with_limit(indicator: Indicator, amendment: Amendment) -> Indicator:
+    _check_figures(amendment, indicator.allows_negative)
+    if indicator.limit is not None and indicator.unit != amendment.unit:
+        raise InvalidInput(
+            f"{indicator.id} is measured in {indicator.unit}, not {amendment.unit}",
+            field="unit",
+            rule="energy.catalogue.same_unit",
+        )
+    return Indicator.model_validate({**_fields(indicator), **_figures(amendment)})
+
+
+def _added(amendment: Amendment) -> Indicator:
+    _check_figures(amendment, amendment.allows_negative)
+    for name in ("product_zh", "product_en", "measure"):
+        if not getattr(amendment, name):
+            raise InvalidInput(f"a new indicator needs its {name}", field=name)
+    return Indicator.model_validate(
+        {
+            "id": amendment.indicator_id,
+            "product_zh": amendment.product_zh,
+            "product_en": amendment.product_en,
+            "measure": amendment.measure,
+            "allows_negative": amendment.allows_negative,
+            **_figures(amendment),
+        }
+    )
+
+
+def _figures(amendment: Amendment) -> dict[str, object]:
+    loaded = amendment.limit is not None
+    return {
+        "unit": amendment.unit,
+        "limit": amendment.limit,
+        "limit_new": amendment.limit_new,
+        "status": LimitStatus.LOADED if loaded else LimitStatus.AWAITING_AGENCY,
+        "source": amendment.source if loaded else None,
+        "effective_from": amendment.effective_from,
+        "amended_by": amendment.amended_by,
+        "officer": amendment.officer,
+    }
+
+
+def _announced(
+    previous: Catalogue, amended: Catalogue, standard: Standard, amendment: Amendment
+) -> CatalogueAmended:
+    source = amendment.source
+    return CatalogueAmended(
+        version=amended.version,
+        previous_version=previous.version,
+        kind=amendment.kind,
+        standard=standard.code,
+        industry=standard.industry,
+        indicator_id=amendment.indicator_id,
+        limit=amendment.limit,
+        limit_new=amendment.limit_new,
+        unit=amendment.unit,
+        source=f"{source.document} {source.url or ''}".strip(),
+        effective_on=amendment.effective_from,
+        amended_by=amendment.amended_by,
+        officer=amendment.officer,
+        reason=amendment.reason,
+    )

@@ -1,0 +1,293 @@
+"""The energy case: over the limit → rectify in 6 months → rectified, or shut down and exit.
+
+The plan (二（一）2): 对达不到强制性能耗限额标准要求的产能，应在 6 个月内整改；确需延长整改期限的，
+可提出不超过 3 个月的延期申请；逾期未整改或经整改仍未达标的，依法关停退出。
+
+    rectifying ──re-inspection within limit──▶ rectified
+        │  └──────re-inspection over limit───▶ shutdown_required ─┐
+        └──deadline passed (mark_overdue)────▶ overdue ───────────┴─order_shutdown─▶
+    shutdown_ordered ──verify_shutdown──▶ exited
+
+Every act carries the date it took effect; no act may precede the case's last one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from phaseout_energy.domain.aggregate import Aggregate
+from phaseout_energy.domain.assess import Assessment
+from phaseout_energy.domain.deadline import RectificationDeadline
+from phaseout_energy.domain.inspection import (
+    Inspection,
+    OverLimitFinding,
+    Reinspection,
+    over_limit_finding,
+)
+from phaseout_shared.contracts.energy import (
+    CaseOpened,
+    CaseOverdue,
+    CaseRectified,
+    CaseState,
+    ExtensionGranted,
+    ReinspectionFailed,
+    ShutdownOrdered,
+    ShutdownReason,
+    ShutdownVerified,
+)
+from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.reference import USCC, District, Industry
+
+LIFECYCLE = Lifecycle.of(
+    {
+        "grant_extension": ([CaseState.RECTIFYING], CaseState.RECTIFYING),
+        "rectify": ([CaseState.RECTIFYING], CaseState.RECTIFIED),
+        "fail_reinspection": ([CaseState.RECTIFYING], CaseState.SHUTDOWN_REQUIRED),
+        "mark_overdue": ([CaseState.RECTIFYING], CaseState.OVERDUE),
+        "order_shutdown": (
+            [CaseState.OVERDUE, CaseState.SHUTDOWN_REQUIRED],
+            CaseState.SHUTDOWN_ORDERED,
+        ),
+        "verify_shutdown": ([CaseState.SHUTDOWN_ORDERED], CaseState.EXITED),
+    }
+)
+CLOSED = frozenset({CaseState.RECTIFIED, CaseState.EXITED})
+LEGAL_BASIS = {"standard", "indicator_id", "catalogue_version", "capacity_amount", "capacity_unit"}
+SHUTDOWN_GROUNDS = {
+    ShutdownReason.OVERDUE: "逾期未整改 (not rectified by the deadline)",
+    ShutdownReason.REINSPECTION_FAILED: "经整改仍未达标 (still over the limit after rectification)",
+}
+
+
+class EnergyCase(Aggregate):
+    """One over-limit line of one enterprise, from the inspection to its end."""
+
+    case_id: UUID
+    uscc: USCC
+    district: District
+    industry: Industry
+    finding: OverLimitFinding
+    state: CaseState = CaseState.RECTIFYING
+    deadline: RectificationDeadline
+    last_act_on: date
+    reinspection: Reinspection | None = None
+    shutdown_reason: ShutdownReason | None = None
+    exit_by: date | None = None
+    exited_on: date | None = None
+
+    @classmethod
+    def open(cls, case_id: UUID, inspection: Inspection, assessment: Assessment) -> EnergyCase:
+        """Open a case for an inspection found over the limit (限期整改).
+
+        NotApplicable for an industry without a national limit; Conflict where the limit awaits
+        the agency; InvalidInput for an inspection within the limit.
+        """
+        finding = over_limit_finding(inspection, assessment)
+        case = cls(
+            case_id=case_id,
+            uscc=inspection.uscc,
+            district=inspection.district,
+            industry=inspection.industry,
+            finding=finding,
+            deadline=RectificationDeadline.from_inspection(finding.found_on),
+            last_act_on=finding.found_on,
+        )
+        case._record(
+            CaseOpened(
+                **case._facts(finding.found_on),
+                **case._legal_basis(),
+                inspection_id=finding.inspection_id,
+                measured_value=finding.measured_value,
+                limit=finding.limit,
+                unit=finding.unit,
+                basis=finding.basis,
+            )
+        )
+        return case
+
+    @property
+    def next_deadline(self) -> date | None:
+        if self.state is CaseState.RECTIFYING:
+            return self.deadline.due_on
+        return self.exit_by if self.state is CaseState.SHUTDOWN_ORDERED else None
+
+    def is_overdue(self, as_of: date) -> bool:
+        """Whether the deadline passed without a passing re-inspection (逾期未整改)."""
+        if self.state is CaseState.OVERDUE:
+            return True
+        return self.state is CaseState.RECTIFYING and self.deadline.has_passed(as_of)
+
+    def grant_extension(self, *, applied_on: date, new_deadline: date, granted_on: date) -> None:
+        """Grant the one extension of at most 3 months, applied for by the deadline."""
+        LIFECYCLE.move("grant_extension", self.state)
+        self._check_date("applied_on", applied_on)
+        if granted_on < applied_on:
+            raise InvalidInput(
+                "an extension cannot be granted before it is applied for", field="granted_on"
+            )
+        previous = self.deadline.due_on
+        self.deadline = self.deadline.extend(applied_on, new_deadline)
+        self.last_act_on = granted_on
+        self._record(
+            ExtensionGranted(
+                **self._facts(granted_on), applied_on=applied_on, previous_deadline=previous
+            )
+        )
+
+    def record_reinspection(self, *, inspected_on: date, assessment: Assessment) -> None:
+        """Re-inspect within the deadline against the limit the case was opened under.
+
+        Within it: rectified, and the case closes. Still over it (经整改仍未达标): the capacity
+        must be shut down and exit. `assessment` is the re-inspection's own (which checks the
+        unit and the value); the verdict here uses the case's limit.
+        """
+        LIFECYCLE.move("rectify", self.state)
+        self._check_date("inspected_on", inspected_on)
+        if self.deadline.has_passed(inspected_on):
+            raise Conflict(
+                f"re-inspected on {inspected_on}, after the deadline of {self.deadline.due_on}: "
+                "the case is overdue",
+                field="inspected_on",
+                rule="energy.case.reinspection_within_deadline",
+            )
+        value = self._reinspected_value(assessment)
+        within = value <= self.finding.limit
+        self.state = LIFECYCLE.move("rectify" if within else "fail_reinspection", self.state)
+        self.reinspection = Reinspection(
+            inspected_on=inspected_on, measured_value=value, within_limit=within
+        )
+        if not within:
+            self.shutdown_reason = ShutdownReason.REINSPECTION_FAILED
+        self.last_act_on = inspected_on
+        event = CaseRectified if within else ReinspectionFailed
+        self._record(
+            event(
+                **self._facts(inspected_on),
+                measured_value=value,
+                limit=self.finding.limit,
+                unit=self.finding.unit,
+            )
+        )
+
+    def mark_overdue(self, as_of: date) -> bool:
+        """Mark the case overdue if its deadline passed before `as_of`; True if it changed.
+
+        Only a rectifying case past its deadline changes, and it changes once: calling again,
+        or on a case in any other state, changes nothing and records nothing. The case became
+        overdue the day after its deadline, whatever day the sweep runs.
+        """
+        if self.state is not CaseState.RECTIFYING or not self.deadline.has_passed(as_of):
+            return False
+        self.state = LIFECYCLE.move("mark_overdue", self.state)
+        self.shutdown_reason = ShutdownReason.OVERDUE
+        became_overdue = self.deadline.due_on + timedelta(days=1)
+        self.last_act_on = max(self.last_act_on, became_overdue)
+        self._record(
+            CaseOverdue(
+                **self._facts(became_overdue),
+                missed_deadline=self.deadline.due_on,
+                extended=self.deadline.extended,
+            )
+        )
+        return True
+
+    def order_shutdown(self, *, ordered_on: date, exit_by: date | None = None) -> None:
+        """Order the capacity shut down and out by law (依法关停退出)."""
+        target = LIFECYCLE.move("order_shutdown", self.state)
+        self._check_date("ordered_on", ordered_on)
+        if exit_by is not None and exit_by < ordered_on:
+            raise InvalidInput("the exit date cannot precede the order", field="exit_by")
+        self.state = target
+        self.exit_by = exit_by
+        self.last_act_on = ordered_on
+        self._record(
+            ShutdownOrdered(**self._facts(ordered_on), **self._legal_basis(), reason=self._reason())
+        )
+
+    def verify_shutdown(self, *, verified_on: date) -> None:
+        """Verify that the capacity has shut down: it has exited (关停退出)."""
+        LIFECYCLE.move("verify_shutdown", self.state)
+        self._check_date("verified_on", verified_on)
+        self.state = LIFECYCLE.move("verify_shutdown", self.state)
+        self.exited_on = verified_on
+        self.last_act_on = verified_on
+        self._record(
+            ShutdownVerified(
+                **self._facts(verified_on),
+                **self._legal_basis(),
+                reason=self._reason(),
+                basis=self.legal_basis(),
+            )
+        )
+
+    def legal_basis(self) -> str:
+        """The legal basis of the exit in words."""
+        reason = (
+            SHUTDOWN_GROUNDS[self.shutdown_reason] if self.shutdown_reason else "over the limit"
+        )
+        f = self.finding
+        return (
+            f"节约能源法; {f.standard}, indicator {f.indicator_id}: limit {f.limit} {f.unit}, "
+            f"measured {f.measured_value} {f.unit} on {f.found_on} "
+            f"(limits catalogue v{f.catalogue_version}); {reason}: 依法关停退出."
+        )
+
+    def _reason(self) -> ShutdownReason:
+        if self.shutdown_reason is None:
+            raise Conflict("the case was neither overdue nor failed", field="state")
+        return self.shutdown_reason
+
+    def _check_date(self, field: str, on: date) -> None:
+        if on < self.last_act_on:
+            raise InvalidInput(
+                f"{on} precedes the case's last act, on {self.last_act_on}", field=field
+            )
+
+    def _reinspected_value(self, assessment: Assessment) -> Decimal:
+        indicator_id = self.finding.indicator_id
+        if assessment.indicator_id != indicator_id or assessment.measured_value is None:
+            raise InvalidInput(
+                f"the re-inspection must measure {indicator_id}", field="indicator_id"
+            )
+        if assessment.unit != self.finding.unit:
+            raise InvalidInput(f"the case is measured in {self.finding.unit}", field="unit")
+        return assessment.measured_value
+
+    def _facts(self, effective_on: date) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "uscc": self.uscc,
+            "district": self.district,
+            "industry": self.industry,
+            "state": self.state,
+            "deadline": self.next_deadline,
+            "effective_on": effective_on,
+        }
+
+    def _legal_basis(self) -> dict[str, Any]:
+        return self.finding.model_dump(include=LEGAL_BASIS)
+
+
+def overdue_cases(cases: Iterable[EnergyCase], as_of: date) -> list[EnergyCase]:
+    """The sweep's work: rectifying cases whose deadline passed before `as_of`, to mark overdue."""
+    return [c for c in cases if c.state is CaseState.RECTIFYING and c.is_overdue(as_of)]
+
+
+def refuse_second_case(cases: Iterable[EnergyCase], inspection: Inspection) -> None:
+    """Refuse to open a case for a line whose enterprise has one open on the same indicator."""
+    for case in cases:
+        if (
+            case.uscc == inspection.uscc
+            and case.finding.indicator_id == inspection.indicator_id
+            and case.state not in CLOSED
+        ):
+            raise Conflict(
+                f"case {case.case_id} is already open for {case.uscc} on {inspection.indicator_id}",
+                field="indicator_id",
+                rule="energy.case.one_open_case",
+            )

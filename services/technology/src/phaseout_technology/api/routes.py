@@ -1,0 +1,222 @@
+"""The technology service's HTTP API: thin routes that translate and delegate to `app`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from phaseout_shared.aggregates import Filters, Repository
+from phaseout_shared.auth import CurrentPrincipal
+from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.reference import District, Industry
+from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
+from phaseout_technology.api import schemas as s
+from phaseout_technology.app import commands
+from phaseout_technology.domain.case import EliminationCase
+from phaseout_technology.domain.evaluate import Verdict, evaluate
+from phaseout_technology.domain.market_access import ProposedProject
+from phaseout_technology.domain.survey import RecordedCheck, SurveyedItem
+from phaseout_technology.domain.tips import Tip
+
+router = APIRouter(prefix="/v1")
+PRIVATE = {"reporter_contact"}
+
+
+@router.post("/assessments", tags=["assessments"], response_model=Verdict)
+async def assess(body: s.AssessmentIn, _: CurrentPrincipal) -> Verdict:
+    """Judge one item against Table 5, recording nothing."""
+    return evaluate(body.industry, body.equipment)
+
+
+@router.post("/enterprises/{uscc}/items", tags=["survey"], status_code=status.HTTP_201_CREATED)
+async def survey(uscc: str, body: s.ItemIn, work: Work) -> SurveyedItem:
+    """Record a surveyed item; an eliminated one opens its elimination case at once."""
+    async with work:
+        return await commands.survey_item(
+            work,
+            uscc=uscc,
+            item_id=body.item_id,
+            equipment=body.equipment,
+            capacity_amount=body.capacity_amount,
+            capacity_unit=body.capacity_unit,
+            effective_on=body.effective_on,
+        )
+
+
+async def _list(
+    repo: Repository[Any], work: Work, paging: Paging, filters: Filters
+) -> tuple[list[Any], int]:
+    async with work:
+        query = repo.query(filters, work.principal)
+        return await repo.page(work.session, query, paging.limit, paging.offset)
+
+
+District_ = Annotated[District | None, Query()]
+Industry_ = Annotated[Industry | None, Query()]
+
+
+@router.get("/items", tags=["survey"])
+async def list_items(
+    work: Work,
+    paging: Paging,
+    uscc: str | None = None,
+    district: District_ = None,
+    industry: Industry_ = None,
+    verdict: Annotated[str | None, Query(pattern="^(eliminate|allowed)$")] = None,
+) -> Page[SurveyedItem]:
+    items, total = await _list(ITEMS, work, paging, Filters(uscc, district, industry, verdict))
+    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+
+
+@router.get("/cases", tags=["cases"])
+async def list_cases(
+    work: Work,
+    paging: Paging,
+    uscc: str | None = None,
+    district: District_ = None,
+    industry: Industry_ = None,
+    state: str | None = None,
+) -> Page[EliminationCase]:
+    cases, total = await _list(CASES, work, paging, Filters(uscc, district, industry, state))
+    return Page(items=cases, total=total, limit=paging.limit, offset=paging.offset)
+
+
+@router.get("/cases/{case_id}", tags=["cases"])
+async def read_case(case_id: str, work: Work) -> EliminationCase:
+    async with work:
+        return await CASES.get(work.session, case_id, for_update=False)
+
+
+@router.post("/cases/{case_id}/dismantling", tags=["cases"])
+async def dismantle(case_id: str, body: s.DismantlingIn, work: Work) -> EliminationCase:
+    """The main equipment was dismantled (拆除主体设备)."""
+    async with work:
+        return await commands.dismantle(work, case_id, body.description, body.effective_on)
+
+
+@router.post("/cases/{case_id}/sealing", tags=["cases"])
+async def seal(case_id: str, body: s.SealingIn, work: Work) -> EliminationCase:
+    """Water and power cut, power units removed, main equipment sealed, public commitment."""
+    async with work:
+        return await commands.seal(
+            work, case_id, body.measures, body.description, body.effective_on
+        )
+
+
+@router.post("/cases/{case_id}/acceptance", tags=["cases"])
+async def accept(case_id: str, body: s.AcceptanceIn, work: Work) -> EliminationCase:
+    """On-site acceptance (现场验收): passed, the capacity has exited."""
+    async with work:
+        return await commands.accept_on_site(
+            work,
+            case_id,
+            passed=body.passed,
+            reasons=body.reasons,
+            note=body.note,
+            effective_on=body.effective_on,
+        )
+
+
+@router.post("/cases/{case_id}/revival", tags=["cases"])
+async def revival(case_id: str, body: s.RevivalIn, work: Work) -> EliminationCase:
+    """A sealed or exited line was found running again: the case re-opens, flagged."""
+    async with work:
+        return await commands.reopen_revival(work, case_id, body.description, body.effective_on)
+
+
+def _public(tip: Tip) -> dict[str, Any]:
+    return tip.model_dump(mode="json", exclude=PRIVATE)
+
+
+@router.post("/tips", tags=["tips"], status_code=status.HTTP_201_CREATED)
+async def receive_tip(body: s.TipIn, work: Work) -> dict[str, Any]:
+    """A tip from the 地条钢 reporting hotline (举报)."""
+    async with work:
+        tip = await commands.receive_tip(
+            work,
+            summary=body.summary,
+            effective_on=body.effective_on,
+            reporter_contact=body.reporter_contact,
+            uscc=body.uscc,
+            district=body.district,
+        )
+    return _public(tip)
+
+
+@router.get("/tips", tags=["tips"])
+async def list_tips(
+    work: Work,
+    paging: Paging,
+    state: str | None = None,
+    district: District_ = None,
+    overdue_as_of: Annotated[
+        str | None, Query(description="Due before this date, still open")
+    ] = None,
+) -> Page[dict[str, Any]]:
+
+    as_of = date.fromisoformat(overdue_as_of) if overdue_as_of else None
+    tips, total = await _list(TIPS, work, paging, Filters(None, district, None, state, as_of))
+    return Page(
+        items=[_public(t) for t in tips], total=total, limit=paging.limit, offset=paging.offset
+    )
+
+
+@router.post("/tips/{tip_id}/assignment", tags=["tips"])
+async def assign_tip(tip_id: str, body: s.AssignmentIn, work: Work) -> dict[str, Any]:
+    async with work:
+        tip = await commands.act_on_tip(
+            work,
+            tip_id,
+            "assign",
+            assignee=body.assignee,
+            due_on=body.due_on,
+            effective_on=body.effective_on,
+        )
+    return _public(tip)
+
+
+@router.post("/tips/{tip_id}/closure", tags=["tips"])
+async def close_tip(tip_id: str, body: s.ClosureIn, work: Work) -> dict[str, Any]:
+    async with work:
+        if body.outcome == "confirmed":
+            tip = await commands.act_on_tip(
+                work,
+                tip_id,
+                "close_as_confirmed",
+                findings=body.reason,
+                effective_on=body.effective_on,
+                uscc=body.uscc,
+            )
+        else:
+            tip = await commands.act_on_tip(
+                work,
+                tip_id,
+                "close_as_unfounded",
+                reason=body.reason,
+                effective_on=body.effective_on,
+            )
+    return _public(tip)
+
+
+@router.post("/project-checks", tags=["market access"], status_code=status.HTTP_201_CREATED)
+async def check_project(body: s.ProjectCheckIn, work: Work) -> RecordedCheck:
+    """drc's check of a proposed project: any eliminated item forbids it, naming the rules."""
+    project = ProposedProject(body.project_name, body.industry, body.district, body.items)
+    async with work:
+        return await commands.record_project_check(
+            work, project, uscc=body.uscc, effective_on=body.effective_on
+        )
+
+
+@router.get("/project-checks", tags=["market access"])
+async def list_project_checks(
+    work: Work,
+    paging: Paging,
+    district: District_ = None,
+    industry: Industry_ = None,
+    outcome: Annotated[str | None, Query(pattern="^(permitted|forbidden)$")] = None,
+) -> Page[RecordedCheck]:
+    checks, total = await _list(CHECKS, work, paging, Filters(None, district, industry, outcome))
+    return Page(items=checks, total=total, limit=paging.limit, offset=paging.offset)

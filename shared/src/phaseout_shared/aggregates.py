@@ -1,0 +1,138 @@
+"""Keeping a service's aggregates (cases, tips, checks): a JSON document with indexed columns.
+
+The domain's aggregates are pure pydantic models; here they are stored whole as `doc`, with the
+columns that lists filter on beside it (enterprise, district, industry, state, due date), and a
+version for optimistic concurrency: two officers changing one case at once cannot both win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phaseout_shared.auth import Principal
+from phaseout_shared.domain.errors import Conflict, NotFound
+
+A = TypeVar("A", bound=BaseModel)
+
+
+def aggregate_table(name: str, metadata: MetaData) -> Table:
+    """The table of one kind of aggregate."""
+    return Table(
+        name,
+        metadata,
+        Column("id", String(64), primary_key=True),
+        Column("uscc", String(18), index=True),
+        Column("district", String(20), index=True),
+        Column("industry", String(40), index=True),
+        Column("state", String(40), nullable=False, index=True),
+        Column("due_on", Date, index=True),
+        Column("effective_on", Date, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("doc", JSONB, nullable=False),
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list of aggregates can be narrowed by; `overdue_as_of` needs `open_states`."""
+
+    uscc: str | None = None
+    district: str | None = None
+    industry: str | None = None
+    state: str | None = None
+    overdue_as_of: date | None = None
+
+
+class Repository(Generic[A]):
+    """Loads and saves one kind of aggregate."""
+
+    def __init__(
+        self,
+        table: Table,
+        model: type[A],
+        columns: Callable[[A], dict[str, Any]],
+        open_states: Sequence[str] = (),
+    ) -> None:
+        self.table = table
+        self.model = model
+        self.columns = columns
+        self.open_states = list(open_states)
+        self._versions: dict[int, int] = {}
+
+    async def get(self, session: AsyncSession, id_: str, *, for_update: bool = True) -> A:
+        query = select(self.table.c.doc, self.table.c.version).where(self.table.c.id == id_)
+        row = (await session.execute(query.with_for_update() if for_update else query)).first()
+        if row is None:
+            raise NotFound(f"no {self.table.name[:-1]} {id_}", field="id")
+        aggregate = self.model.model_validate(row.doc)
+        self._versions[id(aggregate)] = row.version
+        return aggregate
+
+    async def add(self, session: AsyncSession, aggregate: A, now: Any) -> None:
+        await session.execute(insert(self.table).values(self._row(aggregate, now, version=1)))
+
+    async def save(self, session: AsyncSession, aggregate: A, now: Any) -> None:
+        """Write back an aggregate loaded by `get`; refused if someone else changed it since."""
+        version = self._versions.pop(id(aggregate))
+        row = self._row(aggregate, now, version=version + 1)
+        result = await session.execute(
+            update(self.table)
+            .where(self.table.c.id == row["id"], self.table.c.version == version)
+            .values(row)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict("changed by someone else meanwhile; reload and retry", field="version")
+
+    def _row(self, aggregate: A, now: Any, *, version: int) -> dict[str, Any]:
+        return {
+            **self.columns(aggregate),
+            "version": version,
+            "updated_at": now,
+            "doc": aggregate.model_dump(mode="json"),
+        }
+
+    def query(self, filters: Filters, principal: Principal | None = None) -> Select[Any]:
+        t = self.table
+        q = select(t.c.doc)
+        if principal is not None and not principal.city_wide:
+            q = q.where(t.c.district == principal.jurisdiction)
+        for name in ("uscc", "district", "industry", "state"):
+            value = getattr(filters, name)
+            if value is not None:
+                q = q.where(t.c[name] == value)
+        if filters.overdue_as_of is not None:
+            q = q.where(t.c.due_on < filters.overdue_as_of, t.c.state.in_(self.open_states))
+        return q
+
+    async def page(
+        self, session: AsyncSession, query: Select[Any], limit: int, offset: int
+    ) -> tuple[list[A], int]:
+        total = await session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = await session.execute(
+            query.order_by(self.table.c.effective_on.desc(), self.table.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self.model.model_validate(r.doc) for r in rows], int(total or 0)
