@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from phaseout_energy.domain.aggregate import refusing_invalid_input
 from phaseout_energy.domain.catalogue import (
     AMENDING_AGENCIES,
     Amendment,
@@ -21,6 +20,7 @@ from phaseout_energy.domain.catalogue import (
     Standard,
 )
 from phaseout_shared.contracts.energy import AmendmentKind, CatalogueAmended
+from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 

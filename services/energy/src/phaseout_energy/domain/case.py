@@ -19,7 +19,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from phaseout_energy.domain.aggregate import Aggregate
 from phaseout_energy.domain.assess import Assessment
 from phaseout_energy.domain.deadline import RectificationDeadline
 from phaseout_energy.domain.inspection import (
@@ -39,6 +38,7 @@ from phaseout_shared.contracts.energy import (
     ShutdownReason,
     ShutdownVerified,
 )
+from phaseout_shared.domain.aggregate import Aggregate
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, District, Industry

@@ -16,9 +16,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from phaseout_energy.domain.aggregate import Aggregate, refusing_invalid_input
 from phaseout_energy.domain.case import CLOSED, EnergyCase
 from phaseout_shared.contracts.energy import CaseState, InspectionListEntryAdded
+from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.reference import USCC, District, Industry
 

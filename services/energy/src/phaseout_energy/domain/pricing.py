@@ -24,13 +24,13 @@ from uuid import UUID
 
 from pydantic import Field
 
-from phaseout_energy.domain.aggregate import Aggregate, refusing_invalid_input
 from phaseout_shared.contracts.energy import (
     PricingBasis,
     PricingKind,
     PricingMeasureEnded,
     PricingMeasureRecorded,
 )
+from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
 from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput
 from phaseout_shared.reference import USCC, Agency, District, Industry
 

@@ -1,9 +1,9 @@
-"""What the energy aggregates share: the events they record, and the input they refuse.
+"""What every service's aggregates share: the events they record, and the input they refuse.
 
-An aggregate (a case, a pricing measure, a year's inspection list) is a pydantic model, so the
-application layer keeps it as JSON (`model_dump(mode="json")`). Each change appends its event —
-a contract of `phaseout_shared.contracts.energy` — and the unit of work drains them with
-`pull_events()` into the outbox, in the same transaction as the state.
+An aggregate (a case, a tip, a pricing measure, a year's inspection list) is a pydantic model,
+so the application layer keeps it as JSON (`model_dump(mode="json")`; `phaseout_shared.aggregates`).
+Each change appends its event — a contract of `phaseout_shared.contracts` — and the unit of work
+drains them with `pull_events()` into the outbox, in the same transaction as the state.
 """
 
 from __future__ import annotations
