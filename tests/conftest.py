@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -67,9 +69,25 @@ class StackUnderTest:
         return {"Authorization": f"Bearer {self.token(agency, jurisdiction, roles)}"}
 
 
+def test_config() -> stack.StackConfig:
+    """The test profile; `PHASEOUT_TEST_SLOT=N` shifts its ports and folder, so that several
+    test runs on one machine do not share a broker or a database."""
+    config = stack.test_config()
+    slot = int(os.environ.get("PHASEOUT_TEST_SLOT", "0"))
+    if slot == 0:
+        return config
+    return dataclasses.replace(
+        config,
+        state=config.state.with_name(f"test-{slot}"),
+        pg_port=config.pg_port + 100 * slot,
+        kafka_port=config.kafka_port + 100 * slot,
+        controller_port=config.controller_port + 100 * slot,
+    )
+
+
 @pytest.fixture(scope="session")
 def test_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
-    config = stack.test_config()
+    config = test_config()
     stack.reset(config)
     stack.up(config)
     urls = stack.ensure_databases(config, [*SERVICES, "relaytest"])

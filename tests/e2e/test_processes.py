@@ -4,6 +4,7 @@ stack: an enterprise registered over HTTP at an agency service shows up at the a
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -17,7 +18,8 @@ from phaseout_cli import demo, platform, stack
 from phaseout_shared import auth
 
 pytestmark = pytest.mark.e2e
-PORTS = {name: port + 10000 for name, port in platform.PORTS.items()}
+SLOT = int(os.environ.get("PHASEOUT_TEST_SLOT", "0"))
+PORTS = {name: port + 10000 + 100 * SLOT for name, port in platform.PORTS.items()}
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,22 @@
-"""Event contracts: one pydantic model per event type, registered by its CloudEvents type."""
+"""Event contracts: one pydantic model per event type, registered by its CloudEvents type.
 
+Every module of this package but `base` and `schemas` holds one dimension's contracts (and
+`enterprise` the registers' events); `load_all` imports them all.
+"""
+
+import pkgutil
 from importlib import import_module
 
 from phaseout_shared.contracts.base import EventPayload, event_type, registry
 
-MODULES = ("enterprise", "energy", "technology")
+NOT_CONTRACTS = {"base", "schemas"}
 
 
 def load_all() -> None:
     """Import every contract module so that the registry knows every event type."""
-    for name in MODULES:
-        import_module(f"phaseout_shared.contracts.{name}")
+    for module in pkgutil.iter_modules(__path__):
+        if module.name not in NOT_CONTRACTS:
+            import_module(f"{__name__}.{module.name}")
 
 
 __all__ = ["EventPayload", "event_type", "load_all", "registry"]
