@@ -82,7 +82,7 @@ def test_processes_are_tracked_by_pid(
     processes: dict[str, int], test_stack: StackUnderTest
 ) -> None:
     for name in processes:
-        assert stack.pid_of(test_stack.config.state / "services" / f"{name}.pid") is not None
+        assert stack.pid_of(platform.services_folder(test_stack.config) / f"{name}.pid") is not None
 
 
 async def test_the_demo_city_loads_through_the_apis(processes: dict[str, int]) -> None:

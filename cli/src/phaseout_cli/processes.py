@@ -7,6 +7,7 @@ runs the expected command, so stale files (a crash, a reboot, a reused pid) are 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -66,10 +67,8 @@ def _reap(pid: int) -> None:
     if child is not None:
         child.poll()
         return
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def alive(pid: int, expect: str | None = None) -> bool:
