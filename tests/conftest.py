@@ -53,7 +53,7 @@ class StackUnderTest:
         )
 
     def token(
-        self, agency: str, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)
+        self, agency: str | None, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)
     ) -> str:
         return auth.issue(
             self.private_key,
@@ -64,7 +64,7 @@ class StackUnderTest:
         )
 
     def headers(
-        self, agency: str, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)
+        self, agency: str | None, jurisdiction: str = "city", roles: tuple[str, ...] = ("officer",)
     ) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(agency, jurisdiction, roles)}"}
 

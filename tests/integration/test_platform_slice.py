@@ -187,8 +187,16 @@ async def test_district_officer_registers_and_lists_only_own_district(platform: 
     assert {e["district"] for e in listed["items"]} == {"longgang"}
     assert mine in {e["uscc"] for e in listed["items"]}
     assert (await tech.get(f"/v1/enterprises/{theirs}", headers=h_longgang)).status_code == 403
-    agg = await platform.clients["aggregator"].get(f"/v1/enterprises/{mine}", headers=h_longgang)
-    assert agg.status_code in (200, 404)
+    aggregator = platform.clients["aggregator"]
+
+    async def visible() -> int | None:
+        r = await aggregator.get(f"/v1/enterprises/{mine}", headers=h_longgang)
+        return r.status_code if r.status_code != 404 else None
+
+    assert await eventually(visible) == 200
+    await eventually(lambda: _registered_at_aggregator(platform, theirs))
+    r = await aggregator.get(f"/v1/enterprises/{theirs}", headers=h_longgang)
+    assert r.status_code == 403
 
 
 async def test_readiness_reports_database_and_kafka(platform: Platform) -> None:
@@ -217,3 +225,10 @@ async def test_audit_records_who_did_what(platform: Platform) -> None:
         "enterprise.register",
     )
     assert row["subject"] == "test-mem-baoan" and row["changes"]["district"] == "baoan"
+
+
+async def _registered_at_aggregator(platform: Platform, uscc: str) -> bool | None:
+    r = await platform.clients["aggregator"].get(
+        f"/v1/enterprises/{uscc}", headers=platform.stack.headers("miit")
+    )
+    return True if r.status_code == 200 else None

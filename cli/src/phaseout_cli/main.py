@@ -56,7 +56,9 @@ def status() -> None:
 
 @app.command()
 def token(
-    agency: Annotated[Agency, typer.Option(help="The agency the bearer acts for")],
+    agency: Annotated[
+        Agency | None, typer.Option(help="The agency the bearer acts for; omit for a government")
+    ] = None,
     jurisdiction: Annotated[str, typer.Option(help="`city` or a district code")] = CITY,
     role: Annotated[
         list[str] | None, typer.Option(help="officer (writes) or reader; repeatable")
@@ -77,7 +79,7 @@ def token(
         auth.issue(
             private.read_text(),
             sub=sub,
-            agency=agency.value,
+            agency=agency.value if agency else None,
             jurisdiction=jurisdiction,
             roles=roles,
         )

@@ -35,7 +35,9 @@ class Principal(BaseModel):
     """Who is calling, acting for which agency, where, in which roles."""
 
     sub: str = Field(min_length=1)
-    agency: Agency
+    agency: Agency | None = Field(
+        default=None, description="The bureau; none for a district or city government officer"
+    )
     jurisdiction: District | str = Field(description="`city` or a district code")
     roles: list[str] = Field(default_factory=list)
 
@@ -77,7 +79,7 @@ def issue(
     private_key_pem: str,
     *,
     sub: str,
-    agency: str,
+    agency: str | None,
     jurisdiction: str,
     roles: list[str],
     issuer: str = "phaseout",

@@ -52,27 +52,30 @@ timeline = Table(
 )
 """Every event applied, with its provenance: the history `as_of` answers are read from."""
 
-cases = Table(
-    "cases",
+case_events = Table(
+    "case_events",
     METADATA,
-    Column("dimension", String(20), primary_key=True),
-    Column("case_id", String(64), primary_key=True),
+    Column("event_id", String(100), primary_key=True),
+    Column("dimension", String(20), nullable=False),
+    Column("case_id", String(64), nullable=False),
     Column("uscc", String(18), nullable=False, index=True),
     Column("district", String(20), nullable=False, index=True),
+    Column("industry", String(40)),
     Column("state", String(40), nullable=False),
     Column("deadline", Date),
-    Column("opened_on", Date, nullable=False),
-    Column("updated_on", Date, nullable=False),
-    Column("last_event", String(200), nullable=False),
+    Column("effective_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("type", String(200), nullable=False),
+    Index("case_events_case", "dimension", "case_id", "effective_on"),
 )
-"""Every agency's cases, at the state of their latest effective event."""
+"""Every state each agency's case has been in, from when: a case as of D is its latest row."""
 
-exits = Table(
-    "exits",
+exit_events = Table(
+    "exit_events",
     METADATA,
-    Column("dimension", String(20), primary_key=True),
-    Column("case_id", String(64), primary_key=True),
+    Column("event_id", String(100), primary_key=True),
+    Column("dimension", String(20), nullable=False),
+    Column("case_id", String(64), nullable=False),
     Column("uscc", String(18), nullable=False, index=True),
     Column("district", String(20), nullable=False, index=True),
     Column("industry", String(40), nullable=False, index=True),
@@ -81,8 +84,21 @@ exits = Table(
     Column("capacity_unit", String(20), nullable=False),
     Column("rule", String(200), nullable=False),
     Column("catalogue_version", String(20), nullable=False),
-    Column("opened_on", Date),
-    Column("exited_on", Date, nullable=False),
     Column("status", String(20), nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("exit_events_case", "dimension", "case_id", "effective_on"),
 )
-"""Capacity that exited by law (依法关闭退出), with its legal basis; `revived` if found running."""
+"""Capacity that exited by law (依法关闭退出), and revivals found later, with their dates."""
+
+oversight_rule = Table(
+    "oversight_rule",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("circular_overdue_share", Numeric(5, 4), nullable=False),
+    Column("talk_overdue_share", Numeric(5, 4), nullable=False),
+    Column("min_cases", Integer, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+"""The city bureau's rule for naming a lagging district in a circular (通报) or a talk (约谈)."""

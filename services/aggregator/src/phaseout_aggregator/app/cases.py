@@ -1,24 +1,27 @@
-"""Projections of every agency's cases and of the capacity that exited.
+"""Projections of every agency's cases and of the capacity that exited, kept as history.
 
-Case events name their `case_id`; the energy service's also carry the `state` and next
-`deadline`, the technology service's are mapped to states here. An exit event (technology's
-passed on-site acceptance, energy's verified shutdown) puts the capacity on the exit list with
-its legal basis; a revival found later marks it `revived`.
+Each case event adds a row: the state it leaves its case in, from its effective date. A case as
+of a date is its latest row on or before that date, so `as_of` answers are exact and a late
+event (effective before one already applied) takes its place in the history, not over it.
+The energy, environment, quality and safety services put `state` and `deadline` in their case
+events; the technology service's states are mapped here. An exit event (technology's passed
+on-site acceptance, energy's verified shutdown, closures) puts capacity on the exit list with
+its legal basis; a revival found later marks it `revived` from that date.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_aggregator.adapters.tables import cases, exits
+from phaseout_aggregator.adapters.tables import case_events, exit_events, identity
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.envelope import Envelope
 
-STATES = {
+TECHNOLOGY_STATES = {
     "phaseout.technology.case.opened.v1": "open",
     "phaseout.technology.shutdown.ordered.v1": "open",
     "phaseout.technology.ditiaogang.investigation_opened.v1": "open",
@@ -35,80 +38,68 @@ EXITS = {
     "phaseout.energy.shutdown.verified.v1",
 }
 REVIVALS = {"phaseout.technology.case.revival_found.v1"}
+CLOSED_STATES = {"exited", "rectified", "closed", "lifted", "revoked", "withdrawn", "superseded"}
+"""States in which a case asks nothing more of anyone (it is neither open nor overdue)."""
 
 
-def _dimension(envelope: Envelope) -> str:
+def dimension_of(envelope: Envelope) -> str:
     return envelope.type.split(".")[1]
 
 
+async def _industry(session: AsyncSession, uscc: str, payload: Any) -> str | None:
+    found = getattr(payload, "industry", None)
+    if found is not None:
+        return str(found)
+    industry = await session.scalar(select(identity.c.industry).where(identity.c.uscc == uscc))
+    return None if industry is None else str(industry)
+
+
 async def project_case(session: AsyncSession, envelope: Envelope, payload: EventPayload) -> None:
-    """Bring the case to the state of its latest effective event (late events lose)."""
     p: Any = payload
-    state = getattr(p, "state", None) or STATES.get(envelope.type)
+    state = getattr(p, "state", None) or TECHNOLOGY_STATES.get(envelope.type)
     if state is None:
         return
-    values: dict[str, Any] = {
-        "dimension": _dimension(envelope),
-        "case_id": str(p.case_id),
-        "uscc": envelope.subject,
-        "district": str(p.district),
-        "state": str(state),
-        "deadline": getattr(p, "deadline", None),
-        "opened_on": p.effective_on,
-        "updated_on": p.effective_on,
-        "last_event": envelope.type,
-        "recorded_at": envelope.time,
-    }
-    statement = insert(cases).values(values)
-    newer = or_(
-        cases.c.updated_on < statement.excluded.updated_on,
-        (cases.c.updated_on == statement.excluded.updated_on)
-        & (cases.c.recorded_at <= statement.excluded.recorded_at),
-    )
-    keep = {"dimension", "case_id", "opened_on"}
     await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[cases.c.dimension, cases.c.case_id],
-            set_={k: statement.excluded[k] for k in values if k not in keep},
-            where=newer,
+        insert(case_events)
+        .values(
+            event_id=envelope.id,
+            dimension=dimension_of(envelope),
+            case_id=str(p.case_id),
+            uscc=envelope.subject,
+            district=str(p.district),
+            industry=await _industry(session, envelope.subject, p),
+            state=str(state),
+            deadline=getattr(p, "deadline", None),
+            effective_on=p.effective_on,
+            recorded_at=envelope.time,
+            type=envelope.type,
         )
+        .on_conflict_do_nothing()
     )
 
 
 async def project_exit(session: AsyncSession, envelope: Envelope, payload: EventPayload) -> None:
+    if envelope.type not in EXITS | REVIVALS:
+        return
     p: Any = payload
-    if envelope.type in REVIVALS:
-        await session.execute(
-            update(exits)
-            .where(
-                exits.c.dimension == _dimension(envelope),
-                exits.c.case_id == str(p.case_id),
-            )
-            .values(status="revived")
-        )
-        return
-    if envelope.type not in EXITS:
-        return
-    item = getattr(p, "kind", None) or f"{p.standard} {p.indicator_id}"
-    values = {
-        "dimension": _dimension(envelope),
-        "case_id": str(p.case_id),
-        "uscc": p.uscc,
-        "district": str(p.district),
-        "industry": str(p.industry),
-        "item": item,
-        "capacity_amount": p.capacity_amount,
-        "capacity_unit": p.capacity_unit,
-        "rule": getattr(p, "rule", None) or f"{p.standard} {p.indicator_id}",
-        "catalogue_version": str(p.catalogue_version),
-        "opened_on": None,
-        "exited_on": p.effective_on,
-        "status": "exited",
-    }
-    statement = insert(exits).values(values)
+    basis = getattr(p, "rule", None) or f"{p.standard} {p.indicator_id}"
     await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[exits.c.dimension, exits.c.case_id],
-            set_={k: statement.excluded[k] for k in values if k not in ("dimension", "case_id")},
+        insert(exit_events)
+        .values(
+            event_id=envelope.id,
+            dimension=dimension_of(envelope),
+            case_id=str(p.case_id),
+            uscc=p.uscc,
+            district=str(p.district),
+            industry=str(p.industry),
+            item=getattr(p, "kind", None) or getattr(p, "item", None) or basis,
+            capacity_amount=p.capacity_amount,
+            capacity_unit=p.capacity_unit,
+            rule=basis,
+            catalogue_version=str(p.catalogue_version),
+            status="revived" if envelope.type in REVIVALS else "exited",
+            effective_on=p.effective_on,
+            recorded_at=envelope.time,
         )
+        .on_conflict_do_nothing()
     )

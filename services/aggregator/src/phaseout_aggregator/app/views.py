@@ -1,18 +1,26 @@
-"""Read models the aggregator serves: the merged identity of one enterprise."""
+"""The city's view of one enterprise, as of a date: identity, the five dimensions, exits,
+measures in force, and the timeline of every event with its provenance."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_aggregator.adapters.tables import cases, exits, identity
-from phaseout_shared.domain.errors import NotFound
+from phaseout_aggregator.adapters.tables import timeline
+from phaseout_aggregator.app.access import Scope
+from phaseout_aggregator.app.cases import CLOSED_STATES
+from phaseout_aggregator.app.history import Where, cases_as_of, exits_as_of
+from phaseout_shared.domain.errors import Forbidden, NotFound
+from phaseout_shared.reference import Dimension
+
+ORDER_WORDS = ("shutdown", "closure", "close_ordered", "closed")
+MEASURE_WORDS = ("restrict", "suspend")
 
 
 class AgencyView(BaseModel):
@@ -35,15 +43,13 @@ class Conflict(BaseModel):
 
 
 class CaseView(BaseModel):
-    """One agency case as the city sees it."""
-
     dimension: str
     case_id: str
     state: str
     deadline: date | None
     opened_on: date
-    updated_on: date
-    last_event: str
+    effective_on: date = Field(description="When the case entered its current state")
+    overdue: bool
 
 
 class ExitView(BaseModel):
@@ -56,64 +62,190 @@ class ExitView(BaseModel):
     capacity_unit: str
     rule: str
     catalogue_version: str
-    exited_on: date
+    exited_on: date | None
     status: str = Field(description="exited, or revived if later found running again")
 
 
-class MergedEnterprise(BaseModel):
-    """One enterprise as the whole city sees it."""
+class DimensionStatus(BaseModel):
+    dimension: str
+    supervised: bool = Field(description="On this dimension's register")
+    state: Literal["none", "open", "overdue", "closed"]
+    open_cases: list[CaseView]
+    next_deadline: date | None
+    overdue: bool
+
+
+class Measure(BaseModel):
+    """A measure in force: a pricing measure, a restriction or a suspension."""
+
+    dimension: str
+    kind: str
+    since: date
+    until: date | None = None
+    reference: str = Field(description="The measure's or case's id")
+
+
+class TimelineEntry(BaseModel):
+    event_id: str
+    type: str
+    dimension: str
+    source: str
+    topic: str
+    partition: int
+    offset: int
+    effective_on: date | None
+    recorded_at: Any
+    data: dict[str, Any]
+
+
+class EnterpriseStatus(BaseModel):
+    """One enterprise as the whole city sees it, on `as_of`."""
 
     uscc: str
+    as_of: date
     name: str = Field(description="The name most agencies hold (ties: alphabetical)")
     district: str
     industry: str
-    supervised_by: list[str] = Field(description="The dimensions whose registers hold it")
+    supervised_by: list[str]
     agencies: list[AgencyView]
     conflicts: list[Conflict]
-    cases: list[CaseView] = Field(default_factory=list)
-    exits: list[ExitView] = Field(default_factory=list)
+    dimensions: list[DimensionStatus]
+    cases: list[CaseView] = Field(description="Every case in scope, open or closed, as of the day")
+    exit_status: Literal["none", "ordered", "exited"]
+    exits: list[ExitView]
+    measures: list[Measure]
+    timeline: list[TimelineEntry]
 
 
-def _consensus(views: list[AgencyView], field: str) -> tuple[str, Conflict | None]:
-    holders: dict[str, list[str]] = defaultdict(list)
-    for v in views:
-        holders[str(getattr(v, field))].append(v.dimension)
-    ranked = sorted(holders, key=lambda value: (-len(holders[value]), value))
-    conflict = Conflict(field=field, values=dict(holders)) if len(holders) > 1 else None
-    return ranked[0], conflict
-
-
-async def merged_enterprise(session: AsyncSession, uscc: str) -> MergedEnterprise:
-    rows = await session.execute(
-        select(identity).where(identity.c.uscc == uscc).order_by(identity.c.dimension)
-    )
-    views = [AgencyView.model_validate(dict(r._mapping)) for r in rows]
-    if not views:
-        raise NotFound(f"no agency has registered {uscc}", field="uscc")
-    merged: dict[str, str] = {}
-    conflicts: list[Conflict] = []
-    for field in ("name", "district", "industry", "address"):
-        merged[field], conflict = _consensus(views, field)
-        if conflict is not None:
-            conflicts.append(conflict)
-    return MergedEnterprise(
+async def enterprise_status(
+    session: AsyncSession, uscc: str, as_of: date, scope: Scope
+) -> EnterpriseStatus:
+    events = await _timeline(session, uscc, as_of, scope)
+    agencies = _identities(events)
+    if not agencies:
+        raise NotFound(f"no agency had registered {uscc} by {as_of}", field="uscc")
+    if scope.district is not None and scope.district not in {a.district for a in agencies}:
+        raise Forbidden(f"{uscc} is outside the caller's jurisdiction", field="uscc")
+    merged, conflicts = _merge(agencies)
+    cases = [
+        CaseView.model_validate(c) for c in await cases_as_of(session, as_of, scope, Where(uscc))
+    ]
+    exits = [
+        ExitView.model_validate(e) for e in await exits_as_of(session, as_of, scope, Where(uscc))
+    ]
+    return EnterpriseStatus(
         uscc=uscc,
-        name=merged["name"],
-        district=merged["district"],
-        industry=merged["industry"],
-        supervised_by=[v.dimension for v in views],
-        agencies=views,
+        as_of=as_of,
+        **merged,
+        supervised_by=[a.dimension for a in agencies],
+        agencies=agencies,
         conflicts=conflicts,
-        cases=await _rows(session, cases, CaseView, uscc, cases.c.opened_on),
-        exits=await _rows(session, exits, ExitView, uscc, exits.c.exited_on),
+        dimensions=_dimensions(agencies, cases, scope),
+        cases=cases,
+        exit_status=_exit_status(cases, exits),
+        exits=exits,
+        measures=_measures(events, cases, as_of),
+        timeline=events,
     )
 
 
-M = TypeVar("M", bound=BaseModel)
+async def _timeline(
+    session: AsyncSession, uscc: str, as_of: date, scope: Scope
+) -> list[TimelineEntry]:
+    q = select(timeline).where(timeline.c.uscc == uscc, timeline.c.effective_on <= as_of)
+    if scope.dimensions is not None:
+        q = q.where(timeline.c.dimension.in_(sorted(scope.dimensions)))
+    rows = await session.execute(q.order_by(timeline.c.effective_on, timeline.c.recorded_at))
+    return [TimelineEntry.model_validate(dict(r._mapping)) for r in rows]
 
 
-async def _rows(
-    session: AsyncSession, table: Table, model: type[M], uscc: str, order: Any
-) -> list[M]:
-    rows = await session.execute(select(table).where(table.c.uscc == uscc).order_by(order))
-    return [model.model_validate(dict(r._mapping)) for r in rows]
+def _identities(events: list[TimelineEntry]) -> list[AgencyView]:
+    latest: dict[str, AgencyView] = {}
+    for e in events:
+        if e.type.split(".")[2] == "enterprise":
+            latest[e.dimension] = AgencyView(
+                dimension=e.dimension,
+                event_id=e.event_id,
+                **{
+                    k: e.data.get(k)
+                    for k in ("name", "district", "industry", "address", "effective_on")
+                },
+            )
+    return [latest[d] for d in sorted(latest)]
+
+
+def _merge(views: list[AgencyView]) -> tuple[dict[str, str], list[Conflict]]:
+    merged: dict[str, str] = {}
+    conflicts = []
+    for field in ("name", "district", "industry", "address"):
+        holders: dict[str, list[str]] = defaultdict(list)
+        for v in views:
+            holders[str(getattr(v, field))].append(v.dimension)
+        merged[field] = sorted(holders, key=lambda value: (-len(holders[value]), value))[0]
+        if len(holders) > 1:
+            conflicts.append(Conflict(field=field, values=dict(holders)))
+    merged.pop("address")
+    return merged, conflicts
+
+
+def _dimensions(
+    agencies: list[AgencyView], cases: list[CaseView], scope: Scope
+) -> list[DimensionStatus]:
+    supervised = {a.dimension for a in agencies}
+    out = []
+    for dim in (d.value for d in Dimension):
+        if scope.dimensions is not None and dim not in scope.dimensions:
+            continue
+        mine = [c for c in cases if c.dimension == dim]
+        open_ = [c for c in mine if c.state not in CLOSED_STATES]
+        deadlines = [c.deadline for c in open_ if c.deadline is not None]
+        overdue = any(c.overdue for c in open_)
+        state = "overdue" if overdue else "open" if open_ else "closed" if mine else "none"
+        out.append(
+            DimensionStatus(
+                dimension=dim,
+                supervised=dim in supervised,
+                state=state,
+                open_cases=open_,
+                next_deadline=min(deadlines, default=None),
+                overdue=overdue,
+            )
+        )
+    return out
+
+
+def _exit_status(
+    cases: list[CaseView], exits: list[ExitView]
+) -> Literal["none", "ordered", "exited"]:
+    if any(e.status == "exited" for e in exits):
+        return "exited"
+    if any(any(w in c.state for w in ORDER_WORDS) for c in cases):
+        return "ordered"
+    return "none"
+
+
+def _measures(events: list[TimelineEntry], cases: list[CaseView], as_of: date) -> list[Measure]:
+    pricing: dict[str, Measure] = {}
+    for e in events:
+        if e.type == "phaseout.energy.pricing_measure.recorded.v1":
+            d = e.data
+            pricing[d["measure_id"]] = Measure(
+                dimension="energy",
+                kind=d["kind"],
+                since=d["starts_on"],
+                until=d.get("ends_on"),
+                reference=d["measure_id"],
+            )
+        elif e.type == "phaseout.energy.pricing_measure.ended.v1":
+            ended = pricing.get(e.data["measure_id"])
+            if ended is not None:
+                ended.until = e.data.get("ends_on") or e.effective_on
+    in_force = [
+        m for m in pricing.values() if m.since <= as_of and (m.until is None or as_of <= m.until)
+    ]
+    in_force += [
+        Measure(dimension=c.dimension, kind=c.state, since=c.effective_on, reference=c.case_id)
+        for c in cases
+        if c.state not in CLOSED_STATES and any(w in c.state for w in MEASURE_WORDS)
+    ]
+    return in_force

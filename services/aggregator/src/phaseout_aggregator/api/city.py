@@ -1,0 +1,134 @@
+"""The city-wide lists: cases, overdue work, the exit list and its exports, district progress."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.dialects.postgresql import insert
+
+from phaseout_aggregator.adapters.tables import oversight_rule
+from phaseout_aggregator.api.deps import AsOf, CallerScope, Session
+from phaseout_aggregator.app import exports
+from phaseout_aggregator.app.exit_list import ExitList, exit_list
+from phaseout_aggregator.app.history import Where, cases_as_of
+from phaseout_aggregator.app.progress import (
+    DistrictProgress,
+    OversightRule,
+    current_rule,
+    district_progress,
+)
+from phaseout_shared.auth import CurrentPrincipal
+from phaseout_shared.domain.errors import Forbidden
+from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry
+
+router = APIRouter(prefix="/v1", tags=["city"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _where(
+    scope: Any,
+    uscc: str | None,
+    district: District | None,
+    industry: Industry | None,
+    dimension: Dimension | None,
+) -> Where:
+    scope.check_district(district)
+    scope.check_dimension(dimension)
+    return Where(uscc, district, industry, dimension)
+
+
+@router.get("/cases")
+async def list_cases(
+    scope: CallerScope,
+    as_of: AsOf,
+    session: Session,
+    uscc: str | None = None,
+    district: District | None = None,
+    industry: Industry | None = None,
+    dimension: Dimension | None = None,
+    overdue: Annotated[bool | None, Query(description="Only overdue (true) or not (false)")] = None,
+) -> list[dict[str, Any]]:
+    """Every agency's cases at their state on `as_of`."""
+    rows = await cases_as_of(
+        session, as_of, scope, _where(scope, uscc, district, industry, dimension)
+    )
+    return [r for r in rows if overdue is None or r["overdue"] == overdue]
+
+
+@router.get("/overdue")
+async def overdue_work(
+    scope: CallerScope,
+    as_of: AsOf,
+    session: Session,
+    district: District | None = None,
+    dimension: Dimension | None = None,
+) -> list[dict[str, Any]]:
+    """Every case past its deadline on `as_of`, across agencies (逾期)."""
+    rows = await cases_as_of(session, as_of, scope, _where(scope, None, district, None, dimension))
+    return [r for r in rows if r["overdue"]]
+
+
+@router.get("/exits", response_model=None)
+async def read_exit_list(
+    scope: CallerScope,
+    as_of: AsOf,
+    session: Session,
+    year: int | None = None,
+    district: District | None = None,
+    industry: Industry | None = None,
+    dimension: Dimension | None = None,
+    status: Annotated[Literal["exited", "revived"] | None, Query()] = None,
+    format: Annotated[Literal["json", "csv", "xlsx"], Query()] = "json",
+    lang: Annotated[Literal["zh", "en"], Query()] = "zh",
+) -> ExitList | Response:
+    """依法关闭退出的落后产能企业清单, filterable, with totals per industry and unit."""
+    where = _where(scope, None, district, industry, dimension)
+    found = await exit_list(session, as_of, scope, where, year=year, status=status)
+    if format == "csv":
+        return Response(
+            exports.to_csv(found, lang),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="exit-list-{as_of}.csv"'},
+        )
+    if format == "xlsx":
+        return Response(
+            exports.to_xlsx(found, lang),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="exit-list-{as_of}.xlsx"'},
+        )
+    return found
+
+
+@router.get("/districts/progress", response_model=list[DistrictProgress])
+async def progress(scope: CallerScope, as_of: AsOf, session: Session) -> list[DistrictProgress]:
+    """Per district and dimension: registered, inspected, open, overdue, exited; and flags."""
+    return await district_progress(session, as_of, scope)
+
+
+@router.get("/oversight-rule", response_model=OversightRule)
+async def read_rule(_: CurrentPrincipal, session: Session) -> OversightRule:
+    return await current_rule(session)
+
+
+@router.put("/oversight-rule", response_model=OversightRule)
+async def set_rule(
+    body: OversightRule, principal: CurrentPrincipal, request: Request
+) -> OversightRule:
+    """The city bureau sets when a lagging district is named in a circular or summoned."""
+    if (
+        principal.agency != CITY_BUREAU
+        or not principal.city_wide
+        or "officer" not in principal.roles
+    ):
+        raise Forbidden("only the city bureau's officers set the oversight rule", field="agency")
+    values = {
+        **body.model_dump(),
+        "updated_by": principal.sub,
+        "updated_at": request.app.state.clock(),
+    }
+    async with request.app.state.db.sessions.begin() as session:
+        statement = insert(oversight_rule).values(id=1, **values)
+        await session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+    return body

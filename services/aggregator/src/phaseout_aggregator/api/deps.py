@@ -1,0 +1,36 @@
+"""The aggregator's request dependencies: the caller's scope, the day asked about, a session."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phaseout_aggregator.app.access import Scope, scope_of
+from phaseout_shared.auth import CurrentPrincipal
+
+
+def _scope(principal: CurrentPrincipal) -> Scope:
+    return scope_of(principal)
+
+
+def _as_of(
+    request: Request,
+    as_of: Annotated[
+        date | None, Query(description="Answer as of this date (default: today)")
+    ] = None,
+) -> date:
+    return as_of or request.app.state.clock().date()
+
+
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.db.sessions() as session:
+        yield session
+
+
+CallerScope = Annotated[Scope, Depends(_scope)]
+AsOf = Annotated[date, Depends(_as_of)]
+Session = Annotated[AsyncSession, Depends(_session)]

@@ -1,0 +1,92 @@
+"""The consolidated exit list (依法关闭退出的落后产能企业清单) and its totals per industry."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phaseout_aggregator.adapters.tables import identity
+from phaseout_aggregator.app.access import Scope
+from phaseout_aggregator.app.history import Where, exits_as_of
+
+
+class ExitRow(BaseModel):
+    """One line or piece of equipment that exited, as a bureau files it."""
+
+    uscc: str
+    name: str
+    district: str
+    industry: str
+    dimension: str
+    item: str = Field(description="The line or equipment (kind, or standard and indicator)")
+    capacity_amount: Decimal
+    capacity_unit: str
+    legal_basis: str = Field(description="Dimension rule and catalogue version")
+    opened_on: date | None = Field(description="When the case that led to the exit opened")
+    exited_on: date | None = Field(description="Verification: on-site acceptance or shutdown")
+    status: str
+
+
+class Total(BaseModel):
+    industry: str
+    capacity_unit: str
+    capacity_amount: Decimal
+    items: int
+
+
+class ExitList(BaseModel):
+    as_of: date
+    rows: list[ExitRow]
+    totals: list[Total] = Field(description="Per industry, in each capacity unit")
+
+
+async def exit_list(
+    session: AsyncSession,
+    as_of: date,
+    scope: Scope,
+    where: Where,
+    *,
+    year: int | None = None,
+    status: str | None = None,
+) -> ExitList:
+    names = dict((await session.execute(select(identity.c.uscc, identity.c.name))).tuples().all())
+    rows = []
+    for e in await exits_as_of(session, as_of, scope, where):
+        exited = e["exited_on"]
+        if year is not None and (exited is None or exited.year != year):
+            continue
+        if status is not None and e["status"] != status:
+            continue
+        rows.append(
+            ExitRow(
+                uscc=e["uscc"],
+                name=names.get(e["uscc"], ""),
+                district=e["district"],
+                industry=e["industry"],
+                dimension=e["dimension"],
+                item=e["item"],
+                capacity_amount=e["capacity_amount"],
+                capacity_unit=e["capacity_unit"],
+                legal_basis=f"{e['dimension']}: {e['rule']} (catalogue {e['catalogue_version']})",
+                opened_on=e["opened_on"],
+                exited_on=exited,
+                status=e["status"],
+            )
+        )
+    return ExitList(as_of=as_of, rows=rows, totals=_totals(rows))
+
+
+def _totals(rows: list[ExitRow]) -> list[Total]:
+    sums: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for r in rows:
+        if r.status == "exited":
+            sums[(r.industry, r.capacity_unit)].append(r.capacity_amount)
+    return [
+        Total(industry=i, capacity_unit=u, capacity_amount=sum(v, Decimal(0)), items=len(v))
+        for (i, u), v in sorted(sums.items())
+    ]

@@ -1,0 +1,92 @@
+"""Reading the projections as of a date: the latest state of each case and each exit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, Table, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phaseout_aggregator.adapters.tables import case_events, exit_events
+from phaseout_aggregator.app.access import Scope
+from phaseout_aggregator.app.cases import CLOSED_STATES
+
+
+@dataclass(frozen=True)
+class Where:
+    """Filters shared by the city-wide lists."""
+
+    uscc: str | None = None
+    district: str | None = None
+    industry: str | None = None
+    dimension: str | None = None
+
+
+def _latest(table: Table, as_of: date, scope: Scope, where: Where) -> Select[Any]:
+    rank = func.row_number().over(
+        partition_by=[table.c.dimension, table.c.case_id],
+        order_by=[table.c.effective_on.desc(), table.c.recorded_at.desc()],
+    )
+    first = func.min(table.c.effective_on).over(partition_by=[table.c.dimension, table.c.case_id])
+    q = select(table, rank.label("rank"), first.label("opened_on")).where(
+        table.c.effective_on <= as_of
+    )
+    if scope.dimensions is not None:
+        q = q.where(table.c.dimension.in_(sorted(scope.dimensions)))
+    district = where.district or scope.district
+    if district is not None:
+        q = q.where(table.c.district == district)
+    for name in ("uscc", "industry", "dimension"):
+        value = getattr(where, name)
+        if value is not None:
+            q = q.where(table.c[name] == value)
+    return q
+
+
+async def cases_as_of(
+    session: AsyncSession, as_of: date, scope: Scope, where: Where = Where()
+) -> list[dict[str, Any]]:
+    """Every case in scope at its state on `as_of`, with `overdue` judged on that day."""
+    sub = _latest(case_events, as_of, scope, where).subquery()
+    rows = await session.execute(
+        select(sub).where(sub.c.rank == 1).order_by(sub.c.opened_on, sub.c.case_id)
+    )
+    return [_with_overdue(dict(r._mapping), as_of) for r in rows]
+
+
+def _with_overdue(row: dict[str, Any], as_of: date) -> dict[str, Any]:
+    open_ = row["state"] not in CLOSED_STATES
+    late = row["deadline"] is not None and row["deadline"] < as_of
+    row["open"] = open_
+    row["overdue"] = open_ and (row["state"] == "overdue" or late)
+    return row
+
+
+async def exits_as_of(
+    session: AsyncSession, as_of: date, scope: Scope, where: Where = Where()
+) -> list[dict[str, Any]]:
+    """Capacity on the exit list on `as_of` (revived items are listed as such)."""
+    sub = _latest(exit_events, as_of, scope, where).subquery()
+    rows = await session.execute(
+        select(sub).where(sub.c.rank == 1).order_by(sub.c.effective_on, sub.c.case_id)
+    )
+    exits = []
+    for r in rows:
+        row = dict(r._mapping)
+        row["exited_on"] = (
+            await _exited_on(session, row) if row["status"] == "revived" else row["effective_on"]
+        )
+        exits.append(row)
+    return exits
+
+
+async def _exited_on(session: AsyncSession, row: dict[str, Any]) -> date | None:
+    t = exit_events
+    found: date | None = await session.scalar(
+        select(func.max(t.c.effective_on)).where(
+            t.c.dimension == row["dimension"], t.c.case_id == row["case_id"], t.c.status == "exited"
+        )
+    )
+    return found

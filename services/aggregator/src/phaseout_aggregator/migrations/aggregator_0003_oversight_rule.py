@@ -1,0 +1,31 @@
+"""The city bureau's oversight rule.
+
+Revision ID: aggregator_0003
+Revises: aggregator_0002
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "aggregator_0003"
+down_revision: str | None = "aggregator_0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "oversight_rule",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("circular_overdue_share", sa.Numeric(5, 4), nullable=False),
+        sa.Column("talk_overdue_share", sa.Numeric(5, 4), nullable=False),
+        sa.Column("min_cases", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sa.String(200), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("oversight_rule")

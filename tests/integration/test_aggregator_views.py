@@ -1,0 +1,242 @@
+"""The aggregator's views on the real broker and database, fed by the agency services' own
+code: the enterprise as of a date, the exit list and its exports read back, district progress,
+late events, and who may see what."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from typing import Any
+
+import pytest
+from conftest import Platform
+from openpyxl import load_workbook
+from support import eventually, make_uscc
+
+pytestmark = pytest.mark.integration
+rng = random.Random(1115)
+SEALED = dict.fromkeys(
+    ("water_cut", "power_cut", "power_units_removed", "main_equipment_sealed", "public_commitment"),
+    True,
+)
+
+
+async def register(platform: Platform, service: str, agency: str, uscc: str, **over: Any) -> None:
+    body = {
+        "uscc": uscc,
+        "name": "深圳市某陶瓷有限公司",
+        "district": "guangming",
+        "industry": "ceramics",
+        "effective_on": "2019-04-01",
+        **over,
+    }
+    r = await platform.clients[service].post(
+        "/v1/enterprises", json=body, headers=platform.stack.headers(agency)
+    )
+    assert r.status_code == 201, r.text
+
+
+async def exited_kiln(platform: Platform, district: str = "guangming") -> tuple[str, str]:
+    """A ceramics works whose earth kiln is found (2019-05-06), sealed and accepted (2019-06-20)."""
+    uscc = make_uscc(rng)
+    await register(platform, "technology", "miit", uscc, district=district)
+    tech, h = platform.clients["technology"], platform.stack.headers("miit")
+    r = await tech.post(
+        f"/v1/enterprises/{uscc}/items",
+        headers=h,
+        json={
+            "item_id": "K-1",
+            "equipment": {"kind": "kiln", "type": "earth"},
+            "capacity_amount": "800000",
+            "capacity_unit": "m²/a",
+            "effective_on": "2019-05-06",
+        },
+    )
+    assert r.status_code == 201, r.text
+    case_id = r.json()["case_id"]
+    r = await tech.post(
+        f"/v1/cases/{case_id}/sealing",
+        headers=h,
+        json={"measures": SEALED, "effective_on": "2019-06-01"},
+    )
+    assert r.status_code == 200, r.text
+    r = await tech.post(
+        f"/v1/cases/{case_id}/acceptance",
+        headers=h,
+        json={"passed": True, "effective_on": "2019-06-20"},
+    )
+    assert r.status_code == 200, r.text
+    await eventually(lambda: _with_exit(platform, uscc))
+    return uscc, case_id
+
+
+async def _with_exit(platform: Platform, uscc: str) -> dict[str, Any] | None:
+    r = await platform.clients["aggregator"].get(
+        f"/v1/enterprises/{uscc}", headers=platform.stack.headers("miit")
+    )
+    body = r.json() if r.status_code == 200 else None
+    return body if body and body["exits"] else None
+
+
+async def view(platform: Platform, uscc: str, as_of: str, **headers: str) -> Any:
+    h = platform.stack.headers(**headers) if headers else platform.stack.headers("miit")
+    return await platform.clients["aggregator"].get(
+        f"/v1/enterprises/{uscc}", params={"as_of": as_of}, headers=h
+    )
+
+
+async def test_the_enterprise_as_of_dates_along_the_way(platform: Platform) -> None:
+    uscc, case_id = await exited_kiln(platform)
+    before = await view(platform, uscc, "2019-04-30")
+    assert before.status_code == 200
+    assert before.json()["cases"] == [] and before.json()["exit_status"] == "none"
+    found = (await view(platform, uscc, "2019-05-20")).json()
+    tech = next(d for d in found["dimensions"] if d["dimension"] == "technology")
+    assert tech["state"] == "open" and [c["case_id"] for c in tech["open_cases"]] == [case_id]
+    sealed = (await view(platform, uscc, "2019-06-10")).json()
+    assert sealed["cases"][0]["state"] == "sealed" and sealed["exits"] == []
+    after = (await view(platform, uscc, "2019-07-01")).json()
+    assert after["exit_status"] == "exited"
+    assert after["exits"][0]["exited_on"] == "2019-06-20" and after["cases"][0]["state"] == "exited"
+    assert [e["type"].split(".")[2:4] for e in after["timeline"]][:2] == [
+        ["enterprise", "registered"],
+        ["equipment", "surveyed"],
+    ]
+    provenance = after["timeline"][-1]
+    assert (
+        provenance["topic"] == "phaseout.technology.events"
+        and provenance["source"] == "/phaseout/technology"
+    )
+    assert (await view(platform, uscc, "2019-03-01")).status_code == 404
+
+
+async def test_a_late_correction_takes_its_place_in_history(platform: Platform) -> None:
+    uscc = make_uscc(rng)
+    await register(platform, "energy", "miit", uscc, name="新名称", effective_on="2019-06-01")
+    energy = platform.clients["energy"]
+    late = {
+        "name": "旧名称",
+        "district": "guangming",
+        "industry": "ceramics",
+        "effective_on": "2019-03-01",
+    }
+    assert (
+        await energy.put(
+            f"/v1/enterprises/{uscc}", json=late, headers=platform.stack.headers("miit")
+        )
+    ).status_code == 200
+
+    async def both_applied() -> Any:
+        body = (await view(platform, uscc, "2019-12-31")).json()
+        return (
+            body
+            if len([e for e in body.get("timeline", []) if "enterprise" in e["type"]]) == 2
+            else None
+        )
+
+    now = await eventually(both_applied)
+    assert now["name"] == "新名称", "an older effective date must not overwrite newer facts"
+    assert (await view(platform, uscc, "2019-04-01")).json()["name"] == "旧名称"
+
+
+async def test_exit_list_exports_read_back(platform: Platform) -> None:
+    uscc, _ = await exited_kiln(platform, district="dapeng")
+    agg, h = platform.clients["aggregator"], platform.stack.headers("miit")
+    params = {"year": 2019, "district": "dapeng", "industry": "ceramics"}
+    listed = (await agg.get("/v1/exits", params=params, headers=h)).json()
+    row = next(r for r in listed["rows"] if r["uscc"] == uscc)
+    assert (row["item"], row["capacity_unit"], row["exited_on"]) == ("kiln", "m²/a", "2019-06-20")
+    assert "T5-ceramics" in row["legal_basis"]
+    total = next(
+        t for t in listed["totals"] if t["industry"] == "ceramics" and t["capacity_unit"] == "m²/a"
+    )
+    assert float(total["capacity_amount"]) == 800000 * total["items"]
+
+    r = await agg.get("/v1/exits", params={**params, "format": "xlsx"}, headers=h)
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(r.content))
+    sheet = book["退出清单"]
+    assert sheet["A1"].value.startswith("依法关闭退出的落后产能企业清单")
+    headings = [c.value for c in sheet[2]]
+    assert headings[:4] == ["序号", "统一社会信用代码", "企业名称", "所在区"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
+    mine = next(r for r in rows if r[1] == uscc)
+    assert mine[3] == "大鹏新区" and mine[4] == "陶瓷" and mine[7] == 800000
+    assert book["合计"]["A2"].value == "陶瓷"
+
+    r = await agg.get("/v1/exits", params={**params, "format": "csv", "lang": "en"}, headers=h)
+    table = list(csv.reader(io.StringIO(r.text)))
+    assert table[0][:3] == ["No.", "Unified social credit code", "Enterprise"]
+    assert any(line[1] == uscc and line[3] == "dapeng" for line in table[1:])
+
+    assert (
+        await agg.get("/v1/exits", params={"year": 2018, "district": "dapeng"}, headers=h)
+    ).json()["rows"] == []
+
+
+async def test_district_progress_counts_and_the_rule(platform: Platform) -> None:
+    uscc, _ = await exited_kiln(platform, district="yantian")
+    agg, h = platform.clients["aggregator"], platform.stack.headers("miit")
+    progress = (
+        await agg.get("/v1/districts/progress", params={"as_of": "2019-12-31"}, headers=h)
+    ).json()
+    assert len(progress) == 11
+    yantian = next(p for p in progress if p["district"] == "yantian")
+    tech = yantian["by_dimension"]["technology"]
+    assert tech["registered"] >= 1 and tech["inspected"] >= 1 and tech["exited"] >= 1
+    rule = {"circular_overdue_share": "0.1", "talk_overdue_share": "0.05", "min_cases": 1}
+    r = await agg.put("/v1/oversight-rule", json=rule, headers=h)
+    assert r.status_code == 422 and r.json()["detail"][0]["reason"].endswith(
+        "at least circular_overdue_share"
+    )
+    r = await agg.put(
+        "/v1/oversight-rule",
+        json={**rule, "talk_overdue_share": "0.5"},
+        headers=platform.stack.headers("drc"),
+    )
+    assert r.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "dimensions"),
+    [
+        ({"agency": "miit"}, 200, 5),
+        ({"agency": "mee"}, 200, 1),
+        ({"agency": "drc"}, 200, 2),
+        ({"agency": "miit", "jurisdiction": "shenshan"}, 200, 2),
+        ({"agency": "miit", "jurisdiction": "futian"}, 403, 0),
+        ({"agency": None, "jurisdiction": "shenshan"}, 200, 5),
+        ({"agency": None, "jurisdiction": "luohu"}, 403, 0),
+    ],
+)
+async def test_who_sees_what(
+    platform: Platform, who: dict[str, Any], status: int, dimensions: int
+) -> None:
+    uscc = make_uscc(rng)
+    await register(platform, "technology", "miit", uscc, district="shenshan")
+    await register(platform, "environment", "mee", uscc, district="shenshan")
+    await eventually(lambda: _seen_by_both(platform, uscc))
+    r = await view(platform, uscc, "2019-12-31", **who)
+    assert r.status_code == status, r.text
+    if status == 200:
+        assert len(r.json()["dimensions"]) == dimensions
+        if dimensions == 1:
+            assert {e["dimension"] for e in r.json()["timeline"]} == {"environment"}
+
+
+async def _seen_by_both(platform: Platform, uscc: str) -> bool | None:
+    r = await view(platform, uscc, "2019-12-31")
+    return True if r.status_code == 200 and len(r.json()["supervised_by"]) == 2 else None
+
+
+async def test_no_token_no_view(platform: Platform) -> None:
+    assert (await platform.clients["aggregator"].get("/v1/exits")).status_code == 401
+    assert (await platform.clients["aggregator"].get("/v1/districts/progress")).status_code == 401
+
+
+async def test_a_district_officer_cannot_list_another_district(platform: Platform) -> None:
+    r = await platform.clients["aggregator"].get(
+        "/v1/exits", params={"district": "futian"}, headers=platform.stack.headers("mee", "nanshan")
+    )
+    assert r.status_code == 403 and r.json()["detail"][0]["field"] == "district"
