@@ -176,7 +176,7 @@ async def test_exit_list_exports_read_back(platform: Platform) -> None:
 
 
 async def test_district_progress_counts_and_the_rule(platform: Platform) -> None:
-    uscc, _ = await exited_kiln(platform, district="yantian")
+    await exited_kiln(platform, district="yantian")
     agg, h = platform.clients["aggregator"], platform.stack.headers("miit")
     progress = (
         await agg.get("/v1/districts/progress", params={"as_of": "2019-12-31"}, headers=h)
