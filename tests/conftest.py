@@ -90,7 +90,7 @@ def test_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderT
     config = test_config()
     stack.reset(config)
     stack.up(config)
-    urls = stack.ensure_databases(config, [*SERVICES, "relaytest"])
+    urls = stack.ensure_databases(config, [*SERVICES, "relaytest", "rebuild"])
     keys = Path(tmp_path_factory.mktemp("keys"))
     private, public = auth.ensure_dev_keys(keys)
     telemetry.configure("tests", None, extra_span_processors=[SimpleSpanProcessor(SPANS)])

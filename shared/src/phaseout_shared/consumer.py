@@ -41,6 +41,22 @@ class Delivery:
         self.offset = offset
 
 
+async def apply_once(
+    sessions: async_sessionmaker[AsyncSession],
+    consumer: str,
+    handler: Handler,
+    envelope: Envelope,
+    payload: EventPayload,
+    delivery: Delivery,
+) -> bool:
+    """Apply an event in one transaction with its inbox record; False if applied before."""
+    async with sessions.begin() as session:
+        if not await inbox.claim(session, consumer, envelope.id):
+            return False
+        await handler(session, envelope, payload, delivery)
+    return True
+
+
 class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, runner: EventConsumer) -> None:
         self.runner = runner
@@ -159,12 +175,9 @@ class EventConsumer:
                 await self._apply(envelope, payload, delivery)
 
     async def _apply(self, envelope: Envelope, payload: EventPayload, delivery: Delivery) -> None:
-        async with self.sessions.begin() as session:
-            if not await inbox.claim(session, self.name, envelope.id):
-                return
-            await self.handler(session, envelope, payload, delivery)
-        self.applied += 1
-        telemetry.EVENTS_CONSUMED.add(1, {"consumer": self.name, "type": envelope.type})
+        if await apply_once(self.sessions, self.name, self.handler, envelope, payload, delivery):
+            self.applied += 1
+            telemetry.EVENTS_CONSUMED.add(1, {"consumer": self.name, "type": envelope.type})
 
     async def dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         headers = [
