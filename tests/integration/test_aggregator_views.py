@@ -282,3 +282,37 @@ async def test_rebuilt_from_the_topics_equals_the_live_state(platform: Platform)
 
 def _hashable(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(json.dumps(v, sort_keys=True) if isinstance(v, dict) else v for v in row)
+
+
+async def test_submissions_come_in_and_late_ones_show(platform: Platform) -> None:
+    agg = platform.clients["aggregator"]
+    government = platform.stack.headers(None, "longhua")
+    r = await agg.post(
+        "/v1/submissions",
+        json={"year": 2019, "kind": "annual", "submitted_on": "2020-01-04"},
+        headers=government,
+    )
+    assert r.status_code == 201 and r.json()["status"] == "in_late"
+    again = await agg.post(
+        "/v1/submissions",
+        json={"year": 2019, "kind": "annual", "submitted_on": "2020-01-05"},
+        headers=government,
+    )
+    assert again.status_code == 409
+    wrong = await agg.post(
+        "/v1/submissions",
+        json={"year": 2019, "kind": "city_report", "submitted_on": "2020-01-05"},
+        headers=government,
+    )
+    assert wrong.status_code == 403 and wrong.json()["detail"][0]["field"] == "kind"
+    cal = (
+        await agg.get(
+            "/v1/calendar",
+            params={"year": 2019, "as_of": "2020-01-10"},
+            headers=platform.stack.headers("miit"),
+        )
+    ).json()
+    by = {(e["kind"], e["submitter"]): e for e in cal}
+    assert by[("annual", "longhua")]["status"] == "in_late"
+    assert by[("annual", "luohu")]["status"] == "overdue"
+    assert by[("city_report", "miit")]["status"] == "pending"

@@ -102,3 +102,15 @@ oversight_rule = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 """The city bureau's rule for naming a lagging district in a circular (通报) or a talk (约谈)."""
+
+submissions = Table(
+    "submissions",
+    METADATA,
+    Column("year", Integer, primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("submitter", String(20), primary_key=True),
+    Column("submitted_on", Date, nullable=False),
+    Column("submitted_by", String(200), nullable=False),
+    Column("note", String(2000), nullable=False),
+)
+"""The year's reports as they come in: who sent which, when (工作进度)."""

@@ -1,4 +1,4 @@
-"""The city bureau's oversight rule.
+"""The city bureau's oversight rule, and the year's submissions.
 
 Revision ID: aggregator_0003
 Revises: aggregator_0002
@@ -26,6 +26,17 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
 
+    op.create_table(
+        "submissions",
+        sa.Column("year", sa.Integer(), primary_key=True),
+        sa.Column("kind", sa.String(20), primary_key=True),
+        sa.Column("submitter", sa.String(20), primary_key=True),
+        sa.Column("submitted_on", sa.Date(), nullable=False),
+        sa.Column("submitted_by", sa.String(200), nullable=False),
+        sa.Column("note", sa.String(2000), nullable=False),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("submissions")
     op.drop_table("oversight_rule")
