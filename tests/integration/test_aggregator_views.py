@@ -316,3 +316,81 @@ async def test_submissions_come_in_and_late_ones_show(platform: Platform) -> Non
     assert by[("annual", "longhua")]["status"] == "in_late"
     assert by[("annual", "luohu")]["status"] == "overdue"
     assert by[("city_report", "miit")]["status"] == "pending"
+
+
+async def test_public_sees_disclosures_inside_their_window_only(platform: Platform) -> None:
+    uscc = make_uscc(rng)
+    await register(platform, "safety", "mem", uscc, district="pingshan")
+    safety, h = platform.clients["safety"], platform.stack.headers("mem", "pingshan")
+    body = {
+        "uscc": uscc,
+        "violation": "安全条件不符合国家标准",
+        "order": "责令停产停业整顿",
+        "publicity_from": "2019-07-01",
+        "publicity_until": "2019-12-31",
+        "effective_on": "2019-07-01",
+    }
+    r = await safety.post(
+        "/v1/disclosures", json={**body, "publicity_until": "2019-06-01"}, headers=h
+    )
+    assert r.status_code == 422
+    r = await safety.post(
+        "/v1/disclosures", json=body, headers=platform.stack.headers("mem", "futian")
+    )
+    assert r.status_code == 403
+    r = await safety.post("/v1/disclosures", json=body, headers=h)
+    assert r.status_code == 201, r.text
+    disclosure_id = r.json()["published"]["disclosure_id"]
+    public = platform.clients["aggregator"]
+
+    async def listed(as_of: str) -> bool:
+        r = await public.get("/v1/public/disclosures", params={"as_of": as_of})
+        assert r.status_code == 200
+        return uscc in {d["uscc"] for d in r.json()}
+
+    await eventually(lambda: _true_or_none(listed("2019-08-01")))
+    assert not await listed("2019-06-30") and not await listed("2020-01-01")
+    r = await safety.post(
+        f"/v1/disclosures/{disclosure_id}/withdrawal",
+        json={"reason": "误发", "effective_on": "2019-09-01"},
+        headers=h,
+    )
+    assert r.status_code == 200 and r.json()["state"] == "withdrawn"
+
+    async def gone() -> bool | None:
+        return True if not await listed("2019-10-01") else None
+
+    await eventually(gone)
+    assert await listed("2019-08-15"), "as of a day before the withdrawal it was public"
+    entry = next(
+        d
+        for d in (await public.get("/v1/public/disclosures", params={"as_of": "2019-08-15"})).json()
+        if d["uscc"] == uscc
+    )
+    assert set(entry) == {
+        "uscc",
+        "name",
+        "district",
+        "industry",
+        "dimension",
+        "violation",
+        "order",
+        "publicity_from",
+        "publicity_until",
+    }
+
+
+async def _true_or_none(found: Any) -> bool | None:
+    return True if await found else None
+
+
+async def test_the_public_reads_nothing_else(platform: Platform) -> None:
+    agg = platform.clients["aggregator"]
+    for path in (
+        "/v1/exits",
+        "/v1/cases",
+        "/v1/overdue",
+        "/v1/calendar",
+        f"/v1/enterprises/{make_uscc(rng)}",
+    ):
+        assert (await agg.get(path)).status_code == 401, path

@@ -9,7 +9,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
-from phaseout_shared import register
+from phaseout_shared import disclosure, register
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS, REGISTER_VERSIONS
 from phaseout_shared.reference import Dimension
@@ -31,7 +31,7 @@ def agency_spec(
         name=dimension.value,
         version_locations=[PLATFORM_VERSIONS, REGISTER_VERSIONS, *([versions] if versions else [])],
         metadata=[PLATFORM, register.REGISTER, *([metadata] if metadata is not None else [])],
-        routers=[register.router(dimension), *routers],
+        routers=[register.router(dimension), disclosure.router(dimension), *routers],
         consumers=consumers,
         description=description,
     )

@@ -43,3 +43,22 @@ def event_type(name: str) -> Callable[[P], P]:
         return cls
 
     return register
+
+
+M = TypeVar("M", bound=EventPayload)
+
+
+def per_dimension(base: type[M], noun: str, verb: str) -> dict[str, type[M]]:
+    """One registered subclass of `base` per dimension: `phaseout.<dim>.<noun>.<verb>.v1`.
+
+    For events every agency service emits alike (its register, its disclosures): each service
+    writes them on its own topic, under its own type name.
+    """
+    from phaseout_shared.reference import Dimension
+
+    models: dict[str, type[M]] = {}
+    for dim in Dimension:
+        name = f"{dim.value.capitalize()}{base.__name__}"
+        model = type(name, (base,), {"__doc__": base.__doc__, "__module__": base.__module__})
+        models[dim.value] = event_type(f"phaseout.{dim.value}.{noun}.{verb}.v1")(model)
+    return models

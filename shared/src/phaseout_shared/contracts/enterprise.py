@@ -10,8 +10,8 @@ from datetime import date
 
 from pydantic import Field
 
-from phaseout_shared.contracts.base import EventPayload, event_type
-from phaseout_shared.reference import USCC, Dimension, District, Industry
+from phaseout_shared.contracts.base import EventPayload, per_dimension
+from phaseout_shared.reference import USCC, District, Industry
 
 
 class EnterpriseFacts(EventPayload):
@@ -33,16 +33,5 @@ class EnterpriseUpdated(EnterpriseFacts):
     """An agency corrected or changed an enterprise's identity."""
 
 
-def _per_dimension(
-    base: type[EnterpriseFacts], verb: str
-) -> dict[Dimension, type[EnterpriseFacts]]:
-    models: dict[Dimension, type[EnterpriseFacts]] = {}
-    for dim in Dimension:
-        name = f"{dim.value.capitalize()}{base.__name__}"
-        model = type(name, (base,), {"__doc__": base.__doc__, "__module__": __name__})
-        models[dim] = event_type(f"phaseout.{dim.value}.enterprise.{verb}.v1")(model)
-    return models
-
-
-REGISTERED = _per_dimension(EnterpriseRegistered, "registered")
-UPDATED = _per_dimension(EnterpriseUpdated, "updated")
+REGISTERED = per_dimension(EnterpriseRegistered, "enterprise", "registered")
+UPDATED = per_dimension(EnterpriseUpdated, "enterprise", "updated")

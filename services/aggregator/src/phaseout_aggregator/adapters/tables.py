@@ -114,3 +114,21 @@ submissions = Table(
     Column("note", String(2000), nullable=False),
 )
 """The year's reports as they come in: who sent which, when (工作进度)."""
+
+disclosures = Table(
+    "disclosures",
+    METADATA,
+    Column("disclosure_id", String(64), primary_key=True),
+    Column("dimension", String(20), nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("district", String(20), nullable=False),
+    Column("industry", String(40), nullable=False),
+    Column("violation", String(2000), nullable=False),
+    Column("order", String(2000), nullable=False),
+    Column("publicity_from", Date, nullable=False),
+    Column("publicity_until", Date, nullable=False),
+    Column("published_on", Date, nullable=False),
+    Column("withdrawn_on", Date),
+)
+"""What the agencies made public (信息公开); the public sees a row only inside its window."""

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import identity, timeline
 from phaseout_aggregator.app.cases import project_case, project_exit
+from phaseout_aggregator.app.disclosure import project_disclosure
 from phaseout_shared.consumer import Delivery
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.enterprise import EnterpriseFacts
@@ -97,4 +98,6 @@ async def _identity(session: AsyncSession, envelope: Envelope, payload: EventPay
 PROJECTORS: dict[str, Projector] = {
     "enterprise.registered": _identity,
     "enterprise.updated": _identity,
+    "disclosure.published": project_disclosure,
+    "disclosure.withdrawn": project_disclosure,
 }
