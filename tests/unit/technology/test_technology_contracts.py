@@ -49,7 +49,9 @@ def test_no_other_technology_event_types() -> None:
     ours = {
         name
         for name in registry
-        if name.startswith("phaseout.technology.") and ".enterprise." not in name
+        if name.startswith("phaseout.technology.")
+        and ".enterprise." not in name
+        and ".disclosure." not in name
     }
     assert ours == set(TYPES)
 
