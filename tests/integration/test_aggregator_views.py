@@ -394,3 +394,26 @@ async def test_the_public_reads_nothing_else(platform: Platform) -> None:
         f"/v1/enterprises/{make_uscc(rng)}",
     ):
         assert (await agg.get(path)).status_code == 401, path
+
+
+async def test_annual_report_and_the_consolidated_registers(platform: Platform) -> None:
+    uscc, _ = await exited_kiln(platform, district="luohu")
+    agg, h = platform.clients["aggregator"], platform.stack.headers("miit")
+    report = (await agg.get("/v1/reports/annual", params={"year": 2019}, headers=h)).json()
+    assert report["as_of"] == "2019-12-31"
+    assert uscc in {r["uscc"] for r in report["exits"]["rows"]}
+    luohu = next(p for p in report["summary"] if p["district"] == "luohu")
+    assert luohu["totals"]["exited"] >= 1
+    r = await agg.get("/v1/reports/annual", params={"year": 2019, "format": "xlsx"}, headers=h)
+    book = load_workbook(io.BytesIO(r.content))
+    assert book.sheetnames[:2] == ["年度总结", "退出清单"] and "信息公开" in book.sheetnames
+    summary = [[c.value for c in row] for row in book["年度总结"].iter_rows(min_row=3)]
+    assert any(row[0] == "罗湖区" and row[5] >= 1 for row in summary)
+    r = await agg.get(
+        "/v1/reports/annual", params={"year": 2019, "format": "csv", "lang": "en"}, headers=h
+    )
+    assert r.text.startswith("district,registered,inspected") and uscc in r.text
+    registers = (await agg.get("/v1/registers", params={"district": "luohu"}, headers=h)).json()
+    assert {"uscc": uscc, "supervised_by": ["technology"]}.items() <= next(
+        r for r in registers if r["uscc"] == uscc
+    ).items()

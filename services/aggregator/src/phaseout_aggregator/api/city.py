@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from phaseout_aggregator.adapters.tables import oversight_rule
 from phaseout_aggregator.api.deps import AsOf, CallerScope, Session
-from phaseout_aggregator.app import exports
+from phaseout_aggregator.app import annual, exports
 from phaseout_aggregator.app.exit_list import ExitList, exit_list
 from phaseout_aggregator.app.history import Where, cases_as_of
 from phaseout_aggregator.app.progress import (
@@ -132,3 +132,41 @@ async def set_rule(
         statement = insert(oversight_rule).values(id=1, **values)
         await session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
     return body
+
+
+@router.get("/reports/annual", response_model=None)
+async def read_annual_report(
+    scope: CallerScope,
+    session: Session,
+    year: Annotated[int, Query(ge=2019, le=2100)] = 2019,
+    format: Annotated[Literal["json", "csv", "xlsx"], Query()] = "json",
+    lang: Annotated[Literal["zh", "en"], Query()] = "zh",
+) -> annual.AnnualReport | Response:
+    """The year's report: summary by district, exit list, disclosures (as of 31 December)."""
+    report = await annual.annual_report(session, year, scope)
+    name = f"annual-report-{year}"
+    if format == "csv":
+        return Response(
+            annual.to_csv(report, lang),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if format == "xlsx":
+        return Response(
+            annual.to_xlsx(report, lang),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    return report
+
+
+@router.get("/registers", response_model=list[annual.RegisterRow])
+async def read_registers(
+    scope: CallerScope,
+    session: Session,
+    district: District | None = None,
+    industry: Industry | None = None,
+) -> list[annual.RegisterRow]:
+    """The agencies' enterprise lists, consolidated: who supervises whom."""
+    scope.check_district(district)
+    return await annual.registers(session, scope, district, industry)
