@@ -31,7 +31,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.auth import Principal
+from phaseout_shared.deps import Page, PageParams
 from phaseout_shared.domain.errors import Conflict, NotFound
+from phaseout_shared.unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=BaseModel)
 
@@ -136,3 +138,13 @@ class Repository(Generic[A]):
             .offset(offset)
         )
         return [self.model.model_validate(r.doc) for r in rows], int(total or 0)
+
+
+async def list_page(
+    repo: Repository[A], work: UnitOfWork, paging: PageParams, filters: Filters
+) -> Page[A]:
+    """One page of a repository's aggregates under `filters`, within the caller's jurisdiction."""
+    async with work:
+        query = repo.query(filters, work.principal)
+        items, total = await repo.page(work.session, query, paging.limit, paging.offset)
+    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from phaseout_shared.aggregates import Filters, Repository
+from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.deps import Page, Paging, Work
 from phaseout_shared.reference import District, Industry
@@ -45,14 +45,6 @@ async def survey(uscc: str, body: s.ItemIn, work: Work) -> SurveyedItem:
         )
 
 
-async def _list(
-    repo: Repository[Any], work: Work, paging: Paging, filters: Filters
-) -> tuple[list[Any], int]:
-    async with work:
-        query = repo.query(filters, work.principal)
-        return await repo.page(work.session, query, paging.limit, paging.offset)
-
-
 District_ = Annotated[District | None, Query()]
 Industry_ = Annotated[Industry | None, Query()]
 
@@ -66,8 +58,7 @@ async def list_items(
     industry: Industry_ = None,
     verdict: Annotated[str | None, Query(pattern="^(eliminate|allowed)$")] = None,
 ) -> Page[SurveyedItem]:
-    items, total = await _list(ITEMS, work, paging, Filters(uscc, district, industry, verdict))
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return await list_page(ITEMS, work, paging, Filters(uscc, district, industry, verdict))
 
 
 @router.get("/cases", tags=["cases"])
@@ -79,8 +70,7 @@ async def list_cases(
     industry: Industry_ = None,
     state: str | None = None,
 ) -> Page[EliminationCase]:
-    cases, total = await _list(CASES, work, paging, Filters(uscc, district, industry, state))
-    return Page(items=cases, total=total, limit=paging.limit, offset=paging.offset)
+    return await list_page(CASES, work, paging, Filters(uscc, district, industry, state))
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
@@ -157,9 +147,12 @@ async def list_tips(
 ) -> Page[dict[str, Any]]:
 
     as_of = date.fromisoformat(overdue_as_of) if overdue_as_of else None
-    tips, total = await _list(TIPS, work, paging, Filters(None, district, None, state, as_of))
+    page = await list_page(TIPS, work, paging, Filters(None, district, None, state, as_of))
     return Page(
-        items=[_public(t) for t in tips], total=total, limit=paging.limit, offset=paging.offset
+        items=[_public(t) for t in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 
@@ -218,5 +211,4 @@ async def list_project_checks(
     industry: Industry_ = None,
     outcome: Annotated[str | None, Query(pattern="^(permitted|forbidden)$")] = None,
 ) -> Page[RecordedCheck]:
-    checks, total = await _list(CHECKS, work, paging, Filters(None, district, industry, outcome))
-    return Page(items=checks, total=total, limit=paging.limit, offset=paging.offset)
+    return await list_page(CHECKS, work, paging, Filters(None, district, industry, outcome))
