@@ -2,7 +2,9 @@
 
 The domain's aggregates are pure pydantic models; here they are stored whole as `doc`, with the
 columns that lists filter on beside it (enterprise, district, industry, state, due date), and a
-version for optimistic concurrency: two officers changing one case at once cannot both win.
+version counting its changes. A command loads with `get` (a row lock held to the end of its
+transaction), so two officers changing one case at once are served one after the other, the
+second seeing the first's change.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.auth import Principal
 from phaseout_shared.deps import Page, PageParams
-from phaseout_shared.domain.errors import Conflict, NotFound
+from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=BaseModel)
@@ -81,36 +83,33 @@ class Repository(Generic[A]):
         self.model = model
         self.columns = columns
         self.open_states = list(open_states)
-        self._versions: dict[int, int] = {}
 
     async def get(self, session: AsyncSession, id_: str, *, for_update: bool = True) -> A:
-        query = select(self.table.c.doc, self.table.c.version).where(self.table.c.id == id_)
+        query = select(self.table.c.doc).where(self.table.c.id == id_)
         row = (await session.execute(query.with_for_update() if for_update else query)).first()
         if row is None:
             raise NotFound(f"no {self.table.name[:-1]} {id_}", field="id")
-        aggregate = self.model.model_validate(row.doc)
-        self._versions[id(aggregate)] = row.version
-        return aggregate
+        return self.model.model_validate(row.doc)
 
     async def add(self, session: AsyncSession, aggregate: A, now: Any) -> None:
-        await session.execute(insert(self.table).values(self._row(aggregate, now, version=1)))
+        await session.execute(
+            insert(self.table).values({**self._row(aggregate, now), "version": 1})
+        )
 
     async def save(self, session: AsyncSession, aggregate: A, now: Any) -> None:
-        """Write back an aggregate loaded by `get`; refused if someone else changed it since."""
-        version = self._versions.pop(id(aggregate))
-        row = self._row(aggregate, now, version=version + 1)
+        """Write back an aggregate loaded by `get` in this transaction (its row is locked)."""
+        row = self._row(aggregate, now)
         result = await session.execute(
             update(self.table)
-            .where(self.table.c.id == row["id"], self.table.c.version == version)
-            .values(row)
+            .where(self.table.c.id == row["id"])
+            .values({**row, "version": self.table.c.version + 1})
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict("changed by someone else meanwhile; reload and retry", field="version")
+            raise NotFound(f"no {self.table.name[:-1]} {row['id']}", field="id")
 
-    def _row(self, aggregate: A, now: Any, *, version: int) -> dict[str, Any]:
+    def _row(self, aggregate: A, now: Any) -> dict[str, Any]:
         return {
             **self.columns(aggregate),
-            "version": version,
             "updated_at": now,
             "doc": aggregate.model_dump(mode="json"),
         }

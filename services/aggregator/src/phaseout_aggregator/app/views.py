@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,6 +77,8 @@ class DimensionStatus(BaseModel):
 
 class Measure(BaseModel):
     """A measure in force: a pricing measure, a restriction or a suspension."""
+
+    model_config = ConfigDict(validate_assignment=True)
 
     dimension: str
     kind: str
@@ -239,7 +241,11 @@ def _measures(events: list[TimelineEntry], cases: list[CaseView], as_of: date) -
         elif e.type == "phaseout.energy.pricing_measure.ended.v1":
             ended = pricing.get(e.data["measure_id"])
             if ended is not None:
-                ended.until = e.data.get("ends_on") or e.effective_on
+                ended.until = (
+                    date.fromisoformat(e.data["ends_on"])
+                    if e.data.get("ends_on")
+                    else e.effective_on
+                )
     in_force = [
         m for m in pricing.values() if m.since <= as_of and (m.until is None or as_of <= m.until)
     ]

@@ -93,6 +93,34 @@ def assess(
     )
 
 
+def assess_measurement(
+    industry: Industry,
+    indicator_id: str | None,
+    measured_value: Decimal | None,
+    unit: str | None,
+    catalogue: Catalogue,
+    *,
+    new_plant: bool = False,
+) -> Assessment:
+    """A question as asked (API or CLI): an industry without a national limit needs no reading.
+
+    For any other industry the indicator, the value and its unit are required.
+    """
+    if catalogue.not_covered_for(industry) is None:
+        given = {"indicator_id": indicator_id, "measured_value": measured_value, "unit": unit}
+        for field, value in given.items():
+            if value is None:
+                raise InvalidInput(f"{field} is required for {industry.value}", field=field)
+    return assess(
+        industry,
+        indicator_id or "",
+        measured_value if measured_value is not None else Decimal(0),
+        unit or "",
+        catalogue,
+        new_plant=new_plant,
+    )
+
+
 def _rule(industry: Industry) -> str:
     return f"energy.table1.{industry.value}.no_national_limit"
 

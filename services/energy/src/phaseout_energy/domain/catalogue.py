@@ -189,6 +189,18 @@ class Catalogue(BaseModel):
                     return standard, indicator
         return None
 
+    def applies_on(self, indicator_id: str, on: date) -> bool:
+        """Whether this version's figure for the indicator was in force on `on`.
+
+        A figure amended to apply from a later date does not decide an earlier inspection: an
+        earlier version does. An indicator this version lacks is not in force in it either.
+        """
+        found = self.find(indicator_id)
+        if found is None:
+            return False
+        effective_from = found[1].effective_from
+        return effective_from is None or effective_from <= on
+
     def standards_for(self, industry: Industry) -> tuple[Standard, ...]:
         return tuple(s for s in self.standards if s.industry is industry)
 

@@ -75,6 +75,16 @@ def record_inspection(
     return assessment, inspection.recorded(assessment)
 
 
+class RecordedInspection(BaseModel):
+    """An inspection as kept: what was measured, its verdict, and the case it opened if any."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    inspection: Inspection
+    assessment: Assessment
+    case_id: UUID | None = None
+
+
 class Reinspection(BaseModel):
     """The re-inspection (复查) that decided whether the rectification worked."""
 

@@ -1,0 +1,46 @@
+"""What the energy routes share: query parameters, read rights, paging a query."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from sqlalchemy import Select
+
+from phaseout_energy.api.schemas import Day
+from phaseout_shared.aggregates import A, Repository
+from phaseout_shared.auth import Principal
+from phaseout_shared.deps import Page, PageParams
+from phaseout_shared.domain.errors import Forbidden
+from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.unit_of_work import UnitOfWork
+
+DistrictQ = Annotated[District | None, Query()]
+IndustryQ = Annotated[Industry | None, Query()]
+UsccQ = Annotated[USCC | None, Query(description="Unified social credit code")]
+UsccPath = Annotated[USCC, Path(description="Unified social credit code")]
+
+
+def as_of(description: str) -> Any:
+    """A query parameter naming the day an answer is for (use with `Day`)."""
+    return Query(description=description)
+
+
+AsOf = Annotated[Day, as_of("The day the answer is for")]
+
+
+def authorise_read(principal: Principal | None, district: str) -> None:
+    """A district's officers read their own district; city officers read everything."""
+    if principal is not None and not principal.covers(district):
+        raise Forbidden(
+            f"an officer of {principal.jurisdiction} cannot read {district}", field="district"
+        )
+
+
+async def page_of(
+    repo: Repository[A], work: UnitOfWork, paging: PageParams, query: Select[Any]
+) -> Page[A]:
+    """One page of a query over a repository, newest first, with the total."""
+    async with work:
+        items, total = await repo.page(work.session, query, paging.limit, paging.offset)
+    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
