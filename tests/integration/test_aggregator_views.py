@@ -417,3 +417,34 @@ async def test_annual_report_and_the_consolidated_registers(platform: Platform) 
     assert {"uscc": uscc, "supervised_by": ["technology"]}.items() <= next(
         r for r in registers if r["uscc"] == uscc
     ).items()
+
+
+async def test_overdue_work_across_agencies_as_of_a_day(platform: Platform) -> None:
+    from test_energy_service import opened_case
+
+    uscc, case_id = await opened_case(platform)
+    agg, h = platform.clients["aggregator"], platform.stack.headers("miit")
+
+    async def listed(as_of: str) -> set[str]:
+        r = await agg.get("/v1/overdue", params={"as_of": as_of}, headers=h)
+        assert r.status_code == 200
+        return {c["case_id"] for c in r.json()}
+
+    async def projected() -> bool | None:
+        r = await agg.get("/v1/cases", params={"uscc": uscc, "as_of": "2019-12-31"}, headers=h)
+        return True if r.json() else None
+
+    await eventually(projected)
+    assert case_id not in await listed("2020-02-29"), "due on 2020-02-29: not yet overdue that day"
+    assert case_id in await listed("2020-03-01")
+    assert case_id not in await listed("2019-08-30"), "before the inspection there was no case"
+    status = (await view(platform, uscc, "2020-03-01")).json()
+    energy = next(d for d in status["dimensions"] if d["dimension"] == "energy")
+    assert energy["state"] == "overdue" and energy["next_deadline"] == "2020-02-29"
+    h_mee = platform.stack.headers("mee")
+    assert case_id not in {
+        c["case_id"]
+        for c in (
+            await agg.get("/v1/overdue", params={"as_of": "2020-03-01"}, headers=h_mee)
+        ).json()
+    }
