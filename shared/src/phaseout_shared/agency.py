@@ -9,7 +9,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
-from phaseout_shared import disclosure, register
+from phaseout_shared import disclosure, referrals, register
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS, REGISTER_VERSIONS
 from phaseout_shared.reference import Dimension
@@ -25,14 +25,23 @@ def agency_spec(
     metadata: MetaData | None = None,
     routers: Sequence[APIRouter] = (),
     consumers: Sequence[ConsumerSpec] = (),
+    subscriptions: Sequence[referrals.Subscription] = (),
 ) -> ServiceSpec:
     """An agency service: the register, its own routers, tables and migrations, its topic."""
     return ServiceSpec(
         name=dimension.value,
         version_locations=[PLATFORM_VERSIONS, REGISTER_VERSIONS, *([versions] if versions else [])],
         metadata=[PLATFORM, register.REGISTER, *([metadata] if metadata is not None else [])],
-        routers=[register.router(dimension), disclosure.router(dimension), *routers],
-        consumers=consumers,
+        routers=[
+            register.router(dimension),
+            disclosure.router(dimension),
+            referrals.router(dimension),
+            *routers,
+        ],
+        consumers=[
+            *consumers,
+            *([referrals.consumer(dimension, subscriptions)] if subscriptions else []),
+        ],
         description=description,
     )
 

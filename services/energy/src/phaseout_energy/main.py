@@ -7,7 +7,15 @@ from fastapi import FastAPI
 from phaseout_energy.adapters.tables import METADATA
 from phaseout_energy.api.routes import router
 from phaseout_shared.agency import agency_spec, app_of, serve
-from phaseout_shared.reference import Dimension
+from phaseout_shared.contracts.referral import ReferralKind
+from phaseout_shared.reference import Agency, Dimension
+from phaseout_shared.referrals import Subscription
+
+PRICED_CAPACITY = frozenset(
+    {"phaseout.technology.case.opened.v1", "phaseout.energy.case.opened.v1"}
+)
+"""Capacity in the eliminated category (technology) or over its energy limit (energy): the plan
+asks drc for differential or punitive electricity prices and water for progressive water prices."""
 
 SPEC = agency_spec(
     Dimension.ENERGY,
@@ -17,6 +25,10 @@ SPEC = agency_spec(
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
     routers=[router],
+    subscriptions=[
+        Subscription(ReferralKind.ELECTRICITY_PRICING, Agency.DRC, PRICED_CAPACITY),
+        Subscription(ReferralKind.WATER_PRICING, Agency.WATER, PRICED_CAPACITY),
+    ],
 )
 
 

@@ -1,12 +1,26 @@
 """Wiring of the safety service: its spec, its app, its entry point."""
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
+from phaseout_safety.adapters.tables import METADATA
+from phaseout_safety.api import cases, routes
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Dimension
 
-DESCRIPTION = "Work safety (安全): mem"
-SPEC = agency_spec(Dimension.SAFETY, description=DESCRIPTION)
+DESCRIPTION = (
+    "Work safety (安全): the ledger (台账) with the key-supervision and dynamic patrol lists, "
+    "inspections, hidden-hazard rectification (五落实), suspension for rectification "
+    "(停产停业整顿) to closure (关闭) and licence revocation (mem)"
+)
+SPEC = agency_spec(
+    Dimension.SAFETY,
+    description=DESCRIPTION,
+    versions=Path(__file__).parent / "migrations",
+    metadata=METADATA,
+    routers=[routes.router, cases.router],
+)
 
 
 def create() -> FastAPI:

@@ -5,9 +5,15 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from phaseout_shared.agency import agency_spec, app_of, serve
-from phaseout_shared.reference import Dimension
+from phaseout_shared.contracts.referral import ReferralKind
+from phaseout_shared.reference import Agency, Dimension
+from phaseout_shared.referrals import Subscription
 from phaseout_technology.adapters.tables import METADATA
 from phaseout_technology.api.routes import router
+
+CLOSURES = frozenset({"phaseout.environment.closure.ordered.v1", "phaseout.safety.case.closed.v1"})
+"""A closure ordered by environment or safety: technology checks the dismantling or sealing and
+its on-site acceptance, so that the capacity is verified as exited."""
 
 SPEC = agency_spec(
     Dimension.TECHNOLOGY,
@@ -16,6 +22,7 @@ SPEC = agency_spec(
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
     routers=[router],
+    subscriptions=[Subscription(ReferralKind.DISMANTLING_CHECK, Agency.MIIT, CLOSURES)],
 )
 
 

@@ -76,7 +76,8 @@ class CaseState(StrEnum):
     CLOSURE_REQUESTED = "closure_requested"
     CLOSURE_DECIDED = "closure_decided"
     CLOSED = "closed"
-    LICENCES_REVOKED = "licences_revoked"
+    REVOKED = "revoked"
+    """相关证照 revoked (吊销相关证照): the case ends."""
 
 
 class FiveInPlace(BaseModel):
@@ -186,7 +187,9 @@ class InspectionRecorded(_Enterprise):
 
 
 class _HazardEvent(_Enterprise):
-    case_id: UUID = Field(description="The hazard's rectification (隐患排查治理), a case of its own")
+    case_id: UUID = Field(
+        description="The hazard's rectification (隐患排查治理), a case of its own"
+    )
     state: HazardState = Field(description="The rectification's state after this event")
     deadline: date | None = Field(
         description="The time limit (时限) while the hazard is not rectified; none until set"

@@ -132,3 +132,21 @@ disclosures = Table(
     Column("withdrawn_on", Date),
 )
 """What the agencies made public (信息公开); the public sees a row only inside its window."""
+
+referrals = Table(
+    "referrals",
+    METADATA,
+    Column("referral_id", String(64), primary_key=True),
+    Column("dimension", String(20), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("sender", String(20), nullable=False),
+    Column("receiver", String(20), nullable=False),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("district", String(20), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("trigger_type", String(200), nullable=False),
+    Column("updated_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+"""Every referral between agencies, at its latest state."""

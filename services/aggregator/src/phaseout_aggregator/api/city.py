@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -19,6 +20,7 @@ from phaseout_aggregator.app.progress import (
     current_rule,
     district_progress,
 )
+from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry
@@ -170,3 +172,16 @@ async def read_registers(
     """The agencies' enterprise lists, consolidated: who supervises whom."""
     scope.check_district(district)
     return await annual.registers(session, scope, district, industry)
+
+
+@router.get("/referrals", response_model=list[ReferralView])
+async def read_referrals(
+    scope: CallerScope,
+    session: Session,
+    uscc: str | None = None,
+    overdue_as_of: Annotated[
+        date | None, Query(description="Only those still open past due")
+    ] = None,
+) -> list[ReferralView]:
+    """Referrals between agencies (cross-agency follow-up), the overdue ones on request."""
+    return await referrals_in_scope(session, scope, uscc=uscc, overdue_as_of=overdue_as_of)

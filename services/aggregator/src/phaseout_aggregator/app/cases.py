@@ -36,6 +36,8 @@ TECHNOLOGY_STATES = {
 EXITS = {
     "phaseout.technology.case.acceptance_passed.v1",
     "phaseout.energy.shutdown.verified.v1",
+    "phaseout.environment.closure.ordered.v1",
+    "phaseout.safety.case.closed.v1",
 }
 REVIVALS = {"phaseout.technology.case.revival_found.v1"}
 CLOSED_STATES = {"exited", "rectified", "closed", "lifted", "revoked", "withdrawn", "superseded"}

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_aggregator.adapters.tables import identity, timeline
 from phaseout_aggregator.app.cases import project_case, project_exit
 from phaseout_aggregator.app.disclosure import project_disclosure
+from phaseout_aggregator.app.referrals import project_referral
 from phaseout_shared.consumer import Delivery
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.enterprise import EnterpriseFacts
@@ -100,4 +101,8 @@ PROJECTORS: dict[str, Projector] = {
     "enterprise.updated": _identity,
     "disclosure.published": project_disclosure,
     "disclosure.withdrawn": project_disclosure,
+    "referral.received": project_referral,
+    "referral.accepted": project_referral,
+    "referral.acted_on": project_referral,
+    "referral.declined": project_referral,
 }

@@ -16,6 +16,7 @@ from phaseout_aggregator.adapters.tables import timeline
 from phaseout_aggregator.app.access import Scope
 from phaseout_aggregator.app.cases import CLOSED_STATES
 from phaseout_aggregator.app.history import Where, cases_as_of, exits_as_of
+from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
 from phaseout_shared.domain.errors import Forbidden, NotFound
 from phaseout_shared.reference import Dimension
 
@@ -116,6 +117,7 @@ class EnterpriseStatus(BaseModel):
     exit_status: Literal["none", "ordered", "exited"]
     exits: list[ExitView]
     measures: list[Measure]
+    referrals: list[ReferralView]
     timeline: list[TimelineEntry]
 
 
@@ -147,6 +149,7 @@ async def enterprise_status(
         exit_status=_exit_status(cases, exits),
         exits=exits,
         measures=_measures(events, cases, as_of),
+        referrals=await referrals_in_scope(session, scope, uscc=uscc),
         timeline=events,
     )
 

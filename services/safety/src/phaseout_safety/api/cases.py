@@ -1,0 +1,177 @@
+"""The safety service's HTTP API for hazards (隐患治理) and enforcement cases: thin routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from phaseout_safety.adapters.tables import CASES, HAZARDS
+from phaseout_safety.api import schemas as s
+from phaseout_safety.api.routes import District_, Industry_, OverdueAsOf, listed, read
+from phaseout_safety.app import commands
+from phaseout_safety.domain.case import SuspensionCase
+from phaseout_safety.domain.hazard import Hazard
+from phaseout_shared.aggregates import Filters
+from phaseout_shared.contracts.safety import CaseState, HazardState
+from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.domain.errors import InvalidInput
+
+router = APIRouter(prefix="/v1")
+
+
+@router.get("/hazards", tags=["hazards"])
+async def list_hazards(
+    work: Work,
+    paging: Paging,
+    uscc: str | None = None,
+    district: District_ = None,
+    industry: Industry_ = None,
+    state: Annotated[HazardState | None, Query()] = None,
+    overdue_as_of: OverdueAsOf = None,
+) -> Page[Hazard]:
+    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    return await listed(HAZARDS, work, paging, filters)
+
+
+@router.get("/hazards/{case_id}", tags=["hazards"])
+async def read_hazard(case_id: str, work: Work) -> Hazard:
+    return await read(HAZARDS, work, case_id)
+
+
+@router.post("/hazards/{case_id}/five-in-place", tags=["hazards"])
+async def put_in_place(case_id: str, body: s.FiveInPlaceIn, work: Work) -> Hazard:
+    """Put parts of the 五落实 in place: 措施、责任、资金、时限、预案."""
+    async with work:
+        return await commands.act(
+            work,
+            HAZARDS,
+            case_id,
+            "put_in_place",
+            parts=body.five_in_place,
+            effective_on=body.effective_on,
+        )
+
+
+@router.post("/hazards/{case_id}/rectification", tags=["hazards"])
+async def verify_rectified(case_id: str, body: s.RectifiedIn, work: Work) -> Hazard:
+    """The rectification was verified (隐患治理完成): only with all five in place."""
+    async with work:
+        return await commands.act(
+            work,
+            HAZARDS,
+            case_id,
+            "verify_rectified",
+            note=body.note,
+            effective_on=body.effective_on,
+        )
+
+
+@router.get("/cases", tags=["cases"])
+async def list_cases(
+    work: Work,
+    paging: Paging,
+    uscc: str | None = None,
+    district: District_ = None,
+    industry: Industry_ = None,
+    state: Annotated[CaseState | None, Query()] = None,
+    overdue_as_of: OverdueAsOf = None,
+) -> Page[SuspensionCase]:
+    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    return await listed(CASES, work, paging, filters)
+
+
+@router.get("/cases/{case_id}", tags=["cases"])
+async def read_case(case_id: str, work: Work) -> SuspensionCase:
+    return await read(CASES, work, case_id)
+
+
+@router.post("/cases/{case_id}/reinspection", tags=["cases"])
+async def reinspect(case_id: str, body: s.ReinspectionIn, work: Work) -> SuspensionCase:
+    """Re-inspection (复查): passed lifts the suspension; failed, still unsafe."""
+    async with work:
+        return await commands.act(
+            work,
+            CASES,
+            case_id,
+            "reinspect",
+            passed=body.passed,
+            reasons=tuple(body.reasons),
+            note=body.note,
+            effective_on=body.effective_on,
+        )
+
+
+@router.post("/cases/{case_id}/closure-request", tags=["cases"])
+async def request_closure(case_id: str, body: s.ClosureRequestIn, work: Work) -> SuspensionCase:
+    """提请政府予以关闭: ask the district's or the city's government to close."""
+    async with work:
+        return await commands.act(
+            work,
+            CASES,
+            case_id,
+            "request_closure",
+            government=body.government,
+            note=body.note,
+            effective_on=body.effective_on,
+        )
+
+
+@router.post("/cases/{case_id}/closure-decision", tags=["cases"])
+async def record_decision(case_id: str, body: s.ClosureDecisionIn, work: Work) -> SuspensionCase:
+    """The government's decision: close (by a date, if set), or not (the suspension goes on)."""
+    if body.closes and body.rectify_by is not None:
+        raise InvalidInput("a decision to close sets no rectification period", field="rectify_by")
+    if not body.closes and body.close_by is not None:
+        raise InvalidInput("a decision not to close sets no closure date", field="close_by")
+    if not body.closes and body.rectify_by is None:
+        raise InvalidInput("the suspension goes on until a new date: set it", field="rectify_by")
+    async with work:
+        if body.closes:
+            return await commands.act(
+                work,
+                CASES,
+                case_id,
+                "decide_closure",
+                document=body.document,
+                close_by=body.close_by,
+                effective_on=body.effective_on,
+            )
+        return await commands.act(
+            work,
+            CASES,
+            case_id,
+            "decline_closure",
+            document=body.document,
+            reason=body.reason,
+            rectify_by=body.rectify_by,
+            effective_on=body.effective_on,
+        )
+
+
+@router.post("/cases/{case_id}/closure", tags=["cases"])
+async def close(case_id: str, body: s.ClosureIn, work: Work) -> SuspensionCase:
+    """关闭: the capacity closed by the government's decision; it counts as exited."""
+    async with work:
+        return await commands.act(
+            work,
+            CASES,
+            case_id,
+            "close",
+            description=body.description,
+            effective_on=body.effective_on,
+        )
+
+
+@router.post("/cases/{case_id}/licence-revocation", tags=["cases"])
+async def revoke_licences(case_id: str, body: s.RevocationIn, work: Work) -> SuspensionCase:
+    """吊销相关证照: the licences revoked by the departments concerned."""
+    async with work:
+        return await commands.act(
+            work,
+            CASES,
+            case_id,
+            "revoke_licences",
+            licences=tuple(body.licences),
+            effective_on=body.effective_on,
+        )

@@ -1,0 +1,196 @@
+"""The safety service's HTTP API for the ledger, its lists and inspections: thin routes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Query, status
+
+from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, LISTINGS
+from phaseout_safety.api import schemas as s
+from phaseout_safety.app import commands
+from phaseout_safety.domain.acts import SuspensionOrder
+from phaseout_safety.domain.case import ACTIVE, SuspensionCase
+from phaseout_safety.domain.catalogue import Catalogue, table4
+from phaseout_safety.domain.hazard import PENDING, Hazard
+from phaseout_safety.domain.inspection import Finding, Inspection
+from phaseout_safety.domain.listing import Listing
+from phaseout_shared import register
+from phaseout_shared.aggregates import Filters, Repository, list_page
+from phaseout_shared.auth import CurrentPrincipal, Principal
+from phaseout_shared.contracts.safety import ListName
+from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.domain.errors import Forbidden, NotFound
+from phaseout_shared.reference import District, Industry
+from phaseout_shared.unit_of_work import UnitOfWork
+
+router = APIRouter(prefix="/v1")
+
+District_ = Annotated[District | None, Query()]
+Industry_ = Annotated[Industry | None, Query()]
+OverdueAsOf = Annotated[
+    date | None, Query(description="Due before this date and still open (as of that date)")
+]
+
+
+def covering(principal: Principal | None, district: str) -> None:
+    """A district officer reads only the district's records."""
+    if principal is not None and not principal.covers(district):
+        raise Forbidden(
+            f"an officer of {principal.jurisdiction} cannot read {district}", field="district"
+        )
+
+
+R = TypeVar("R", Listing, Inspection, Hazard, SuspensionCase)
+
+
+async def listed(
+    repo: Repository[R], work: UnitOfWork, paging: Paging, filters: Filters
+) -> Page[R]:
+    """One page of a repository's aggregates under the filters, within the reader's district."""
+    if filters.district is not None:
+        covering(work.principal, filters.district)
+    return await list_page(repo, work, paging, filters)
+
+
+async def read(repo: Repository[R], work: UnitOfWork, id_: str) -> R:
+    """One aggregate by its id, if the reader's jurisdiction covers its district."""
+    async with work:
+        found = await repo.get(work.session, id_, for_update=False)
+    covering(work.principal, found.district)
+    return found
+
+
+@router.get("/catalogue", tags=["catalogue"])
+async def catalogue(_: CurrentPrincipal) -> Catalogue:
+    """The safety catalogue in force: Table 4 and 二（四） of the plan, versioned."""
+    return table4()
+
+
+@router.post("/listings", tags=["ledger"], status_code=status.HTTP_201_CREATED)
+async def enter_listing(body: s.ListingIn, work: Work) -> Listing:
+    """Put an enterprise on the ledger (台账) and the key or the patrol list."""
+    async with work:
+        return await commands.enter_listing(
+            work,
+            uscc=body.uscc,
+            list_name=ListName(body.list_name),
+            requirements=body.requirements,
+            due_on=body.due_on,
+            reason=body.reason,
+            effective_on=body.effective_on,
+        )
+
+
+@router.get("/listings", tags=["ledger"])
+async def list_listings(
+    work: Work,
+    paging: Paging,
+    district: District_ = None,
+    industry: Industry_ = None,
+    list_name: Annotated[ListName | None, Query(alias="list")] = None,
+    overdue_as_of: OverdueAsOf = None,
+) -> Page[Listing]:
+    """The key-supervision list, the dynamic patrol list, or both; overdue: not inspected."""
+    filters = Filters(None, district, industry, list_name, overdue_as_of)
+    return await listed(LISTINGS, work, paging, filters)
+
+
+@router.get("/listings/{uscc}", tags=["ledger"])
+async def read_listing(uscc: str, work: Work) -> Listing:
+    return await read(LISTINGS, work, uscc)
+
+
+@router.post("/listings/{uscc}/move", tags=["ledger"])
+async def move_listing(uscc: str, body: s.MoveIn, work: Work) -> Listing:
+    """Move onto the other list (动态), with its requirements and timetable."""
+    async with work:
+        return await commands.act(
+            work,
+            LISTINGS,
+            uscc,
+            "move",
+            list_name=ListName(body.list_name),
+            requirements=body.requirements,
+            due_on=body.due_on,
+            reason=body.reason,
+            effective_on=body.effective_on,
+        )
+
+
+@router.post("/listings/{uscc}/removal", tags=["ledger"])
+async def remove_listing(uscc: str, body: s.RemovalIn, work: Work) -> Listing:
+    """Off both lists; the enterprise stays on the ledger."""
+    async with work:
+        return await commands.act(
+            work, LISTINGS, uscc, "remove", reason=body.reason, effective_on=body.effective_on
+        )
+
+
+@router.get("/enterprises/{uscc}/ledger", tags=["ledger"])
+async def ledger(uscc: str, work: Work) -> s.Ledger:
+    """The enterprise's ledger (台账): 不具备安全生产条件、安全隐患问题突出的企业情况."""
+    mine = Filters(uscc=uscc)
+    async with work:
+        enterprise = await register.get(work.session, uscc)
+        covering(work.principal, enterprise.district)
+        try:
+            listing = await LISTINGS.get(work.session, uscc, for_update=False)
+        except NotFound:
+            listing = None
+        hazards, _ = await HAZARDS.page(work.session, HAZARDS.query(mine), 500, 0)
+        cases, _ = await CASES.page(work.session, CASES.query(mine), 500, 0)
+    return s.Ledger(
+        enterprise=enterprise,
+        listing=listing,
+        lacks_safety_conditions=any(c.state in ACTIVE for c in cases),
+        pending_hazards=sum(h.state in PENDING for h in hazards),
+        hazards=hazards,
+        cases=cases,
+    )
+
+
+@router.post(
+    "/enterprises/{uscc}/inspections", tags=["inspections"], status_code=status.HTTP_201_CREATED
+)
+async def record_inspection(uscc: str, body: s.InspectionIn, work: Work) -> s.InspectionOut:
+    """Record an inspection: each hazard opens its rectification (五落实); conditions below the
+    law or standard are suspended at once (依法责令立即停产停业整顿)."""
+    order = SuspensionOrder(**body.suspension.model_dump()) if body.suspension else None
+    async with work:
+        inspected = await commands.record_inspection(
+            work,
+            uscc=uscc,
+            inspectors=body.inspectors,
+            findings=[Finding(**f.model_dump()) for f in body.findings],
+            suspension=order,
+            effective_on=body.effective_on,
+        )
+    return s.InspectionOut(
+        inspection=inspected.inspection, hazards=inspected.hazards, case=inspected.case
+    )
+
+
+@router.get("/inspections", tags=["inspections"])
+async def list_inspections(
+    work: Work,
+    paging: Paging,
+    uscc: str | None = None,
+    district: District_ = None,
+    industry: Industry_ = None,
+) -> Page[Inspection]:
+    return await listed(INSPECTIONS, work, paging, Filters(uscc, district, industry))
+
+
+@router.get("/inspections/{inspection_id}", tags=["inspections"])
+async def read_inspection(inspection_id: str, work: Work) -> Inspection:
+    return await read(INSPECTIONS, work, inspection_id)
+
+
+@router.post("/overdue-sweeps", tags=["cases"])
+async def sweep_overdue(body: s.SweepIn, work: Work) -> s.SweepOut:
+    """Mark overdue, once each, the hazards and cases whose deadline passed before `as_of`."""
+    async with work:
+        marked = await commands.sweep_overdue(work, body.as_of)
+    return s.SweepOut(**marked)

@@ -1,0 +1,167 @@
+"""The safety service's commands: each loads state, asks the domain, saves, emits.
+
+One command is one unit of work: the state change, the audit record and the events in the
+outbox commit together or not at all. Writes are mem's (市应急管理局), and a district officer's
+only for enterprises of that district.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import ColumnElement, select
+
+from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, LISTINGS
+from phaseout_safety.domain.acts import SuspensionOrder
+from phaseout_safety.domain.case import LIFECYCLE as CASE_LIFECYCLE
+from phaseout_safety.domain.case import SuspensionCase, refuse_second_case
+from phaseout_safety.domain.hazard import LIFECYCLE as HAZARD_LIFECYCLE
+from phaseout_safety.domain.hazard import Hazard
+from phaseout_safety.domain.inspection import Finding, Inspected, Subject, inspect
+from phaseout_safety.domain.listing import Listing
+from phaseout_shared import register
+from phaseout_shared.aggregates import Filters, Repository
+from phaseout_shared.auth import authorise_write
+from phaseout_shared.contracts.safety import ListName
+from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.reference import Dimension
+from phaseout_shared.unit_of_work import UnitOfWork
+
+T = TypeVar("T", Listing, Hazard, SuspensionCase)
+Due = TypeVar("Due", Hazard, SuspensionCase)
+
+
+def _authorise(work: UnitOfWork, district: str) -> None:
+    assert work.principal is not None
+    authorise_write(work.principal, Dimension.SAFETY, district)
+
+
+async def enter_listing(
+    work: UnitOfWork,
+    *,
+    uscc: str,
+    list_name: ListName,
+    requirements: Sequence[str],
+    due_on: date,
+    reason: str,
+    effective_on: date,
+) -> Listing:
+    """Put a registered enterprise on the ledger (台账) and on the key or the patrol list."""
+    enterprise = await register.get(work.session, uscc)
+    _authorise(work, enterprise.district)
+    if await _listing_where(work, LISTINGS.table.c.id == uscc):
+        raise Conflict(f"{uscc} is already on the ledger: move it instead", field="uscc")
+    listing = Listing.enter(
+        uscc=uscc,
+        district=enterprise.district,
+        industry=enterprise.industry,
+        list_name=list_name,
+        requirements=requirements,
+        due_on=due_on,
+        reason=reason,
+        effective_on=effective_on,
+    )
+    await LISTINGS.add(work.session, listing, work.now)
+    await work.emit(listing.pull_events(), subject=uscc)
+    await work.audit("listing.enter", uscc, listing.model_dump(mode="json"))
+    return listing
+
+
+async def act(work: UnitOfWork, repo: Repository[T], id_: str, action: str, **details: Any) -> T:
+    """One act on a ledger entry, a hazard or a case, by the owning agency of its district."""
+    target = await repo.get(work.session, id_)
+    _authorise(work, target.district)
+    getattr(target, action)(**details)
+    await repo.save(work.session, target, work.now)
+    await work.emit(target.pull_events(), subject=target.uscc)
+    await work.audit(f"{repo.table.name[:-1]}.{action}", id_, to_jsonable_python(details))
+    return target
+
+
+async def record_inspection(
+    work: UnitOfWork,
+    *,
+    uscc: str,
+    inspectors: str,
+    findings: Sequence[Finding],
+    suspension: SuspensionOrder | None,
+    effective_on: date,
+) -> Inspected:
+    """Record an inspection; hazards open their rectification, conditions their suspension."""
+    enterprise = await register.get(work.session, uscc)
+    _authorise(work, enterprise.district)
+    subject = Subject(uscc, enterprise.district, enterprise.industry, effective_on, inspectors)
+    inspected = inspect(
+        subject, findings, inspection_id=uuid.uuid4(), suspension=suspension, new_id=uuid.uuid4
+    )
+    if inspected.case is not None:
+        existing, _ = await CASES.page(work.session, CASES.query(Filters(uscc=uscc)), 500, 0)
+        refuse_second_case(existing, uscc)
+        await CASES.add(work.session, inspected.case, work.now)
+    for hazard in inspected.hazards:
+        await HAZARDS.add(work.session, hazard, work.now)
+    await INSPECTIONS.add(work.session, inspected.inspection, work.now)
+    await _meet_timetable(work, uscc, effective_on)
+    await work.emit(inspected.pull_events(), subject=uscc)
+    await work.audit(
+        "inspection.record",
+        str(inspected.inspection.inspection_id),
+        inspected.inspection.model_dump(mode="json"),
+    )
+    return inspected
+
+
+async def _meet_timetable(work: UnitOfWork, uscc: str, inspected_on: date) -> None:
+    """The inspection meets the timetable (时间表) of a ledger entry awaiting one since listed."""
+    t = LISTINGS.table
+    awaiting = (t.c.id == uscc) & t.c.due_on.is_not(None) & (t.c.effective_on <= inspected_on)
+    if await _listing_where(work, awaiting):
+        listing = await LISTINGS.get(work.session, uscc)
+        listing.inspected(inspected_on)
+        await LISTINGS.save(work.session, listing, work.now)
+
+
+async def _listing_where(work: UnitOfWork, condition: ColumnElement[bool]) -> bool:
+    found = await work.session.scalar(select(LISTINGS.table.c.id).where(condition))
+    return found is not None
+
+
+async def sweep_overdue(work: UnitOfWork, as_of: date) -> dict[str, list[str]]:
+    """Mark overdue, once each, the hazards and cases whose deadline passed before `as_of`.
+
+    A city officer sweeps the city; a district officer the district.
+    """
+    assert work.principal is not None
+    _authorise(work, work.principal.jurisdiction)
+    return {
+        "hazards": await _sweep(work, HAZARDS, HAZARD_LIFECYCLE, as_of),
+        "cases": await _sweep(work, CASES, CASE_LIFECYCLE, as_of),
+    }
+
+
+async def _sweep(
+    work: UnitOfWork, repo: Repository[Due], lifecycle: Lifecycle[Any], as_of: date
+) -> list[str]:
+    markable, _ = lifecycle.transitions["mark_overdue"]
+    table = repo.table
+    query = (
+        repo.query(Filters(overdue_as_of=as_of), work.principal)
+        .where(table.c.state.in_([str(s) for s in markable]))
+        .with_only_columns(table.c.id)
+        .order_by(table.c.id)
+    )
+    marked = []
+    for id_ in (await work.session.scalars(query)).all():
+        found = await repo.get(work.session, id_)
+        if found.mark_overdue(as_of):
+            await repo.save(work.session, found, work.now)
+            await work.emit(found.pull_events(), subject=found.uscc)
+            marked.append(id_)
+    if marked:
+        await work.audit(f"{table.name}.sweep_overdue", as_of.isoformat(), {"ids": marked})
+    return marked

@@ -1,0 +1,205 @@
+"""A hidden hazard's rectification (隐患排查治理), tracked until the hazard is rectified.
+
+The plan (二（四）2): 督促企业深入开展安全生产隐患排查治理，推动企业做到隐患排查治理措施、责任、
+资金、时限和预案"五落实". A hazard found by an inspection is open until all five parts are in
+place; then it is rectified by its time limit (时限), which is its deadline from the day it is
+stated. A part once in place stays as recorded: the time limit cannot be moved to escape it.
+
+    open ──complete_five_in_place──▶ rectifying ──verify_rectified──▶ rectified
+      │ ▲ put_in_place                   │                                ▲
+      └─┴───────── mark_overdue ─────────┴──▶ overdue ──verify_rectified──┘
+                                              ▲ put_in_place_late (the missing parts)
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from pydantic import Field
+
+from phaseout_safety.domain.aggregate import Aggregate, in_order, stated
+from phaseout_safety.domain.catalogue import FIVE_IN_PLACE, table4
+from phaseout_shared.contracts.safety import (
+    FindingVerdict,
+    FiveInPlace,
+    FiveInPlaceUpdated,
+    HazardFound,
+    HazardOverdue,
+    HazardRectified,
+    HazardState,
+)
+from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.reference import USCC, District, Industry
+
+LIFECYCLE: Lifecycle[HazardState] = Lifecycle.of(
+    {
+        "put_in_place": ([HazardState.OPEN], HazardState.OPEN),
+        "complete_five_in_place": ([HazardState.OPEN], HazardState.RECTIFYING),
+        "put_in_place_late": ([HazardState.OVERDUE], HazardState.OVERDUE),
+        "mark_overdue": ([HazardState.OPEN, HazardState.RECTIFYING], HazardState.OVERDUE),
+        "verify_rectified": (
+            [HazardState.RECTIFYING, HazardState.OVERDUE],
+            HazardState.RECTIFIED,
+        ),
+    }
+)
+PENDING = frozenset({HazardState.OPEN, HazardState.RECTIFYING, HazardState.OVERDUE})
+
+
+class Hazard(Aggregate):
+    """One hidden hazard of one enterprise, from the inspection that found it to its end."""
+
+    case_id: UUID
+    uscc: USCC
+    district: District
+    industry: Industry
+    inspection_id: UUID
+    description: str = Field(min_length=1)
+    rule: str
+    catalogue_version: str
+    found_on: date
+    five_in_place: FiveInPlace = FiveInPlace()
+    state: HazardState = HazardState.OPEN
+    last_act_on: date
+    rectified_on: date | None = None
+    note: str = ""
+
+    @classmethod
+    def find(
+        cls,
+        case_id: UUID,
+        *,
+        uscc: str,
+        district: District,
+        industry: Industry,
+        inspection_id: UUID,
+        verdict: FindingVerdict,
+        found_on: date,
+        catalogue_version: str,
+    ) -> Hazard:
+        """A hazard found by an inspection: to be rectified with the 五落实 in place."""
+        hazard = cls(
+            case_id=case_id,
+            uscc=uscc,
+            district=district,
+            industry=industry,
+            inspection_id=inspection_id,
+            description=verdict.description,
+            rule=verdict.rule,
+            catalogue_version=catalogue_version,
+            found_on=found_on,
+            last_act_on=found_on,
+        )
+        hazard._record(
+            HazardFound(
+                **hazard._facts(found_on),
+                inspection_id=inspection_id,
+                description=hazard.description,
+                rule=hazard.rule,
+                catalogue_version=catalogue_version,
+            )
+        )
+        return hazard
+
+    @property
+    def deadline(self) -> date | None:
+        """The time limit (时限) while the hazard is not rectified."""
+        return self.five_in_place.time_limit if self.state in PENDING else None
+
+    def put_in_place(self, parts: FiveInPlace, effective_on: date) -> None:
+        """Put in place the parts given (措施、责任、资金、时限、预案); the others stay."""
+        if self.state is not HazardState.OVERDUE:
+            LIFECYCLE.move("put_in_place", self.state)
+        given = self._accepted(parts)
+        merged = FiveInPlace.model_validate({**self.five_in_place.model_dump(), **given})
+        if self.state is HazardState.OVERDUE:
+            action = "put_in_place_late"
+        else:
+            action = "put_in_place" if merged.missing() else "complete_five_in_place"
+        target = LIFECYCLE.move(action, self.state)
+        self.last_act_on = in_order(effective_on, self.last_act_on)
+        self.state, self.five_in_place = target, merged
+        self._record(
+            FiveInPlaceUpdated(
+                **self._facts(effective_on),
+                five_in_place=merged,
+                missing=tuple(merged.missing()),
+            )
+        )
+
+    def mark_overdue(self, as_of: date) -> bool:
+        """Mark the hazard overdue if its time limit passed before `as_of`; True if it changed.
+
+        It changes once: again, or in any other state, nothing changes and nothing is recorded.
+        It became overdue the day after its time limit, whatever day the sweep runs.
+        """
+        limit = self.five_in_place.time_limit
+        if self.state not in (HazardState.OPEN, HazardState.RECTIFYING) or limit is None:
+            return False
+        if as_of <= limit:
+            return False
+        self.state = LIFECYCLE.move("mark_overdue", self.state)
+        became_overdue = limit + timedelta(days=1)
+        self.last_act_on = max(self.last_act_on, became_overdue)
+        self._record(HazardOverdue(**self._facts(became_overdue), missed_deadline=limit))
+        return True
+
+    def verify_rectified(self, effective_on: date, note: str = "") -> None:
+        """The rectification was verified (隐患治理完成): only with all five in place."""
+        LIFECYCLE.move("verify_rectified", self.state)
+        missing = self.five_in_place.missing()
+        if missing:
+            names = ", ".join(table4().part_name(p) for p in missing)
+            raise Conflict(
+                f"a hazard is rectified with all five in place (五落实); missing: {names}",
+                field=f"five_in_place.{missing[0]}",
+                rule=FIVE_IN_PLACE,
+            )
+        self.last_act_on = in_order(effective_on, self.last_act_on)
+        limit = self.five_in_place.time_limit
+        self.state = LIFECYCLE.move("verify_rectified", self.state)
+        self.rectified_on, self.note = effective_on, note.strip()
+        late = limit is not None and effective_on > limit
+        self._record(HazardRectified(**self._facts(effective_on), late=late, note=self.note))
+
+    def allowed_actions(self) -> list[str]:
+        return LIFECYCLE.allowed_from(self.state)
+
+    def _accepted(self, parts: FiveInPlace) -> dict[str, Any]:
+        """The parts given, each refused if already in place, blank, or out of time."""
+        given = {name: value for name, value in parts.model_dump().items() if value is not None}
+        if not given:
+            raise InvalidInput("name at least one of the five parts", field="five_in_place")
+        held = self.five_in_place.model_dump()
+        for name, value in given.items():
+            field = f"five_in_place.{name}"
+            if held[name] is not None:
+                raise Conflict(
+                    f"the {table4().part_name(name)} is already in place: a part in place "
+                    "stays as recorded",
+                    field=field,
+                    rule=FIVE_IN_PLACE,
+                )
+            if isinstance(value, str):
+                given[name] = stated(value, field)
+        limit = given.get("time_limit")
+        if limit is not None and limit < self.found_on:
+            raise InvalidInput(
+                f"the time limit {limit} precedes the hazard, found on {self.found_on}",
+                field="five_in_place.time_limit",
+            )
+        return given
+
+    def _facts(self, effective_on: date) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "uscc": self.uscc,
+            "district": self.district,
+            "industry": self.industry,
+            "state": self.state,
+            "deadline": self.deadline,
+            "effective_on": effective_on,
+        }

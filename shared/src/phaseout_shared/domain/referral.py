@@ -1,0 +1,134 @@
+"""A referral (跨部门移送) as a pure aggregate: received, accepted, acted on, or declined.
+
+It is the plan's cross-agency follow-up made trackable: who asked whom to do what, because of
+which event, by when, and what became of it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from uuid import UUID
+
+from pydantic import Field
+
+from phaseout_shared.contracts.referral import (
+    ACCEPTED,
+    ACTED_ON,
+    DECLINED,
+    RECEIVED,
+    ReferralKind,
+    ReferralState,
+)
+from phaseout_shared.domain.aggregate import Aggregate
+from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.reference import USCC, Agency, District
+
+LIFECYCLE: Lifecycle[ReferralState] = Lifecycle.of(
+    {
+        "accept": ([ReferralState.RECEIVED], ReferralState.ACCEPTED),
+        "act": ([ReferralState.RECEIVED, ReferralState.ACCEPTED], ReferralState.ACTED_ON),
+        "decline": ([ReferralState.RECEIVED, ReferralState.ACCEPTED], ReferralState.DECLINED),
+    }
+)
+OPEN = [ReferralState.RECEIVED, ReferralState.ACCEPTED]
+
+
+def referral_id(trigger_event_id: str, kind: ReferralKind, receiver: Agency) -> UUID:
+    """The same trigger, kind and receiver always give the same referral: applied once in effect."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"phaseout:{trigger_event_id}:{kind}:{receiver}")
+
+
+class Referral(Aggregate):
+    referral_id: UUID
+    kind: ReferralKind
+    dimension: str = Field(description="The receiving service's dimension")
+    sender: str
+    receiver: Agency
+    uscc: USCC
+    district: District
+    trigger_event_id: str
+    trigger_type: str
+    received_on: date
+    due_on: date
+    state: ReferralState = ReferralState.RECEIVED
+    reason: str | None = None
+    last_step_on: date
+
+    @classmethod
+    def receive(
+        cls,
+        *,
+        dimension: str,
+        kind: ReferralKind,
+        receiver: Agency,
+        sender: str,
+        uscc: str,
+        district: District,
+        trigger_event_id: str,
+        trigger_type: str,
+        effective_on: date,
+        due_in_days: int,
+    ) -> Referral:
+        referral = cls(
+            referral_id=referral_id(trigger_event_id, kind, receiver),
+            kind=kind,
+            dimension=dimension,
+            sender=sender,
+            receiver=receiver,
+            uscc=uscc,
+            district=district,
+            trigger_event_id=trigger_event_id,
+            trigger_type=trigger_type,
+            received_on=effective_on,
+            due_on=effective_on + timedelta(days=due_in_days),
+            last_step_on=effective_on,
+        )
+        referral._emit(RECEIVED, effective_on)
+        return referral
+
+    def accept(self, effective_on: date) -> None:
+        self._step("accept", effective_on, None)
+        self._emit(ACCEPTED, effective_on)
+
+    def act(self, what: str, effective_on: date) -> None:
+        self._step("act", effective_on, what)
+        self._emit(ACTED_ON, effective_on)
+
+    def decline(self, reason: str, effective_on: date) -> None:
+        self._step("decline", effective_on, reason)
+        self._emit(DECLINED, effective_on)
+
+    def overdue(self, as_of: date) -> bool:
+        return self.state in OPEN and as_of > self.due_on
+
+    def _step(self, action: str, effective_on: date, reason: str | None) -> None:
+        if reason is not None and not reason.strip():
+            raise InvalidInput("reason must not be blank", field="reason")
+        if effective_on < self.last_step_on:
+            raise InvalidInput(
+                f"effective_on {effective_on} is before the referral's last step "
+                f"({self.last_step_on})",
+                field="effective_on",
+            )
+        self.state = LIFECYCLE.move(action, self.state)
+        self.reason, self.last_step_on = reason, effective_on
+
+    def _emit(self, events: dict[str, type], effective_on: date) -> None:
+        self._record(
+            events[self.dimension](
+                referral_id=self.referral_id,
+                kind=self.kind,
+                sender=self.sender,
+                receiver=self.receiver,
+                uscc=self.uscc,
+                district=self.district,
+                trigger_event_id=self.trigger_event_id,
+                trigger_type=self.trigger_type,
+                state=self.state,
+                due_on=self.due_on,
+                reason=self.reason,
+                effective_on=effective_on,
+            )
+        )

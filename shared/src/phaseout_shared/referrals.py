@@ -1,0 +1,184 @@
+"""Cross-agency subscriptions as tracked referrals, the same in every agency service.
+
+A service declares what it subscribes to (`Subscription`: which events of which other agencies
+ask which of its agencies to do what, by when). Its consumer turns each triggering event into a
+`Referral` in its own database and announces it on its own topic, in one transaction with the
+inbox record: a redelivered event changes nothing, and the referral's id is derived from the
+trigger, so even a replay makes no second one. The routes let the receiving agency accept, act
+on or decline it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phaseout_shared import register
+from phaseout_shared.aggregates import Filters, Repository, aggregate_table, list_page
+from phaseout_shared.auth import authorise_write
+from phaseout_shared.consumer import Delivery, Handler
+from phaseout_shared.contracts.base import EventPayload
+from phaseout_shared.contracts.referral import ReferralKind
+from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.domain.referral import OPEN, Referral, referral_id
+from phaseout_shared.envelope import Envelope
+from phaseout_shared.outbox import Outbox, topic_of
+from phaseout_shared.reference import Agency, Dimension
+from phaseout_shared.web import ConsumerSpec
+
+referrals = aggregate_table("referrals", register.REGISTER)
+
+
+def _columns(r: Referral) -> dict[str, Any]:
+    return {
+        "id": str(r.referral_id),
+        "uscc": r.uscc,
+        "district": r.district,
+        "industry": None,
+        "state": r.state,
+        "due_on": r.due_on,
+        "effective_on": r.received_on,
+    }
+
+
+REFERRALS = Repository(referrals, Referral, _columns, open_states=OPEN)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Events of other agencies that ask one of this service's agencies to act."""
+
+    kind: ReferralKind
+    receiver: Agency
+    triggers: frozenset[str]
+    due_in_days: int = 30
+
+    @property
+    def topics(self) -> set[str]:
+        return {topic_of(t.split(".")[1]) for t in self.triggers}
+
+
+def consumer(dimension: Dimension, subscriptions: Sequence[Subscription]) -> ConsumerSpec:
+    """The consumer that turns the subscribed events into referrals."""
+    outbox = Outbox(topic=topic_of(dimension.value), source=f"/phaseout/{dimension.value}")
+    topics = sorted(set().union(*(s.topics for s in subscriptions)))
+    return ConsumerSpec(
+        name=f"{dimension.value}-referrals",
+        topics=topics,
+        handler=_handler(dimension, subscriptions, outbox),
+    )
+
+
+def _handler(
+    dimension: Dimension, subscriptions: Sequence[Subscription], outbox: Outbox
+) -> Handler:
+    async def handle(
+        session: AsyncSession, envelope: Envelope, payload: EventPayload, _: Delivery
+    ) -> None:
+        for sub in subscriptions:
+            if envelope.type in sub.triggers:
+                await _refer(session, dimension, sub, envelope, payload, outbox)
+
+    return handle
+
+
+async def _refer(
+    session: AsyncSession,
+    dimension: Dimension,
+    sub: Subscription,
+    envelope: Envelope,
+    payload: EventPayload,
+    outbox: Outbox,
+) -> None:
+    p: Any = payload
+    known = await session.scalar(
+        select(referrals.c.id).where(
+            referrals.c.id == str(referral_id(envelope.id, sub.kind, sub.receiver))
+        )
+    )
+    if known is not None:
+        return
+    referral = Referral.receive(
+        dimension=dimension.value,
+        kind=sub.kind,
+        receiver=sub.receiver,
+        sender=envelope.type.split(".")[1],
+        uscc=p.uscc,
+        district=p.district,
+        trigger_event_id=envelope.id,
+        trigger_type=envelope.type,
+        effective_on=p.effective_on,
+        due_in_days=sub.due_in_days,
+    )
+    now = datetime.now(UTC)
+    await REFERRALS.add(session, referral, now)
+    await outbox.append(session, referral.pull_events(), subject=referral.uscc, at=now)
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    effective_on: date
+
+
+class Statement(Step):
+    reason: str = Field(min_length=1, max_length=2000, description="What was done, or why not")
+
+
+def router(dimension: Dimension) -> APIRouter:
+    api = APIRouter(prefix="/v1/referrals", tags=["referrals"])
+
+    async def step(work: Work, referral_id_: str, action: str, **details: object) -> Referral:
+        assert work.principal is not None
+        async with work:
+            referral = await REFERRALS.get(work.session, referral_id_)
+            authorise_write(
+                work.principal,
+                dimension,
+                referral.district,
+                agencies=frozenset({referral.receiver}),
+            )
+            getattr(referral, action)(**details)
+            await REFERRALS.save(work.session, referral, work.now)
+            await work.emit(referral.pull_events(), subject=referral.uscc)
+            await work.audit(
+                f"referral.{action}", referral_id_, {k: str(v) for k, v in details.items()}
+            )
+            return referral
+
+    @api.get("", response_model=Page[Referral])
+    async def list_(
+        work: Work,
+        paging: Paging,
+        uscc: str | None = None,
+        state: str | None = None,
+        overdue_as_of: date | None = None,
+    ) -> Page[Referral]:
+        return await list_page(
+            REFERRALS, work, paging, Filters(uscc=uscc, state=state, overdue_as_of=overdue_as_of)
+        )
+
+    @api.post("/{referral_id}/acceptance", response_model=Referral)
+    async def accept(referral_id: str, body: Step, work: Work) -> Referral:
+        return await step(work, referral_id, "accept", effective_on=body.effective_on)
+
+    @api.post("/{referral_id}/action", response_model=Referral)
+    async def act(referral_id: str, body: Statement, work: Work) -> Referral:
+        return await step(
+            work, referral_id, "act", what=body.reason, effective_on=body.effective_on
+        )
+
+    @api.post("/{referral_id}/declination", response_model=Referral)
+    async def decline(referral_id: str, body: Statement, work: Work) -> Referral:
+        return await step(
+            work, referral_id, "decline", reason=body.reason, effective_on=body.effective_on
+        )
+
+    return api
