@@ -26,7 +26,19 @@ from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry
 
 router = APIRouter(prefix="/v1", tags=["city"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download(content: str | bytes, filename: str) -> Response:
+    """A file to save, as a bureau would file it."""
+    return Response(
+        content,
+        media_type=MEDIA[filename.rsplit(".", 1)[1]],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _where(
@@ -88,19 +100,10 @@ async def read_exit_list(
     """依法关闭退出的落后产能企业清单, filterable, with totals per industry and unit."""
     where = _where(scope, None, district, industry, dimension)
     found = await exit_list(session, as_of, scope, where, year=year, status=status)
-    if format == "csv":
-        return Response(
-            exports.to_csv(found, lang),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="exit-list-{as_of}.csv"'},
-        )
-    if format == "xlsx":
-        return Response(
-            exports.to_xlsx(found, lang),
-            media_type=XLSX,
-            headers={"Content-Disposition": f'attachment; filename="exit-list-{as_of}.xlsx"'},
-        )
-    return found
+    if format == "json":
+        return found
+    content = exports.to_csv(found, lang) if format == "csv" else exports.to_xlsx(found, lang)
+    return download(content, f"exit-list-{as_of}.{format}")
 
 
 @router.get("/districts/progress", response_model=list[DistrictProgress])
@@ -146,20 +149,10 @@ async def read_annual_report(
 ) -> annual.AnnualReport | Response:
     """The year's report: summary by district, exit list, disclosures (as of 31 December)."""
     report = await annual.annual_report(session, year, scope)
-    name = f"annual-report-{year}"
-    if format == "csv":
-        return Response(
-            annual.to_csv(report, lang),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    if format == "xlsx":
-        return Response(
-            annual.to_xlsx(report, lang),
-            media_type=XLSX,
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-        )
-    return report
+    if format == "json":
+        return report
+    content = annual.to_csv(report, lang) if format == "csv" else annual.to_xlsx(report, lang)
+    return download(content, f"annual-report-{year}.{format}")
 
 
 @router.get("/registers", response_model=list[annual.RegisterRow])

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from sqlalchemy import or_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +18,7 @@ from phaseout_aggregator.adapters.tables import identity, timeline
 from phaseout_aggregator.app.cases import project_case, project_exit
 from phaseout_aggregator.app.disclosure import project_disclosure
 from phaseout_aggregator.app.referrals import project_referral
+from phaseout_aggregator.app.upsert import upsert_if_newer
 from phaseout_shared.consumer import Delivery
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.enterprise import EnterpriseFacts
@@ -81,19 +81,7 @@ async def _identity(session: AsyncSession, envelope: Envelope, payload: EventPay
         "event_id": envelope.id,
         "recorded_at": envelope.time,
     }
-    statement = insert(identity).values(values)
-    newer = or_(
-        identity.c.effective_on < statement.excluded.effective_on,
-        (identity.c.effective_on == statement.excluded.effective_on)
-        & (identity.c.recorded_at <= statement.excluded.recorded_at),
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[identity.c.uscc, identity.c.dimension],
-            set_={k: statement.excluded[k] for k in values if k not in ("uscc", "dimension")},
-            where=newer,
-        )
-    )
+    await upsert_if_newer(session, identity, values, ("uscc", "dimension"), "effective_on")
 
 
 PROJECTORS: dict[str, Projector] = {

@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import or_, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import referrals
 from phaseout_aggregator.app.access import Scope
+from phaseout_aggregator.app.upsert import upsert_if_newer
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import ReferralEvent
 from phaseout_shared.envelope import Envelope
@@ -51,19 +51,7 @@ async def project_referral(
         "updated_on": payload.effective_on,
         "recorded_at": envelope.time,
     }
-    statement = insert(referrals).values(values)
-    newer = or_(
-        referrals.c.updated_on < statement.excluded.updated_on,
-        (referrals.c.updated_on == statement.excluded.updated_on)
-        & (referrals.c.recorded_at <= statement.excluded.recorded_at),
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[referrals.c.referral_id],
-            set_={k: statement.excluded[k] for k in values if k != "referral_id"},
-            where=newer,
-        )
-    )
+    await upsert_if_newer(session, referrals, values, ("referral_id",), "updated_on")
 
 
 async def referrals_in_scope(
