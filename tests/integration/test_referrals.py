@@ -125,3 +125,63 @@ async def test_eliminated_capacity_is_referred_to_drc_and_water(platform: Platfo
     ).json()
     assert {x["referral_id"] for x in late} >= {water["referral_id"]}
     assert drc["referral_id"] not in {x["referral_id"] for x in late}
+
+
+async def test_capacity_exited_by_technology_asks_samr_to_cancel_licences(
+    platform: Platform,
+) -> None:
+    from test_aggregator_views import exited_kiln
+
+    uscc, _ = await exited_kiln(platform, district="nanshan")
+
+    async def at_quality() -> list[dict[str, Any]] | None:
+        r = await platform.clients["quality"].get(
+            "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("samr")
+        )
+        items: list[dict[str, Any]] = r.json()["items"]
+        return items or None
+
+    (referral,) = await eventually(at_quality)
+    assert (referral["kind"], referral["receiver"], referral["trigger_type"]) == (
+        "licence_cancellation",
+        "samr",
+        "phaseout.technology.case.acceptance_passed.v1",
+    )
+
+
+async def test_a_ditiaogang_finding_asks_samr_to_investigate(platform: Platform) -> None:
+    uscc = make_uscc(rng)
+    r = await platform.clients["technology"].post(
+        "/v1/enterprises",
+        headers=platform.stack.headers("miit"),
+        json={
+            "uscc": uscc,
+            "name": "某钢铁厂",
+            "district": "baoan",
+            "industry": "steel",
+            "effective_on": "2019-04-01",
+        },
+    )
+    assert r.status_code == 201, r.text
+    r = await platform.clients["technology"].post(
+        f"/v1/enterprises/{uscc}/items",
+        headers=platform.stack.headers("miit"),
+        json={
+            "item_id": "IF-1",
+            "equipment": {"kind": "ditiaogang_furnace"},
+            "capacity_amount": "30000",
+            "capacity_unit": "t/a",
+            "effective_on": "2019-06-18",
+        },
+    )
+    assert r.status_code == 201, r.text
+
+    async def at_quality() -> list[dict[str, Any]] | None:
+        r = await platform.clients["quality"].get(
+            "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("samr")
+        )
+        kinds = {x["kind"]: x for x in r.json()["items"]}
+        return [kinds["ditiaogang_investigation"]] if "ditiaogang_investigation" in kinds else None
+
+    (referral,) = await eventually(at_quality)
+    assert referral["due_on"] == "2019-07-03" and referral["state"] == "received"

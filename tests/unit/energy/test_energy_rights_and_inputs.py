@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from phaseout_energy.api.schemas import InspectionIn, ListEntryIn
 from phaseout_energy.app.authority import SUPERVISORS, authorise, authorise_city
-from phaseout_energy.app.city_time import refuse_future, today
 from phaseout_energy.domain.pricing import RECORDING_AGENCIES
 from phaseout_shared.auth import Principal
+from phaseout_shared.city_time import refuse_future, today
 from phaseout_shared.contracts.energy import PricingKind
 from phaseout_shared.domain.errors import Forbidden, InvalidInput
 from phaseout_shared.reference import Agency

@@ -27,11 +27,11 @@ from phaseout_energy.adapters.tables import (
     unresolved_cases,
 )
 from phaseout_energy.app.authority import authorise, authorise_city
-from phaseout_energy.app.city_time import refuse_future
 from phaseout_energy.domain.assess import assess, refuse_if_not_applicable
 from phaseout_energy.domain.case import EnergyCase, overdue_cases, refuse_second_case
 from phaseout_energy.domain.inspection import Inspection, RecordedInspection, record_inspection
 from phaseout_shared import register
+from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.energy import Verdict
 from phaseout_shared.domain.aggregate import refusing_invalid_input

@@ -1,8 +1,8 @@
 """The city's date, from the unit of work's injected clock, and the acts it rules out.
 
-Officials record what happened after it happened: an inspection, a re-inspection, an order, a
-verification or a grant takes effect today at the latest. Dates that lie ahead by nature (a new
-deadline, the exit date of an order, a price's first or last day) are not checked here.
+Officials record what happened after it happened: an inspection, a check, an order, a
+verification, a grant or an answer takes effect today at the latest. Dates that lie ahead by
+nature (a deadline, a licence's last day, a price's first day) are not checked here.
 """
 
 from __future__ import annotations
@@ -27,5 +27,5 @@ def refuse_future(work: UnitOfWork, **acts: date) -> None:
             raise InvalidInput(
                 f"{field} {on} is after today, {today(work)}: record an act once it has happened",
                 field=field,
-                rule="energy.acts_not_in_the_future",
+                rule="acts_not_in_the_future",
             )

@@ -1,0 +1,101 @@
+"""The quality service's tables: licences, spot checks, cases, unlicensed cases, requests.
+
+`due_on` is what "overdue as of" reads: a spot-check case's rectification deadline, and a
+licence's last day of validity (so that "overdue" licences are the expired ones).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import MetaData
+
+from phaseout_quality.domain.cancellation import CancellationRequest
+from phaseout_quality.domain.case import QualityCase
+from phaseout_quality.domain.licence import ProductionLicence
+from phaseout_quality.domain.spot_check import SpotCheck
+from phaseout_quality.domain.unlicensed import UnlicensedProductionCase
+from phaseout_shared.aggregates import Repository, aggregate_table
+from phaseout_shared.contracts.quality import CaseState, LicenceStatus
+
+METADATA = MetaData()
+
+licences = aggregate_table("licences", METADATA)
+spot_checks = aggregate_table("spot_checks", METADATA)
+cases = aggregate_table("cases", METADATA)
+unlicensed_cases = aggregate_table("unlicensed_cases", METADATA)
+cancellation_requests = aggregate_table("cancellation_requests", METADATA)
+
+
+def _licence_columns(licence: ProductionLicence) -> dict[str, Any]:
+    return {
+        "id": licence.number,
+        "uscc": licence.uscc,
+        "district": licence.district,
+        "industry": licence.industry,
+        "state": licence.status,
+        "due_on": licence.valid_until,
+        "effective_on": licence.recorded_on,
+    }
+
+
+def _check_columns(check: SpotCheck) -> dict[str, Any]:
+    return {
+        "id": str(check.check_id),
+        "uscc": check.uscc,
+        "district": check.district,
+        "industry": check.industry,
+        "state": "passed" if check.passed else "failed",
+        "due_on": None,
+        "effective_on": check.effective_on,
+    }
+
+
+def _case_columns(case: QualityCase) -> dict[str, Any]:
+    return {
+        "id": str(case.case_id),
+        "uscc": case.uscc,
+        "district": case.district,
+        "industry": case.industry,
+        "state": case.state,
+        "due_on": case.rectify_by,
+        "effective_on": case.last_act_on,
+    }
+
+
+def _unlicensed_columns(case: UnlicensedProductionCase) -> dict[str, Any]:
+    return {
+        "id": str(case.case_id),
+        "uscc": case.uscc,
+        "district": case.district,
+        "industry": case.industry,
+        "state": case.state,
+        "due_on": None,
+        "effective_on": case.last_act_on,
+    }
+
+
+def _request_columns(request: CancellationRequest) -> dict[str, Any]:
+    return {
+        "id": str(request.request_id),
+        "uscc": request.uscc,
+        "district": request.district,
+        "industry": request.industry,
+        "state": request.state,
+        "due_on": None,
+        "effective_on": request.requested_on,
+    }
+
+
+LICENCES = Repository(
+    licences, ProductionLicence, _licence_columns, open_states=[LicenceStatus.VALID]
+)
+CHECKS = Repository(spot_checks, SpotCheck, _check_columns)
+CASES = Repository(
+    cases,
+    QualityCase,
+    _case_columns,
+    open_states=[CaseState.RECTIFYING, CaseState.OVERDUE],
+)
+UNLICENSED = Repository(unlicensed_cases, UnlicensedProductionCase, _unlicensed_columns)
+REQUESTS = Repository(cancellation_requests, CancellationRequest, _request_columns)

@@ -1,0 +1,219 @@
+"""The quality service's commands: each loads state, asks the domain, saves, emits.
+
+One command is one unit of work: the state change, the audit record and the events in the
+outbox commit together or not at all. Every write is samr's (the owner of the quality
+dimension), and a district officer's only for enterprises of that district.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from phaseout_quality.adapters.tables import CASES, CHECKS, LICENCES, UNLICENSED
+from phaseout_quality.domain.case import QualityCase, refuse_second_case
+from phaseout_quality.domain.licence import ProductionLicence, licences_covering
+from phaseout_quality.domain.spot_check import SpotCheck
+from phaseout_quality.domain.unlicensed import (
+    UnlicensedProductionCase,
+    refuse_second_unlicensed_case,
+)
+from phaseout_shared import register
+from phaseout_shared.aggregates import Filters, Repository
+from phaseout_shared.auth import authorise_write
+from phaseout_shared.city_time import refuse_future, today
+from phaseout_shared.contracts.base import EventPayload
+from phaseout_shared.contracts.quality import CaseState, LicenceStatus
+from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.reference import Dimension
+from phaseout_shared.unit_of_work import UnitOfWork
+
+A = TypeVar("A", bound=BaseModel)
+
+
+def authorise(work: UnitOfWork, district: str) -> None:
+    """samr only; a district officer only in that district (`city`: city officers only)."""
+    assert work.principal is not None
+    authorise_write(work.principal, Dimension.QUALITY, district)
+
+
+async def find(work: UnitOfWork, repo: Repository[A], filters: Filters) -> list[A]:
+    """Every aggregate under the filters, read without taking it for change."""
+    rows = await work.session.execute(repo.query(filters).order_by(repo.table.c.id))
+    return [repo.model.model_validate(row.doc) for row in rows]
+
+
+async def record_spot_check(
+    work: UnitOfWork,
+    *,
+    uscc: str,
+    product: str,
+    standard: str,
+    passed: bool,
+    failed_items: Sequence[str],
+    effective_on: date,
+    rectify_by: date | None = None,
+    report_number: str | None = None,
+) -> SpotCheck:
+    """Record a spot check (监督抽查); a failure orders production stopped and rectified."""
+    enterprise = await register.get(work.session, uscc)
+    authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
+    check = SpotCheck.record(
+        check_id=uuid.uuid4(),
+        uscc=uscc,
+        district=enterprise.district,
+        industry=enterprise.industry,
+        product=product,
+        standard=standard,
+        passed=passed,
+        failed_items=failed_items,
+        effective_on=effective_on,
+        rectify_by=rectify_by,
+        report_number=report_number,
+    )
+    events: list[EventPayload] = []
+    if not check.passed:
+        refuse_second_case(await find(work, CASES, Filters(uscc=uscc)), check)
+        case = QualityCase.open(uuid.uuid4(), check)
+        check = check.model_copy(update={"case_id": case.case_id})
+        await CASES.add(work.session, case, work.now)
+        events = case.pull_events()
+    await CHECKS.add(work.session, check, work.now)
+    await work.emit([check.recorded(), *events], subject=uscc)
+    await work.audit("spot_check.record", str(check.check_id), check.model_dump(mode="json"))
+    return check
+
+
+async def _act_on_case(work: UnitOfWork, case_id: str, action: str, **details: Any) -> QualityCase:
+    case = await CASES.get(work.session, case_id)
+    authorise(work, case.district)
+    refuse_future(work, effective_on=details["effective_on"])
+    getattr(case, action)(**details)
+    await CASES.save(work.session, case, work.now)
+    await work.emit(case.pull_events(), subject=case.uscc)
+    await work.audit(f"case.{action}", case_id, {k: str(v) for k, v in details.items()})
+    return case
+
+
+async def reinspect(
+    work: UnitOfWork,
+    case_id: str,
+    *,
+    passed: bool,
+    failed_items: Sequence[str],
+    note: str,
+    effective_on: date,
+) -> QualityCase:
+    """整改复查: passed by the deadline closes the case; still failing, licences to revoke."""
+    return await _act_on_case(
+        work,
+        case_id,
+        "reinspect",
+        passed=passed,
+        failed_items=tuple(failed_items),
+        note=note,
+        effective_on=effective_on,
+    )
+
+
+async def revoke_licences(
+    work: UnitOfWork,
+    case_id: str,
+    *,
+    licence_numbers: Sequence[str] | None,
+    decision: str,
+    effective_on: date,
+) -> QualityCase:
+    """吊销相关证照: the licences named, or else every licence in force covering the product."""
+    case = await CASES.get(work.session, case_id)
+    authorise(work, case.district)
+    refuse_future(work, effective_on=effective_on)
+    if licence_numbers is None:
+        held = await find(work, LICENCES, Filters(uscc=case.uscc, state=LicenceStatus.VALID))
+        licence_numbers = [x.number for x in licences_covering(held, case.product, effective_on)]
+    licences = [
+        await _licence(work, n, f"licence_numbers[{i}]") for i, n in enumerate(licence_numbers)
+    ]
+    case.revoke_licences(licences, decision, effective_on)
+    await CASES.save(work.session, case, work.now)
+    events = case.pull_events()
+    for licence in licences:
+        await LICENCES.save(work.session, licence, work.now)
+        events += licence.pull_events()
+    await work.emit(events, subject=case.uscc)
+    changes = {"licence_numbers": list(case.revoked_licences), "decision": decision}
+    await work.audit("case.revoke_licences", case_id, changes)
+    return case
+
+
+async def _licence(work: UnitOfWork, number: str, field: str) -> ProductionLicence:
+    try:
+        return await LICENCES.get(work.session, number)
+    except NotFound:
+        raise NotFound(f"no licence {number}", field=field) from None
+
+
+async def sweep_overdue(work: UnitOfWork, as_of: date | None) -> tuple[date, list[QualityCase]]:
+    """Mark overdue every rectifying case in the caller's reach whose deadline passed (逾期).
+
+    `as_of` defaults to today in the city's calendar, and may not be a day still to come.
+    """
+    assert work.principal is not None
+    authorise(work, work.principal.jurisdiction)
+    day = as_of or today(work)
+    refuse_future(work, as_of=day)
+    filters = Filters(state=CaseState.RECTIFYING, overdue_as_of=day)
+    query = CASES.query(filters, work.principal).with_only_columns(CASES.table.c.id)
+    marked = []
+    for case_id in (await work.session.scalars(query.order_by(CASES.table.c.id))).all():
+        case = await CASES.get(work.session, case_id)
+        if case.mark_overdue(day):
+            await CASES.save(work.session, case, work.now)
+            await work.emit(case.pull_events(), subject=case.uscc)
+            marked.append(case)
+    await work.audit("case.sweep_overdue", str(day), {"marked": [str(c.case_id) for c in marked]})
+    return day, marked
+
+
+async def open_unlicensed_case(
+    work: UnitOfWork, *, uscc: str, product: str, description: str, effective_on: date
+) -> UnlicensedProductionCase:
+    """Production without a licence found (无证违法生产): stop ordered at once."""
+    enterprise = await register.get(work.session, uscc)
+    authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
+    refuse_second_unlicensed_case(await find(work, UNLICENSED, Filters(uscc=uscc)), uscc, product)
+    case = UnlicensedProductionCase.open(
+        case_id=uuid.uuid4(),
+        uscc=uscc,
+        district=enterprise.district,
+        industry=enterprise.industry,
+        product=product,
+        description=description,
+        licences=await find(work, LICENCES, Filters(uscc=uscc, state=LicenceStatus.VALID)),
+        effective_on=effective_on,
+    )
+    await UNLICENSED.add(work.session, case, work.now)
+    await work.emit(case.pull_events(), subject=uscc)
+    await work.audit("unlicensed_case.open", str(case.case_id), case.model_dump(mode="json"))
+    return case
+
+
+async def act_on_unlicensed_case(
+    work: UnitOfWork, case_id: str, action: str, *, description: str, effective_on: date
+) -> UnlicensedProductionCase:
+    """Verify the stop, or record the production found running again."""
+    case = await UNLICENSED.get(work.session, case_id)
+    authorise(work, case.district)
+    refuse_future(work, effective_on=effective_on)
+    getattr(case, action)(description, effective_on)
+    await UNLICENSED.save(work.session, case, work.now)
+    await work.emit(case.pull_events(), subject=case.uscc)
+    changes = {"description": description, "effective_on": str(effective_on)}
+    await work.audit(f"unlicensed_case.{action}", case_id, changes)
+    return case

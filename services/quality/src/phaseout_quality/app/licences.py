@@ -1,0 +1,111 @@
+"""The quality service's licence commands: record a licence, ask its issuer to cancel it, and
+record what the issuer did (提请注销生产许可证). Each is one unit of work, like `commands`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+
+from phaseout_quality.adapters.tables import LICENCES, REQUESTS
+from phaseout_quality.app.commands import authorise, find
+from phaseout_quality.domain.cancellation import CancellationRequest
+from phaseout_quality.domain.licence import ProductionLicence
+from phaseout_shared import register
+from phaseout_shared.aggregates import Filters
+from phaseout_shared.city_time import refuse_future
+from phaseout_shared.contracts.quality import RequestState, ShutdownGround
+from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.unit_of_work import UnitOfWork
+
+
+async def record_licence(
+    work: UnitOfWork,
+    *,
+    uscc: str,
+    number: str,
+    products: Sequence[str],
+    issuer: str,
+    valid_from: date,
+    valid_until: date,
+    effective_on: date,
+) -> ProductionLicence:
+    """Record a production licence of an enterprise on the register (生产许可资质检查)."""
+    enterprise = await register.get(work.session, uscc)
+    authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
+    licence = ProductionLicence.record(
+        number=number,
+        uscc=uscc,
+        district=enterprise.district,
+        industry=enterprise.industry,
+        products=products,
+        issuer=issuer,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        effective_on=effective_on,
+    )
+    try:
+        await LICENCES.add(work.session, licence, work.now)
+    except IntegrityError:
+        raise Conflict(
+            f"licence {licence.number} is already recorded", field="licence_number"
+        ) from None
+    await work.emit(licence.pull_events(), subject=uscc)
+    await work.audit("licence.record", licence.number, licence.model_dump(mode="json"))
+    return licence
+
+
+async def request_cancellation(
+    work: UnitOfWork,
+    number: str,
+    *,
+    ground: ShutdownGround,
+    shutdown_reference: str,
+    shut_down_on: date,
+    effective_on: date,
+) -> CancellationRequest:
+    """Ask the issuing authority to cancel the licence of an enterprise shut down by law."""
+    licence = await LICENCES.get(work.session, number)
+    authorise(work, licence.district)
+    refuse_future(work, shut_down_on=shut_down_on, effective_on=effective_on)
+    pending = Filters(uscc=licence.uscc, state=RequestState.PENDING)
+    request = CancellationRequest.make(
+        request_id=uuid.uuid4(),
+        licence=licence,
+        ground=ground,
+        shutdown_reference=shutdown_reference,
+        shut_down_on=shut_down_on,
+        effective_on=effective_on,
+        others=await find(work, REQUESTS, pending),
+    )
+    await REQUESTS.add(work.session, request, work.now)
+    await work.emit(request.pull_events(), subject=request.uscc)
+    await work.audit(
+        "cancellation.request", str(request.request_id), request.model_dump(mode="json")
+    )
+    return request
+
+
+async def record_answer(
+    work: UnitOfWork, request_id: str, *, cancelled: bool, note: str, effective_on: date
+) -> CancellationRequest:
+    """The issuing authority acted: the licence cancelled (注销), or the request declined."""
+    request = await REQUESTS.get(work.session, request_id)
+    authorise(work, request.district)
+    refuse_future(work, effective_on=effective_on)
+    licence = await LICENCES.get(work.session, request.licence_number)
+    request.record_answer(
+        cancelled=cancelled, note=note, effective_on=effective_on, licence=licence
+    )
+    await REQUESTS.save(work.session, request, work.now)
+    events = request.pull_events()
+    if cancelled:
+        await LICENCES.save(work.session, licence, work.now)
+        events += licence.pull_events()
+    await work.emit(events, subject=request.uscc)
+    changes = {"cancelled": cancelled, "note": note, "effective_on": str(effective_on)}
+    await work.audit("cancellation.answer", request_id, changes)
+    return request

@@ -1,0 +1,264 @@
+"""The spot-check case: a failed product, stopped and rectified by a deadline, then re-inspected.
+
+The plan (二（三）): 对产品质量达不到强制性标准要求的企业，依法责令其停止生产并限期整改；
+对逾期不改正或经整改复查仍不合格的，依法依规吊销相关证照。
+
+    rectifying ──re-inspection passed, by the deadline──▶ rectified
+        │  └──────re-inspection failed, by the deadline──▶ revocation_required ─┐
+        └──deadline passed (mark_overdue)────────────────▶ overdue ─────────────┴─revoke_licences─▶
+    revoked
+
+The deadline day itself is within the deadline; the case is overdue from the day after. Every
+act carries the date it took effect, and none may precede the case's last one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from phaseout_quality.domain.aggregate import Aggregate, stated, statements
+from phaseout_quality.domain.catalogue import REVOKE_LICENCES, STOP_AND_RECTIFY
+from phaseout_quality.domain.licence import ProductionLicence
+from phaseout_quality.domain.spot_check import SpotCheck
+from phaseout_shared.contracts.quality import (
+    CaseOpened,
+    CaseOverdue,
+    CaseRectified,
+    CaseState,
+    LicencesRevoked,
+    ReinspectionFailed,
+    RevocationReason,
+)
+from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.reference import USCC, District, Industry
+
+LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
+    {
+        "rectify": ([CaseState.RECTIFYING], CaseState.RECTIFIED),
+        "fail_reinspection": ([CaseState.RECTIFYING], CaseState.REVOCATION_REQUIRED),
+        "mark_overdue": ([CaseState.RECTIFYING], CaseState.OVERDUE),
+        "revoke_licences": (
+            [CaseState.REVOCATION_REQUIRED, CaseState.OVERDUE],
+            CaseState.REVOKED,
+        ),
+    }
+)
+CLOSED = frozenset({CaseState.RECTIFIED, CaseState.REVOKED})
+OPENING_FACTS = {
+    "uscc",
+    "district",
+    "industry",
+    "check_id",
+    "product",
+    "standard",
+    "failed_items",
+    "table3_row",
+    "catalogue_version",
+    "basis",
+    "rectify_by",
+}
+"""What a case takes over from the failed spot check."""
+CASE_FACTS = {
+    "check_id",
+    "product",
+    "standard",
+    "failed_items",
+    "rule",
+    "table3_row",
+    "catalogue_version",
+    "basis",
+}
+"""What the opening event says of the case beyond its ids."""
+
+
+class Reinspection(BaseModel):
+    """The re-inspection after rectification (整改复查)."""
+
+    passed: bool
+    failed_items: tuple[str, ...] = ()
+    note: str = ""
+    effective_on: date
+
+
+class QualityCase(Aggregate):
+    """One failed product of one enterprise, from the order to stop and rectify to its end."""
+
+    case_id: UUID
+    uscc: USCC
+    district: District
+    industry: Industry
+    check_id: UUID
+    product: str
+    standard: str
+    failed_items: tuple[str, ...] = Field(min_length=1)
+    rule: str
+    table3_row: str
+    catalogue_version: str
+    basis: str
+    state: CaseState = CaseState.RECTIFYING
+    opened_on: date
+    rectify_by: date
+    last_act_on: date
+    reinspection: Reinspection | None = None
+    revocation_reason: RevocationReason | None = None
+    revoked_licences: tuple[str, ...] = ()
+    revocation_decision: str | None = None
+    revoked_on: date | None = None
+
+    @classmethod
+    def open(cls, case_id: UUID, check: SpotCheck) -> QualityCase:
+        """Order production stopped and rectified by the check's deadline (停止生产并限期整改)."""
+        if check.passed or check.rectify_by is None:
+            raise Conflict(
+                f"spot check {check.check_id} passed: there is nothing to rectify",
+                field="passed",
+                rule=STOP_AND_RECTIFY,
+            )
+        case = cls(
+            case_id=case_id,
+            rule=STOP_AND_RECTIFY,
+            opened_on=check.effective_on,
+            last_act_on=check.effective_on,
+            **check.model_dump(include=OPENING_FACTS),
+        )
+        case._record(
+            CaseOpened(
+                **case._facts(check.effective_on),
+                **case.model_dump(include=CASE_FACTS),
+            )
+        )
+        return case
+
+    @property
+    def next_deadline(self) -> date | None:
+        return self.rectify_by if self.state is CaseState.RECTIFYING else None
+
+    def is_overdue(self, as_of: date) -> bool:
+        """Whether the deadline passed without a passing re-inspection (逾期不改正)."""
+        if self.state is CaseState.OVERDUE:
+            return True
+        return self.state is CaseState.RECTIFYING and as_of > self.rectify_by
+
+    def reinspect(
+        self, *, passed: bool, effective_on: date, failed_items: Sequence[str] = (), note: str = ""
+    ) -> None:
+        """整改复查 by the deadline: passed, the case closes; still failing, licences to revoke."""
+        target = LIFECYCLE.move("rectify" if passed else "fail_reinspection", self.state)
+        self._check_date(effective_on)
+        if effective_on > self.rectify_by:
+            raise Conflict(
+                f"re-inspected on {effective_on}, after the deadline of {self.rectify_by}: "
+                "the case is overdue (逾期不改正)",
+                field="effective_on",
+                rule="quality.case.reinspection_by_deadline",
+            )
+        items = statements(failed_items, "failed_items")
+        if passed and items:
+            raise InvalidInput("a passed re-inspection has no failed items", field="failed_items")
+        if not passed and not items:
+            raise InvalidInput("a failed re-inspection must name its items", field="failed_items")
+        self.state = target
+        self.reinspection = Reinspection(
+            passed=passed, failed_items=items, note=note.strip(), effective_on=effective_on
+        )
+        self.last_act_on = effective_on
+        if passed:
+            self._record(CaseRectified(**self._facts(effective_on), note=note.strip()))
+            return
+        self.revocation_reason = RevocationReason.REINSPECTION_FAILED
+        self._record(ReinspectionFailed(**self._facts(effective_on), failed_items=items))
+
+    def mark_overdue(self, as_of: date) -> bool:
+        """Mark the case overdue if its deadline passed before `as_of`; True if it changed.
+
+        Only a rectifying case past its deadline changes, and only once: it became overdue the
+        day after its deadline, whatever day the sweep runs.
+        """
+        if self.state is not CaseState.RECTIFYING or as_of <= self.rectify_by:
+            return False
+        self.state = LIFECYCLE.move("mark_overdue", self.state)
+        self.revocation_reason = RevocationReason.OVERDUE
+        became_overdue = self.rectify_by + timedelta(days=1)
+        self.last_act_on = max(self.last_act_on, became_overdue)
+        self._record(CaseOverdue(**self._facts(became_overdue), missed_deadline=self.rectify_by))
+        return True
+
+    def revoke_licences(
+        self, licences: Sequence[ProductionLicence], decision: str, effective_on: date
+    ) -> None:
+        """依法依规吊销相关证照: revoke the related licences samr keeps (maybe none); closes."""
+        target = LIFECYCLE.move("revoke_licences", self.state)
+        self._check_date(effective_on)
+        decided = stated(decision, "decision")
+        reason = self._reason()
+        if len({licence.number for licence in licences}) != len(licences):
+            raise InvalidInput("a licence is listed twice", field="licence_numbers")
+        for i, licence in enumerate(licences):
+            self._check_related(i, licence, effective_on)
+        for licence in licences:
+            licence.revoke(
+                case_id=self.case_id, reason=reason, decision=decided, effective_on=effective_on
+            )
+        self.state, self.last_act_on, self.revoked_on = target, effective_on, effective_on
+        self.revoked_licences = tuple(licence.number for licence in licences)
+        self.revocation_decision = decided
+        self._record(
+            LicencesRevoked(
+                **self._facts(effective_on),
+                reason=reason,
+                licence_numbers=self.revoked_licences,
+                decision=decided,
+                rule=REVOKE_LICENCES,
+                catalogue_version=self.catalogue_version,
+            )
+        )
+
+    def _reason(self) -> RevocationReason:
+        if self.revocation_reason is None:
+            raise Conflict("the case was neither overdue nor failed", field="state")
+        return self.revocation_reason
+
+    def _check_related(self, index: int, licence: ProductionLicence, effective_on: date) -> None:
+        field = f"licence_numbers[{index}]"
+        if licence.uscc != self.uscc:
+            raise InvalidInput(f"licence {licence.number} is not {self.uscc}'s", field=field)
+        try:
+            licence.check_revocable(effective_on)
+        except Conflict as refused:
+            raise Conflict(refused.reason, field=field, rule=refused.rule) from None
+
+    def _check_date(self, on: date) -> None:
+        if on < self.last_act_on:
+            raise InvalidInput(
+                f"effective_on {on} is before the case's last act on {self.last_act_on}",
+                field="effective_on",
+            )
+
+    def _facts(self, effective_on: date) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "uscc": self.uscc,
+            "district": self.district,
+            "industry": self.industry,
+            "state": self.state,
+            "deadline": self.next_deadline,
+            "effective_on": effective_on,
+        }
+
+
+def refuse_second_case(cases: Iterable[QualityCase], check: SpotCheck) -> None:
+    """One open case per product of an enterprise: a further failure is acted on in that case."""
+    for case in cases:
+        if case.uscc == check.uscc and case.product == check.product and case.state not in CLOSED:
+            raise Conflict(
+                f"case {case.case_id} is already open for {check.product} of {check.uscc}: "
+                "act on it (re-inspection)",
+                field="product",
+                rule="quality.case.one_open_case",
+            )
