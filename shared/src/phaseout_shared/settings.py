@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP endpoint of a collector, e.g. http://otel:4318"
     )
+    topic_partitions: int = Field(default=3, gt=0, description="Partitions of topics it creates")
+    topic_replication: int = Field(
+        default=1, gt=0, description="Replication factor of topics it creates (3 in production)"
+    )
     relay_interval_seconds: float = Field(default=0.1, gt=0)
     relay_batch_size: int = Field(default=200, gt=0)
     consumer_max_retries: int = Field(default=3, ge=0)

@@ -186,7 +186,12 @@ async def _ensure_topics(spec: ServiceSpec, settings: Settings) -> None:
     for consumer in spec.consumers:
         topics.update(consumer.topics)
     topics |= {bus.dlq_of(t) for t in topics}
-    await bus.ensure_topics(settings.kafka_bootstrap_servers, sorted(topics))
+    await bus.ensure_topics(
+        settings.kafka_bootstrap_servers,
+        sorted(topics),
+        partitions=settings.topic_partitions,
+        replication=settings.topic_replication,
+    )
 
 
 def _workers(

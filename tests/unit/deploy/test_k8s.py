@@ -1,0 +1,67 @@
+"""deploy/k8s/, checked statically: six services, replicas, probes, secrets, Kafka with RF 3."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from phaseout_shared.settings import Settings
+
+K8S = Path(__file__).resolve().parents[3] / "deploy" / "k8s"
+DOCS = [d for f in sorted(K8S.glob("*.yaml")) for d in yaml.safe_load_all(f.read_text()) if d]
+SERVICES = {
+    "aggregator": 8100,
+    "energy": 8101,
+    "environment": 8102,
+    "quality": 8103,
+    "safety": 8104,
+    "technology": 8105,
+}
+SETTINGS = {f"PHASEOUT_{n.upper()}" for n in Settings.model_fields}
+
+
+def of(kind: str) -> dict[str, dict[str, Any]]:
+    return {d["metadata"]["name"]: d for d in DOCS if d["kind"] == kind}
+
+
+def test_every_manifest_is_listed_in_the_kustomization() -> None:
+    listed = set(yaml.safe_load((K8S / "kustomization.yaml").read_text())["resources"])
+    assert listed == {f.name for f in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+
+
+@pytest.mark.parametrize(("name", "port"), SERVICES.items())
+def test_each_service_runs_replicated_with_probes_on_its_port(name: str, port: int) -> None:
+    deployment = of("Deployment")[name]
+    assert deployment["spec"]["replicas"] >= 2
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == [f"phaseout-{name}"]
+    assert container["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": port}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": port}
+    env = {e["name"]: e for e in container["env"]}
+    assert set(env) <= SETTINGS
+    assert env["PHASEOUT_HTTP_PORT"]["value"] == str(port)
+    assert env["PHASEOUT_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
+        "name": "phaseout-db",
+        "key": name,
+    }
+    assert env["PHASEOUT_TOPIC_REPLICATION"]["value"] == "3"
+    assert of("Service")[name]["spec"]["ports"] == [{"port": port, "targetPort": port}]
+
+
+def test_kafka_has_three_brokers_and_replication_three() -> None:
+    pool = of("KafkaNodePool")["brokers"]
+    assert pool["spec"]["replicas"] == 3
+    config = of("Kafka")["phaseout"]["spec"]["kafka"]["config"]
+    assert config["default.replication.factor"] == 3 and config["min.insync.replicas"] == 2
+    bootstrap = {
+        e["value"]
+        for d in of("Deployment").values()
+        for e in d["spec"]["template"]["spec"]["containers"][0]["env"]
+        if e["name"] == "PHASEOUT_KAFKA_BOOTSTRAP_SERVERS"
+    }
+    assert bootstrap == {"phaseout-kafka-bootstrap:9092"}
+
+
+def test_no_secret_value_is_in_the_repository() -> None:
+    assert not of("Secret"), "secrets come from the cluster, never from the repo"
