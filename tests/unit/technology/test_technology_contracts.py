@@ -53,8 +53,7 @@ def test_no_other_technology_event_types() -> None:
     ours = {
         name
         for name in registry
-        if name.startswith("phaseout.technology.")
-        and name.split(".")[2] not in COMMON
+        if name.startswith("phaseout.technology.") and name.split(".")[2] not in COMMON
     }
     assert ours == set(TYPES)
 

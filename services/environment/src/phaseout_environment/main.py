@@ -1,12 +1,26 @@
 """Wiring of the environment service: its spec, its app, its entry point."""
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
+from phaseout_environment.adapters.tables import METADATA
+from phaseout_environment.api import cases, catalogue, findings, registers
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Dimension
 
-DESCRIPTION = "Environment (环保): mee"
-SPEC = agency_spec(Dimension.ENVIRONMENT, description=DESCRIPTION)
+DESCRIPTION = (
+    "Environment (环保, mee): the key-supervision and daily-patrol lists, pollutant-discharge "
+    "permits, online monitoring, measurements against the limits catalogue, Table 2's equipment "
+    "bans and coal-boiler conversion, and cases from 限制生产/停产整治 to 责令停业、关闭"
+)
+SPEC = agency_spec(
+    Dimension.ENVIRONMENT,
+    description=DESCRIPTION,
+    versions=Path(__file__).parent / "migrations",
+    metadata=METADATA,
+    routers=[findings.router, cases.router, registers.router, catalogue.router],
+)
 
 
 def create() -> FastAPI:

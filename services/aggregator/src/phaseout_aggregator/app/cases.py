@@ -39,7 +39,10 @@ EXITS = {
     "phaseout.environment.closure.ordered.v1",
     "phaseout.safety.case.closed.v1",
 }
-REVIVALS = {"phaseout.technology.case.revival_found.v1"}
+REVIVALS = {
+    "phaseout.technology.case.revival_found.v1",
+    "phaseout.environment.case.reopened.v1",
+}
 CLOSED_STATES = {"exited", "rectified", "closed", "lifted", "revoked", "withdrawn", "superseded"}
 """States in which a case asks nothing more of anyone (it is neither open nor overdue)."""
 

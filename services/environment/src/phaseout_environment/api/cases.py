@@ -1,0 +1,107 @@
+"""Routes of environment cases: thin, they translate and delegate to `app.cases`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from phaseout_environment.adapters.tables import CASES
+from phaseout_environment.api import schemas as s
+from phaseout_environment.api.listing import DistrictQ, IndustryQ, UsccQ
+from phaseout_environment.app import cases as commands
+from phaseout_environment.domain.case import EnvironmentCase
+from phaseout_shared.aggregates import Filters, list_page
+from phaseout_shared.contracts.environment import CaseState
+from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.domain.errors import Forbidden
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+
+@router.get("")
+async def list_cases(
+    work: Work,
+    paging: Paging,
+    uscc: UsccQ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
+    state: Annotated[CaseState | None, Query()] = None,
+    overdue_as_of: Annotated[
+        date | None, Query(description="Deadline passed before this date, not yet closed")
+    ] = None,
+) -> Page[EnvironmentCase]:
+    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    return await list_page(CASES, work, paging, filters)
+
+
+@router.post("/overdue-sweep")
+async def sweep_overdue(body: s.OverdueSweepIn, work: Work) -> list[EnvironmentCase]:
+    """Mark overdue the cases whose measure's deadline passed; each is marked once."""
+    async with work:
+        return await commands.sweep_overdue(work, as_of=body.as_of, district=body.district)
+
+
+@router.get("/{case_id}")
+async def read_case(case_id: str, work: Work) -> EnvironmentCase:
+    """One case; a district officer reads the cases of the district only."""
+    async with work:
+        case = await CASES.get(work.session, case_id, for_update=False)
+    assert work.principal is not None
+    if not work.principal.covers(case.district):
+        raise Forbidden(
+            f"an officer of {work.principal.jurisdiction} cannot read {case.district}",
+            field="district",
+        )
+    return case
+
+
+@router.post("/{case_id}/measures")
+async def order_measure(case_id: str, body: s.MeasureIn, work: Work) -> EnvironmentCase:
+    """Order 限制生产 or 停产整治, with a deadline."""
+    async with work:
+        return await commands.order_measure(work, case_id, **body.model_dump())
+
+
+@router.post("/{case_id}/rectification")
+async def accept_rectification(
+    case_id: str, body: s.RectificationIn, work: Work
+) -> EnvironmentCase:
+    """Rectified within the deadline: the case ends."""
+    async with work:
+        return await commands.accept_rectification(work, case_id, **body.model_dump())
+
+
+@router.post("/{case_id}/closure-proposal")
+async def propose_closure(case_id: str, body: s.ClosureProposalIn, work: Work) -> EnvironmentCase:
+    """情节严重: propose closure to the people's government with the power."""
+    async with work:
+        return await commands.propose_closure(work, case_id, **body.model_dump())
+
+
+@router.post("/{case_id}/closure-approval")
+async def approve_closure(case_id: str, body: s.ClosureApprovalIn, work: Work) -> EnvironmentCase:
+    """The government approved: who, when, which document."""
+    async with work:
+        return await commands.approve_closure(work, case_id, **body.model_dump())
+
+
+@router.post("/{case_id}/closure-rejection")
+async def reject_closure(case_id: str, body: s.ClosureRejectionIn, work: Work) -> EnvironmentCase:
+    async with work:
+        return await commands.reject_closure(work, case_id, **body.model_dump())
+
+
+@router.post("/{case_id}/closure-order")
+async def order_closure(case_id: str, body: s.ClosureOrderIn, work: Work) -> EnvironmentCase:
+    """责令停业、关闭, after the government's approval."""
+    async with work:
+        return await commands.order_closure(work, case_id, **body.model_dump())
+
+
+@router.post("/{case_id}/recheck")
+async def recheck(case_id: str, body: s.RecheckIn, work: Work) -> EnvironmentCase:
+    """回头看 of a closed enterprise: found running, the case re-opens."""
+    async with work:
+        return await commands.recheck(work, case_id, **body.model_dump())

@@ -1,0 +1,138 @@
+"""Routes of what mee keeps of enterprises: the lists, the permits, online monitoring."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from phaseout_environment.adapters.tables import LIST_ENTRIES, MONITORING, PERMITS, list_entries
+from phaseout_environment.api import schemas as s
+from phaseout_environment.api.listing import DistrictQ, IndustryQ, UsccQ, page_where
+from phaseout_environment.app import registers as commands
+from phaseout_environment.domain.lists import ListEntry, ListStatus
+from phaseout_environment.domain.monitoring import OnlineMonitoring
+from phaseout_environment.domain.permits import Permit, PermitState, Standing
+from phaseout_shared.aggregates import Filters, list_page
+from phaseout_shared.contracts.environment import MonitoringState
+from phaseout_shared.deps import Page, Paging, Work
+
+router = APIRouter(prefix="/v1")
+CREATED = status.HTTP_201_CREATED
+Year = Annotated[int, Query(ge=2000, le=2100)]
+
+
+@router.post("/list-entries", tags=["lists"], status_code=CREATED)
+async def add_list_entry(body: s.ListEntryIn, work: Work) -> ListEntry:
+    """Put an enterprise on the key-supervision or the daily-patrol list of a year."""
+    async with work:
+        return await commands.add_list_entry(work, **body.model_dump())
+
+
+@router.get("/list-entries", tags=["lists"])
+async def list_list_entries(
+    work: Work,
+    paging: Paging,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    uscc: UsccQ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
+    state: Annotated[ListStatus | None, Query(description="The list, or done/removed")] = None,
+    overdue_as_of: Annotated[
+        date | None, Query(description="Due before this date, still listed")
+    ] = None,
+) -> Page[ListEntry]:
+    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    if year is None:
+        return await list_page(LIST_ENTRIES, work, paging, filters)
+    narrow = list_entries.c.id.startswith(f"{year}/")
+    return await page_where(LIST_ENTRIES, work, paging, filters, narrow)
+
+
+@router.post("/list-entries/{year}/{uscc}/move", tags=["lists"])
+async def move_list_entry(year: int, uscc: str, body: s.ListMoveIn, work: Work) -> ListEntry:
+    """The lists are dynamic: the enterprise moves to the other list."""
+    async with work:
+        entry = await commands.act_on_list_entry(
+            work,
+            year,
+            uscc,
+            "move",
+            list_kind=body.list_kind,
+            reason=body.reason,
+            effective_on=body.effective_on,
+            key_discharge_unit=body.key_discharge_unit,
+        )
+    return entry
+
+
+@router.post("/list-entries/{year}/{uscc}/completion", tags=["lists"])
+async def complete_list_entry(
+    year: int, uscc: str, body: s.ListCompletionIn, work: Work
+) -> ListEntry:
+    async with work:
+        return await commands.act_on_list_entry(work, year, uscc, "complete", **body.model_dump())
+
+
+@router.post("/list-entries/{year}/{uscc}/removal", tags=["lists"])
+async def remove_list_entry(year: int, uscc: str, body: s.ListRemovalIn, work: Work) -> ListEntry:
+    async with work:
+        return await commands.act_on_list_entry(work, year, uscc, "remove", **body.model_dump())
+
+
+@router.post("/enterprises/{uscc}/permits", tags=["permits"], status_code=CREATED)
+async def record_permit(uscc: str, body: s.PermitIn, work: Work) -> Permit:
+    """Record a pollutant-discharge permit (排污许可证): number, scope, validity."""
+    async with work:
+        return await commands.record_permit(work, uscc=uscc, **body.model_dump())
+
+
+@router.post("/permits/{permit_no}/revocation", tags=["permits"])
+async def revoke_permit(permit_no: str, body: s.PermitRevocationIn, work: Work) -> Permit:
+    async with work:
+        return await commands.revoke_permit(work, permit_no, **body.model_dump())
+
+
+@router.get("/permits", tags=["permits"])
+async def list_permits(
+    work: Work,
+    paging: Paging,
+    uscc: UsccQ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
+    state: Annotated[PermitState | None, Query()] = None,
+    expired_as_of: Annotated[
+        date | None, Query(description="Last valid day before this date, not revoked")
+    ] = None,
+) -> Page[Permit]:
+    filters = Filters(uscc, district, industry, state, expired_as_of)
+    return await list_page(PERMITS, work, paging, filters)
+
+
+@router.get("/enterprises/{uscc}/permit-status", tags=["permits"])
+async def permit_status(
+    uscc: str, work: Work, as_of: Annotated[date, Query(description="The day")]
+) -> Standing:
+    """Whether the enterprise holds a valid permit on a day (不得无证排污)."""
+    async with work:
+        return await commands.permit_status(work, uscc, as_of)
+
+
+@router.put("/enterprises/{uscc}/monitoring", tags=["monitoring"])
+async def record_monitoring(uscc: str, body: s.MonitoringIn, work: Work) -> OnlineMonitoring:
+    """Online monitoring as found: installable, installed, connected to the bureau."""
+    async with work:
+        return await commands.record_monitoring(work, uscc=uscc, **body.model_dump())
+
+
+@router.get("/monitoring", tags=["monitoring"])
+async def list_monitoring(
+    work: Work,
+    paging: Paging,
+    uscc: UsccQ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
+    state: Annotated[MonitoringState | None, Query()] = None,
+) -> Page[OnlineMonitoring]:
+    return await list_page(MONITORING, work, paging, Filters(uscc, district, industry, state))

@@ -1,0 +1,203 @@
+"""Commands that find violations: a measurement, a surveyed item, a violation stated.
+
+Each is one unit of work: the finding, the case it opens and their events commit together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from phaseout_environment.adapters.tables import (
+    CASES,
+    EQUIPMENT,
+    MEASUREMENTS,
+    PERMITS,
+    add_new,
+    current_catalogue,
+)
+from phaseout_environment.app.access import authorise
+from phaseout_environment.domain.case import EnvironmentCase
+from phaseout_environment.domain.equipment import judge_equipment
+from phaseout_environment.domain.measurement import RecordedMeasurement, Sample, assess
+from phaseout_environment.domain.permits import Permit
+from phaseout_environment.domain.survey import SurveyedEquipment, item_key
+from phaseout_environment.domain.violation import (
+    Violation,
+    banned_equipment,
+    over_the_limit,
+    stated_violation,
+)
+from phaseout_shared import register
+from phaseout_shared.aggregates import Filters
+from phaseout_shared.city_time import refuse_future
+from phaseout_shared.contracts.base import EventPayload
+from phaseout_shared.contracts.environment import Basin, EquipmentOutcome, ViolationKind
+from phaseout_shared.domain.aggregate import refusing_invalid_input
+from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.register import EnterpriseOut
+from phaseout_shared.unit_of_work import UnitOfWork
+
+
+async def _enterprise(work: UnitOfWork, uscc: str, effective_on: date) -> EnterpriseOut:
+    """The enterprise acted on, once the caller may act there and the act has happened."""
+    enterprise = await register.get(work.session, uscc)
+    authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
+    return enterprise
+
+
+async def _open_case(
+    work: UnitOfWork, enterprise: EnterpriseOut, violation: Violation
+) -> EnvironmentCase:
+    case = EnvironmentCase.open(
+        case_id=uuid.uuid4(),
+        uscc=enterprise.uscc,
+        district=enterprise.district,
+        industry=enterprise.industry,
+        violation=violation,
+    )
+    await CASES.add(work.session, case, work.now)
+    return case
+
+
+async def record_measurement(
+    work: UnitOfWork,
+    *,
+    uscc: str,
+    facility: str,
+    limit_id: str,
+    value: Decimal,
+    unit: str,
+    basin: Basin | None,
+    findings: str,
+    effective_on: date,
+) -> RecordedMeasurement:
+    """Judge a sample against its limit; over the limit, a case opens at once."""
+    enterprise = await _enterprise(work, uscc, effective_on)
+    with refusing_invalid_input():
+        sample = Sample(
+            industry=enterprise.industry,
+            limit_id=limit_id,
+            value=value,
+            unit=unit,
+            sampled_on=effective_on,
+            basin=basin,
+        )
+    recorded = await _judged(work, enterprise, facility, sample)
+    events: list[EventPayload] = [recorded.recorded()]
+    if recorded.assessment.over:
+        recorded, opened = await _over_the_limit(work, enterprise, recorded, findings)
+        events += opened
+    await MEASUREMENTS.add(work.session, recorded, work.now)
+    await work.emit(events, subject=uscc)
+    await work.audit(
+        "measurement.record", str(recorded.measurement_id), sample.model_dump(mode="json")
+    )
+    return recorded
+
+
+async def _judged(
+    work: UnitOfWork, enterprise: EnterpriseOut, facility: str, sample: Sample
+) -> RecordedMeasurement:
+    """The sample judged against the current catalogue, as recorded for the enterprise."""
+    assessment = assess(await current_catalogue(work.session), sample)
+    with refusing_invalid_input():
+        return RecordedMeasurement(
+            measurement_id=uuid.uuid4(),
+            uscc=enterprise.uscc,
+            district=enterprise.district,
+            industry=enterprise.industry,
+            facility=facility,
+            sampled_on=sample.sampled_on,
+            assessment=assessment,
+        )
+
+
+async def _over_the_limit(
+    work: UnitOfWork, enterprise: EnterpriseOut, recorded: RecordedMeasurement, findings: str
+) -> tuple[RecordedMeasurement, list[EventPayload]]:
+    """The case a measurement over its limit opens, and the measurement naming it."""
+    assessment, reference = recorded.assessment, str(recorded.measurement_id)
+    said = findings.strip() or f"{recorded.facility}: {assessment.basis}"
+    found = over_the_limit(assessment, said, recorded.sampled_on, reference)
+    case = await _open_case(work, enterprise, found)
+    return recorded.model_copy(update={"case_id": case.case_id}), case.pull_events()
+
+
+async def survey_equipment(
+    work: UnitOfWork,
+    *,
+    uscc: str,
+    item_id: str,
+    equipment: Mapping[str, object],
+    findings: str,
+    effective_on: date,
+) -> SurveyedEquipment:
+    """Judge an item against Table 2; an eliminated one opens a case at once."""
+    enterprise = await _enterprise(work, uscc, effective_on)
+    verdict = judge_equipment(await current_catalogue(work.session), enterprise.industry, equipment)
+    item = SurveyedEquipment.survey(
+        uscc=uscc,
+        district=enterprise.district,
+        item_id=item_id,
+        verdict=verdict,
+        effective_on=effective_on,
+    )
+    events = item.pull_events()
+    if verdict.outcome is EquipmentOutcome.ELIMINATE:
+        said = findings.strip() or f"{item_id} found in use: {verdict.basis}"
+        violation = banned_equipment(verdict, said, effective_on, item_id)
+        case = await _open_case(work, enterprise, violation)
+        item.case_id = case.case_id
+        events += case.pull_events()
+    await _save_item(work, item)
+    await work.emit(events, subject=uscc)
+    await work.audit("equipment.survey", item.id, {"equipment": dict(equipment)})
+    return item
+
+
+async def _save_item(work: UnitOfWork, item: SurveyedEquipment) -> None:
+    try:
+        earlier = await EQUIPMENT.get(work.session, item.id)
+    except NotFound:
+        await add_new(EQUIPMENT, work.session, item, work.now, "item")
+        return
+    earlier.resurvey(item)
+    await EQUIPMENT.save(work.session, earlier, work.now)
+
+
+async def record_conversion(
+    work: UnitOfWork, *, uscc: str, item_id: str, fuel: str, effective_on: date
+) -> SurveyedEquipment:
+    """A coal-fired item now runs on clean energy (清洁能源改造 / 煤改气)."""
+    item = await EQUIPMENT.get(work.session, item_key(uscc, item_id))
+    authorise(work, item.district)
+    refuse_future(work, effective_on=effective_on)
+    item.record_conversion(fuel, effective_on)
+    await EQUIPMENT.save(work.session, item, work.now)
+    await work.emit(item.pull_events(), subject=uscc)
+    await work.audit("equipment.convert", item.id, {"fuel": fuel, "on": str(effective_on)})
+    return item
+
+
+async def record_violation(
+    work: UnitOfWork, *, uscc: str, kind: ViolationKind, findings: str, effective_on: date
+) -> EnvironmentCase:
+    """A violation the officer found: solid waste, total quantity, or the permit grounds."""
+    enterprise = await _enterprise(work, uscc, effective_on)
+    catalogue = await current_catalogue(work.session)
+    held = await permits_of(work, uscc)
+    violation = stated_violation(catalogue, kind, findings, effective_on, held)
+    case = await _open_case(work, enterprise, violation)
+    await work.emit(case.pull_events(), subject=uscc)
+    await work.audit("case.open", str(case.case_id), {"violation": kind, "findings": findings})
+    return case
+
+
+async def permits_of(work: UnitOfWork, uscc: str) -> list[Permit]:
+    """Every permit recorded for an enterprise."""
+    rows = await work.session.execute(PERMITS.query(Filters(uscc=uscc)))
+    return [Permit.model_validate(row.doc) for row in rows]

@@ -1,0 +1,156 @@
+"""Commands on what mee keeps of enterprises: the lists, the permits, online monitoring."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from phaseout_environment.adapters.tables import LIST_ENTRIES, MONITORING, PERMITS, add_new
+from phaseout_environment.app.access import authorise
+from phaseout_environment.app.findings import permits_of
+from phaseout_environment.domain.lists import ListEntry, entry_key
+from phaseout_environment.domain.monitoring import OnlineMonitoring
+from phaseout_environment.domain.permits import Permit, Standing
+from phaseout_shared import register
+from phaseout_shared.city_time import refuse_future
+from phaseout_shared.contracts.environment import ListKind
+from phaseout_shared.domain.aggregate import refusing_invalid_input
+from phaseout_shared.domain.errors import Forbidden, NotFound
+from phaseout_shared.unit_of_work import UnitOfWork
+
+
+async def add_list_entry(
+    work: UnitOfWork,
+    *,
+    year: int,
+    uscc: str,
+    list_kind: ListKind,
+    key_discharge_unit: bool,
+    requirements: Sequence[str],
+    due_on: date,
+    effective_on: date,
+) -> ListEntry:
+    """Put an enterprise on a year's list, with requirements and a timetable."""
+    enterprise = await register.get(work.session, uscc)
+    authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
+    entry = ListEntry.add(
+        year=year,
+        uscc=uscc,
+        district=enterprise.district,
+        industry=enterprise.industry,
+        list_kind=list_kind,
+        key_discharge_unit=key_discharge_unit,
+        requirements=requirements,
+        due_on=due_on,
+        effective_on=effective_on,
+    )
+    await add_new(LIST_ENTRIES, work.session, entry, work.now, "list entry")
+    await work.emit(entry.pull_events(), subject=uscc)
+    await work.audit("list_entry.add", entry.id, {"list_kind": list_kind, "due_on": str(due_on)})
+    return entry
+
+
+async def act_on_list_entry(
+    work: UnitOfWork, year: int, uscc: str, action: str, effective_on: date, **details: object
+) -> ListEntry:
+    """Move, complete or remove an entry (not in the future)."""
+    entry = await LIST_ENTRIES.get(work.session, entry_key(year, uscc))
+    authorise(work, entry.district)
+    refuse_future(work, effective_on=effective_on)
+    with refusing_invalid_input():
+        getattr(entry, action)(effective_on=effective_on, **details)
+    await LIST_ENTRIES.save(work.session, entry, work.now)
+    await work.emit(entry.pull_events(), subject=uscc)
+    changes = {"effective_on": str(effective_on), **{k: str(v) for k, v in details.items()}}
+    await work.audit(f"list_entry.{action}", entry.id, changes)
+    return entry
+
+
+async def record_permit(
+    work: UnitOfWork,
+    *,
+    uscc: str,
+    permit_no: str,
+    scope: Sequence[str],
+    valid_from: date,
+    valid_until: date,
+    effective_on: date,
+) -> Permit:
+    """Record a pollutant-discharge permit (排污许可证)."""
+    enterprise = await register.get(work.session, uscc)
+    authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
+    permit = Permit.record(
+        permit_no=permit_no,
+        uscc=uscc,
+        district=enterprise.district,
+        industry=enterprise.industry,
+        scope=scope,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        effective_on=effective_on,
+    )
+    await add_new(PERMITS, work.session, permit, work.now, "permit")
+    await work.emit(permit.pull_events(), subject=uscc)
+    await work.audit("permit.record", permit.permit_no, {"valid_until": str(valid_until)})
+    return permit
+
+
+async def revoke_permit(
+    work: UnitOfWork, permit_no: str, *, reason: str, effective_on: date
+) -> Permit:
+    permit = await PERMITS.get(work.session, permit_no)
+    authorise(work, permit.district)
+    refuse_future(work, effective_on=effective_on)
+    permit.revoke(reason, effective_on)
+    await PERMITS.save(work.session, permit, work.now)
+    await work.emit(permit.pull_events(), subject=permit.uscc)
+    await work.audit("permit.revoke", permit_no, {"reason": reason})
+    return permit
+
+
+async def permit_status(work: UnitOfWork, uscc: str, as_of: date) -> Standing:
+    """Whether the enterprise holds a valid permit on a day, and each permit's status then."""
+    enterprise = await register.get(work.session, uscc)
+    assert work.principal is not None
+    if not work.principal.covers(enterprise.district):
+        raise Forbidden(
+            f"an officer of {work.principal.jurisdiction} cannot read {enterprise.district}",
+            field="district",
+        )
+    return Standing.of(uscc, await permits_of(work, uscc), as_of)
+
+
+async def record_monitoring(
+    work: UnitOfWork,
+    *,
+    uscc: str,
+    installable: bool,
+    installed: bool,
+    connected: bool,
+    effective_on: date,
+) -> OnlineMonitoring:
+    """Online monitoring as found: installable, installed, connected to the bureau."""
+    enterprise = await register.get(work.session, uscc)
+    authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
+    found = OnlineMonitoring.found(
+        uscc=uscc,
+        district=enterprise.district,
+        industry=enterprise.industry,
+        installable=installable,
+        installed=installed,
+        connected=connected,
+        effective_on=effective_on,
+    )
+    try:
+        earlier = await MONITORING.get(work.session, uscc)
+    except NotFound:
+        await add_new(MONITORING, work.session, found, work.now, "monitoring of")
+    else:
+        earlier.supersede(found)
+        await MONITORING.save(work.session, earlier, work.now)
+    await work.emit(found.pull_events(), subject=uscc)
+    await work.audit("monitoring.record", uscc, {"state": found.state})
+    return found

@@ -1,0 +1,144 @@
+"""Amending the limits catalogue: mee loads the figures the catalogue awaits.
+
+An amendment sets or corrects a limit (with its source, the date from which it applies and who
+loaded it), or adds a limit a standard lacks — a provincial standard the plan awaits gets its
+first limits, and its code, once it is published. It never changes a version: it makes the next
+one, whose history ends with the amendment.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from phaseout_environment.domain.catalogue import Catalogue
+from phaseout_environment.domain.limits import (
+    UNITS,
+    Amendment,
+    AmendmentRecord,
+    Limit,
+    LimitStatus,
+    Standard,
+)
+from phaseout_shared.contracts.environment import AmendmentKind, CatalogueAmended
+from phaseout_shared.domain.aggregate import refusing_invalid_input
+from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from phaseout_shared.reference import Agency
+
+AMENDING_AGENCIES = frozenset({Agency.MEE})
+NEW_LIMIT_FIELDS = ("medium", "facility_zh", "facility_en", "pollutant_zh", "pollutant_en")
+
+
+def apply_amendment(
+    catalogue: Catalogue, amendment: Amendment
+) -> tuple[Catalogue, CatalogueAmended]:
+    """The next catalogue version with the amendment applied, and the event announcing it."""
+    if amendment.amended_by not in AMENDING_AGENCIES:
+        raise Forbidden(
+            f"{amendment.amended_by} may not amend the environment limits; only mee may",
+            field="amended_by",
+            rule="environment.catalogue.amending_agency",
+        )
+    standard = catalogue.standard(amendment.standard)
+    if standard is None:
+        raise NotFound(f"no standard {amendment.standard} in the catalogue", field="standard")
+    amended_standard = _amended(catalogue, standard, amendment)
+    with refusing_invalid_input():
+        amended = Catalogue.model_validate(
+            {
+                **_fields(catalogue),
+                "version": catalogue.version + 1,
+                "standards": tuple(
+                    amended_standard if s is standard else s for s in catalogue.standards
+                ),
+                "history": (
+                    *catalogue.history,
+                    AmendmentRecord(version=catalogue.version + 1, amendment=amendment),
+                ),
+            }
+        )
+    return amended, _announced(catalogue, amended, amendment)
+
+
+def _fields(model: BaseModel) -> dict[str, object]:
+    return {name: getattr(model, name) for name in type(model).model_fields}
+
+
+def _amended(catalogue: Catalogue, standard: Standard, amendment: Amendment) -> Standard:
+    current = next((lim for lim in standard.limits if lim.id == amendment.limit_id), None)
+    if amendment.kind is AmendmentKind.ADD_LIMIT:
+        if catalogue.find_limit(amendment.limit_id) is not None:
+            raise Conflict(
+                f"limit {amendment.limit_id} already exists; set it instead",
+                field="limit_id",
+                rule="environment.catalogue.add_new_limit_only",
+            )
+        limits = (*standard.limits, _added(amendment))
+    elif current is None:
+        raise NotFound(f"{standard.id} has no limit {amendment.limit_id}", field="limit_id")
+    else:
+        limits = tuple(_set(lim, amendment) if lim is current else lim for lim in standard.limits)
+    code = amendment.standard_code or standard.code
+    with refusing_invalid_input():
+        return Standard.model_validate(
+            {**_fields(standard), "code": code, "pending_publication": False, "limits": limits}
+        )
+
+
+def _set(limit: Limit, amendment: Amendment) -> Limit:
+    if amendment.unit != limit.unit:
+        raise InvalidInput(
+            f"{limit.id} is measured in {limit.unit}, not {amendment.unit}",
+            field="unit",
+            rule="environment.limits.same_unit",
+        )
+    return Limit.model_validate({**_fields(limit), **_figure(amendment)})
+
+
+def _added(amendment: Amendment) -> Limit:
+    for name in NEW_LIMIT_FIELDS:
+        if not getattr(amendment, name):
+            raise InvalidInput(f"a new limit needs its {name}", field=name)
+    assert amendment.medium is not None
+    if amendment.unit != UNITS[amendment.medium]:
+        raise InvalidInput(
+            f"{amendment.medium} limits are in {UNITS[amendment.medium]}",
+            field="unit",
+            rule="environment.limits.unit_of_medium",
+        )
+    with refusing_invalid_input():
+        return Limit.model_validate(
+            {
+                "id": amendment.limit_id,
+                "unit": amendment.unit,
+                **{name: getattr(amendment, name) for name in NEW_LIMIT_FIELDS},
+                **_figure(amendment),
+            }
+        )
+
+
+def _figure(amendment: Amendment) -> dict[str, object]:
+    return {
+        "limit": amendment.limit,
+        "status": LimitStatus.LOADED,
+        "source": amendment.source,
+        "effective_from": amendment.effective_from,
+        "amended_by": amendment.amended_by,
+        "officer": amendment.officer,
+        "note": amendment.reason or None,
+    }
+
+
+def _announced(previous: Catalogue, amended: Catalogue, amendment: Amendment) -> CatalogueAmended:
+    return CatalogueAmended(
+        version=amended.label,
+        previous_version=previous.label,
+        kind=amendment.kind,
+        standard=amendment.standard,
+        limit_id=amendment.limit_id,
+        limit=amendment.limit,
+        unit=amendment.unit,
+        source=amendment.source.cite(),
+        effective_on=amendment.effective_from,
+        amended_by=amendment.amended_by,
+        officer=amendment.officer,
+    )

@@ -1,0 +1,183 @@
+"""An item of equipment judged against Table 2 (淘汰、取缔) and the coal-boiler conversion.
+
+An item `{"kind": KIND, ...parameters}` is read strictly and never judged "allowed" by default:
+an unknown kind, a kind Table 2 has no rule for in the enterprise's industry, an unknown, missing,
+negative or wrongly typed parameter are refused naming the field (`equipment.<param>`). The
+verdict names the rule, the reading of its threshold and the plan's words.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from pydantic import BaseModel, ConfigDict
+
+from phaseout_environment.domain.catalogue import Catalogue, Requirement
+from phaseout_environment.domain.equipment_rules import (
+    READINGS,
+    AllOf,
+    Always,
+    AnyOf,
+    Condition,
+    EquipmentRule,
+    OneOf,
+    ParameterSpec,
+    Threshold,
+)
+from phaseout_shared.contracts.environment import EquipmentOutcome
+from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.reference import Industry
+
+Value = Decimal | str
+COMPARISONS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+}
+
+
+class EquipmentVerdict(BaseModel):
+    """What Table 2 says of one item, and why."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    outcome: EquipmentOutcome
+    rule: str
+    catalogue_version: str
+    basis: str
+    kind: str
+    industry: Industry
+    parameters: dict[str, str | float | int]
+    due_on: date | None = None
+
+
+def judge_equipment(
+    catalogue: Catalogue, industry: Industry, item: Mapping[str, object]
+) -> EquipmentVerdict:
+    """Judge `{"kind": KIND, ...}` of an enterprise of `industry` by the catalogue's rule."""
+    kind, rule, parameters = read_item(catalogue, industry, item)
+    held, facts = holds(rule.when, parameters)
+    outcome = rule.outcome if held else EquipmentOutcome.ALLOWED
+    where = _where(catalogue, rule, industry)
+    verb = {
+        EquipmentOutcome.ELIMINATE: "eliminated by",
+        EquipmentOutcome.CONVERT: "to be converted to clean energy under",
+        EquipmentOutcome.ALLOWED: "not caught by",
+    }[outcome]
+    due = f", due by {rule.due_on}" if held and rule.due_on else ""
+    return EquipmentVerdict(
+        outcome=outcome,
+        rule=rule.id,
+        catalogue_version=catalogue.label,
+        basis=f"{facts}: {verb} {rule.id} ({rule.wording_zh}; {where}){due}, "
+        f"catalogue v{catalogue.label}",
+        kind=kind,
+        industry=industry,
+        parameters={name: _plain(value) for name, value in parameters.items()},
+        due_on=rule.due_on if held else None,
+    )
+
+
+def read_item(
+    catalogue: Catalogue, industry: Industry, item: Mapping[str, object]
+) -> tuple[str, EquipmentRule, dict[str, Value]]:
+    """The item's kind, the rule that judges it in the industry, and its parameters."""
+    kind = item.get("kind")
+    spec = catalogue.kinds.get(kind) if isinstance(kind, str) else None
+    if not isinstance(kind, str) or spec is None:
+        known = ", ".join(catalogue.kinds)
+        raise InvalidInput(
+            f"unknown equipment kind {kind!r}; known: {known}", field="equipment.kind"
+        )
+    rule = catalogue.rule_for(kind, industry)
+    if rule is None:
+        raise InvalidInput(
+            f"Table 2 has no rule for {kind} in {industry.value}: it is not judged here",
+            field="equipment.kind",
+        )
+    given = {name: value for name, value in item.items() if name != "kind"}
+    unknown = sorted(set(given) - set(spec.parameters))
+    if unknown:
+        has = ", ".join(spec.parameters) or "none"
+        raise InvalidInput(
+            f"kind {kind} has no parameter {unknown[0]}; it has: {has}",
+            field=f"equipment.{unknown[0]}",
+        )
+    parameters = {
+        name: _read(name, param, given.get(name)) for name, param in spec.parameters.items()
+    }
+    return kind, rule, parameters
+
+
+def _read(name: str, param: ParameterSpec, raw: object) -> Value:
+    field = f"equipment.{name}"
+    if raw is None:
+        raise InvalidInput(f"{name} is required", field=field)
+    if param.type == "enum":
+        if not isinstance(raw, str) or raw not in param.allowed:
+            allowed = ", ".join(param.allowed)
+            raise InvalidInput(f"{name} must be one of {allowed}, got {raw!r}", field=field)
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise InvalidInput(f"{name} must be a number, got {raw!r}", field=field)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise InvalidInput(f"{name} must be a finite number, got {raw!r}", field=field)
+    try:
+        number = Decimal(str(raw))
+    except InvalidOperation:
+        raise InvalidInput(f"{name} must be a number, got {raw!r}", field=field) from None
+    if number < 0:
+        raise InvalidInput(f"{name} must not be negative, got {raw!r}", field=field)
+    return number
+
+
+def holds(condition: Condition, parameters: Mapping[str, Value]) -> tuple[bool, str]:
+    """Whether a condition holds, with the facts that decided it in words."""
+    match condition:
+        case Always():
+            return True, "every such item, whatever its parameters (一律)"
+        case AllOf(all_=parts) | AnyOf(any_=parts):
+            results = [holds(part, parameters) for part in parts]
+            combine = all if isinstance(condition, AllOf) else any
+            held = combine(h for h, _ in results)
+            return held, "; ".join(text for h, text in results if h == held)
+        case OneOf(param=param, in_=values):
+            value = parameters[param]
+            held = value in values
+            return held, f"{param} {value} is {'' if held else 'not '}one of {', '.join(values)}"
+        case Threshold():
+            return _compare(condition, parameters[condition.param])
+    raise AssertionError(f"unknown condition {condition!r}")
+
+
+def _compare(threshold: Threshold, value: Value) -> tuple[bool, str]:
+    if not isinstance(value, Decimal):
+        raise AssertionError(f"{threshold.param} is not a number: {value!r}")
+    held = bool(COMPARISONS[threshold.op](value, threshold.value))
+    _, symbol, english = READINGS[threshold.term]
+    verb = symbol if held else f"is not {symbol}"
+    shown = _show(value)
+    return (
+        held,
+        f"{threshold.param} {shown} {verb} {_show(threshold.value)} ({threshold.term}, {english})",
+    )
+
+
+def _where(catalogue: Catalogue, rule: EquipmentRule, industry: Industry) -> str:
+    """The plan's places of the rule that concern the industry: Table 2 row, or 二（二）2."""
+    found: list[Requirement] = [catalogue.requirement(r) for r in rule.requirements]
+    return "; ".join(r.source.cite() for r in found if industry in r.industries)
+
+
+def _show(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def _plain(value: Value) -> str | float | int:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value

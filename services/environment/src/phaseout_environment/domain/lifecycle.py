@@ -1,0 +1,36 @@
+"""The environment case's states and moves, in one table.
+
+    open ─▶ production_restricted ─▶ suspended_for_rectification ─▶ rectified
+      │            │  └── deadline passed ─▶ overdue ─┘ (suspend)      (by the deadline)
+      └────────────┴──── propose_closure ─▶ closure_proposed ─▶ closure_approved ─▶ closed
+                          (rejected: back to open)                  回头看: clear, or reopen
+
+限制生产 may be followed by 停产整治, never the reverse; an overdue case is suspended or proposed
+for closure; only the government's approval leads to the order (责令停业、关闭).
+"""
+
+from __future__ import annotations
+
+from phaseout_shared.contracts.environment import CaseState
+from phaseout_shared.domain.statemachine import Lifecycle
+
+S = CaseState
+UNDER_MEASURE = (S.PRODUCTION_RESTRICTED, S.SUSPENDED_FOR_RECTIFICATION)
+LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
+    {
+        "restrict_production": ([S.OPEN], S.PRODUCTION_RESTRICTED),
+        "suspend_for_rectification": (
+            [S.OPEN, S.PRODUCTION_RESTRICTED, S.OVERDUE],
+            S.SUSPENDED_FOR_RECTIFICATION,
+        ),
+        "accept_rectification": (UNDER_MEASURE, S.RECTIFIED),
+        "mark_overdue": (UNDER_MEASURE, S.OVERDUE),
+        "propose_closure": ([S.OPEN, *UNDER_MEASURE, S.OVERDUE], S.CLOSURE_PROPOSED),
+        "approve_closure": ([S.CLOSURE_PROPOSED], S.CLOSURE_APPROVED),
+        "reject_closure": ([S.CLOSURE_PROPOSED], S.OPEN),
+        "order_closure": ([S.CLOSURE_APPROVED], S.CLOSED),
+        "recheck_clear": ([S.CLOSED], S.CLOSED),
+        "reopen": ([S.CLOSED], S.OPEN),
+    }
+)
+OPEN_STATES = (S.OPEN, *UNDER_MEASURE, S.OVERDUE, S.CLOSURE_PROPOSED, S.CLOSURE_APPROVED)
