@@ -104,7 +104,9 @@ async def test_the_enterprise_as_of_dates_along_the_way(platform: Platform) -> N
         ["enterprise", "registered"],
         ["equipment", "surveyed"],
     ]
-    provenance = after["timeline"][-1]
+    provenance = next(
+        e for e in after["timeline"] if e["type"] == "phaseout.technology.case.acceptance_passed.v1"
+    )
     assert (
         provenance["topic"] == "phaseout.technology.events"
         and provenance["source"] == "/phaseout/technology"

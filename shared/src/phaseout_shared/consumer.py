@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 from opentelemetry import propagate, trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -126,15 +127,18 @@ class EventConsumer:
     async def commit(self, only: set[TopicPartition] | None = None) -> None:
         """Commit the offsets of records whose transactions are done."""
         offsets = {
-            tp: OffsetAndMetadata(off, "")
-            for tp, off in self._pending.items()
+            tp: OffsetAndMetadata(self._pending.pop(tp), "")
+            for tp in list(self._pending)
             if only is None or tp in only
         }
         if not offsets or self.kafka is None:
             return
-        await self.kafka.commit(offsets)
-        for tp in offsets:
-            self._pending.pop(tp, None)
+        try:
+            await self.kafka.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as exc:
+            # The group rebalanced under us: whoever owns the partitions now re-reads from the
+            # last committed offset, and the inbox makes what we already applied change nothing.
+            log.info("offsets not committed (%s); they will be read again", exc.__class__.__name__)
 
     async def process(self, record: ConsumerRecord[Any, Any]) -> None:
         delivery = Delivery(record.topic, record.partition, record.offset)
