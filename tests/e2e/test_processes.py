@@ -88,7 +88,9 @@ def test_processes_are_tracked_by_pid(
 async def test_the_demo_city_loads_through_the_apis(processes: dict[str, int]) -> None:
     private, _ = platform.dev_keys()
     expected = list(demo.enterprises(12, seed=70707))
-    accepted = await asyncio.to_thread(demo.load, processes, private.read_text(), count=12, seed=70707)
+    accepted = await asyncio.to_thread(
+        demo.load, processes, private.read_text(), count=12, seed=70707
+    )
     assert accepted == sum(len(e.dimensions()) for e in expected)
     again = await asyncio.to_thread(demo.load, processes, private.read_text(), count=12, seed=70707)
     assert again == 0, "loading the same city twice adds nothing"
