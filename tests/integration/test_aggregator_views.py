@@ -150,6 +150,7 @@ async def test_exit_list_exports_read_back(platform: Platform) -> None:
     listed = (await agg.get("/v1/exits", params=params, headers=h)).json()
     row = next(r for r in listed["rows"] if r["uscc"] == uscc)
     assert (row["item"], row["capacity_unit"], row["exited_on"]) == ("kiln", "m²/a", "2019-06-20")
+    assert row["opened_on"] == "2019-05-06", "the case opened when the kiln was found"
     assert "T5-ceramics" in row["legal_basis"]
     total = next(
         t for t in listed["totals"] if t["industry"] == "ceramics" and t["capacity_unit"] == "m²/a"

@@ -269,7 +269,7 @@ def _format_storage(cfg: StackConfig, java: str, classpath: str, props: Path) ->
         return
     tool = [java, "-cp", classpath, "kafka.tools.StorageTool", "format"]
     result = subprocess.run(
-        [*tool, "--standalone", "-t", _cluster_id(), "-c", str(props)],
+        [*tool, "--standalone", f"--cluster-id={_cluster_id()}", "-c", str(props)],
         capture_output=True,
         text=True,
     )

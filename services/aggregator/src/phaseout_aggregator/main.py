@@ -8,7 +8,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
-from phaseout_aggregator.api import calendar, city, enterprises, public
+from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public
 from phaseout_aggregator.app.projections import apply
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS
@@ -23,7 +23,7 @@ SPEC = ServiceSpec(
     name="aggregator",
     version_locations=[PLATFORM_VERSIONS, Path(__file__).parent / "migrations"],
     metadata=[PLATFORM, METADATA],
-    routers=[enterprises.router, city.router, calendar.router, public.router],
+    routers=[enterprises.router, city.router, calendar.router, public.router, dashboard.router],
     publishes=False,
     consumers=[ConsumerSpec(name="aggregator", topics=AGENCY_TOPICS, handler=apply)],
     description="The city bureau's consolidated view of the campaign (市工业和信息化局)",

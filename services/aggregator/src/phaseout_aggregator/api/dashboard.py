@@ -8,6 +8,7 @@ no data and needs no token.
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -100,4 +101,5 @@ async def dashboard_file(path: str) -> FileResponse:
     file = (STATIC / (path or "index.html")).resolve()
     if not file.is_relative_to(STATIC) or not file.is_file():
         raise NotFound(f"no dashboard file {path!r}", field="path")
-    return FileResponse(file, headers=SECURITY_HEADERS)
+    media_type = mimetypes.guess_type(file.name)[0] or "text/plain; charset=utf-8"
+    return FileResponse(file, media_type=media_type, headers=SECURITY_HEADERS)

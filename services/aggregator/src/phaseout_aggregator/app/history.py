@@ -72,14 +72,25 @@ async def exits_as_of(
     rows = await session.execute(
         select(sub).where(sub.c.rank == 1).order_by(sub.c.effective_on, sub.c.case_id)
     )
-    exits = []
-    for r in rows:
-        row = dict(r._mapping)
+    exits = [dict(r._mapping) for r in rows]
+    opened = await _opened_on(session, {row["case_id"] for row in exits})
+    for row in exits:
+        row["opened_on"] = opened.get((row["dimension"], row["case_id"]))
         row["exited_on"] = (
             await _exited_on(session, row) if row["status"] == "revived" else row["effective_on"]
         )
-        exits.append(row)
     return exits
+
+
+async def _opened_on(session: AsyncSession, case_ids: set[str]) -> dict[tuple[str, str], date]:
+    """When each case opened: its first event in the case history."""
+    t = case_events
+    rows = await session.execute(
+        select(t.c.dimension, t.c.case_id, func.min(t.c.effective_on))
+        .where(t.c.case_id.in_(sorted(case_ids)))
+        .group_by(t.c.dimension, t.c.case_id)
+    )
+    return {(d, c): on for d, c, on in rows.tuples()}
 
 
 async def _exited_on(session: AsyncSession, row: dict[str, Any]) -> date | None:

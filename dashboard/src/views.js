@@ -1,0 +1,797 @@
+// The dashboard's pages. Each view gets the address's parameters and returns the nodes of the
+// page; what it fetches, it fetches with the signed-in user's token, so it shows what the API
+// lets that user read.
+
+import {
+  COUNT_KEYS,
+  TOKEN_KEY,
+  amount,
+  api,
+  asOf,
+  chip,
+  claimsOf,
+  codeOptions,
+  countsChart,
+  defaultView,
+  download,
+  empty,
+  enterpriseLink,
+  errorBox,
+  eventName,
+  field,
+  flagChip,
+  go,
+  h,
+  nameOf,
+  ownDistrict,
+  pager,
+  section,
+  select,
+  sortRows,
+  sorter,
+  state,
+  stateName,
+  t,
+  table,
+  today,
+  token,
+  years,
+} from "./core.js";
+
+const DAY = 24 * 3600 * 1000;
+
+async function overview() {
+  const thisYear = Number((asOf() || today()).slice(0, 4));
+  const [progress, exits, registers] = await Promise.all([
+    api("/v1/districts/progress"),
+    api("/v1/exits"),
+    api("/v1/registers"),
+  ]);
+  const sum = (key) => progress.reduce((n, p) => n + p.totals[key], 0);
+  const kpis = [
+    ["enterprises", registers.length],
+    ["inspected", sum("inspected")],
+    ["open", sum("open_cases")],
+    ["overdue", sum("overdue")],
+    ["exited", sum("exited")],
+  ];
+  const flagged = progress.filter((p) => p.flag);
+  return [
+    h(
+      "div",
+      { class: "title-row" },
+      h("h1", {}, t("overview.title")),
+      h(
+        "div",
+        { class: "exports" },
+        select(
+          "annual-year",
+          years(2019, thisYear),
+          String(Math.max(2019, thisYear - 1)),
+          () => {},
+        ),
+        h(
+          "button",
+          {
+            id: "annual-report",
+            onclick: () => {
+              const year = document.getElementById("annual-year").value;
+              download("/v1/reports/annual", { as_of: "", year, format: "xlsx", lang: state.lang });
+            },
+          },
+          t("overview.annual"),
+        ),
+      ),
+    ),
+    h(
+      "div",
+      { class: "kpis" },
+      kpis.map(([key, value]) =>
+        h(
+          "div",
+          { class: "kpi", "data-kpi": key },
+          h("b", {}, amount(value)),
+          h("span", {}, t(`kpi.${key}`)),
+        ),
+      ),
+    ),
+    h(
+      "div",
+      { class: "columns" },
+      section(
+        t("overview.capacity"),
+        exits.totals.length
+          ? table(
+              [
+                [t("col.industry"), (r) => nameOf(r.industry)],
+                [t("col.capacity"), (r) => amount(r.capacity_amount)],
+                [t("col.unit"), (r) => r.capacity_unit],
+                [t("col.items"), (r) => r.items],
+              ],
+              exits.totals,
+              { rowAttrs: (r) => ({ "data-industry": r.industry }) },
+            )
+          : empty("exits.empty"),
+      ),
+      section(
+        t("overview.flagged"),
+        flagged.length
+          ? h(
+              "ul",
+              { class: "flags" },
+              flagged.map((p) =>
+                h(
+                  "li",
+                  { "data-district": p.district },
+                  flagChip(p.flag),
+                  " ",
+                  h("a", { href: `#/district?district=${p.district}` }, nameOf(p.district)),
+                  ` — ${t("count.overdue")} ${p.totals.overdue} / ${t("count.open_cases")} ${p.totals.open_cases}`,
+                ),
+              ),
+            )
+          : empty("overview.noflag"),
+      ),
+    ),
+    section(
+      t("overview.chart"),
+      countsChart(
+        progress.map((p) => nameOf(p.district)),
+        progress.map((p) => p.totals),
+      ),
+    ),
+    section(
+      t("overview.table"),
+      table(
+        [
+          [
+            t("col.district"),
+            (p) => h("a", { href: `#/district?district=${p.district}` }, nameOf(p.district)),
+          ],
+          ...COUNT_KEYS.map((key) => [t(`count.${key}`), (p) => p.totals[key]]),
+          [t("col.flag"), (p) => flagChip(p.flag)],
+        ],
+        progress,
+        { rowAttrs: (p) => ({ "data-district": p.district }) },
+      ),
+      h("p", { class: "note" }, t("overview.per_dimension")),
+    ),
+  ];
+}
+
+const EXIT_FILTERS = ["year", "district", "industry", "dimension", "status"];
+
+function exitColumns() {
+  return [
+    [t("col.uscc"), (r) => enterpriseLink(r.uscc), { key: "uscc" }],
+    [t("col.name"), (r) => r.name, { key: "name", wrap: true }],
+    [t("col.district"), (r) => nameOf(r.district), { key: "district" }],
+    [t("col.industry"), (r) => nameOf(r.industry), { key: "industry" }],
+    [t("col.dimension"), (r) => nameOf(r.dimension), { key: "dimension" }],
+    [t("col.item"), (r) => stateName(r.item), { key: "item" }],
+    [
+      t("col.capacity"),
+      (r) => `${amount(r.capacity_amount)} ${r.capacity_unit}`,
+      { key: "capacity_amount" },
+    ],
+    [t("col.basis"), (r) => r.legal_basis, { wrap: true }],
+    [t("col.opened_on"), (r) => r.opened_on ?? "", { key: "opened_on" }],
+    [t("col.exited_on"), (r) => r.exited_on ?? "", { key: "exited_on" }],
+    [
+      t("col.status"),
+      (r) => chip(t(`status.${r.status}`), `status-${r.status}`),
+      { key: "status" },
+    ],
+  ];
+}
+
+function exitRowAttrs(r) {
+  return { "data-uscc": r.uscc, "data-district": r.district, "data-status": r.status };
+}
+
+async function exitsView(params) {
+  const filters = Object.fromEntries(EXIT_FILTERS.map((k) => [k, params.get(k) ?? ""]));
+  const mine = ownDistrict();
+  const set = (key) => (value) =>
+    go("exits", { ...Object.fromEntries(params), [key]: value, page: 1 });
+  const thisYear = Number((asOf() || today()).slice(0, 4));
+  const form = h(
+    "form",
+    { class: "filters", id: "exit-filters", onsubmit: (e) => e.preventDefault() },
+    field(
+      t("exits.year"),
+      select("f-year", [["", t("all")], ...years(2019, thisYear)], filters.year, set("year")),
+    ),
+    field(
+      t("col.district"),
+      select(
+        "f-district",
+        mine ? codeOptions([mine]) : codeOptions(state.ref.districts),
+        filters.district,
+        set("district"),
+      ),
+    ),
+    field(
+      t("col.industry"),
+      select("f-industry", codeOptions(state.ref.industries), filters.industry, set("industry")),
+    ),
+    field(
+      t("col.dimension"),
+      select("f-dimension", codeOptions(state.ref.dimensions), filters.dimension, set("dimension")),
+    ),
+    field(
+      t("col.status"),
+      select(
+        "f-status",
+        [
+          ["", t("all")],
+          ["exited", t("status.exited")],
+          ["revived", t("status.revived")],
+        ],
+        filters.status,
+        set("status"),
+      ),
+    ),
+    h(
+      "div",
+      { class: "exports" },
+      ["xlsx", "csv"].map((format) =>
+        h(
+          "button",
+          {
+            type: "button",
+            id: `export-${format}`,
+            onclick: () => download("/v1/exits", { ...filters, format, lang: state.lang }),
+          },
+          t(`exits.export_${format}`),
+        ),
+      ),
+    ),
+  );
+  let listed;
+  try {
+    listed = await api("/v1/exits", filters);
+  } catch (err) {
+    return [h("h1", {}, t("exits.title")), form, errorBox(err)];
+  }
+  const sorted = sortRows(listed.rows, params, new Set(["capacity_amount"]));
+  const { rows, controls } = pager(sorted, params, "exits");
+  return [
+    h("h1", {}, t("exits.title")),
+    form,
+    section(
+      `${t("exits.title")} (${listed.rows.length})`,
+      rows.length
+        ? [
+            table(exitColumns(), rows, { rowAttrs: exitRowAttrs, ...sorter(params, "exits") }),
+            controls,
+          ]
+        : empty("exits.empty"),
+    ),
+    section(
+      t("exits.totals"),
+      listed.totals.length
+        ? table(
+            [
+              [t("col.industry"), (r) => nameOf(r.industry)],
+              [t("col.capacity"), (r) => amount(r.capacity_amount)],
+              [t("col.unit"), (r) => r.capacity_unit],
+              [t("col.items"), (r) => r.items],
+            ],
+            listed.totals,
+          )
+        : empty("exits.empty"),
+    ),
+  ];
+}
+
+async function enterpriseView(params) {
+  const uscc = params.get("uscc");
+  const lookup = h(
+    "form",
+    {
+      class: "filters",
+      id: "lookup",
+      onsubmit: (e) => {
+        e.preventDefault();
+        go("enterprise", { uscc: e.target.elements.uscc.value.trim().toUpperCase() });
+      },
+    },
+    field(
+      t("col.uscc"),
+      h("input", { name: "uscc", value: uscc ?? "", maxlength: 18, size: 22, class: "mono" }),
+    ),
+    h("button", { type: "submit" }, t("enterprise.find")),
+  );
+  if (!uscc) return [h("h1", {}, t("enterprise.title")), lookup, await registersSection(params)];
+  let e;
+  try {
+    e = await api(`/v1/enterprises/${encodeURIComponent(uscc)}`);
+  } catch (err) {
+    return [h("h1", {}, t("enterprise.title")), lookup, errorBox(err)];
+  }
+  return [
+    h("h1", {}, e.name, " ", h("small", { class: "mono" }, e.uscc)),
+    lookup,
+    identitySection(e),
+    section(
+      t("enterprise.dimensions"),
+      h("div", { class: "dimensions" }, e.dimensions.map(dimensionCard)),
+    ),
+    casesSection(e),
+    measuresSection(e),
+    referralsSection(e),
+    section(
+      t("enterprise.exits"),
+      e.exits.length
+        ? table(
+            [
+              [t("col.dimension"), (x) => nameOf(x.dimension)],
+              [t("col.item"), (x) => stateName(x.item)],
+              [t("col.capacity"), (x) => `${amount(x.capacity_amount)} ${x.capacity_unit}`],
+              [t("col.basis"), (x) => `${x.rule} (${x.catalogue_version})`, { wrap: true }],
+              [t("col.exited_on"), (x) => x.exited_on ?? ""],
+              [t("col.status"), (x) => chip(t(`status.${x.status}`), `status-${x.status}`)],
+            ],
+            e.exits,
+          )
+        : empty("none"),
+    ),
+    section(
+      t("enterprise.timeline"),
+      table(
+        [
+          [t("col.date"), (x) => x.effective_on ?? ""],
+          [t("col.dimension"), (x) => nameOf(x.dimension)],
+          [t("col.event"), (x) => eventName(x.type)],
+          [
+            t("col.source"),
+            (x) => h("span", { class: "mono" }, `${x.topic}@${x.partition}:${x.offset}`),
+          ],
+        ],
+        e.timeline,
+        { rowAttrs: (x) => ({ "data-type": x.type }) },
+      ),
+    ),
+  ];
+}
+
+function identitySection(e) {
+  const facts = [
+    [t("col.uscc"), h("span", { class: "mono" }, e.uscc)],
+    [t("col.district"), nameOf(e.district)],
+    [t("col.industry"), nameOf(e.industry)],
+    [t("enterprise.supervised_by"), e.supervised_by.map(nameOf).join("、")],
+    [t("enterprise.exit_status"), chip(t(`exit_status.${e.exit_status}`), `exit-${e.exit_status}`)],
+    [t("asof.label"), e.as_of],
+  ];
+  return section(
+    t("enterprise.identity"),
+    h(
+      "dl",
+      { class: "facts", id: "identity" },
+      facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+    ),
+    e.conflicts.length
+      ? [
+          h("h3", {}, t("enterprise.conflicts")),
+          h(
+            "ul",
+            { class: "conflicts" },
+            e.conflicts.map((c) =>
+              h(
+                "li",
+                {},
+                `${c.field}: `,
+                Object.entries(c.values)
+                  .map(([value, dims]) => `${nameOf(value)} (${dims.map(nameOf).join("、")})`)
+                  .join(" ≠ "),
+              ),
+            ),
+          ),
+        ]
+      : null,
+    h("h3", {}, t("enterprise.agencies")),
+    table(
+      [
+        [t("col.dimension"), (a) => nameOf(a.dimension)],
+        [t("col.name"), (a) => a.name],
+        [t("col.district"), (a) => nameOf(a.district)],
+        [t("col.industry"), (a) => nameOf(a.industry)],
+        [t("col.address"), (a) => a.address ?? "", { wrap: true }],
+        [t("col.since"), (a) => a.effective_on],
+      ],
+      e.agencies,
+    ),
+  );
+}
+
+function dimensionCard(d) {
+  const kind = d.overdue ? "overdue" : d.state;
+  return h(
+    "div",
+    { class: `dimension state-${kind}`, "data-dimension": d.dimension, "data-state": d.state },
+    h("h3", {}, nameOf(d.dimension)),
+    d.supervised
+      ? chip(t(`dimstate.${d.state}`), `state-${kind}`)
+      : h("p", { class: "muted" }, t("enterprise.not_supervised")),
+    h(
+      "dl",
+      {},
+      h("dt", {}, t("enterprise.open_cases")),
+      h("dd", {}, d.open_cases.length),
+      h("dt", {}, t("enterprise.next_deadline")),
+      h("dd", {}, d.next_deadline ?? "—"),
+    ),
+  );
+}
+
+function casesSection(e) {
+  const open = e.dimensions.flatMap((d) => d.open_cases);
+  return section(
+    t("enterprise.open_cases"),
+    open.length
+      ? table(
+          [
+            [t("col.dimension"), (c) => nameOf(c.dimension)],
+            [
+              t("col.case"),
+              (c) => h("span", { class: "mono", title: c.case_id }, c.case_id.slice(0, 8)),
+            ],
+            [t("col.state"), (c) => stateName(c.state)],
+            [t("col.opened_on"), (c) => c.opened_on],
+            [t("col.deadline"), (c) => c.deadline ?? "—"],
+            [t("count.overdue"), (c) => (c.overdue ? chip(t("yes"), "state-overdue") : t("no"))],
+          ],
+          open,
+          { rowAttrs: (c) => ({ "data-case": c.case_id, class: c.overdue ? "late" : null }) },
+        )
+      : empty("none"),
+  );
+}
+
+function measuresSection(e) {
+  return section(
+    t("enterprise.measures"),
+    e.measures.length
+      ? table(
+          [
+            [t("col.dimension"), (m) => nameOf(m.dimension)],
+            [t("col.kind"), (m) => stateName(m.kind)],
+            [t("col.since"), (m) => m.since],
+            [t("col.until"), (m) => m.until ?? "—"],
+            [t("col.reference"), (m) => h("span", { class: "mono" }, m.reference.slice(0, 8))],
+          ],
+          e.measures,
+        )
+      : empty("none"),
+  );
+}
+
+/** Referrals travel as events on the receiver's topic: the latest one tells each one's state. */
+function referralsSection(e) {
+  const latest = new Map();
+  for (const x of e.timeline) {
+    if (x.type.split(".")[2] === "referral") latest.set(x.data.referral_id, x.data);
+  }
+  const rows = [...latest.values()];
+  return section(
+    t("enterprise.referrals"),
+    rows.length
+      ? table(
+          [
+            [t("col.kind"), (r) => t(`referral.${r.kind}`)],
+            [t("col.sender"), (r) => nameOf(r.sender)],
+            [t("col.receiver"), (r) => nameOf(r.receiver)],
+            [t("col.state"), (r) => t(`refstate.${r.state}`)],
+            [t("col.due_on"), (r) => r.due_on],
+            [t("col.reason"), (r) => r.reason ?? "", { wrap: true }],
+          ],
+          rows,
+        )
+      : empty("none"),
+  );
+}
+
+async function registersSection(params) {
+  const mine = ownDistrict();
+  const district = mine ?? params.get("district") ?? "";
+  const industry = params.get("industry") ?? "";
+  const text = (params.get("q") ?? "").trim();
+  const set = (key) => (value) =>
+    go("enterprise", { ...Object.fromEntries(params), [key]: value, page: 1 });
+  const registers = await api("/v1/registers", { as_of: "", district, industry });
+  const found = registers.filter(
+    (r) => !text || r.name.includes(text) || r.uscc.includes(text.toUpperCase()),
+  );
+  const { rows, controls } = pager(found, params, "enterprise");
+  return section(
+    t("enterprise.registers"),
+    h(
+      "form",
+      {
+        class: "filters",
+        onsubmit: (e) => (e.preventDefault(), set("q")(e.target.elements.q.value)),
+      },
+      field(t("enterprise.search"), h("input", { name: "q", value: text })),
+      field(
+        t("col.district"),
+        select(
+          "r-district",
+          codeOptions(mine ? [mine] : state.ref.districts),
+          district,
+          set("district"),
+        ),
+      ),
+      field(
+        t("col.industry"),
+        select("r-industry", codeOptions(state.ref.industries), industry, set("industry")),
+      ),
+    ),
+    rows.length
+      ? [
+          table(
+            [
+              [t("col.uscc"), (r) => enterpriseLink(r.uscc)],
+              [t("col.name"), (r) => r.name],
+              [t("col.district"), (r) => nameOf(r.district)],
+              [t("col.industry"), (r) => nameOf(r.industry)],
+              [t("col.supervised_by"), (r) => r.supervised_by.map(nameOf).join("、")],
+            ],
+            rows,
+            { rowAttrs: (r) => ({ "data-uscc": r.uscc, "data-district": r.district }) },
+          ),
+          controls,
+        ]
+      : empty("enterprise.empty_registers"),
+  );
+}
+
+function daysLate(deadline) {
+  const day = asOf() || today();
+  return Math.round((Date.parse(day) - Date.parse(deadline)) / DAY);
+}
+
+function overdueTable(cases, names) {
+  return cases.length
+    ? table(
+        [
+          [t("col.uscc"), (c) => enterpriseLink(c.uscc)],
+          [t("col.name"), (c) => names.get(c.uscc) ?? ""],
+          [t("col.district"), (c) => nameOf(c.district)],
+          [t("col.industry"), (c) => nameOf(c.industry)],
+          [t("col.dimension"), (c) => nameOf(c.dimension)],
+          [t("col.state"), (c) => stateName(c.state)],
+          [t("col.deadline"), (c) => c.deadline ?? "—"],
+          [t("col.days_late"), (c) => (c.deadline ? daysLate(c.deadline) : "—")],
+        ],
+        cases,
+        {
+          rowAttrs: (c) => ({
+            "data-uscc": c.uscc,
+            "data-district": c.district,
+            "data-case": c.case_id,
+          }),
+        },
+      )
+    : empty("overdue.empty");
+}
+
+async function overdueView(params) {
+  // The year's reports run into the next January (the city report is due on 15 January).
+  const day = asOf() || today();
+  const year =
+    params.get("year") || String(Number(day.slice(0, 4)) - (day.slice(5, 7) === "01" ? 1 : 0));
+  const [cases, calendar, registers] = await Promise.all([
+    api("/v1/overdue"),
+    api("/v1/calendar", { year }),
+    api("/v1/registers", { as_of: "" }),
+  ]);
+  const names = new Map(registers.map((r) => [r.uscc, r.name]));
+  const tally = { in: 0, in_late: 0, overdue: 0, pending: 0 };
+  for (const entry of calendar) tally[entry.status] += 1;
+  return [
+    h("h1", {}, t("overdue.title")),
+    section(`${t("overdue.title")} (${cases.length})`, overdueTable(cases, names)),
+    section(
+      t("calendar.title"),
+      h(
+        "div",
+        { class: "filters" },
+        field(
+          t("calendar.year"),
+          select(
+            "c-year",
+            years(2019, Math.max(Number(year), Number(day.slice(0, 4)))),
+            year,
+            (y) => go("overdue", { ...Object.fromEntries(params), year: y }),
+          ),
+        ),
+        h(
+          "p",
+          { id: "calendar-summary" },
+          t("calendar.summary", {
+            in: tally.in,
+            late: tally.in_late,
+            overdue: tally.overdue,
+            pending: tally.pending,
+          }),
+        ),
+      ),
+      table(
+        [
+          [t("col.kind"), (e) => t(`kind.${e.kind}`)],
+          [t("col.submitter"), (e) => nameOf(e.submitter)],
+          [t("col.due_on"), (e) => e.due_on],
+          [t("col.submitted_on"), (e) => e.submitted_on ?? "—"],
+          [t("col.status"), (e) => chip(t(`calstatus.${e.status}`), `cal-${e.status}`)],
+        ],
+        calendar,
+        {
+          rowAttrs: (e) => ({
+            "data-submitter": e.submitter,
+            "data-kind": e.kind,
+            "data-status": e.status,
+          }),
+        },
+      ),
+    ),
+  ];
+}
+
+async function districtView(params) {
+  const mine = ownDistrict();
+  const district = params.get("district") || mine || state.ref.districts[0];
+  const chooser = mine
+    ? null
+    : h(
+        "div",
+        { class: "filters" },
+        field(
+          t("district.choose"),
+          select("d-district", codeOptions(state.ref.districts, { all: false }), district, (d) =>
+            go("district", { district: d }),
+          ),
+        ),
+      );
+  const title = h("h1", {}, `${t("district.title")} · ${nameOf(district)}`);
+  let progress, exits, cases, registers;
+  try {
+    [progress, exits, cases, registers] = await Promise.all([
+      api("/v1/districts/progress"),
+      api("/v1/exits", { district }),
+      api("/v1/overdue", { district }),
+      api("/v1/registers", { as_of: "", district }),
+    ]);
+  } catch (err) {
+    return [title, chooser, errorBox(err)];
+  }
+  const mineProgress = progress.find((p) => p.district === district);
+  const dims = state.ref.dimensions.filter((d) => mineProgress?.by_dimension[d]);
+  const names = new Map(registers.map((r) => [r.uscc, r.name]));
+  return [
+    title,
+    chooser,
+    mineProgress
+      ? h(
+          "div",
+          { class: "kpis" },
+          COUNT_KEYS.map((key) =>
+            h(
+              "div",
+              { class: "kpi", "data-kpi": key },
+              h("b", {}, amount(mineProgress.totals[key])),
+              h("span", {}, t(`count.${key}`)),
+            ),
+          ),
+          h(
+            "div",
+            { class: "kpi" },
+            h("b", {}, flagChip(mineProgress.flag) || "—"),
+            h("span", {}, t("col.flag")),
+          ),
+        )
+      : null,
+    mineProgress
+      ? section(
+          t("district.progress"),
+          countsChart(
+            dims.map(nameOf),
+            dims.map((d) => mineProgress.by_dimension[d]),
+          ),
+          table(
+            [
+              [t("col.dimension"), (d) => nameOf(d)],
+              ...COUNT_KEYS.map((key) => [
+                t(`count.${key}`),
+                (d) => mineProgress.by_dimension[d][key],
+              ]),
+            ],
+            dims,
+          ),
+        )
+      : null,
+    section(`${t("district.overdue")} (${cases.length})`, overdueTable(cases, names)),
+    section(
+      `${t("district.exits")} (${exits.rows.length})`,
+      exits.rows.length
+        ? table(exitColumns(), exits.rows, { rowAttrs: exitRowAttrs })
+        : empty("exits.empty"),
+    ),
+  ];
+}
+
+async function publicView() {
+  const items = await api("/v1/public/disclosures", {}, { auth: false });
+  return [
+    h("h1", {}, t("public.title")),
+    h("p", { class: "lead" }, t("public.help")),
+    section(
+      `${t("public.title")} (${items.length})`,
+      items.length
+        ? table(
+            [
+              [t("col.name"), (d) => d.name],
+              [t("col.uscc"), (d) => h("span", { class: "mono" }, d.uscc)],
+              [t("col.district"), (d) => nameOf(d.district)],
+              [t("col.industry"), (d) => nameOf(d.industry)],
+              [t("col.dimension"), (d) => nameOf(d.dimension)],
+              [t("col.violation"), (d) => d.violation, { wrap: true }],
+              [t("col.order"), (d) => d.order, { wrap: true }],
+              [t("col.window"), (d) => `${d.publicity_from} – ${d.publicity_until}`],
+            ],
+            items,
+            { rowAttrs: (d) => ({ "data-uscc": d.uscc }) },
+          )
+        : empty("public.empty"),
+    ),
+  ];
+}
+
+function signinView() {
+  const message = h("p", { class: "error", hidden: true, id: "signin-error" }, t("signin.bad"));
+  return [
+    h("h1", {}, t("signin.title")),
+    h(
+      "form",
+      {
+        class: "card signin",
+        id: "signin",
+        onsubmit: (e) => {
+          e.preventDefault();
+          const jwt = e.target.elements.token.value.trim();
+          if (!claimsOf(jwt)) {
+            message.hidden = false;
+            return;
+          }
+          sessionStorage.setItem(TOKEN_KEY, jwt);
+          go(defaultView());
+        },
+      },
+      h("p", {}, t("signin.help")),
+      field(
+        t("signin.token"),
+        h("textarea", {
+          name: "token",
+          rows: 5,
+          cols: 80,
+          spellcheck: "false",
+          autocomplete: "off",
+        }),
+      ),
+      message,
+      h("button", { type: "submit" }, t("signin.submit")),
+      h("p", {}, h("a", { href: "#/public" }, t("signin.public"))),
+    ),
+  ];
+}
+
+export const VIEWS = {
+  overview: { render: overview, label: "nav.overview", cityOnly: true },
+  district: { render: districtView, label: "nav.district" },
+  exits: { render: exitsView, label: "nav.exits" },
+  enterprise: { render: enterpriseView, label: "nav.enterprise" },
+  overdue: { render: overdueView, label: "nav.overdue" },
+  public: { render: publicView, label: "nav.public", open: true },
+  signin: { render: signinView, label: "nav.signin", open: true, hidden: true },
+};

@@ -1,0 +1,681 @@
+"""The city bureau's dashboard in a real browser: the six services as processes on the test stack,
+a little of the demo city and a few cases, exits and disclosures made through the agencies' APIs,
+then Debian's headless Chromium loads each page, checks what it shows, works the filters, the
+sort, the pager, an export and the language switch, proves that a district government sees its
+own district only, and saves a screenshot of each page in test-artifacts/screenshots/.
+
+Chromium is driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`): no driver
+and no browser download, only the standard library.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import fcntl
+import io
+import json
+import os
+import random
+import select
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import StackUnderTest
+from support import make_uscc
+
+from phaseout_cli import demo, platform, processes, stack
+from phaseout_shared import auth
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="/usr/bin/chromium is missing: apt-get install chromium fonts-noto-cjk (.ci/run does)",
+)
+SLOT = int(os.environ.get("PHASEOUT_TEST_SLOT", "0"))
+PORTS = {name: port + 20000 + 100 * SLOT for name, port in platform.PORTS.items()}
+"""Apart from test_processes.py's (+10000) so that the two never share a port."""
+SHOTS = stack.REPO / "test-artifacts" / "screenshots"
+DASHBOARD = stack.REPO / "dashboard"
+STATIC = stack.REPO / "services/aggregator/src/phaseout_aggregator/static"
+AS_OF = "2020-03-01"
+"""The day the pages are read as of: the 2019 exits are in, the August inspections overdue."""
+SEALED = dict.fromkeys(
+    ("water_cut", "power_cut", "power_units_removed", "main_equipment_sealed", "public_commitment"),
+    True,
+)
+ALUMINIUM = "gb21346.aluminium_liquid_ac_power"
+KILNS = [("dapeng", "800000"), ("dapeng", "1200000"), ("futian", "600000"), ("luohu", "500000")]
+"""Earth kilns found, sealed and accepted in 2019: (district, capacity in m²/a)."""
+INSPECTIONS = (
+    [("luohu", "2019-08-31")] * 3 + [("longgang", "2019-08-31")] + [("longgang", "2019-12-01")] * 2
+)
+"""Aluminium works over the energy limit, due six months later: on AS_OF luohu has three of three
+cases overdue (a talk), longgang one of three (a circular)."""
+
+
+# ---------------------------------------------------------------- the platform and its data
+
+
+@dataclass
+class City:
+    base: str
+    tokens: dict[str, str]
+    kilns: list[tuple[str, str]] = field(default_factory=list)
+    """(uscc, district) of each exited kiln, in KILNS order."""
+    overdue: list[str] = field(default_factory=list)
+    disclosed: str = ""
+
+
+def token(private: str, agency: str | None, jurisdiction: str, role: str = "reader") -> str:
+    return auth.issue(
+        private, sub="dashboard-e2e", agency=agency, jurisdiction=jurisdiction, roles=[role]
+    )
+
+
+def poll(probe: Callable[[], bool], what: str, within: float = 40) -> None:
+    deadline = time.monotonic() + within
+    while not probe():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {within}s: {what}")
+        time.sleep(0.2)
+
+
+def make_data(city: City, private: str) -> None:
+    """A little of the demo city, then exits, overdue cases, a disclosure and a submission."""
+    demo.load(PORTS, private, count=30, seed=2019)
+    rng = random.Random(1111)
+    officer = {"Authorization": f"Bearer {token(private, 'miit', 'city', 'officer')}"}
+
+    def post(service: str, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+        r = http.post(f"http://127.0.0.1:{PORTS[service]}{path}", json=body, headers=headers)
+        assert r.status_code in (200, 201), r.text
+        return r.json()
+
+    def register(service: str, headers: dict[str, str], **body: str) -> str:
+        uscc = make_uscc(rng)
+        post(
+            service,
+            "/v1/enterprises",
+            {"uscc": uscc, "effective_on": "2019-04-01", **body},
+            headers,
+        )
+        return uscc
+
+    with httpx.Client(timeout=10) as http:
+        for n, (district, capacity) in enumerate(KILNS, 1):
+            name = f"深圳市示范陶瓷有限公司{n:02d}"
+            uscc = register(
+                "technology", officer, name=name, district=district, industry="ceramics"
+            )
+            item = {
+                "item_id": "K-1",
+                "equipment": {"kind": "kiln", "type": "earth"},
+                "capacity_amount": capacity,
+                "capacity_unit": "m²/a",
+                "effective_on": "2019-05-06",
+            }
+            case = post("technology", f"/v1/enterprises/{uscc}/items", item, officer)["case_id"]
+            sealing = {"measures": SEALED, "effective_on": "2019-06-01"}
+            post("technology", f"/v1/cases/{case}/sealing", sealing, officer)
+            acceptance = {"passed": True, "effective_on": "2019-06-20"}
+            post("technology", f"/v1/cases/{case}/acceptance", acceptance, officer)
+            city.kilns.append((uscc, district))
+        for n, (district, on) in enumerate(INSPECTIONS, 1):
+            uscc = register(
+                "energy",
+                officer,
+                name=f"深圳市示范铝业有限公司{n:02d}",
+                district=district,
+                industry="electrolytic_aluminium",
+            )
+            inspection = {
+                "indicator_id": ALUMINIUM,
+                "measured_value": "13800",
+                "unit": "kWh/t",
+                "effective_on": on,
+                "capacity_amount": "120000",
+                "capacity_unit": "t/a",
+            }
+            post("energy", f"/v1/enterprises/{uscc}/inspections", inspection, officer)
+            if on == "2019-08-31":
+                city.overdue.append(uscc)
+        mem = {"Authorization": f"Bearer {token(private, 'mem', 'nanshan', 'officer')}"}
+        city.disclosed = register(
+            "safety", mem, name="深圳市示范钢铁有限公司", district="nanshan", industry="steel"
+        )
+        disclosure = {
+            "uscc": city.disclosed,
+            "violation": "安全条件不符合国家标准",
+            "order": "责令停产停业整顿",
+            "publicity_from": "2019-07-01",
+            "publicity_until": "2020-12-31",
+            "effective_on": "2019-07-01",
+        }
+        post("safety", "/v1/disclosures", disclosure, mem)
+        futian = {"Authorization": f"Bearer {token(private, None, 'futian', 'officer')}"}
+        submission = {"year": 2019, "kind": "annual", "submitted_on": "2019-12-20"}
+        post("aggregator", "/v1/submissions", submission, futian)
+
+        city_wide = {"Authorization": f"Bearer {city.tokens['city']}"}
+
+        def read(path: str, **params: str) -> Any:
+            r = http.get(f"{city.base}{path}", params=params, headers=city_wide)
+            assert r.status_code == 200, r.text
+            return r.json()
+
+        poll(
+            lambda: (
+                {u for u, _ in city.kilns}
+                <= {r["uscc"] for r in read("/v1/exits", as_of=AS_OF)["rows"]}
+            ),
+            "the exits reach the aggregator",
+        )
+        poll(
+            lambda: set(city.overdue) <= {c["uscc"] for c in read("/v1/overdue", as_of=AS_OF)},
+            "the overdue cases reach the aggregator",
+        )
+        poll(
+            lambda: (
+                city.disclosed in {d["uscc"] for d in read("/v1/public/disclosures", as_of=AS_OF)}
+            ),
+            "the disclosure reaches the aggregator",
+        )
+        poll(lambda: len(read("/v1/registers")) >= 30, "the demo registers reach the aggregator")
+
+
+@pytest.fixture(scope="module")
+def city(test_stack: StackUnderTest) -> Iterator[City]:
+    config = test_stack.config
+    folder = config.state / "services-dashboard"
+    urls = stack.ensure_databases(config, list(PORTS))
+    services = [platform.service(config, name, urls[name], port) for name, port in PORTS.items()]
+    private = platform.dev_keys()[0].read_text()
+    tokens = {
+        "city": token(private, "miit", "city"),
+        "futian": token(private, None, "futian"),
+    }
+    try:
+        processes.start_services(folder, services)
+        base = f"http://127.0.0.1:{PORTS['aggregator']}"
+        if httpx.get(f"{base}/dashboard/", timeout=10).status_code != 200:
+            pytest.fail(
+                "the aggregator does not serve /dashboard/: add dashboard.router to the routers "
+                "of phaseout_aggregator.main.SPEC"
+            )
+        built = City(base, tokens)
+        make_data(built, private)
+        yield built
+    finally:
+        processes.stop_services(folder, list(PORTS))
+
+
+# ---------------------------------------------------------------- the browser
+
+
+class BrowserError(Exception):
+    pass
+
+
+def _high(fd: int) -> int:
+    """The same pipe end on a descriptor above 9, so that moving it to 3 or 4 clobbers none."""
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return moved
+
+
+class Browser:
+    """Headless Chromium, one page, driven over the DevTools protocol on fds 3 and 4."""
+
+    def __init__(self, folder: Path) -> None:
+        self.downloads = folder / "downloads"
+        self.downloads.mkdir(parents=True)
+        self.problems: list[str] = []
+        self._buffer = b""
+        self._id = 0
+        commands, self._out = (_high(fd) for fd in os.pipe())
+        self._in, replies = (_high(fd) for fd in os.pipe())
+        log = _high(os.open(folder / "chromium.log", os.O_WRONLY | os.O_CREAT, 0o644))
+        args = [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={folder / 'profile'}",
+            "--remote-debugging-pipe",
+            "--hide-scrollbars",
+            "--lang=zh-CN",
+            "about:blank",
+        ]
+        self.pid = os.posix_spawn(
+            str(CHROMIUM),
+            args,
+            dict(os.environ),
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, log, 1),
+                (os.POSIX_SPAWN_DUP2, log, 2),
+                (os.POSIX_SPAWN_DUP2, commands, 3),
+                (os.POSIX_SPAWN_DUP2, replies, 4),
+            ],
+            setsid=True,
+        )
+        for fd in (commands, replies, log):
+            os.close(fd)
+        target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        attached = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})
+        self._session = attached["sessionId"]
+        self._call(
+            "Browser.setDownloadBehavior",
+            {"behavior": "allow", "downloadPath": str(self.downloads)},
+        )
+        for domain in ("Page", "Runtime", "Log"):
+            self.call(f"{domain}.enable")
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
+
+    # The protocol: JSON messages, each ended by a NUL byte.
+
+    def _call(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> Any:
+        self._id += 1
+        message: dict[str, Any] = {"id": self._id, "method": method, "params": params or {}}
+        if session is not None:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        while data:
+            data = data[os.write(self._out, data) :]
+        deadline = time.monotonic() + 30
+        while True:
+            reply = self._next(deadline)
+            if reply.get("id") == self._id:
+                if "error" in reply:
+                    raise BrowserError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self._note(reply)
+
+    def _next(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise BrowserError("chromium did not answer in time")
+            if select.select([self._in], [], [], left)[0]:
+                chunk = os.read(self._in, 1 << 20)
+                if not chunk:
+                    raise BrowserError("chromium closed its pipe")
+                self._buffer += chunk
+        raw, _, self._buffer = self._buffer.partition(b"\0")
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+    def _note(self, event: dict[str, Any]) -> None:
+        """Keep what a page should never do: throw, or break its content security policy."""
+        params = event.get("params", {})
+        if event.get("method") == "Runtime.exceptionThrown":
+            details = params["exceptionDetails"]
+            self.problems.append(details.get("exception", {}).get("description") or details["text"])
+        elif event.get("method") == "Log.entryAdded":
+            entry = params["entry"]
+            if entry["source"] in ("security", "javascript"):
+                self.problems.append(entry["text"])
+
+    def call(self, method: str, params: dict[str, Any] | None = None) -> Any:
+        return self._call(method, params, self._session)
+
+    def close(self) -> None:
+        with contextlib.suppress(BrowserError, OSError):
+            self._call("Browser.close")
+        deadline = time.monotonic() + 10
+        while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.killpg(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                break
+            time.sleep(0.1)
+        os.close(self._in)
+        os.close(self._out)
+
+    # What the tests do with a page.
+
+    def js(self, expression: str) -> Any:
+        result = self.call(
+            "Runtime.evaluate",
+            {"expression": expression, "awaitPromise": True, "returnByValue": True},
+        )
+        if "exceptionDetails" in result:
+            raise BrowserError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait(self, expression: str, within: float = 20) -> Any:
+        deadline = time.monotonic() + within
+        while True:
+            with contextlib.suppress(BrowserError):
+                value = self.js(expression)
+                if value:
+                    return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not within {within}s: {expression}")
+            time.sleep(0.1)
+
+    def rendered(self, view: str, action: Callable[[], object]) -> None:
+        """Do something that renders a view, and wait until the dashboard says it is done."""
+        with contextlib.suppress(BrowserError):
+            self.js("document.body && (document.body.dataset.ready = '')")
+        action()
+        done = f"document.body.dataset.ready === {json.dumps(view)}"
+        self.wait(f"document.readyState === 'complete' && {done}")
+
+    def open(self, url: str, view: str) -> None:
+        """Go to a dashboard address (the same one again reloads: no hash change renders)."""
+        same = self.js(f"location.href === {json.dumps(url)}")
+        method, params = ("Page.reload", {}) if same else ("Page.navigate", {"url": url})
+        self.rendered(view, lambda: self.call(method, params))
+
+    def act(self, script: str, view: str) -> None:
+        self.rendered(view, lambda: self.js(script))
+
+    def texts(self, selector: str) -> list[str]:
+        found: list[str] = self.js(
+            f"[...document.querySelectorAll({json.dumps(selector)})].map(e => e.innerText)"
+        )
+        return found
+
+    def attrs(self, selector: str, name: str) -> list[str]:
+        found: list[str] = self.js(
+            f"[...document.querySelectorAll({json.dumps(selector)})]"
+            f".map(e => e.getAttribute({json.dumps(name)}))"
+        )
+        return found
+
+    def choose(self, selector: str, value: str, view: str) -> None:
+        self.act(
+            f"{{ const s = document.querySelector({json.dumps(selector)});"
+            f" s.value = {json.dumps(value)};"
+            " s.dispatchEvent(new Event('change', {bubbles: true})); }",
+            view,
+        )
+
+    def screenshot(self, name: str) -> Path:
+        size = self.call("Page.getLayoutMetrics")["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": 1400, "height": min(size["height"], 6000), "scale": 1}
+        shot = self.call(
+            "Page.captureScreenshot",
+            {"format": "png", "clip": clip, "captureBeyondViewport": True},
+        )
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}.png"
+        path.write_bytes(base64.b64decode(shot["data"]))
+        return path
+
+
+@pytest.fixture(scope="module")
+def browser(city: City, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    started = Browser(tmp_path_factory.mktemp("chromium"))
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+@pytest.fixture
+def page(browser: Browser, city: City) -> Iterator[Browser]:
+    """The browser on the dashboard, signed out, in Chinese, read as of AS_OF; no page error."""
+    browser.open(f"{city.base}/dashboard/#/public?as_of={AS_OF}", "public")
+    browser.js("sessionStorage.clear(); localStorage.clear()")
+    browser.js(f"sessionStorage.setItem('phaseout.asOf', '{AS_OF}')")
+    browser.problems.clear()
+    yield browser
+    assert browser.problems == [], "the page threw or broke its security policy"
+
+
+def sign_in(page: Browser, token: str) -> None:
+    page.js(f"sessionStorage.setItem('phaseout.token', {json.dumps(token)})")
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def test_the_served_folder_is_the_build_of_the_sources() -> None:
+    """static/ is committed: it must be what `npm run build` makes of dashboard/src."""
+    for source in sorted((DASHBOARD / "src").iterdir()):
+        assert (STATIC / source.name).read_bytes() == source.read_bytes(), (
+            f"static/{source.name} differs from dashboard/src: run npm run build in dashboard/"
+        )
+    pinned = json.loads((DASHBOARD / "package.json").read_text())["dependencies"]["echarts"]
+    locked = json.loads((DASHBOARD / "package-lock.json").read_text())
+    assert locked["packages"]["node_modules/echarts"]["version"] == pinned
+    notice = (STATIC / "NOTICE").read_text()
+    assert f"Apache ECharts {pinned}" in notice and "Apache-2.0" in notice
+    assert f'"{pinned}"' in (STATIC / "vendor/echarts.min.js").read_text()
+
+
+def test_the_aggregator_serves_the_dashboard_and_nothing_outside_it(city: City) -> None:
+    with httpx.Client(base_url=city.base, timeout=10) as http:
+        index = http.get("/dashboard/")
+        assert index.status_code == 200 and "text/html" in index.headers["content-type"]
+        assert "script-src 'self'" in index.headers["content-security-policy"]
+        assert "http://" not in index.text and "https://" not in index.text, "nothing from outside"
+        assert http.get("/dashboard", follow_redirects=False).headers["location"] == "/dashboard/"
+        library = http.get("/dashboard/vendor/echarts.min.js")
+        assert library.status_code == 200 and "javascript" in library.headers["content-type"]
+        assert "Apache ECharts" in http.get("/dashboard/NOTICE").text
+        reference = http.get("/dashboard/reference.json").json()
+        assert reference["names"]["zh"]["dapeng"] == "大鹏新区"
+        for group in ("districts", "industries", "dimensions", "agencies"):
+            for code in reference[group]:
+                assert reference["names"]["zh"][code] and reference["names"]["en"][code], code
+        for escape in ("/dashboard/..%2Fmain.py", "/dashboard/%2e%2e/main.py", "/dashboard/vendor"):
+            assert http.get(escape).status_code == 404, escape
+
+
+@needs_chromium
+def test_the_public_page_needs_no_sign_in(page: Browser, city: City) -> None:
+    page.open(f"{city.base}/dashboard/#/public?as_of={AS_OF}", "public")
+    assert city.disclosed in page.attrs("tbody tr", "data-uscc")
+    body = page.js("document.body.innerText")
+    assert "落后产能退出信息公开" in body and "责令停产停业整顿" in body and "南山区" in body
+    assert page.texts("#who") == ["公众（未登录）"]
+    assert "nav-exits" not in page.attrs("nav a", "id"), "no signed-in pages offered"
+    page.screenshot("public")
+
+
+@needs_chromium
+def test_sign_in_and_the_city_overview(page: Browser, city: City) -> None:
+    page.open(f"{city.base}/dashboard/#/overview", "signin")
+    page.js("document.querySelector('#signin textarea').value = 'not.a.token'")
+    page.js("document.querySelector('#signin button[type=submit]').click()")
+    assert page.js("document.querySelector('#signin-error').hidden") is False
+    page.js(f"document.querySelector('#signin textarea').value = {json.dumps(city.tokens['city'])}")
+    page.act("document.querySelector('#signin button[type=submit]').click()", "overview")
+    assert page.texts("#who") == ["市工业和信息化局 · 全市"]
+    kpi = dict(zip(page.attrs(".kpi", "data-kpi"), page.texts(".kpi b"), strict=True))
+    assert int(kpi["exited"]) >= len(KILNS) and int(kpi["overdue"]) >= 4
+    assert int(kpi["enterprises"].replace(",", "")) >= 30
+    ceramics = page.texts("tr[data-industry=ceramics] td")
+    assert ceramics[0] == "陶瓷" and ceramics[2] == "m²/a"
+    flags = dict(
+        zip(page.attrs(".flags li", "data-district"), page.texts(".flags li"), strict=True)
+    )
+    assert "约谈" in flags["luohu"] and "通报" in flags["longgang"]
+    chart = page.js("document.querySelector('.chart svg').textContent")
+    assert "大鹏新区" in chart and "深汕特别合作区" in chart, "one bar group per district, named"
+    page.screenshot("overview")
+    page.js("document.querySelector('#annual-year').value = '2019'")
+    page.js("document.querySelector('#annual-report').click()")
+    assert downloaded(page, "annual-report-2019.xlsx")[:2] == b"PK"
+
+
+@needs_chromium
+def test_the_language_switch_persists(page: Browser, city: City) -> None:
+    sign_in(page, city.tokens["city"])
+    page.open(f"{city.base}/dashboard/#/overview", "overview")
+    assert page.texts("#nav-overview") == ["全市概览"]
+    page.act("document.querySelector('#lang').click()", "overview")
+    assert page.texts("#nav-overview") == ["City overview"]
+    assert page.js("document.documentElement.lang") == "en"
+    assert "Dapeng New District" in page.js("document.querySelector('.chart svg').textContent")
+    assert page.texts("tr[data-industry=ceramics] td")[0] == "Ceramics"
+    page.rendered("overview", lambda: page.call("Page.reload"))
+    assert page.texts("#nav-exits") == ["Exit list"], "the choice survives a reload"
+    page.screenshot("overview-en")
+    page.act("document.querySelector('#lang').click()", "overview")
+    assert page.texts("#nav-exits") == ["退出清单"]
+
+
+@needs_chromium
+def test_the_exit_list_filters_sorts_pages_and_exports(page: Browser, city: City) -> None:
+    sign_in(page, city.tokens["city"])
+    page.open(f"{city.base}/dashboard/#/exits", "exits")
+    assert {u for u, _ in city.kilns} <= set(page.attrs("tbody tr[data-uscc]", "data-uscc"))
+    sort_by_capacity = "document.querySelector('th[data-sort=capacity_amount]').click()"
+    page.act(sort_by_capacity, "exits")
+    page.act(sort_by_capacity, "exits")
+    capacities = [
+        float(cell.split()[0].replace(",", ""))
+        for cell in page.texts("tbody tr[data-uscc] td:nth-child(7)")
+    ]
+    assert capacities == sorted(capacities, reverse=True) and capacities[0] >= 1_200_000
+    assert page.attrs("th[data-sort=capacity_amount]", "aria-sort") == ["descending"]
+    page.screenshot("exits")
+
+    page.choose("#f-district", "dapeng", "exits")
+    page.choose("#f-industry", "ceramics", "exits")
+    page.choose("#f-year", "2019", "exits")
+    dapeng = {u for u, d in city.kilns if d == "dapeng"}
+    assert set(page.attrs("tbody tr[data-uscc]", "data-district")) == {"dapeng"}
+    assert dapeng <= set(page.attrs("tbody tr[data-uscc]", "data-uscc"))
+    page.choose("#page-size", "10", "exits")
+
+    page.open(f"{city.base}/dashboard/#/exits?district=dapeng&size=1", "exits")
+    first = page.attrs("tbody tr[data-uscc]", "data-uscc")
+    assert len(first) == 1 and page.attrs(".pager", "data-page") == ["1"]
+    page.act("document.querySelector('#page-next').click()", "exits")
+    assert page.attrs(".pager", "data-page") == ["2"]
+    assert page.attrs("tbody tr[data-uscc]", "data-uscc") not in ([], first)
+
+    page.js("document.querySelector('#export-csv').click()")
+    rows = list(csv.reader(io.StringIO(downloaded(page, "*.csv").decode("utf-8-sig"))))
+    assert rows[0][1] == "统一社会信用代码", "headed in the page's language"
+    listed = [row for row in rows[1:] if row and row[0].isdigit()]
+    assert dapeng <= {row[1] for row in listed}
+    assert {row[3] for row in listed} == {"大鹏新区"}, "exported with the page's filters"
+    page.js("document.querySelector('#export-xlsx').click()")
+    assert downloaded(page, "*.xlsx")[:2] == b"PK", "an xlsx workbook (a zip)"
+
+
+def downloaded(page: Browser, pattern: str) -> bytes:
+    """What a click just downloaded, once Chromium has written it (and the file taken away)."""
+    found: list[Path] = []
+
+    def complete() -> bool:
+        found[:] = [f for f in page.downloads.glob(pattern) if f.stat().st_size > 0]
+        return bool(found)
+
+    poll(complete, f"a download matching {pattern}", within=15)
+    data = found[0].read_bytes()
+    found[0].unlink()
+    return data
+
+
+@needs_chromium
+def test_the_enterprise_page_as_of_a_date(page: Browser, city: City) -> None:
+    sign_in(page, city.tokens["city"])
+    uscc = city.kilns[0][0]
+    page.open(f"{city.base}/dashboard/#/enterprise?uscc={uscc}&as_of=2019-06-10", "enterprise")
+    assert page.attrs(".dimension", "data-dimension") == [
+        "energy",
+        "environment",
+        "quality",
+        "safety",
+        "technology",
+    ], "the five dimensions side by side"
+    assert page.attrs(".dimension[data-dimension=technology]", "data-state") == ["open"]
+    assert "已封存" in page.js("document.body.innerText"), "the case sealed, not yet accepted"
+    assert "未退出" in page.texts("#identity")[0]
+    page.choose("#as-of", "2019-07-01", "enterprise")
+    assert page.js("location.hash").endswith("as_of=2019-07-01"), "the address follows the day"
+    identity = page.texts("#identity")[0]
+    assert "已退出" in identity and "大鹏新区" in identity and "2019-07-01" in identity
+    types = page.attrs("tbody tr[data-type]", "data-type")
+    assert types[0] == "phaseout.technology.enterprise.registered.v1"
+    assert "phaseout.technology.case.acceptance_passed.v1" in types
+    page.screenshot("enterprise")
+    page.open(
+        f"{city.base}/dashboard/#/enterprise?uscc={city.overdue[0]}&as_of={AS_OF}", "enterprise"
+    )
+    assert page.attrs(".dimension[data-dimension=energy]", "data-state") == ["overdue"]
+    assert page.attrs("tr.late", "data-case"), "the overdue case is marked late"
+
+
+@needs_chromium
+def test_overdue_work_and_the_calendar(page: Browser, city: City) -> None:
+    sign_in(page, city.tokens["city"])
+    page.open(f"{city.base}/dashboard/#/overdue?year=2019", "overdue")
+    assert set(city.overdue) <= set(page.attrs("tbody tr[data-case]", "data-uscc"))
+    days = {
+        u: d
+        for u, d in zip(
+            page.attrs("tbody tr[data-case]", "data-uscc"),
+            page.texts("tbody tr[data-case] td:nth-child(8)"),
+            strict=True,
+        )
+    }
+    assert days[city.overdue[0]] == "1", "due on 2020-02-29, one day late on 2020-03-01"
+    status = dict(
+        zip(
+            page.attrs("tr[data-kind=annual]", "data-submitter"),
+            page.attrs("tr[data-kind=annual]", "data-status"),
+            strict=True,
+        )
+    )
+    assert status["futian"] == "in" and status["luohu"] == "overdue"
+    assert "已按时报送" in page.texts("tr[data-kind=annual][data-submitter=futian]")[0]
+    page.screenshot("overdue")
+
+
+@needs_chromium
+def test_a_district_government_sees_its_own_district_only(page: Browser, city: City) -> None:
+    sign_in(page, city.tokens["futian"])
+    page.open(f"{city.base}/dashboard/#/", "district")
+    assert page.texts("#who") == ["福田区 · 区政府"]
+    assert "nav-overview" not in page.attrs("nav a", "id")
+    assert "福田区" in page.texts("h1")[0]
+    futian = [u for u, d in city.kilns if d == "futian"]
+    others = {u for u, d in city.kilns if d != "futian"}
+    assert set(futian) <= set(page.attrs("tbody tr[data-uscc]", "data-uscc"))
+    assert set(page.attrs("tbody tr[data-district]", "data-district")) == {"futian"}
+    page.screenshot("district")
+    page.open(f"{city.base}/dashboard/#/exits", "exits")
+    assert set(page.attrs("tbody tr[data-uscc]", "data-district")) == {"futian"}
+    assert not others & set(page.attrs("tbody tr[data-uscc]", "data-uscc"))
+    assert page.attrs("#f-district option", "value") == ["", "futian"]
+    page.open(f"{city.base}/dashboard/#/exits?district=luohu", "exits")
+    assert page.attrs(".error", "data-status") == ["403"] and not page.attrs(
+        "tbody tr[data-uscc]", "data-uscc"
+    )
+    luohu = next(u for u, d in city.kilns if d == "luohu")
+    page.open(f"{city.base}/dashboard/#/enterprise?uscc={luohu}", "enterprise")
+    assert page.attrs(".error", "data-status") == ["403"]
+    page.open(f"{city.base}/dashboard/#/district?district=luohu", "district")
+    assert page.attrs(".error", "data-status") == ["403"]
+    assert "无权查看" in page.texts(".error")[0]
+    page.screenshot("district-forbidden")
+    page.open(f"{city.base}/dashboard/#/overdue?year=2019", "overdue")
+    assert set(page.attrs("tbody tr[data-case]", "data-district")) <= {"futian"}
+    assert not set(city.overdue) & set(page.attrs("tbody tr[data-case]", "data-uscc"))
