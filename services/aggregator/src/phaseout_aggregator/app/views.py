@@ -160,7 +160,14 @@ async def _timeline(
     q = select(timeline).where(timeline.c.uscc == uscc, timeline.c.effective_on <= as_of)
     if scope.dimensions is not None:
         q = q.where(timeline.c.dimension.in_(sorted(scope.dimensions)))
-    rows = await session.execute(q.order_by(timeline.c.effective_on, timeline.c.recorded_at))
+    order = (
+        timeline.c.effective_on,
+        timeline.c.recorded_at,
+        timeline.c.topic,
+        timeline.c.partition,
+        timeline.c.offset,
+    )
+    rows = await session.execute(q.order_by(*order))
     return [TimelineEntry.model_validate(dict(r._mapping)) for r in rows]
 
 
