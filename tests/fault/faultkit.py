@@ -182,6 +182,13 @@ def kill_postgres(down: float = 1.0) -> Fault:
         _kill9(pid)
         for child in children:  # orphaned backends notice the postmaster's death and exit
             processes.wait_until(lambda c=child: not processes.alive(c), 30, every=0.1)
+        lock = stack.pg_home(sc.config) / "data" / "postmaster.pid"
+        with contextlib.suppress(OSError, ValueError):
+            if int(lock.read_text().split("\n", 1)[0]) == pid:
+                # The killed postmaster can linger as a zombie until its parent reaps it, and
+                # PostgreSQL takes a lock file naming a pid that kill(pid, 0) still finds as a
+                # live server. Every process of the old server is gone (checked above).
+                lock.unlink()
         await asyncio.sleep(down)
         started = time.monotonic()
         await asyncio.to_thread(stack.start_postgres, sc.config)

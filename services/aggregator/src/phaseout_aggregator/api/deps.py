@@ -1,4 +1,4 @@
-"""The aggregator's request dependencies: the caller's scope, the day asked about, a session."""
+"""The aggregator's request dependencies: the caller's scope, the day asked about, a snapshot."""
 
 from __future__ import annotations
 
@@ -26,8 +26,14 @@ def _as_of(
     return as_of or request.app.state.clock().date()
 
 
+SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+"""A read sees one snapshot: an enterprise's cases and exits can never disagree because an
+event was applied between two of the queries that answer one request."""
+
+
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     async with request.app.state.db.sessions() as session:
+        await session.connection(execution_options=SNAPSHOT)
         yield session
 
 
