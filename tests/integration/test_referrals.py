@@ -126,6 +126,21 @@ async def test_eliminated_capacity_is_referred_to_drc_and_water(platform: Platfo
     assert {x["referral_id"] for x in late} >= {water["referral_id"]}
     assert drc["referral_id"] not in {x["referral_id"] for x in late}
 
+    async def states_on(day: str) -> dict[str, str]:
+        r = await platform.clients["aggregator"].get(
+            f"/v1/enterprises/{uscc}", params={"as_of": day}, headers=platform.stack.headers("miit")
+        )
+        return {x["kind"]: x["state"] for x in r.json()["referrals"]}
+
+    assert (await states_on("2019-05-15"))["electricity_pricing"] == "accepted"
+    assert (await states_on("2019-05-20"))["electricity_pricing"] == "acted_on"
+    early = await platform.clients["aggregator"].get(
+        "/v1/referrals",
+        params={"overdue_as_of": "2019-05-11", "uscc": uscc},
+        headers=platform.stack.headers("miit"),
+    )
+    assert early.json() == [], "nothing was due yet on 11 May"
+
 
 async def test_capacity_exited_by_technology_asks_samr_to_cancel_licences(
     platform: Platform,

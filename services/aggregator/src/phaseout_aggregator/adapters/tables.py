@@ -133,10 +133,11 @@ disclosures = Table(
 )
 """What the agencies made public (信息公开); the public sees a row only inside its window."""
 
-referrals = Table(
-    "referrals",
+referral_events = Table(
+    "referral_events",
     METADATA,
-    Column("referral_id", String(64), primary_key=True),
+    Column("event_id", String(100), primary_key=True),
+    Column("referral_id", String(64), nullable=False),
     Column("dimension", String(20), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("sender", String(20), nullable=False),
@@ -148,5 +149,6 @@ referrals = Table(
     Column("trigger_type", String(200), nullable=False),
     Column("updated_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("referral_events_referral", "referral_id", "updated_on"),
 )
-"""Every referral between agencies, at its latest state."""
+"""Every state each referral between agencies has been in, from when (as of D: its latest row)."""

@@ -170,11 +170,15 @@ async def read_registers(
 @router.get("/referrals", response_model=list[ReferralView])
 async def read_referrals(
     scope: CallerScope,
+    as_of: AsOf,
     session: Session,
     uscc: str | None = None,
     overdue_as_of: Annotated[
-        date | None, Query(description="Only those still open past due")
+        date | None, Query(description="Only those still open past due on this date")
     ] = None,
 ) -> list[ReferralView]:
-    """Referrals between agencies (cross-agency follow-up), the overdue ones on request."""
-    return await referrals_in_scope(session, scope, uscc=uscc, overdue_as_of=overdue_as_of)
+    """Referrals between agencies (cross-agency follow-up) as of a date, the overdue ones on
+    request: `overdue_as_of` answers as of that date."""
+    if overdue_as_of is not None:
+        return await referrals_in_scope(session, scope, overdue_as_of, uscc=uscc, overdue=True)
+    return await referrals_in_scope(session, scope, as_of, uscc=uscc)

@@ -1,4 +1,9 @@
-"""Referrals between agencies, as the city sees them: per enterprise, and the overdue ones."""
+"""Referrals between agencies, as the city sees them: per enterprise, and the overdue ones.
+
+Each referral event adds a row to the referral's history, so a referral as of a date is its
+latest row on or before that date: one acted on in March was still open, and overdue, in
+February.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,12 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_aggregator.adapters.tables import referrals
+from phaseout_aggregator.adapters.tables import referral_events
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.upsert import upsert_if_newer
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import ReferralEvent
 from phaseout_shared.envelope import Envelope
@@ -38,6 +43,7 @@ async def project_referral(
 ) -> None:
     assert isinstance(payload, ReferralEvent)
     values: dict[str, Any] = {
+        "event_id": envelope.id,
         "referral_id": str(payload.referral_id),
         "dimension": envelope.type.split(".")[1],
         "kind": payload.kind.value,
@@ -51,28 +57,33 @@ async def project_referral(
         "updated_on": payload.effective_on,
         "recorded_at": envelope.time,
     }
-    await upsert_if_newer(session, referrals, values, ("referral_id",), "updated_on")
+    await session.execute(insert(referral_events).values(values).on_conflict_do_nothing())
 
 
 async def referrals_in_scope(
     session: AsyncSession,
     scope: Scope,
+    as_of: date,
     *,
     uscc: str | None = None,
-    overdue_as_of: date | None = None,
+    overdue: bool = False,
 ) -> list[ReferralView]:
-    q = select(referrals).order_by(referrals.c.due_on, referrals.c.referral_id)
+    """Referrals in scope at their state on `as_of`; with `overdue`, only those open past due."""
+    t = referral_events
+    rank = func.row_number().over(
+        partition_by=t.c.referral_id, order_by=[t.c.updated_on.desc(), t.c.recorded_at.desc()]
+    )
+    q = select(t, rank.label("rank")).where(t.c.updated_on <= as_of)
     if uscc is not None:
-        q = q.where(referrals.c.uscc == uscc)
+        q = q.where(t.c.uscc == uscc)
     if scope.district is not None:
-        q = q.where(referrals.c.district == scope.district)
+        q = q.where(t.c.district == scope.district)
     if scope.dimensions is not None:
-        q = q.where(
-            or_(
-                referrals.c.dimension.in_(sorted(scope.dimensions)),
-                referrals.c.sender.in_(sorted(scope.dimensions)),
-            )
-        )
-    if overdue_as_of is not None:
-        q = q.where(referrals.c.state.in_(OPEN), referrals.c.due_on < overdue_as_of)
-    return [ReferralView.model_validate(dict(r._mapping)) for r in await session.execute(q)]
+        dimensions = sorted(scope.dimensions)
+        q = q.where(or_(t.c.dimension.in_(dimensions), t.c.sender.in_(dimensions)))
+    sub = q.subquery()
+    latest = select(sub).where(sub.c.rank == 1)
+    if overdue:
+        latest = latest.where(sub.c.state.in_(OPEN), sub.c.due_on < as_of)
+    rows = await session.execute(latest.order_by(sub.c.due_on, sub.c.referral_id))
+    return [ReferralView.model_validate(dict(r._mapping)) for r in rows]

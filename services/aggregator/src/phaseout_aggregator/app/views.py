@@ -149,7 +149,7 @@ async def enterprise_status(
         exit_status=_exit_status(cases, exits),
         exits=exits,
         measures=_measures(events, cases, as_of),
-        referrals=await referrals_in_scope(session, scope, uscc=uscc),
+        referrals=await referrals_in_scope(session, scope, as_of, uscc=uscc),
         timeline=events,
     )
 
