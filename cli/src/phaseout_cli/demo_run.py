@@ -1,0 +1,238 @@
+"""Play the demo city's year against the running services, through their public APIs.
+
+The requests of one enterprise go in order; enterprises go concurrently. A story runs only for an
+enterprise this run registered, so that loading the same city twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+import httpx
+from rich.progress import Progress
+
+from phaseout_cli.demo_city import WRITER, DemoEnterprise
+from phaseout_cli.demo_year import SWEEP_ON, Assignment, Step
+from phaseout_shared import auth
+from phaseout_shared.reference import Agency, District
+
+CONCURRENCY = 16
+RECEIVERS = {"energy": ("drc", "water"), "quality": ("samr",), "technology": ("miit",)}
+"""Where referrals arrive, and the agencies that act on them there."""
+REPLIES = {
+    "electricity_pricing": "执行差别电价、惩罚性电价",
+    "water_pricing": "执行超定额超计划用水累进加价",
+    "licence_cancellation": "已提请发证机关注销生产许可证",
+    "dismantling_check": "现场核查：主体设备已拆除或封存，验收合格",
+    "ditiaogang_investigation": "已立案调查",
+}
+SWEEPS = [
+    Step("energy", "miit", "/v1/sweeps/overdue", {}, SWEEP_ON, params={"as_of": str(SWEEP_ON)}),
+    Step("environment", "mee", "/v1/cases/overdue-sweep", {"as_of": SWEEP_ON}, SWEEP_ON),
+    Step("quality", "samr", "/v1/overdue-sweeps", {"as_of": SWEEP_ON}, SWEEP_ON),
+    Step("safety", "mem", "/v1/overdue-sweeps", {"as_of": SWEEP_ON}, SWEEP_ON),
+]
+
+
+class DemoError(RuntimeError):
+    """A request of the demo was refused: the demo and the services disagree."""
+
+
+@dataclass
+class Tally:
+    registrations: int = 0
+    stories: int = 0
+    requests: int = 0
+    referrals: int = 0
+    submissions: int = 0
+    ids: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
+
+
+class Client:
+    """The services' addresses and a development token per agency (city officers)."""
+
+    def __init__(self, http: httpx.AsyncClient, ports: Mapping[str, int], key: str) -> None:
+        self.http, self.ports, self.key = http, ports, key
+        self.tokens = {a.value: self.token(a.value, "city") for a in Agency}
+
+    def token(self, agency: str | None, jurisdiction: str) -> str:
+        return auth.issue(
+            self.key, sub="demo", agency=agency, jurisdiction=jurisdiction, roles=["officer"]
+        )
+
+    async def send(
+        self,
+        service: str,
+        path: str,
+        body: object,
+        token: str,
+        params: Mapping[str, str] | None = None,
+        method: str = "POST",
+    ) -> httpx.Response:
+        return await self.http.request(
+            method,
+            f"http://127.0.0.1:{self.ports[service]}{path}",
+            content=None if method == "GET" else _json(body),
+            params=params,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+
+
+def _expect(r: httpx.Response, *ok: int) -> Any:
+    if r.status_code not in ok:
+        raise DemoError(f"{r.request.method} {r.request.url.path}: {r.status_code} {r.text}")
+    return r.json()
+
+
+def _capture(answer: Any, ids: dict[str, str]) -> None:
+    """The case (and the safety hazard) a step's answer names, for the story's next steps."""
+    if not isinstance(answer, dict):
+        return
+    if answer.get("case_id"):
+        ids["case"] = str(answer["case_id"])
+    if isinstance(answer.get("case"), dict):
+        ids["case"] = str(answer["case"]["case_id"])
+    if answer.get("hazards"):
+        ids["hazard"] = str(answer["hazards"][0]["case_id"])
+
+
+async def _gather(
+    jobs: Iterable[Callable[[], Awaitable[None]]], progress: Progress, label: str
+) -> None:
+    todo = list(jobs)
+    task = progress.add_task(label, total=len(todo))
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(job: Callable[[], Awaitable[None]]) -> None:
+        async with gate:
+            await job()
+        progress.advance(task)
+
+    await asyncio.gather(*(one(j) for j in todo))
+
+
+async def register(c: Client, city: list[DemoEnterprise], tally: Tally, p: Progress) -> set[str]:
+    """Each enterprise on its agencies' registers; returns the (uscc, dimension) newly added."""
+    new: set[str] = set()
+
+    async def job(e: DemoEnterprise) -> None:
+        for dim in e.dimensions():
+            token = c.tokens[WRITER[dim]]
+            r = await c.send(dim, "/v1/enterprises", e.registration(), token)
+            if _expect(r, 201, 409) and r.status_code == 201:
+                tally.registrations += 1
+                new.add(f"{e.uscc}:{dim}")
+
+    await _gather([partial(job, e) for e in city], p, "registers")
+    return new
+
+
+async def play(
+    c: Client, todo: list[Assignment], after_sweep: bool, tally: Tally, p: Progress
+) -> None:
+    async def job(a: Assignment) -> None:
+        ids = tally.ids.setdefault(a.enterprise.uscc, {})
+        for step in a.steps:
+            if step.after_sweep != after_sweep:
+                continue
+            path = step.path.format(**ids)
+            r = await c.send(step.service, path, step.body, c.tokens[step.agency], step.params)
+            _capture(_expect(r, 200, 201), ids)
+            tally.requests += 1
+
+    label = "after the sweeps" if after_sweep else "the year 2019"
+    await _gather([partial(job, a) for a in todo], p, label)
+
+
+async def sweep(c: Client) -> None:
+    for s in SWEEPS:
+        _expect(await c.send(s.service, s.path, s.body, c.tokens[s.agency], s.params), 200)
+
+
+def referral_reply(seed: int, referral: Mapping[str, Any]) -> list[tuple[str, dict[str, object]]]:
+    """What the receiver does, the same for the same seed: most act, some only accept so far,
+    a few have not answered yet."""
+    draw = random.Random(f"{seed}:{referral['uscc']}:{referral['kind']}").random()
+    received = date.fromisoformat(referral["received_on"])
+    accepted: dict[str, object] = {"effective_on": received + timedelta(days=3)}
+    reason = REPLIES[referral["kind"]]
+    acted: dict[str, object] = {"reason": reason, "effective_on": received + timedelta(days=10)}
+    accept, act = ("acceptance", accepted), ("action", acted)
+    return [] if draw > 0.9 else [accept] if draw > 0.65 else [accept, act]
+
+
+async def referrals_of(c: Client, service: str, ours: set[str]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    offset = 0
+    while True:
+        params = {"limit": "500", "offset": str(offset)}
+        r = await c.send(service, "/v1/referrals", None, c.tokens["miit"], params, "GET")
+        page = _expect(r, 200)
+        found += [x for x in page["items"] if x["uscc"] in ours]
+        offset += len(page["items"])
+        if not page["items"] or offset >= page["total"]:
+            return found
+
+
+async def settled_referrals(c: Client, ours: set[str]) -> list[dict[str, Any]]:
+    """The referrals the year caused, once the receivers have stopped adding to them."""
+    seen, still = -1, 0
+    for _ in range(60):
+        found = [x for s in RECEIVERS for x in await referrals_of(c, s, ours)]
+        still = still + 1 if len(found) == seen else 0
+        if found and still >= 3:
+            return found
+        seen = len(found)
+        await asyncio.sleep(0.5)
+    return found
+
+
+async def answer_referrals(c: Client, seed: int, ours: set[str], t: Tally, p: Progress) -> None:
+    service_of = {agency: s for s, agencies in RECEIVERS.items() for agency in agencies}
+    found = [x for x in await settled_referrals(c, ours) if x["state"] == "received"]
+
+    async def job(x: dict[str, Any]) -> None:
+        for action, body in referral_reply(seed, x):
+            path = f"/v1/referrals/{x['referral_id']}/{action}"
+            r = await c.send(service_of[x["receiver"]], path, body, c.tokens[x["receiver"]])
+            _expect(r, 200)
+            t.referrals += 1
+
+    await _gather([partial(job, x) for x in found], p, "referrals")
+
+
+def submissions(seed: int) -> list[tuple[str | None, str, dict[str, object]]]:
+    """(agency, jurisdiction, body) of the year's reports that are in, some of them late."""
+    rng = random.Random(f"{seed}:submissions")
+    out: list[tuple[str | None, str, dict[str, object]]] = []
+    for agency in ("drc", "mee", "samr", "mem", "water"):
+        on = date(2019, 6, 20) + timedelta(days=rng.randint(0, 14))
+        out.append((agency, "city", {"kind": "half_year", "submitted_on": on}))
+    for who in [*District, *Agency]:
+        if rng.random() < 0.8:
+            on = date(2019, 12, 16) + timedelta(days=rng.randint(0, 20))
+            body: dict[str, object] = {"kind": "annual", "submitted_on": on}
+            if who in District:
+                out.append((None, who.value, body))
+            else:
+                out.append((who.value, "city", body))
+    return [(a, j, {**b, "year": 2019, "note": "演示数据"}) for a, j, b in out]
+
+
+async def submit(c: Client, seed: int, tally: Tally) -> None:
+    for agency, jurisdiction, body in submissions(seed):
+        token = c.token(agency, jurisdiction)
+        r = await c.send("aggregator", "/v1/submissions", body, token)
+        if _expect(r, 201, 409) and r.status_code == 201:
+            tally.submissions += 1
