@@ -1,9 +1,12 @@
 """The consumer runner: apply each event once, commit offsets only after the applying transaction.
 
-For each record: parse the envelope (a record that is not a valid event goes to `<topic>.dlq`
-with the reason), then in one database transaction claim its id in the inbox and apply it; a
-failure is retried with backoff a bounded number of times, then dead-lettered, and consumption
-goes on. Offsets are committed after each batch's transactions and on partition revocation.
+Each fetched batch of records: parse every envelope (a record that is not a valid event goes
+to `<topic>.dlq` with the reason), then apply the batch's events in ONE database transaction,
+each event's id claimed in the inbox before its handler runs (a commit, and so an fsync, per
+batch rather than per event). If that transaction fails it is rolled back and the batch is
+applied again event by event, each in its own transaction: a failure is retried with backoff a
+bounded number of times, then dead-lettered, and consumption goes on. Offsets are committed
+after the batch's transactions and on partition revocation.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -31,6 +36,7 @@ tracer = trace.get_tracer("phaseout.consumer")
 MAX_MESSAGE_BYTES = 1_000_000
 
 Handler = Callable[[AsyncSession, Envelope, EventPayload, "Delivery"], Awaitable[None]]
+MAX_BATCH = 500
 
 
 class Delivery:
@@ -40,6 +46,16 @@ class Delivery:
         self.topic = topic
         self.partition = partition
         self.offset = offset
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A record that is a valid event: the record, its envelope, payload and provenance."""
+
+    record: ConsumerRecord[Any, Any]
+    envelope: Envelope
+    payload: EventPayload
+    delivery: Delivery
 
 
 async def apply_once(
@@ -83,6 +99,7 @@ class EventConsumer:
         dlq_producer: AIOKafkaProducer,
         max_retries: int = 3,
         backoff: float = 0.2,
+        max_batch: int = MAX_BATCH,
     ) -> None:
         self.name = name
         self.topics = list(topics)
@@ -91,6 +108,7 @@ class EventConsumer:
         self.dlq_producer = dlq_producer
         self.max_retries = max_retries
         self.backoff = backoff
+        self.max_batch = max_batch
         self._kafka_config: dict[str, Any] = dict(
             bootstrap_servers=bootstrap_servers,
             group_id=name,
@@ -113,11 +131,11 @@ class EventConsumer:
         await kafka.start()
         try:
             while not stop.is_set():
-                batches = await kafka.getmany(timeout_ms=200, max_records=500)
+                batches = await kafka.getmany(timeout_ms=200, max_records=self.max_batch)
+                await self.process_batch([r for records in batches.values() for r in records])
                 for tp, records in batches.items():
-                    for record in records:
-                        await self.process(record)
-                        self._pending[tp] = self._positions[tp] = record.offset + 1
+                    if records:
+                        self._pending[tp] = self._positions[tp] = records[-1].offset + 1
                 await self.commit()
                 self._report_lag(kafka)
         finally:
@@ -141,7 +159,19 @@ class EventConsumer:
             log.info("offsets not committed (%s); they will be read again", exc.__class__.__name__)
 
     async def process(self, record: ConsumerRecord[Any, Any]) -> None:
-        delivery = Delivery(record.topic, record.partition, record.offset)
+        """Apply one record (a batch of one)."""
+        await self.process_batch([record])
+
+    async def process_batch(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
+        """Apply the records' events in one transaction; if it fails, one by one."""
+        events = [e for e in [await self._parse(r) for r in records] if e is not None]
+        if len(events) > 1 and await self._apply_batch(events):
+            return
+        for event in events:
+            await self._apply_alone(event)
+
+    async def _parse(self, record: ConsumerRecord[Any, Any]) -> Parsed | None:
+        """The record's event, or None once a malformed record is dead-lettered."""
         try:
             if record.value is not None and len(record.value) > MAX_MESSAGE_BYTES:
                 raise MalformedEvent(f"message of {len(record.value)} bytes exceeds the limit")
@@ -149,23 +179,55 @@ class EventConsumer:
             payload = envelope.payload()
         except MalformedEvent as exc:
             await self.dead_letter(record, f"malformed: {exc}")
-            return
-        with tracer.start_as_current_span(
-            f"{record.topic} process",
-            context=propagate.extract(envelope.trace),
+            return None
+        delivery = Delivery(record.topic, record.partition, record.offset)
+        return Parsed(record, envelope, payload, delivery)
+
+    def _span(self, event: Parsed) -> AbstractContextManager[trace.Span]:
+        """The consumer span of one event, a child of the trace that produced it."""
+        return tracer.start_as_current_span(
+            f"{event.record.topic} process",
+            context=propagate.extract(event.envelope.trace),
             kind=trace.SpanKind.CONSUMER,
             attributes={
                 "messaging.system": "kafka",
-                "messaging.destination.name": record.topic,
-                "messaging.message.id": envelope.id,
+                "messaging.destination.name": event.record.topic,
+                "messaging.message.id": event.envelope.id,
                 "messaging.consumer.group.name": self.name,
             },
-        ):
+        )
+
+    async def _apply_batch(self, events: Sequence[Parsed]) -> bool:
+        """Apply the events in one transaction, each claimed in the inbox before its handler
+        runs; False (and nothing applied) if the transaction failed."""
+        applied: list[str] = []
+        try:
+            async with self.sessions.begin() as session:
+                for event in events:
+                    with self._span(event):
+                        if await inbox.claim(session, self.name, event.envelope.id):
+                            await self.handler(
+                                session, event.envelope, event.payload, event.delivery
+                            )
+                            applied.append(event.envelope.type)
+        except Exception:
+            log.warning(
+                "a batch of %d events failed; applying them one by one",
+                len(events),
+                exc_info=True,
+            )
+            return False
+        for event_type in applied:
+            self._count(event_type)
+        return True
+
+    async def _apply_alone(self, event: Parsed) -> None:
+        with self._span(event):
             try:
-                await self._apply_with_retries(envelope, payload, delivery)
+                await self._apply_with_retries(event.envelope, event.payload, event.delivery)
             except Exception as exc:  # every failure is dead-lettered, never dropped
-                log.exception("event %s could not be applied", envelope.id)
-                await self.dead_letter(record, f"failed after retries: {exc!r}")
+                log.exception("event %s could not be applied", event.envelope.id)
+                await self.dead_letter(event.record, f"failed after retries: {exc!r}")
 
     async def _apply_with_retries(
         self, envelope: Envelope, payload: EventPayload, delivery: Delivery
@@ -180,8 +242,11 @@ class EventConsumer:
 
     async def _apply(self, envelope: Envelope, payload: EventPayload, delivery: Delivery) -> None:
         if await apply_once(self.sessions, self.name, self.handler, envelope, payload, delivery):
-            self.applied += 1
-            telemetry.EVENTS_CONSUMED.add(1, {"consumer": self.name, "type": envelope.type})
+            self._count(envelope.type)
+
+    def _count(self, event_type: str) -> None:
+        self.applied += 1
+        telemetry.EVENTS_CONSUMED.add(1, {"consumer": self.name, "type": event_type})
 
     async def dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         headers = [

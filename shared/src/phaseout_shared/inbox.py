@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, func
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import delete, func, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from phaseout_shared.db import inbox
 
+CLAIM = text(
+    "INSERT INTO inbox (consumer, event_id) VALUES (:consumer, :event_id)"
+    " ON CONFLICT DO NOTHING RETURNING event_id"
+)
+"""As text: SQLAlchemy would compile its `insert().on_conflict_do_nothing()` again for every
+event (the construct has no cache key); text is compiled once and prepared once per connection."""
+
 
 async def claim(session: AsyncSession, consumer: str, event_id: str) -> bool:
     """Record the event as applied; False if this consumer applied it before."""
-    result = await session.execute(
-        insert(inbox)
-        .values(consumer=consumer, event_id=event_id)
-        .on_conflict_do_nothing()
-        .returning(inbox.c.event_id)
-    )
+    result = await session.execute(CLAIM, {"consumer": consumer, "event_id": event_id})
     return result.first() is not None
 
 
