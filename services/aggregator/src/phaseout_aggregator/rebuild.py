@@ -2,8 +2,12 @@
 
 `phaseout-aggregator-rebuild --database-url URL` migrates the (empty) target database, reads
 every agency topic from its first offset up to the end it has when the rebuild starts, and
-applies each event once, exactly as the live consumer does. Records that are not valid events
-are skipped: the live consumer has put them on the dead-letter topics already.
+applies each event once, exactly as the live consumer does: each fetched batch in one
+transaction, every event claimed in the inbox before it is applied. Its connections commit
+without waiting for the write-ahead log to reach the disk (`synchronous_commit = off`): a
+rebuild that dies is started again into a fresh database, so it needs no per-commit
+durability. Records that are not valid events are skipped: the live consumer has put them on
+the dead-letter topics already.
 """
 
 from __future__ import annotations
@@ -15,23 +19,32 @@ import logging
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from phaseout_aggregator.app.projections import apply
 from phaseout_aggregator.main import AGENCY_TOPICS, SPEC
-from phaseout_shared import migrations
-from phaseout_shared.consumer import Delivery, apply_once
-from phaseout_shared.db import Database
+from phaseout_shared import inbox, migrations
+from phaseout_shared.consumer import MAX_BATCH, MAX_MESSAGE_BYTES, Delivery, Parsed
 from phaseout_shared.envelope import MalformedEvent, from_kafka
 from phaseout_shared.settings import Settings
 
 log = logging.getLogger(__name__)
+CONSUMER = "aggregator"
+"""The live consumer's name: the rebuilt inbox is the one the live aggregator would have."""
 
 
 async def rebuild(bootstrap_servers: str, database_url: str) -> int:
     """Replay every agency topic into `database_url`; returns how many events were applied."""
     await asyncio.to_thread(migrations.upgrade, database_url, SPEC.version_locations, SPEC.metadata)
-    db = Database(database_url)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    engine = create_async_engine(
+        database_url, connect_args={"server_settings": {"synchronous_commit": "off"}}
+    )
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=2 * MAX_MESSAGE_BYTES,
+    )
     applied = 0
     try:
         await consumer.start()
@@ -41,14 +54,15 @@ async def rebuild(bootstrap_servers: str, database_url: str) -> int:
         ends = await consumer.end_offsets(parts)
         remaining = {tp for tp in parts if ends[tp] > 0}
         while remaining:
-            for tp, records in (await consumer.getmany(*remaining, timeout_ms=500)).items():
-                for record in records:
-                    applied += await _replay(db, record)
+            batches = await consumer.getmany(*remaining, timeout_ms=500, max_records=MAX_BATCH)
+            events = [e for rs in batches.values() for r in rs if (e := _parsed(r)) is not None]
+            applied += await _replay(sessions, events)
+            for tp in batches:
                 if await consumer.position(tp) >= ends[tp]:
                     remaining.discard(tp)
     finally:
         await consumer.stop()
-        await db.dispose()
+        await engine.dispose()
     return applied
 
 
@@ -66,14 +80,24 @@ async def _partitions(bootstrap_servers: str) -> list[TopicPartition]:
     ]
 
 
-async def _replay(db: Database, r: ConsumerRecord[bytes, bytes]) -> int:
+def _parsed(r: ConsumerRecord[bytes, bytes]) -> Parsed | None:
     try:
         envelope = from_kafka(r.key, r.value, list(r.headers))
         payload = envelope.payload()
     except MalformedEvent:
-        return 0
-    delivery = Delivery(r.topic, r.partition, r.offset)
-    return int(await apply_once(db.sessions, "aggregator", apply, envelope, payload, delivery))
+        return None
+    return Parsed(r, envelope, payload, Delivery(r.topic, r.partition, r.offset))
+
+
+async def _replay(sessions: async_sessionmaker[AsyncSession], events: list[Parsed]) -> int:
+    """Apply a batch of events in one transaction; how many were new."""
+    applied = 0
+    async with sessions.begin() as session:
+        for e in events:
+            if await inbox.claim(session, CONSUMER, e.envelope.id):
+                await apply(session, e.envelope, e.payload, e.delivery)
+                applied += 1
+    return applied
 
 
 def main() -> None:

@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import case_events, exit_events, identity
+from phaseout_aggregator.app.upsert import insert_new
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.envelope import Envelope
 
@@ -64,9 +64,10 @@ async def project_case(session: AsyncSession, envelope: Envelope, payload: Event
     state = getattr(p, "state", None) or TECHNOLOGY_STATES.get(envelope.type)
     if state is None:
         return
-    await session.execute(
-        insert(case_events)
-        .values(
+    await insert_new(
+        session,
+        case_events,
+        dict(
             event_id=envelope.id,
             dimension=dimension_of(envelope),
             case_id=str(p.case_id),
@@ -78,8 +79,7 @@ async def project_case(session: AsyncSession, envelope: Envelope, payload: Event
             effective_on=p.effective_on,
             recorded_at=envelope.time,
             type=envelope.type,
-        )
-        .on_conflict_do_nothing()
+        ),
     )
 
 
@@ -88,9 +88,10 @@ async def project_exit(session: AsyncSession, envelope: Envelope, payload: Event
         return
     p: Any = payload
     basis = getattr(p, "rule", None) or f"{p.standard} {p.indicator_id}"
-    await session.execute(
-        insert(exit_events)
-        .values(
+    await insert_new(
+        session,
+        exit_events,
+        dict(
             event_id=envelope.id,
             dimension=dimension_of(envelope),
             case_id=str(p.case_id),
@@ -105,6 +106,5 @@ async def project_exit(session: AsyncSession, envelope: Envelope, payload: Event
             status="revived" if envelope.type in REVIVALS else "exited",
             effective_on=p.effective_on,
             recorded_at=envelope.time,
-        )
-        .on_conflict_do_nothing()
+        ),
     )

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import identity, timeline
 from phaseout_aggregator.app.cases import project_case, project_exit
 from phaseout_aggregator.app.disclosure import project_disclosure
 from phaseout_aggregator.app.referrals import project_referral
-from phaseout_aggregator.app.upsert import upsert_if_newer
+from phaseout_aggregator.app.upsert import insert_new, upsert_if_newer
 from phaseout_shared.consumer import Delivery
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.enterprise import EnterpriseFacts
@@ -49,23 +48,20 @@ async def _record(
     session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
 ) -> None:
     effective = getattr(payload, "effective_on", None)
-    await session.execute(
-        insert(timeline)
-        .values(
-            event_id=envelope.id,
-            uscc=envelope.subject,
-            type=envelope.type,
-            dimension=dimension_of(envelope.type),
-            source=envelope.source,
-            topic=delivery.topic,
-            partition=delivery.partition,
-            offset=delivery.offset,
-            effective_on=effective if isinstance(effective, date) else None,
-            recorded_at=envelope.time,
-            data=envelope.data,
-        )
-        .on_conflict_do_nothing()
-    )
+    values = {
+        "event_id": envelope.id,
+        "uscc": envelope.subject,
+        "type": envelope.type,
+        "dimension": dimension_of(envelope.type),
+        "source": envelope.source,
+        "topic": delivery.topic,
+        "partition": delivery.partition,
+        "offset": delivery.offset,
+        "effective_on": effective if isinstance(effective, date) else None,
+        "recorded_at": envelope.time,
+        "data": envelope.data,
+    }
+    await insert_new(session, timeline, values)
 
 
 async def _identity(session: AsyncSession, envelope: Envelope, payload: EventPayload) -> None:

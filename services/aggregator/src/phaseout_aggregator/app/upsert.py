@@ -1,12 +1,61 @@
-"""Projection rows that late events cannot overwrite."""
+"""Projection rows: inserted once, or replaced only by newer facts; their SQL compiled once.
+
+SQLAlchemy does not cache the compiled form of PostgreSQL's `INSERT ... ON CONFLICT` (its
+construct has no cache key), so building it per event compiles it again for every event. Here
+each statement is compiled once per table and set of columns, kept as text with typed bound
+parameters, and asyncpg prepares it once per connection.
+"""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import Table, or_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Table, TextClause, bindparam, or_, text
+from sqlalchemy.dialects.postgresql import Insert, insert
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.ext.asyncio import AsyncSession
+
+_DIALECT = PGDialect(paramstyle="named")  # type: ignore[no-untyped-call]
+
+
+def _as_text(statement: Insert, table: Table, columns: tuple[str, ...]) -> TextClause:
+    """The statement's SQL, with its parameters typed as the table's columns (and its casts,
+    `:data::JSONB`, escaped so that text() reads `::` as SQL, not as a parameter)."""
+    sql = str(statement.compile(dialect=_DIALECT)).replace("::", r"\:\:")
+    return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
+
+
+def _values(table: Table, columns: tuple[str, ...]) -> Insert:
+    return insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns})
+
+
+@functools.cache
+def _insert_new(table: Table, columns: tuple[str, ...]) -> TextClause:
+    return _as_text(_values(table, columns).on_conflict_do_nothing(), table, columns)
+
+
+@functools.cache
+def _upsert(
+    table: Table, columns: tuple[str, ...], keys: tuple[str, ...], effective: str
+) -> TextClause:
+    statement = _values(table, columns)
+    newer = or_(
+        table.c[effective] < statement.excluded[effective],
+        (table.c[effective] == statement.excluded[effective])
+        & (table.c.recorded_at <= statement.excluded.recorded_at),
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c[k] for k in keys],
+        set_={k: statement.excluded[k] for k in columns if k not in keys},
+        where=newer,
+    )
+    return _as_text(statement, table, columns)
+
+
+async def insert_new(session: AsyncSession, table: Table, values: dict[str, Any]) -> None:
+    """Insert a row unless its key is there already (a redelivered or replayed event)."""
+    await session.execute(_insert_new(table, tuple(values)), values)
 
 
 async def upsert_if_newer(
@@ -18,16 +67,4 @@ async def upsert_if_newer(
 ) -> None:
     """Insert a row, or replace it only with facts that took effect later (or, on the same day,
     were recorded later): a late event never overwrites what is newer."""
-    statement = insert(table).values(values)
-    newer = or_(
-        table.c[effective] < statement.excluded[effective],
-        (table.c[effective] == statement.excluded[effective])
-        & (table.c.recorded_at <= statement.excluded.recorded_at),
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c[k] for k in keys],
-            set_={k: statement.excluded[k] for k in values if k not in keys},
-            where=newer,
-        )
-    )
+    await session.execute(_upsert(table, tuple(values), keys, effective), values)
