@@ -91,7 +91,7 @@ def poll(probe: Callable[[], bool], what: str, within: float = 40) -> None:
 
 def make_data(city: City, private: str) -> None:
     """A little of the demo city, then exits, overdue cases, a disclosure and a submission."""
-    demo.load(PORTS, private, count=30, seed=2019)
+    demo.load(PORTS, private, count=30, seed=2019, year=False)
     rng = random.Random(1111)
     officer = {"Authorization": f"Bearer {token(private, 'miit', 'city', 'officer')}"}
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import StackUnderTest
 from support import eventually, make_uscc
 
-from phaseout_cli import demo, platform, stack
+from phaseout_cli import demo, demo_year, platform, stack
 from phaseout_shared import auth
 
 pytestmark = pytest.mark.e2e
@@ -107,3 +107,39 @@ async def test_the_demo_city_loads_through_the_apis(processes: dict[str, int]) -
 
         view = await eventually(merged, within=30)
     assert view["supervised_by"] == last.dimensions()
+
+
+EXITS = {
+    demo_year.Story.TECH_SEALED: "exited",
+    demo_year.Story.TECH_DISMANTLED: "exited",
+    demo_year.Story.ENERGY_OVERDUE: "exited",
+    demo_year.Story.ENERGY_FAILED: "exited",
+    demo_year.Story.ENV_CLOSED: "closed",
+    demo_year.Story.SAFETY_CLOSED: "revoked",
+}
+"""The demo's stories that end in capacity exited in 2019, and the case's last state."""
+
+
+async def test_the_demo_year_reaches_the_city_bureau(processes: dict[str, int]) -> None:
+    """The year played through the agencies' APIs: its cases and its 2019 exits are the city's."""
+    private, _ = platform.dev_keys()
+    city = list(demo.enterprises(40, seed=4040))
+    year = [a for a in demo_year.plan(city, 4040) if a.story is not demo_year.Story.NOTHING]
+    await asyncio.to_thread(demo.load, processes, private.read_text(), count=40, seed=4040)
+    exiting = {a.enterprise.uscc: EXITS[a.story] for a in year if a.story in EXITS}
+    with_case = {a.enterprise.uscc for a in year if a.story is not demo_year.Story.TECH_ALLOWED}
+    assert exiting and with_case
+    base = f"http://127.0.0.1:{processes['aggregator']}"
+    async with httpx.AsyncClient(timeout=10, headers=headers("miit")) as http:
+
+        async def exits() -> set[str] | None:
+            params = {"as_of": "2020-01-31", "year": "2019"}
+            rows = (await http.get(f"{base}/v1/exits", params=params)).json()["rows"]
+            found = {r["uscc"] for r in rows}
+            return found if set(exiting) <= found else None
+
+        await eventually(exits, within=60)
+        cases = (await http.get(f"{base}/v1/cases", params={"as_of": "2020-01-31"})).json()
+    states = {c["uscc"]: c["state"] for c in cases if c["uscc"] in with_case}
+    assert set(states) == with_case
+    assert {u: states[u] for u in exiting} == exiting
