@@ -1,0 +1,121 @@
+"""`python -m bench`: start the bench stack, run the benchmarks, print figures and ratios.
+
+    python -m bench                       # all five, default sizes
+    python -m bench --only projection,rebuild --events 50000
+    python -m bench --only reads --enterprises 1000000     (or --million)
+    python -m bench --only latency --rates 100,500,1000 --duration 10
+    python -m bench --before              # also the code as it was before its optimisations
+
+The stack (`.phaseout/bench`, pg 54359, Kafka 19162/19163, services 18150-18160) is wiped at
+the start and stopped at the end (`--keep` leaves it running). Results are also written as
+JSON (`--json`), and as Markdown tables (`--markdown`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench import corpus, latency, projection, reads, write_path
+from bench.env import Bench, machine
+from bench.stats import Report
+
+ALL = ("projection", "rebuild", "write", "latency", "reads")
+NUMBERS = {"projection": "1", "write": "2", "latency": "3", "reads": "4", "rebuild": "5"}
+TITLES = {
+    "projection": "Aggregator projection throughput vs a raw aiokafka consumer",
+    "write": "Agency write path over HTTP vs a bare FastAPI + asyncpg insert",
+    "latency": "End-to-end latency, agency API call to applied in the aggregator",
+    "reads": "Aggregator reads at scale",
+    "rebuild": "Rebuild of the aggregator from the topics",
+}
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--only", default=",".join(ALL), help=f"comma-separated, of {', '.join(ALL)}")
+    p.add_argument("--events", type=int, default=20000, help="corpus size for 1 and 5")
+    p.add_argument("--writes", type=int, default=2000, help="requests per side for 2")
+    p.add_argument("--concurrency", type=int, default=16, help="clients in flight for 2")
+    p.add_argument("--rates", default="100,500,1000", help="offered writes/s for 3")
+    p.add_argument("--duration", type=float, default=10.0, help="seconds per rate for 3")
+    p.add_argument("--enterprises", type=int, default=100_000, help="size of 4")
+    p.add_argument("--million", action="store_true", help="4 with 1,000,000 enterprises")
+    p.add_argument("--samples", type=int, default=200, help="requests per read kind for 4")
+    p.add_argument(
+        "--before",
+        action="store_true",
+        help="also measure the code as it was before its optimisations (bench/before.py)",
+    )
+    p.add_argument("--keep", action="store_true", help="leave the bench stack running")
+    p.add_argument("--json", type=Path, default=Path(".phaseout/bench-results.json"))
+    p.add_argument("--markdown", type=Path, default=None, help="also write the tables here")
+    args = p.parse_args(argv)
+    args.only = [x.strip() for x in args.only.split(",") if x.strip()]
+    unknown = set(args.only) - set(ALL)
+    if unknown:
+        p.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    if args.million:
+        args.enterprises = 1_000_000
+    return args
+
+
+async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
+    wanted = [b for b in ALL if b in args.only]
+    raw = None
+    if {"projection", "rebuild"} & set(wanted):
+        print(f"\nproducing a corpus of {args.events} events ...", flush=True)
+        items = corpus.envelopes(args.events)
+        started = time.perf_counter()
+        await corpus.produce(bench.bootstrap, items)
+        print(f"  produced {len(items)} in {time.perf_counter() - started:.1f}s", flush=True)
+    for name in wanted:
+        section = report.section(NUMBERS[name], TITLES[name])
+        if name in ("projection", "rebuild") and raw is None:
+            raw = await projection.baseline(bench, section, before=args.before)
+        if name == "projection":
+            assert raw is not None
+            after = await projection.projection(bench, section, raw)
+            if args.before:
+                await projection.projection_before(bench, section, raw, after)
+        elif name == "rebuild":
+            assert raw is not None
+            await projection.rebuild_bench(bench, section, raw, args.before)
+        elif name == "write":
+            await write_path.run(bench, section, args.writes, args.concurrency)
+        elif name == "latency":
+            rates = [int(r) for r in args.rates.split(",")]
+            await latency.run(bench, section, rates, args.duration)
+        elif name == "reads":
+            await reads.run(bench, section, args.enterprises, args.samples)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    command = shlex.join([".venv/bin/python", "-m", "bench", *(argv or sys.argv[1:])])
+    bench = Bench()
+    print("starting the bench stack (.phaseout/bench) ...", flush=True)
+    started = time.perf_counter()
+    bench.up()
+    print(f"  up in {time.perf_counter() - started:.1f}s", flush=True)
+    report = Report(machine(), command)
+    print("machine:", report.machine, flush=True)
+    try:
+        asyncio.run(run(args, bench, report))
+    finally:
+        report.save(args.json)
+        if args.markdown is not None:
+            args.markdown.write_text(report.markdown())
+        if not args.keep:
+            bench.down()
+    print(f"\nresults: {args.json}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

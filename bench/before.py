@@ -1,0 +1,93 @@
+"""What the code did before its optimisations, kept runnable (`--before`), so that before and
+after are measured in the same run on the same machine.
+
+- `uncached_load_all`: `phaseout_shared.contracts.load_all` walked the contracts package with
+  pkgutil on every `Envelope.payload()` call; it is now cached (it imports once).
+- Per-event transactions: the consumer applied each event in its own transaction (a commit,
+  and so a WAL flush, per event); it now applies each fetched batch in one. `EventConsumer`
+  with `max_batch=1` is that earlier behaviour, and is what the bench runs as "before".
+- `rebuild_per_event`: the rebuild applied each event in its own transaction with durable
+  commits; it now applies each fetched batch in one, with `synchronous_commit = off`.
+- `commit_floor`: not a variant but the ceiling of any per-event consumer: how many one-row
+  transactions per second this PostgreSQL commits.
+
+Not kept runnable: the `INSERT ... ON CONFLICT` statements that SQLAlchemy compiled again for
+every event (`sqlalchemy.dialects.postgresql.insert` has no cache key); they are now compiled
+once. Their before is the figure recorded in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aiokafka import AIOKafkaConsumer
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from phaseout_aggregator.app.projections import apply
+from phaseout_aggregator.main import SPEC
+from phaseout_aggregator.rebuild import CONSUMER, _parsed, _partitions
+from phaseout_shared import contracts, migrations
+from phaseout_shared import envelope as envelope_module
+from phaseout_shared.consumer import apply_once
+from phaseout_shared.db import Database
+
+
+@contextmanager
+def uncached_load_all() -> Iterator[None]:
+    """`Envelope.payload()` walking the contracts package at every call, as it did."""
+    saved = getattr(envelope_module, "load_all")  # noqa: B009
+    setattr(envelope_module, "load_all", contracts.load_all.__wrapped__)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(envelope_module, "load_all", saved)  # noqa: B010
+
+
+async def rebuild_per_event(bootstrap_servers: str, database_url: str) -> int:
+    """The rebuild as it was: one transaction, durably committed, per event."""
+    import asyncio
+
+    await asyncio.to_thread(migrations.upgrade, database_url, SPEC.version_locations, SPEC.metadata)
+    db = Database(database_url)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    applied = 0
+    try:
+        await consumer.start()
+        parts = await _partitions(bootstrap_servers)
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        remaining = {tp for tp in parts if ends[tp] > 0}
+        while remaining:
+            for tp, records in (await consumer.getmany(*remaining, timeout_ms=500)).items():
+                for record in records:
+                    e = _parsed(record)
+                    if e is not None:
+                        applied += await apply_once(
+                            db.sessions, CONSUMER, apply, e.envelope, e.payload, e.delivery
+                        )
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+        await db.dispose()
+    return applied
+
+
+async def commit_floor(sessions: async_sessionmaker[AsyncSession], n: int = 300) -> list[float]:
+    """One-row transactions per second on this PostgreSQL, with synchronous_commit on and off:
+    the ceiling of any consumer that commits once per event."""
+    rates = []
+    async with sessions.begin() as session:
+        await session.execute(text("CREATE TABLE IF NOT EXISTS bench_floor (n int)"))
+    for mode in ("on", "off"):
+        started = time.perf_counter()
+        for i in range(n):
+            async with sessions.begin() as s:
+                await s.execute(text(f"SET LOCAL synchronous_commit = {mode}"))
+                await s.execute(text("INSERT INTO bench_floor VALUES (:n)"), {"n": i})
+        rates.append(n / (time.perf_counter() - started))
+    return rates

@@ -1,0 +1,196 @@
+"""Benchmarks 1 and 5: the aggregator's projection throughput, and its rebuild from the topics.
+
+The baseline is a raw aiokafka consumer reading the same events from the same topics: the
+ceiling of Python on this broker. Between the two, "parse only" decodes each record into its
+envelope and validated payload, as the consumer does before it opens a transaction: what is
+left after that is the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import ConsumerRecord
+
+from bench.before import commit_floor, rebuild_per_event, uncached_load_all
+from bench.env import AGENCY_TOPICS, Bench, aend_offsets, partitions, pg
+from bench.stats import Section, stopwatch
+from phaseout_aggregator.app.projections import apply
+from phaseout_aggregator.main import SPEC
+from phaseout_aggregator.rebuild import rebuild
+from phaseout_shared import migrations
+from phaseout_shared.bus import make_producer
+from phaseout_shared.consumer import MAX_BATCH, EventConsumer
+from phaseout_shared.db import Database
+from phaseout_shared.envelope import from_kafka
+
+Visit = Callable[[ConsumerRecord[bytes, bytes]], Any]
+
+
+async def read_all(bootstrap: str, visit: Visit | None = None) -> tuple[int, float]:
+    """Read every record of the agency topics from the start up to their current end, with a
+    raw consumer (no group); returns (records, seconds)."""
+    parts = await partitions(bootstrap, AGENCY_TOPICS)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_partition_fetch_bytes=2_000_000,
+    )
+    await consumer.start()
+    try:
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        remaining: set[TopicPartition] = {tp for tp in parts if ends[tp] > 0}
+        count = 0
+        started = time.perf_counter()
+        while remaining:
+            batches = await consumer.getmany(*remaining, timeout_ms=500, max_records=2000)
+            for tp, records in batches.items():
+                count += len(records)
+                if visit is not None:
+                    for record in records:
+                        visit(record)
+                if records and records[-1].offset + 1 >= ends[tp]:
+                    remaining.discard(tp)
+        return count, time.perf_counter() - started
+    finally:
+        await consumer.stop()
+
+
+def _parse(record: ConsumerRecord[bytes, bytes]) -> None:
+    from_kafka(record.key, record.value, list(record.headers)).payload()
+
+
+async def baseline(bench: Bench, section: Section, repeat: int = 3, before: bool = False) -> float:
+    """The raw consumer's rate (median of `repeat` reads); also prints the parse-only rate."""
+    rates = []
+    for _ in range(repeat):
+        n, seconds = await read_all(bench.bootstrap)
+        rates.append(n / seconds)
+    raw = statistics.median(rates)
+    section.add(f"raw aiokafka consumer ({n} records, median of {repeat})", raw, "events/s")
+    n, seconds = await read_all(bench.bootstrap, _parse)
+    section.add("raw consumer + envelope and payload parsing", n / seconds, "events/s")
+    if before:
+        with uncached_load_all():
+            n, seconds = await read_all(bench.bootstrap, _parse)
+        section.add("  same, before: load_all not cached", n / seconds, "events/s")
+    return raw
+
+
+async def total_events(bench: Bench) -> int:
+    return sum((await aend_offsets(bench.bootstrap, AGENCY_TOPICS)).values())
+
+
+async def projection(
+    bench: Bench,
+    section: Section,
+    raw: float,
+    max_batch: int = MAX_BATCH,
+    label: str = "aggregator projection",
+    database: str = "bench_projection",
+) -> float:
+    """The aggregator's consumer (EventConsumer + `apply`) on a fresh database, in its own
+    consumer group, until it has applied every event; `max_batch=1` is one transaction per
+    event, as before batching."""
+    url = await bench.database(database)
+    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
+    expected = await total_events(bench)
+    db = Database(url)
+    producer = make_producer(bench.bootstrap, "bench-dlq")
+    await producer.start()
+    consumer = EventConsumer(
+        name=database.replace("_", "-"),
+        topics=AGENCY_TOPICS,
+        bootstrap_servers=bench.bootstrap,
+        sessions=db.sessions,
+        handler=apply,
+        dlq_producer=producer,
+        max_batch=max_batch,
+    )
+    try:
+        started, first, done = await _consume_all(consumer, expected)
+    finally:
+        await producer.stop()
+        await db.dispose()
+    steady = (expected - 1) / (done - first) if done > first else float("nan")
+    section.add(f"{label} ({expected} events)", steady, "events/s", "steady")
+    section.add("  incl. group join, from start", expected / (done - started), "events/s")
+    section.ratio(f"{label} / raw consumer", steady, raw)
+    async with pg(url) as conn:
+        applied = await conn.fetchval("SELECT count(*) FROM timeline")
+        inbox = await conn.fetchval("SELECT count(*) FROM inbox")
+    section.note(f"{label}: timeline rows {applied}, inbox rows {inbox} (expected {expected})")
+    return steady
+
+
+async def _consume_all(consumer: EventConsumer, expected: int) -> tuple[float, float, float]:
+    """Run the consumer until it applied `expected` events: (start, first applied, done)."""
+    stop = asyncio.Event()
+    started = time.perf_counter()
+    task = asyncio.create_task(consumer.run(stop))
+    first: float | None = None
+    try:
+        while consumer.applied < expected:
+            if task.done():
+                task.result()
+                raise RuntimeError("the consumer stopped early")
+            if first is None and consumer.applied > 0:
+                first = time.perf_counter()
+            await asyncio.sleep(0.05)
+        return started, first or started, time.perf_counter()
+    finally:
+        stop.set()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def projection_before(bench: Bench, section: Section, raw: float, after: float) -> None:
+    """One transaction per event, as before batching; and PostgreSQL's commit floor."""
+    url = await bench.database("bench_floor")
+    db = Database(url)
+    try:
+        on, off = await commit_floor(db.sessions)
+    finally:
+        await db.dispose()
+    section.add("PostgreSQL one-row transactions, synchronous_commit=on", on, "tx/s", "floor")
+    section.add("PostgreSQL one-row transactions, synchronous_commit=off", off, "tx/s")
+    before = await projection(
+        bench,
+        section,
+        raw,
+        max_batch=1,
+        label="before: one transaction per event",
+        database="bench_projection_per_event",
+    )
+    section.ratio("batched (after) / one transaction per event (before)", after, before)
+
+
+async def rebuild_bench(bench: Bench, section: Section, raw: float, before: bool = False) -> float:
+    """`phaseout-aggregator-rebuild` into a fresh database: events/s and total time."""
+    url = await bench.database("bench_rebuild")
+    expected = await total_events(bench)
+    with stopwatch() as took:
+        applied = await rebuild(bench.bootstrap, url)
+    seconds = took[0]
+    section.add(f"rebuild: events applied (of {expected} on the topics)", applied, "events")
+    section.add("rebuild: total time (migrations included)", seconds, "s")
+    section.add("rebuild: throughput", applied / seconds, "events/s")
+    section.ratio("rebuild / raw consumer", applied / seconds, raw)
+    section.add("raw consumer would read them in", expected / raw, "s")
+    after = applied / seconds
+    if before:
+        url = await bench.database("bench_rebuild_per_event")
+        with stopwatch() as took:
+            applied = await rebuild_per_event(bench.bootstrap, url)
+        per_event = applied / took[0]
+        section.add("before: rebuild, one durable transaction per event: total", took[0], "s")
+        section.add("before: rebuild, one durable transaction per event", per_event, "events/s")
+        section.ratio("rebuild (after) / per event (before)", after, per_event)
+    return after
