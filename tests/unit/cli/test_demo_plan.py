@@ -118,9 +118,7 @@ def test_months_are_added_as_the_energy_service_counts_them() -> None:
 
 def test_answers_to_referrals_and_the_reports_are_decided_by_the_seed() -> None:
     referral = {"uscc": CITY[0].uscc, "kind": "licence_cancellation", "received_on": "2019-07-01"}
-    replies = {
-        tuple(a for a, _ in referral_reply(seed, referral)) for seed in range(200)
-    }
+    replies = {tuple(a for a, _ in referral_reply(seed, referral)) for seed in range(200)}
     assert replies == {(), ("acceptance",), ("acceptance", "action")}
     assert referral_reply(5, referral) == referral_reply(5, referral)
     reports = submissions(2019)
