@@ -114,7 +114,13 @@ def case_in(state: CaseState) -> EnergyCase:
 
 def test_the_lifecycle_table() -> None:
     assert {s: LIFECYCLE.allowed_from(s) for s in CaseState} == {
-        CaseState.RECTIFYING: ["grant_extension", "rectify", "fail_reinspection", "mark_overdue"],
+        CaseState.RECTIFYING: [
+            "grant_extension",
+            "rectify",
+            "fail_reinspection",
+            "mark_overdue",
+            "supersede",
+        ],
         CaseState.RECTIFIED: [],
         CaseState.SHUTDOWN_REQUIRED: ["order_shutdown"],
         CaseState.OVERDUE: ["order_shutdown"],

@@ -102,6 +102,8 @@ LEGAL = {
     (S.CLOSED, "recheck_clear"): (S.CLOSED, ev.CaseRechecked),
     (S.CLOSED, "reopen"): (S.OPEN, ev.CaseReopened),
 }
+SUPERSEDABLE = {S.OPEN, S.PRODUCTION_RESTRICTED, S.SUSPENDED_FOR_RECTIFICATION, S.OVERDUE}
+"""Still about rectification: another agency's shutdown supersedes them (tests/unit/shared)."""
 EVERY = [(state, action) for state in CaseState for action in ACTIONS]
 
 
@@ -128,7 +130,8 @@ def test_every_transition_is_legal_or_refused(state: CaseState, action: str) -> 
 def test_allowed_actions_follow_the_table(state: CaseState) -> None:
     allowed = set(case_in(state).allowed_actions())
     # mark_overdue is the sweep's, not an officer's act; it is tested on its own below
-    assert allowed - {"mark_overdue"} == {a for s, a in LEGAL if s is state}
+    supersede = {"supersede"} if state in SUPERSEDABLE else set()
+    assert allowed - {"mark_overdue"} == {a for s, a in LEGAL if s is state} | supersede
 
 
 def test_opening_records_the_ground_and_its_legal_basis() -> None:

@@ -7,8 +7,11 @@ import pytest
 from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts import load_all
 from phaseout_shared.contracts.base import TYPE_PATTERN, EventPayload, registry
+from phaseout_shared.contracts.supersession import RESUMED, SUPERSEDED
 
 TYPES: dict[str, type[EventPayload]] = {
+    "phaseout.environment.case.superseded.v1": SUPERSEDED["environment"],
+    "phaseout.environment.case.resumed.v1": RESUMED["environment"],
     "phaseout.environment.list_entry.added.v1": ev.ListEntryAdded,
     "phaseout.environment.list_entry.moved.v1": ev.ListEntryMoved,
     "phaseout.environment.list_entry.completed.v1": ev.ListEntryCompleted,
@@ -78,7 +81,9 @@ def test_every_case_event_carries_its_id_state_and_deadline(name: str) -> None:
     fields = TYPES[name].model_fields
     assert {"case_id", "state", "deadline"} <= set(fields)
     assert {"case_id", "state"} <= required(name)
-    assert fields["state"].annotation is ev.CaseState
+    # supersession's events are every dimension's alike: `superseded`, or the state resumed
+    common = name.split(".")[3] in ("superseded", "resumed")
+    assert fields["state"].annotation is (str if common else ev.CaseState)
 
 
 @pytest.mark.parametrize("verb", ["closure.ordered", "case.reopened"])

@@ -29,6 +29,7 @@ from phaseout_shared.contracts.quality import (
     RevocationReason,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.supersession import SUPERSEDED
 
 REINSPECTED = date(2019, 8, 20)
 SWEPT = date(2019, 9, 5)
@@ -133,7 +134,9 @@ def test_the_table_has_exactly_these_transitions() -> None:
         "rectify",
         "fail_reinspection",
         "mark_overdue",
+        "supersede",
     ]
+    assert LIFECYCLE.allowed_from(SUPERSEDED) == ["resume"]
     assert LIFECYCLE.allowed_from(CaseState.OVERDUE) == ["revoke_licences"]
     assert LIFECYCLE.allowed_from(CaseState.REVOCATION_REQUIRED) == ["revoke_licences"]
     assert LIFECYCLE.allowed_from(CaseState.RECTIFIED) == []

@@ -8,9 +8,12 @@ import pytest
 from phaseout_shared.contracts import load_all, safety
 from phaseout_shared.contracts.base import TYPE_PATTERN, EventPayload, registry
 from phaseout_shared.contracts.safety import FiveInPlace
+from phaseout_shared.contracts.supersession import RESUMED, SUPERSEDED
 from phaseout_shared.reference import Dimension
 
 TYPES: dict[str, type[EventPayload]] = {
+    "phaseout.safety.case.superseded.v1": SUPERSEDED["safety"],
+    "phaseout.safety.case.resumed.v1": RESUMED["safety"],
     "phaseout.safety.listing.entered.v1": safety.ListingEntered,
     "phaseout.safety.listing.moved.v1": safety.ListingMoved,
     "phaseout.safety.listing.removed.v1": safety.ListingRemoved,

@@ -4,8 +4,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from phaseout_energy.adapters.tables import METADATA
+from phaseout_energy.adapters.tables import CASES, METADATA
 from phaseout_energy.api.routes import router
+from phaseout_energy.app.authority import SUPERVISORS
+from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
@@ -24,7 +26,8 @@ SPEC = agency_spec(
     "electricity pricing (drc, miit) and progressive water pricing (water)",
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
-    routers=[router],
+    routers=[router, supersession.router(Dimension.ENERGY, CASES, SUPERVISORS)],
+    consumers=[supersession.consumer(Dimension.ENERGY, CASES)],
     subscriptions=[
         Subscription(ReferralKind.ELECTRICITY_PRICING, Agency.DRC, PRICED_CAPACITY),
         Subscription(ReferralKind.WATER_PRICING, Agency.WATER, PRICED_CAPACITY),

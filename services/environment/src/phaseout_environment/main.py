@@ -4,8 +4,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from phaseout_environment.adapters.tables import METADATA
+from phaseout_environment.adapters.tables import CASES, METADATA
 from phaseout_environment.api import cases, catalogue, findings, registers
+from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Dimension
 
@@ -19,7 +20,14 @@ SPEC = agency_spec(
     description=DESCRIPTION,
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
-    routers=[findings.router, cases.router, registers.router, catalogue.router],
+    routers=[
+        findings.router,
+        cases.router,
+        registers.router,
+        catalogue.router,
+        supersession.router(Dimension.ENVIRONMENT, CASES),
+    ],
+    consumers=[supersession.consumer(Dimension.ENVIRONMENT, CASES)],
 )
 
 

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from phaseout_quality.adapters.tables import METADATA
+from phaseout_quality.adapters.tables import CASES, METADATA
 from phaseout_quality.api import licences, routes
+from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
@@ -34,7 +35,8 @@ SPEC = agency_spec(
     description=DESCRIPTION,
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
-    routers=[routes.router, licences.router],
+    routers=[routes.router, licences.router, supersession.router(Dimension.QUALITY, CASES)],
+    consumers=[supersession.consumer(Dimension.QUALITY, CASES)],
     subscriptions=[
         Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SHUTDOWNS),
         Subscription(ReferralKind.DITIAOGANG_INVESTIGATION, Agency.SAMR, DITIAOGANG, 15),

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from phaseout_safety.adapters.tables import METADATA
+from phaseout_safety.adapters.tables import CASES, METADATA
 from phaseout_safety.api import cases, routes
+from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Dimension
 
@@ -19,7 +20,8 @@ SPEC = agency_spec(
     description=DESCRIPTION,
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
-    routers=[routes.router, cases.router],
+    routers=[routes.router, cases.router, supersession.router(Dimension.SAFETY, CASES)],
+    consumers=[supersession.consumer(Dimension.SAFETY, CASES)],
 )
 
 

@@ -8,7 +8,7 @@ contract: consumers are typed by it, and its JSON Schema is generated and checke
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -48,16 +48,19 @@ def event_type(name: str) -> Callable[[P], P]:
 M = TypeVar("M", bound=EventPayload)
 
 
-def per_dimension(base: type[M], noun: str, verb: str) -> dict[str, type[M]]:
+def per_dimension(
+    base: type[M], noun: str, verb: str, dimensions: Iterable[str] | None = None
+) -> dict[str, type[M]]:
     """One registered subclass of `base` per dimension: `phaseout.<dim>.<noun>.<verb>.v1`.
 
     For events every agency service emits alike (its register, its disclosures): each service
-    writes them on its own topic, under its own type name.
+    writes them on its own topic, under its own type name. `dimensions` narrows them to the
+    services that emit the event (all five by default).
     """
     from phaseout_shared.reference import Dimension
 
     models: dict[str, type[M]] = {}
-    for dim in Dimension:
+    for dim in [Dimension(d) for d in dimensions] if dimensions is not None else Dimension:
         name = f"{dim.value.capitalize()}{base.__name__}"
         model = type(name, (base,), {"__doc__": base.__doc__, "__module__": base.__module__})
         models[dim.value] = event_type(f"phaseout.{dim.value}.{noun}.{verb}.v1")(model)

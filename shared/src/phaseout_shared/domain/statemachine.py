@@ -1,13 +1,15 @@
 """A small, explicit state machine: states and allowed transitions in one table.
 
 Each service's case declares its table; each transition method calls `Lifecycle.move`, which
-refuses anything the table does not allow with a `Conflict` that says why.
+refuses anything the table does not allow with a `Conflict` that says why. A transition that
+returns a case to the state it had before another one (`resume` after `supersede`) is declared
+in `returns`: from which states, and back over which transition; `Lifecycle.move_back` checks it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -18,17 +20,53 @@ S = TypeVar("S", bound=StrEnum)
 
 @dataclass(frozen=True)
 class Lifecycle(Generic[S]):
-    """The allowed transitions of one kind of case: action -> (from states, to state)."""
+    """The allowed transitions of one kind of case: action -> (from states, to state).
+
+    `returns`: action -> (from states, the transition it undoes), for moves back to the state
+    the case had before that transition.
+    """
 
     transitions: Mapping[str, tuple[frozenset[S], S]]
+    returns: Mapping[str, tuple[frozenset[S], str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, table: Mapping[str, tuple[Iterable[S], S]]) -> Lifecycle[S]:
-        return cls({a: (frozenset(src), dst) for a, (src, dst) in table.items()})
+    def of(
+        cls,
+        table: Mapping[str, tuple[Iterable[S], S]],
+        returns: Mapping[str, tuple[Iterable[S], str]] | None = None,
+    ) -> Lifecycle[S]:
+        back = {a: (frozenset(src), undone) for a, (src, undone) in (returns or {}).items()}
+        return cls({a: (frozenset(src), dst) for a, (src, dst) in table.items()}, back)
 
     def move(self, action: str, current: S) -> S:
         """The state after `action` from `current`, or Conflict naming both."""
         sources, target = self.transitions[action]
+        self._check(action, current, sources)
+        return target
+
+    def move_back(self, action: str, current: S, previous: S) -> S:
+        """`previous`, the state the case had before the transition `action` undoes."""
+        sources, undone = self.returns[action]
+        self._check(action, current, sources)
+        if previous not in self.transitions[undone][0]:
+            raise Conflict(
+                f"cannot {action} to {previous}: {undone} leaves no case in that state",
+                field="state",
+                rule=f"lifecycle.{action}",
+            )
+        return previous
+
+    def allowed_from(self, current: S) -> list[str]:
+        """The actions possible from a state, in table order (returns last)."""
+        moves = [a for a, (src, _) in self.transitions.items() if current in src]
+        return moves + [a for a, (src, _) in self.returns.items() if current in src]
+
+    def sources(self, action: str) -> frozenset[S]:
+        """The states from which `action` is allowed."""
+        return self.transitions[action][0]
+
+    @staticmethod
+    def _check(action: str, current: S, sources: frozenset[S]) -> None:
         if current not in sources:
             allowed = ", ".join(sorted(str(s) for s in sources))
             raise Conflict(
@@ -37,8 +75,3 @@ class Lifecycle(Generic[S]):
                 field="state",
                 rule=f"lifecycle.{action}",
             )
-        return target
-
-    def allowed_from(self, current: S) -> list[str]:
-        """The actions possible from a state, in table order."""
-        return [a for a, (src, _) in self.transitions.items() if current in src]

@@ -24,6 +24,7 @@ from phaseout_energy.domain.case import EnergyCase
 from phaseout_energy.domain.inspection import RecordedInspection
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.energy import CaseState, Verdict
+from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work
 
 router = APIRouter(prefix="/v1")
@@ -66,7 +67,9 @@ async def list_cases(
     uscc: UsccQ = None,
     district: DistrictQ = None,
     industry: IndustryQ = None,
-    state: Annotated[CaseState | None, Query()] = None,
+    state: Annotated[
+        CaseState | Superseded | None, Query(description="The case's state, or superseded")
+    ] = None,
     overdue_as_of: OverdueQ = None,
 ) -> Page[EnergyCase]:
     filters = Filters(uscc, district, industry, state, overdue_as_of)

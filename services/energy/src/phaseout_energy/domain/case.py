@@ -7,6 +7,9 @@ The plan (二（一）2): 对达不到强制性能耗限额标准要求的产能
         │  └──────re-inspection over limit───▶ shutdown_required ─┐
         └──deadline passed (mark_overdue)────▶ overdue ───────────┴─order_shutdown─▶
     shutdown_ordered ──verify_shutdown──▶ exited
+    rectifying ──supersede (another agency shut the enterprise down)──▶ superseded ──resume─▶ back
+
+Only a rectifying case is superseded: once overdue or failed, what is left is its own exit.
 
 Every act carries the date it took effect; no act may precede the case's last one.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from phaseout_energy.domain.assess import Assessment
@@ -38,12 +41,14 @@ from phaseout_shared.contracts.energy import (
     ShutdownReason,
     ShutdownVerified,
 )
-from phaseout_shared.domain.aggregate import Aggregate
+from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 from phaseout_shared.reference import USCC, District, Industry
 
-LIFECYCLE = Lifecycle.of(
+State = CaseState | Superseded
+LIFECYCLE: Lifecycle[State] = Lifecycle.of(
     {
         "grant_extension": ([CaseState.RECTIFYING], CaseState.RECTIFYING),
         "rectify": ([CaseState.RECTIFYING], CaseState.RECTIFIED),
@@ -54,9 +59,12 @@ LIFECYCLE = Lifecycle.of(
             CaseState.SHUTDOWN_ORDERED,
         ),
         "verify_shutdown": ([CaseState.SHUTDOWN_ORDERED], CaseState.EXITED),
-    }
+        "supersede": ([CaseState.RECTIFYING], SUPERSEDED),
+    },
+    returns={"resume": ([SUPERSEDED], "supersede")},
 )
-CLOSED = frozenset({CaseState.RECTIFIED, CaseState.EXITED})
+CLOSED = frozenset({CaseState.RECTIFIED, CaseState.EXITED, SUPERSEDED})
+"""Cases that ask nothing more (superseded ones while they stay so)."""
 LEGAL_BASIS = {"standard", "indicator_id", "catalogue_version", "capacity_amount", "capacity_unit"}
 SHUTDOWN_GROUNDS = {
     ShutdownReason.OVERDUE: "逾期未整改 (not rectified by the deadline)",
@@ -64,15 +72,18 @@ SHUTDOWN_GROUNDS = {
 }
 
 
-class EnergyCase(Aggregate):
+class EnergyCase(Supersedable):
     """One over-limit line of one enterprise, from the inspection to its end."""
+
+    DIMENSION: ClassVar[str] = "energy"
+    LIFECYCLE: ClassVar[Lifecycle[State]] = LIFECYCLE
 
     case_id: UUID
     uscc: USCC
     district: District
     industry: Industry
     finding: OverLimitFinding
-    state: CaseState = CaseState.RECTIFYING
+    state: State = CaseState.RECTIFYING
     deadline: RectificationDeadline
     last_act_on: date
     reinspection: Reinspection | None = None

@@ -112,6 +112,8 @@ def _carried(year: int, cases: list[EnergyCase], due_on: date) -> ListEntry:
 
 def _follow_up(case: EnergyCase) -> str:
     f = case.finding
+    if not isinstance(case.state, CaseState):
+        raise ValueError(f"case {case.case_id} is {case.state}: nothing to follow up")
     return (
         f"follow up the {f.found_on.year} failure (能耗不达标整改落实情况): {f.standard} "
         f"{f.indicator_id} measured {f.measured_value} {f.unit} > limit {f.limit} {f.unit}; "

@@ -14,6 +14,7 @@ from phaseout_environment.app import cases as commands
 from phaseout_environment.domain.case import EnvironmentCase
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.environment import CaseState
+from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work
 from phaseout_shared.domain.errors import Forbidden
 
@@ -27,7 +28,9 @@ async def list_cases(
     uscc: UsccQ = None,
     district: DistrictQ = None,
     industry: IndustryQ = None,
-    state: Annotated[CaseState | None, Query()] = None,
+    state: Annotated[
+        CaseState | Superseded | None, Query(description="The case's state, or superseded")
+    ] = None,
     overdue_as_of: Annotated[
         date | None, Query(description="Deadline passed before this date, not yet closed")
     ] = None,

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field
 
 from phaseout_environment.domain.aggregate import (
-    Aggregate,
     not_before,
     refusing_invalid_input,
     stated,
@@ -27,23 +26,28 @@ from phaseout_environment.domain.closure import (
     MeasureOrder,
     Recheck,
 )
-from phaseout_environment.domain.lifecycle import LIFECYCLE, UNDER_MEASURE
+from phaseout_environment.domain.lifecycle import LIFECYCLE, UNDER_MEASURE, State
 from phaseout_environment.domain.violation import Violation
 from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts.environment import CaseState, ClosureOrderKind, ClosureScope, Measure
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.supersession import Supersedable
 from phaseout_shared.reference import USCC, District, Industry
 
 
-class EnvironmentCase(Aggregate):
+class EnvironmentCase(Supersedable):
     """One violation of one enterprise, until it is rectified or the enterprise is closed."""
+
+    DIMENSION: ClassVar[str] = "environment"
+    LIFECYCLE: ClassVar[Lifecycle[State]] = LIFECYCLE
 
     case_id: UUID
     uscc: USCC
     district: District
     industry: Industry
     violation: Violation
-    state: CaseState = CaseState.OPEN
+    state: State = CaseState.OPEN
     opened_on: date
     last_act_on: date
     measures: list[MeasureOrder] = Field(default_factory=list)
@@ -272,7 +276,7 @@ class EnvironmentCase(Aggregate):
         self.decisions.append(decision)
         return decision
 
-    def _move(self, target: CaseState, effective_on: date) -> None:
+    def _move(self, target: State, effective_on: date) -> None:
         self.state, self.last_act_on = target, effective_on
 
     def _exit_facts(self, effective_on: date) -> dict[str, Any]:

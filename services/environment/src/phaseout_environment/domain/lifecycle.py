@@ -6,17 +6,22 @@
                           (rejected: back to open)                  回头看: clear, or reopen
 
 限制生产 may be followed by 停产整治, never the reverse; an overdue case is suspended or proposed
-for closure; only the government's approval leads to the order (责令停业、关闭).
+for closure; only the government's approval leads to the order (责令停业、关闭). A case still
+about rectification (open, under a measure, overdue) is superseded when another agency shuts
+the enterprise down, and may resume where it stood; a closure on its way is not superseded.
 """
 
 from __future__ import annotations
 
 from phaseout_shared.contracts.environment import CaseState
+from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.supersession import SUPERSEDED
 
 S = CaseState
 UNDER_MEASURE = (S.PRODUCTION_RESTRICTED, S.SUSPENDED_FOR_RECTIFICATION)
-LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
+State = CaseState | Superseded
+LIFECYCLE: Lifecycle[State] = Lifecycle.of(
     {
         "restrict_production": ([S.OPEN], S.PRODUCTION_RESTRICTED),
         "suspend_for_rectification": (
@@ -31,6 +36,8 @@ LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
         "order_closure": ([S.CLOSURE_APPROVED], S.CLOSED),
         "recheck_clear": ([S.CLOSED], S.CLOSED),
         "reopen": ([S.CLOSED], S.OPEN),
-    }
+        "supersede": ([S.OPEN, *UNDER_MEASURE, S.OVERDUE], SUPERSEDED),
+    },
+    returns={"resume": ([SUPERSEDED], "supersede")},
 )
 OPEN_STATES = (S.OPEN, *UNDER_MEASURE, S.OVERDUE, S.CLOSURE_PROPOSED, S.CLOSURE_APPROVED)

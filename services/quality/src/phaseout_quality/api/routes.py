@@ -22,6 +22,7 @@ from phaseout_quality.domain.unlicensed import UnlicensedProductionCase
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.contracts.quality import CaseState, UnlicensedState
+from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work
 from phaseout_shared.reference import Industry
 
@@ -74,7 +75,9 @@ async def list_cases(
     uscc: UsccQ = None,
     district: DistrictQ = None,
     industry: IndustryQ = None,
-    state: Annotated[CaseState | None, Query()] = None,
+    state: Annotated[
+        CaseState | Superseded | None, Query(description="The case's state, or superseded")
+    ] = None,
     overdue_as_of: Annotated[
         date | None, Query(description="Deadline passed before this day, not rectified")
     ] = None,

@@ -7,7 +7,9 @@ The plan (二（三）): 对产品质量达不到强制性标准要求的企业�
         │  └──────re-inspection failed, by the deadline──▶ revocation_required ─┐
         └──deadline passed (mark_overdue)────────────────▶ overdue ─────────────┴─revoke_licences─▶
     revoked
+    rectifying ──supersede (another agency shut the enterprise down)──▶ superseded ──resume─▶ back
 
+Only a rectifying case is superseded: once overdue or failed, the licences are still revoked.
 The deadline day itself is within the deadline; the case is overdue from the day after. Every
 act carries the date it took effect, and none may precede the case's last one.
 """
@@ -16,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from phaseout_quality.domain.aggregate import Aggregate, stated, statements
+from phaseout_quality.domain.aggregate import stated, statements
 from phaseout_quality.domain.catalogue import REVOKE_LICENCES, STOP_AND_RECTIFY
 from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_quality.domain.spot_check import SpotCheck
@@ -34,11 +36,14 @@ from phaseout_shared.contracts.quality import (
     ReinspectionFailed,
     RevocationReason,
 )
+from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 from phaseout_shared.reference import USCC, District, Industry
 
-LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
+State = CaseState | Superseded
+LIFECYCLE: Lifecycle[State] = Lifecycle.of(
     {
         "rectify": ([CaseState.RECTIFYING], CaseState.RECTIFIED),
         "fail_reinspection": ([CaseState.RECTIFYING], CaseState.REVOCATION_REQUIRED),
@@ -47,9 +52,12 @@ LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
             [CaseState.REVOCATION_REQUIRED, CaseState.OVERDUE],
             CaseState.REVOKED,
         ),
-    }
+        "supersede": ([CaseState.RECTIFYING], SUPERSEDED),
+    },
+    returns={"resume": ([SUPERSEDED], "supersede")},
 )
-CLOSED = frozenset({CaseState.RECTIFIED, CaseState.REVOKED})
+CLOSED = frozenset({CaseState.RECTIFIED, CaseState.REVOKED, SUPERSEDED})
+"""Cases that ask nothing more (superseded ones while they stay so)."""
 OPENING_FACTS = {
     "uscc",
     "district",
@@ -86,8 +94,11 @@ class Reinspection(BaseModel):
     effective_on: date
 
 
-class QualityCase(Aggregate):
+class QualityCase(Supersedable):
     """One failed product of one enterprise, from the order to stop and rectify to its end."""
+
+    DIMENSION: ClassVar[str] = "quality"
+    LIFECYCLE: ClassVar[Lifecycle[State]] = LIFECYCLE
 
     case_id: UUID
     uscc: USCC
@@ -101,7 +112,7 @@ class QualityCase(Aggregate):
     table3_row: str
     catalogue_version: str
     basis: str
-    state: CaseState = CaseState.RECTIFYING
+    state: State = CaseState.RECTIFYING
     opened_on: date
     rectify_by: date
     last_act_on: date

@@ -14,6 +14,7 @@ from phaseout_safety.domain.case import SuspensionCase
 from phaseout_safety.domain.hazard import Hazard
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.safety import CaseState, HazardState
+from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work
 from phaseout_shared.domain.errors import InvalidInput
 
@@ -74,7 +75,9 @@ async def list_cases(
     uscc: str | None = None,
     district: District_ = None,
     industry: Industry_ = None,
-    state: Annotated[CaseState | None, Query()] = None,
+    state: Annotated[
+        CaseState | Superseded | None, Query(description="The case's state, or superseded")
+    ] = None,
     overdue_as_of: OverdueAsOf = None,
 ) -> Page[SuspensionCase]:
     filters = Filters(uscc, district, industry, state, overdue_as_of)

@@ -12,6 +12,9 @@ The plan (二（四）2): 对安全生产条件达不到相关法律、行政法
                                                                              ▼
                       revoked ◀──revoke_licences── closed ◀──close── closure_decided
 
+A suspended or overdue case is superseded (被替代) when another agency shuts the enterprise
+down, and may resume where it stood; from still_unsafe on, its own closure goes on.
+
 The order sets the end of the rectification period (整顿期限): the plan sets none, the order
 does, and the case is overdue the day after it. Every act carries the date it took effect; no
 act may precede the case's last one.
@@ -22,13 +25,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field
 
 from phaseout_safety.domain.acts import Decision, Reinspection, SuspensionOrder, check_order
-from phaseout_safety.domain.aggregate import Aggregate, in_order, refusing_invalid_input, stated
+from phaseout_safety.domain.aggregate import in_order, refusing_invalid_input, stated
 from phaseout_safety.domain.catalogue import CLOSE, REVOKE, SUSPEND, table4
 from phaseout_shared.contracts.safety import (
     CaseClosed,
@@ -45,12 +48,15 @@ from phaseout_shared.contracts.safety import (
     SuspensionLifted,
     SuspensionOrdered,
 )
+from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 from phaseout_shared.reference import USCC, District, Industry
 
 S = CaseState
-LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
+State = CaseState | Superseded
+LIFECYCLE: Lifecycle[State] = Lifecycle.of(
     {
         "mark_overdue": ([S.SUSPENDED], S.OVERDUE),
         "lift": ([S.SUSPENDED, S.OVERDUE], S.LIFTED),
@@ -60,14 +66,19 @@ LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
         "decline_closure": ([S.CLOSURE_REQUESTED], S.SUSPENDED),
         "close": ([S.CLOSURE_DECIDED], S.CLOSED),
         "revoke_licences": ([S.CLOSED], S.REVOKED),
-    }
+        "supersede": ([S.SUSPENDED, S.OVERDUE], SUPERSEDED),
+    },
+    returns={"resume": ([SUPERSEDED], "supersede")},
 )
 ACTIVE = frozenset(set(S) - {S.LIFTED, S.CLOSED, S.REVOKED})
 """States in which the case still acts on the enterprise's capacity."""
 
 
-class SuspensionCase(Aggregate):
+class SuspensionCase(Supersedable):
     """One enterprise's capacity below the law or standard, from the order to its end."""
+
+    DIMENSION: ClassVar[str] = "safety"
+    LIFECYCLE: ClassVar[Lifecycle[State]] = LIFECYCLE
 
     case_id: UUID
     uscc: USCC
@@ -79,7 +90,7 @@ class SuspensionCase(Aggregate):
     capacity_amount: Decimal = Field(gt=0)
     capacity_unit: str = Field(min_length=1, max_length=20)
     catalogue_version: str
-    state: CaseState = S.SUSPENDED
+    state: State = S.SUSPENDED
     ordered_on: date
     rectify_by: date
     last_act_on: date
@@ -259,7 +270,7 @@ class SuspensionCase(Aggregate):
     def allowed_actions(self) -> list[str]:
         return LIFECYCLE.allowed_from(self.state)
 
-    def _act(self, target: CaseState, effective_on: date) -> None:
+    def _act(self, target: State, effective_on: date) -> None:
         self.last_act_on = in_order(effective_on, self.last_act_on)
         self.state = target
 

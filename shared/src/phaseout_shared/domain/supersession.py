@@ -1,0 +1,139 @@
+"""Superseding a case (被替代) when another agency shuts the enterprise down, and resuming it.
+
+Which cases a shutdown elsewhere supersedes: those whose remaining work is rectification
+(整改) — bringing the capacity up to the standard so that it may go on producing. Once another
+agency has ordered the enterprise shut down or closed, that work is moot, and a case left open
+would count as open and overdue for nothing. A case whose own remaining work is the exit of that
+capacity or its sanction is NOT superseded: a shutdown order of its own awaiting verification,
+a closure proposed, approved or requested, licences to revoke after a failed rectification, and
+every technology elimination case (dismantling or sealing, then on-site acceptance: that is
+what makes a closed enterprise's capacity exit, and the dismantling-check referral asks for it).
+Each of those goes on with its own legal basis and counts on the exit list in its own right.
+
+Superseded is not closed silently: the case keeps its history, records which event superseded
+it and the state it was in, and the agency may resume it (`resume`, back to that state, with the
+same deadline: the time kept running) if the shutdown is undone — a closed enterprise found
+running again (回头看, 死灰复燃), an order withdrawn. Resuming is the agency's decision, with a
+reason, never automatic: a revival is a new violation as much as an old case's return.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from phaseout_shared.contracts.supersession import RESUMED, Superseded
+from phaseout_shared.contracts.supersession import SUPERSEDED as SUPERSEDED_EVENTS
+from phaseout_shared.domain.aggregate import Aggregate
+from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.statemachine import Lifecycle
+
+SUPERSEDE = "supersede"
+RESUME = "resume"
+SUPERSEDED = Superseded.SUPERSEDED
+
+
+class Trigger(BaseModel):
+    """The shutdown or closure, by another agency, that supersedes a case."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: str = Field(description="The CloudEvents id of the shutdown or closure")
+    event_type: str = Field(description="Its type")
+    dimension: str = Field(description="The dimension that shut the enterprise down")
+    effective_on: date = Field(description="The date it took effect")
+
+
+class Supersession(BaseModel):
+    """One time a case was superseded: by what, from which state, and whether it resumed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    trigger: Trigger
+    previous_state: str
+    superseded_on: date
+    resumed_on: date | None = None
+    reason: str | None = Field(default=None, description="Why the case resumed")
+
+
+class Supersedable(Aggregate):
+    """A case that a shutdown elsewhere can supersede, and its agency resume.
+
+    The case's table declares `supersede` (from the states whose work is rectification, to
+    `superseded`) and the return `resume`; the case has `state`, `last_act_on` and `_facts`.
+    """
+
+    DIMENSION: ClassVar[str]
+    LIFECYCLE: ClassVar[Lifecycle[Any]]
+
+    supersessions: list[Supersession] = Field(default_factory=list)
+
+    if TYPE_CHECKING:
+        uscc: str
+        district: Any
+        state: Any
+        last_act_on: date
+
+        def _facts(self, effective_on: date) -> dict[str, Any]: ...
+
+    @property
+    def superseded_by(self) -> Trigger | None:
+        """The shutdown that supersedes the case now, if it is superseded."""
+        if self.state is not SUPERSEDED or not self.supersessions:
+            return None
+        return self.supersessions[-1].trigger
+
+    def supersede(self, trigger: Trigger) -> bool:
+        """Supersede the case if its work is rectification; True if it changed.
+
+        Any other state — closed, or on its own way to exit — is left alone and nothing is
+        recorded, so a second trigger, or the same one again, changes nothing. The act takes
+        effect on the trigger's date, or on the case's last act if that came later.
+        """
+        if self.state not in self.LIFECYCLE.sources(SUPERSEDE):
+            return False
+        previous = str(self.state)
+        on = max(trigger.effective_on, self.last_act_on)
+        self.state, self.last_act_on = self.LIFECYCLE.move(SUPERSEDE, self.state), on
+        self.supersessions = [
+            *self.supersessions,
+            Supersession(trigger=trigger, previous_state=previous, superseded_on=on),
+        ]
+        self._record(
+            SUPERSEDED_EVENTS[self.DIMENSION](
+                **self._facts(on), **_about(trigger), previous_state=previous
+            )
+        )
+        return True
+
+    def resume(self, reason: str, effective_on: date) -> None:
+        """Resume a superseded case in the state it had (the shutdown was undone)."""
+        why = reason.strip()
+        if not why:
+            raise InvalidInput("reason must not be blank", field="reason")
+        if effective_on < self.last_act_on:
+            raise InvalidInput(
+                f"effective_on {effective_on} precedes the case's last act, on {self.last_act_on}",
+                field="effective_on",
+            )
+        if not self.supersessions:
+            raise Conflict("the case was never superseded", field="state", rule="lifecycle.resume")
+        last = self.supersessions[-1]
+        self.state = self.LIFECYCLE.move_back(RESUME, self.state, last.previous_state)
+        self.last_act_on = effective_on
+        resumed = last.model_copy(update={"resumed_on": effective_on, "reason": why})
+        self.supersessions = [*self.supersessions[:-1], resumed]
+        self._record(
+            RESUMED[self.DIMENSION](**self._facts(effective_on), **_about(last.trigger), reason=why)
+        )
+
+
+def _about(trigger: Trigger) -> dict[str, Any]:
+    return {
+        "trigger_event_id": trigger.event_id,
+        "trigger_type": trigger.event_type,
+        "trigger_dimension": trigger.dimension,
+        "trigger_effective_on": trigger.effective_on,
+    }
