@@ -14,6 +14,7 @@ from energy_examples import (
     open_case,
     reinspect,
 )
+from supersession_examples import CheckSupersession
 
 from phaseout_energy.domain.case import (
     LIFECYCLE,
@@ -379,3 +380,14 @@ def test_a_case_persists_as_json_without_its_pending_events() -> None:
     assert len(case.pull_events()) == 2
     loaded.order_shutdown(ordered_on=date(2020, 1, 15))
     assert loaded.state is CaseState.SHUTDOWN_ORDERED
+
+
+SUPERSEDABLE = {CaseState.RECTIFYING}
+"""Still about rectification: a shutdown ordered by another agency supersedes the case (被替代)."""
+
+
+@pytest.mark.parametrize("state", list(CaseState))
+def test_a_shutdown_elsewhere_supersedes_only_rectification(
+    state: CaseState, supersession: CheckSupersession
+) -> None:
+    supersession(case_in(state), state, state in SUPERSEDABLE, lambda c: c.next_deadline)

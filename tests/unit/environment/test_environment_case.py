@@ -15,6 +15,7 @@ from environment_examples import (
     open_case,
     propose,
 )
+from supersession_examples import CheckSupersession
 
 from phaseout_environment.domain.case import EnvironmentCase
 from phaseout_environment.domain.violation import over_the_limit
@@ -299,3 +300,10 @@ def test_a_recheck_that_finds_it_running_reopens_the_case() -> None:
     with pytest.raises(InvalidInput) as blank:
         closed_case().recheck(found_running=True, findings=" ", effective_on=LATER)
     assert blank.value.field == "findings"
+
+
+@pytest.mark.parametrize("state", list(CaseState))
+def test_a_shutdown_elsewhere_supersedes_only_rectification(
+    state: CaseState, supersession: CheckSupersession
+) -> None:
+    supersession(case_in(state), state, state in SUPERSEDABLE, lambda c: c.next_deadline)

@@ -17,6 +17,7 @@ from quality_examples import (
     quiet_case,
     spot_check,
 )
+from supersession_examples import CheckSupersession
 
 from phaseout_quality.domain.case import LIFECYCLE, QualityCase, refuse_second_case
 from phaseout_shared.contracts.quality import (
@@ -269,3 +270,14 @@ def test_one_open_case_per_product() -> None:
     assert refused.value.rule == "quality.case.one_open_case"
     refuse_second_case([open_], spot_check(product="热轧光圆钢筋"))
     refuse_second_case([case_in(CaseState.RECTIFIED), case_in(CaseState.REVOKED)], spot_check())
+
+
+SUPERSEDABLE = {CaseState.RECTIFYING}
+"""Still about rectification: a shutdown ordered by another agency supersedes the case (被替代)."""
+
+
+@pytest.mark.parametrize("state", list(CaseState))
+def test_a_shutdown_elsewhere_supersedes_only_rectification(
+    state: CaseState, supersession: CheckSupersession
+) -> None:
+    supersession(case_in(state), state, state in SUPERSEDABLE, lambda c: c.next_deadline)

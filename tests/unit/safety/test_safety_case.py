@@ -7,6 +7,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
+from supersession_examples import CheckSupersession
 
 from phaseout_safety.domain.acts import SuspensionOrder
 from phaseout_safety.domain.case import SuspensionCase, refuse_second_case
@@ -308,3 +309,14 @@ def test_one_active_case_per_enterprise() -> None:
     assert error.value.rule == "safety.case.one_active_case"
     for state in (S.LIFTED, S.CLOSED, S.REVOKED):
         refuse_second_case([case_in(state)], USCC)
+
+
+SUPERSEDABLE = {CaseState.SUSPENDED, CaseState.OVERDUE}
+"""Still about rectification: a shutdown ordered by another agency supersedes the case (被替代)."""
+
+
+@pytest.mark.parametrize("state", list(CaseState))
+def test_a_shutdown_elsewhere_supersedes_only_rectification(
+    state: CaseState, supersession: CheckSupersession
+) -> None:
+    supersession(case_in(state), state, state in SUPERSEDABLE, lambda c: c.deadline)

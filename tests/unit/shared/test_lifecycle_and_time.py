@@ -40,3 +40,30 @@ def test_illegal_transition_says_why() -> None:
 )
 def test_calendar_months_clip_to_the_month_end(start: date, months: int, due: date) -> None:
     assert add_months(start, months) == due
+
+
+class W(StrEnum):
+    WORKING = "working"
+    LATE = "late"
+    PAUSED = "paused"
+    DONE = "done"
+
+
+PAUSABLE = Lifecycle.of(
+    {"finish": ([W.WORKING], W.DONE), "pause": ([W.WORKING, W.LATE], W.PAUSED)},
+    returns={"resume": ([W.PAUSED], "pause")},
+)
+
+
+@pytest.mark.parametrize("previous", [W.WORKING, W.LATE])
+def test_a_return_goes_back_to_the_state_left(previous: W) -> None:
+    assert PAUSABLE.move_back("resume", W.PAUSED, previous) is previous
+    assert PAUSABLE.allowed_from(W.PAUSED) == ["resume"]
+    assert PAUSABLE.sources("pause") == {W.WORKING, W.LATE}
+
+
+def test_a_return_is_refused_from_elsewhere_or_to_a_state_never_left() -> None:
+    with pytest.raises(Conflict, match="cannot resume a case that is working"):
+        PAUSABLE.move_back("resume", W.WORKING, W.LATE)
+    with pytest.raises(Conflict, match="cannot resume to done: pause leaves no case"):
+        PAUSABLE.move_back("resume", W.PAUSED, W.DONE)
