@@ -20,18 +20,28 @@ from phaseout_cli import demo_run as run
 from phaseout_cli.demo_city import DemoEnterprise, enterprises
 from phaseout_cli.demo_year import plan
 
-__all__ = ["DemoEnterprise", "enterprises", "load", "load_city"]
+__all__ = ["DemoEnterprise", "enterprises", "load", "load_city", "local"]
+Services = Mapping[str, int | str]
+"""Each service's port on this machine, or its base URL (on a container network)."""
+
+
+def local(services: Services) -> dict[str, str]:
+    """Base URLs: a port means the service listens on this machine."""
+    return {
+        name: where if isinstance(where, str) else f"http://127.0.0.1:{where}"
+        for name, where in services.items()
+    }
 
 
 async def load_city(
-    ports: Mapping[str, int], private_key: str, *, count: int, seed: int, year: bool = True
+    services: Services, private_key: str, *, count: int, seed: int, year: bool = True
 ) -> run.Tally:
     """Register the city and, unless `year` is false, play its year; returns what was done."""
     city = list(enterprises(count, seed))
     tally = run.Tally()
     limits = httpx.Limits(max_connections=run.CONCURRENCY * 2)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
-        c = run.Client(http, ports, private_key)
+        c = run.Client(http, local(services), private_key)
         with Progress(transient=False) as progress:
             new = await run.register(c, city, tally, progress)
             if not year:
@@ -54,7 +64,7 @@ async def load_city(
 
 
 def load(
-    ports: Mapping[str, int],
+    services: Services,
     private_key: str,
     *,
     count: int = 300,
@@ -62,7 +72,7 @@ def load(
     year: bool = True,
 ) -> int:
     """Load the demo city; returns how many registrations were accepted."""
-    tally = asyncio.run(load_city(ports, private_key, count=count, seed=seed, year=year))
+    tally = asyncio.run(load_city(services, private_key, count=count, seed=seed, year=year))
     if year:
         print(
             f"demo: {tally.stories} stories of 2019 told in {tally.requests} requests, "

@@ -60,10 +60,10 @@ def _json(value: object) -> str:
 
 
 class Client:
-    """The services' addresses and a development token per agency (city officers)."""
+    """The services' base URLs and a development token per agency (city officers)."""
 
-    def __init__(self, http: httpx.AsyncClient, ports: Mapping[str, int], key: str) -> None:
-        self.http, self.ports, self.key = http, ports, key
+    def __init__(self, http: httpx.AsyncClient, urls: Mapping[str, str], key: str) -> None:
+        self.http, self.urls, self.key = http, urls, key
         self.tokens = {a.value: self.token(a.value, "city") for a in Agency}
 
     def token(self, agency: str | None, jurisdiction: str) -> str:
@@ -82,7 +82,7 @@ class Client:
     ) -> httpx.Response:
         return await self.http.request(
             method,
-            f"http://127.0.0.1:{self.ports[service]}{path}",
+            f"{self.urls[service].rstrip('/')}{path}",
             content=None if method == "GET" else _json(body),
             params=params,
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -31,14 +32,38 @@ def up(
     platform.up(demo=demo)
 
 
+def service_urls(given: list[str]) -> dict[str, str | int]:
+    """The local ports, with NAME=URL overrides (a platform on a container network)."""
+    found: dict[str, str | int] = dict(platform.PORTS)
+    for item in given:
+        name, _, url = item.partition("=")
+        if name not in platform.PORTS or not url.startswith(("http://", "https://")):
+            raise typer.BadParameter(
+                f"{item!r}: expected NAME=http://host:port with NAME one of "
+                f"{', '.join(platform.PORTS)}",
+                param_hint="--service",
+            )
+        found[name] = url
+    return found
+
+
 @app.command()
 def demo(
     count: Annotated[int, typer.Option(min=1, max=100_000, help="How many enterprises")] = 300,
     seed: Annotated[int, typer.Option(help="The same seed gives the same city")] = 2019,
+    service: Annotated[
+        list[str] | None,
+        typer.Option(help="NAME=URL of a service not on this machine's default port (repeat)"),
+    ] = None,
+    private_key_file: Annotated[
+        Path | None,
+        typer.Option(help="The Ed25519 key that signs the demo's tokens (default: the dev key)"),
+    ] = None,
 ) -> None:
-    """Load the demo city into the running local platform through its APIs."""
-    private, _ = platform.dev_keys()
-    accepted = load_demo(platform.PORTS, private.read_text(), count=count, seed=seed)
+    """Load the demo city into the running platform through its APIs."""
+    key = private_key_file or platform.dev_keys()[0]
+    services = service_urls(service or [])
+    accepted = load_demo(services, key.read_text(), count=count, seed=seed)
     typer.echo(f"demo: {accepted} registrations accepted")
 
 

@@ -67,3 +67,34 @@ def test_kafka_and_telemetry_point_at_their_services(name: str) -> None:
     assert f"PLAINTEXT://{env['PHASEOUT_KAFKA_BOOTSTRAP_SERVERS']}" == advertised
     assert urlparse(env["PHASEOUT_OTLP_ENDPOINT"]).hostname == "otel-collector"
     assert set(service(name)["depends_on"]) == {"kafka", "postgres"}
+
+
+def test_the_demo_city_is_loaded_once_every_service_is_ready() -> None:
+    demo = service("demo")
+    assert demo["image"] == service("aggregator")["image"] and demo["restart"] == "no"
+    assert demo["depends_on"] == {name: {"condition": "service_healthy"} for name in SERVICES}
+    command = demo["command"]
+    assert command[:2] == ["phaseout", "demo"]
+    options = dict(arg.removeprefix("--").split("=", 1) for arg in command[2:] if "=" in arg)
+    secret = options["private-key-file"].removeprefix("/run/secrets/")
+    assert demo["secrets"] == [secret]
+    assert COMPOSE["secrets"][secret]["file"].endswith("jwt-private.pem")
+    urls = dict(arg.split("=", 2)[1:] for arg in command if arg.startswith("--service="))
+    for name in SERVICES:
+        url = urlparse(urls[name])
+        assert url.hostname == name
+        assert str(url.port) == service(name)["environment"]["PHASEOUT_HTTP_PORT"]
+
+
+def test_the_demo_command_is_one_the_cli_accepts() -> None:
+    from typer.testing import CliRunner
+
+    from phaseout_cli.main import app, service_urls
+
+    given = [a.removeprefix("--service=") for a in service("demo")["command"] if "--service=" in a]
+    assert service_urls(given) == {
+        name: f"http://{name}:{service(name)['environment']['PHASEOUT_HTTP_PORT']}"
+        for name in SERVICES
+    }
+    refused = CliRunner().invoke(app, ["demo", "--service=nowhere=http://x:1"])
+    assert refused.exit_code == 2 and "--service" in refused.output
