@@ -254,3 +254,107 @@ async def test_one_trace_from_the_agency_api_to_the_aggregator(platform: Platfor
     assert consumed.context.trace_id in trace_ids
     assert any(p.context.trace_id == consumed.context.trace_id for p in publish)
     assert consumed.parent is not None
+
+
+def poison_headers(event_type: str, event_id: str, subject: str) -> list[tuple[str, bytes]]:
+    return [
+        ("ce_id", event_id.encode()),
+        ("ce_type", event_type.encode()),
+        ("ce_source", b"/t"),
+        ("ce_specversion", b"1.0"),
+        ("ce_time", b"2019-07-01T00:00:00Z"),
+        ("ce_subject", subject.encode()),
+        ("content-type", b"application/json"),
+    ]
+
+
+async def all_dead_letters(bootstrap: str, topic: str) -> list[dict[str, bytes]]:
+    """Every record on a dead-letter topic so far, its headers and its value."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=4 * 1024 * 1024,  # the oversized letter is over 1 MB
+    )
+    await consumer.start()
+    try:
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        parts = parts or [TopicPartition(topic, p) for p in range(3)]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        found: list[dict[str, bytes]] = []
+        while [tp for tp in parts if await consumer.position(tp) < ends[tp]]:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                found += [dict(r.headers) | {"value": r.value or b""} for r in records]
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def test_poison_messages_of_every_kind_go_to_the_dlq_with_their_reason(
+    platform: Platform,
+) -> None:
+    """Malformed JSON, an unknown type, a payload against its schema and an oversized body:
+    each is dead-lettered by the aggregator with its reason, and a good event after them is
+    applied."""
+    limit = platform.apps["aggregator"].state.settings.consumer_max_message_bytes
+    registered_v1 = "phaseout.safety.enterprise.registered.v1"
+    oversized = b'{"name": "' + b"x" * limit + b'"}'
+    poison = {
+        "malformed JSON": (b'{"uscc": ', registered_v1, b"not a JSON object"),
+        "unknown type": (b'{"a": 1}', "phaseout.safety.nothing.happened.v1", b"unknown event"),
+        "schema-invalid": (
+            b'{"uscc": "not-a-code", "district": "atlantis"}',
+            registered_v1,
+            b"payload does not match " + registered_v1.encode(),
+        ),
+        "oversized": (
+            oversized,
+            registered_v1,
+            f"oversized: {len(oversized)} bytes, over the limit of {limit}".encode(),
+        ),
+    }
+    ids = {kind: f"poison-{kind}-{rng.random()}" for kind in poison}
+    uscc = make_uscc(rng)
+    good = Envelope.of(
+        REGISTERED[Dimension.SAFETY](
+            uscc=uscc,
+            name="某造纸厂",
+            district="pingshan",
+            industry="paper",
+            effective_on=date(2019, 8, 1),
+        ),
+        source="/phaseout/safety",
+        subject=uscc,
+        time=datetime.now(UTC),
+    )
+    # one key, so one partition: the good event comes after the four poisons
+    producer = make_producer(platform.stack.bootstrap, "test-poison-kinds")
+    await producer.start()
+    try:
+        for kind, (value, event_type, _) in poison.items():
+            headers = poison_headers(event_type, ids[kind], uscc)
+            await producer.send_and_wait(
+                "phaseout.safety.events", value, key=uscc.encode(), headers=headers
+            )
+        k, v, h = to_kafka(good)
+        await producer.send_and_wait("phaseout.safety.events", v, key=k, headers=h)
+    finally:
+        await producer.stop()
+    await eventually(lambda: _at_least(applied_count(platform, good.id), 1))
+
+    async def letters() -> dict[str, dict[str, bytes]] | None:
+        by_id = {
+            d["ce_id"].decode(): d
+            for d in await all_dead_letters(platform.stack.bootstrap, "phaseout.safety.events.dlq")
+            if d.get("dlq_consumer") == b"aggregator" and "ce_id" in d
+        }
+        found = {kind: by_id[i] for kind, i in ids.items() if i in by_id}
+        return found if len(found) == len(poison) else None
+
+    found = await eventually(letters)
+    for kind, (value, _, reason) in poison.items():
+        assert found[kind]["value"] == value, kind
+        assert reason in found[kind]["dlq_reason"], (kind, found[kind]["dlq_reason"][:200])
+        assert found[kind]["dlq_origin"].startswith(b"phaseout.safety.events/")
+    assert await applied_count(platform, good.id) == 1

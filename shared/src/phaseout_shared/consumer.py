@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("phaseout.consumer")
 
 MAX_MESSAGE_BYTES = 1_000_000
+"""The default limit of an event's body: below the broker's own limit (message.max.bytes,
+1 MiB by default), so that an oversized event reaches the topic and is dead-lettered here."""
 
 Handler = Callable[[AsyncSession, Envelope, EventPayload, "Delivery"], Awaitable[None]]
 MAX_BATCH = 500
@@ -100,6 +102,7 @@ class EventConsumer:
         max_retries: int = 3,
         backoff: float = 0.2,
         max_batch: int = MAX_BATCH,
+        max_message_bytes: int = MAX_MESSAGE_BYTES,
     ) -> None:
         self.name = name
         self.topics = list(topics)
@@ -109,6 +112,7 @@ class EventConsumer:
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_batch = max_batch
+        self.max_message_bytes = max_message_bytes
         self._kafka_config: dict[str, Any] = dict(
             bootstrap_servers=bootstrap_servers,
             group_id=name,
@@ -116,7 +120,7 @@ class EventConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             isolation_level="read_committed",
-            max_partition_fetch_bytes=2 * MAX_MESSAGE_BYTES,
+            max_partition_fetch_bytes=2 * max(max_message_bytes, MAX_MESSAGE_BYTES),
         )
         self.kafka: AIOKafkaConsumer | None = None
         self._pending: dict[TopicPartition, int] = {}
@@ -173,8 +177,9 @@ class EventConsumer:
     async def _parse(self, record: ConsumerRecord[Any, Any]) -> Parsed | None:
         """The record's event, or None once a malformed record is dead-lettered."""
         try:
-            if record.value is not None and len(record.value) > MAX_MESSAGE_BYTES:
-                raise MalformedEvent(f"message of {len(record.value)} bytes exceeds the limit")
+            size, limit = len(record.value or b""), self.max_message_bytes
+            if size > limit:
+                raise MalformedEvent(f"oversized: {size} bytes, over the limit of {limit}")
             envelope = from_kafka(record.key, record.value, list(record.headers))
             payload = envelope.payload()
         except MalformedEvent as exc:

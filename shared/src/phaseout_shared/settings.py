@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     relay_batch_size: int = Field(default=200, gt=0)
     consumer_max_retries: int = Field(default=3, ge=0)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+    consumer_max_message_bytes: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="An event's body over this size is dead-lettered as oversized; keep it "
+        "below the broker's message.max.bytes (1 MiB by default)",
+    )
     retention_days: int = Field(default=14, gt=0, description="Keep sent outbox rows and inbox ids")
     run_migrations: bool = Field(default=True, description="Apply migrations on start-up")
     run_workers: bool = Field(default=True, description="Run the outbox relay and consumers")

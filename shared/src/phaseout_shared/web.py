@@ -229,6 +229,7 @@ def _workers(
 
 async def _housekeeping(app: FastAPI, retention: timedelta, stop: asyncio.Event) -> None:
     """Purge sent outbox rows and old inbox ids, and report the outbox backlog."""
+            max_message_bytes=settings.consumer_max_message_bytes,
     db: Database = app.state.db
     relay: Relay | None = getattr(app.state, "relay", None)
     while not stop.is_set():
