@@ -7,6 +7,7 @@ only for enterprises of that district.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
+from starlette.routing import BaseRoute
 
 from phaseout_shared.domain.errors import DomainError, Forbidden
 from phaseout_shared.reference import CITY, OWNERS, Agency, Dimension, District
@@ -25,6 +27,9 @@ ALGORITHM = "EdDSA"
 WRITE_ROLES = frozenset({"officer"})
 """Roles that may write. `reader` may only read."""
 ROLES = frozenset({"officer", "reader"})
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+RECORDS_NOTHING = {"x-records-nothing": True}
+"""`openapi_extra` of a POST that only computes an answer (an assessment): any caller may ask."""
 
 
 class Unauthenticated(DomainError):
@@ -175,3 +180,32 @@ def _optional_principal(
 
 CurrentPrincipal = Annotated[Principal, Depends(_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(_optional_principal)]
+
+
+def _records(route: BaseRoute | None) -> bool:
+    extra = getattr(route, "openapi_extra", None) or {}
+    return not extra.get("x-records-nothing", False)
+
+
+def owners_only(dimension: Dimension) -> Callable[[Request], Awaitable[None]]:
+    """A gate before every write of a dimension's service (门禁): 401 without a valid token,
+    403 for an agency that owns nothing there or a caller without the officer role. It runs
+    before the body is read or anything is looked up, so a non-owner learns nothing from the
+    answer (neither what a valid body is nor whether a case exists). Which owner may do which
+    write, and where, is still decided by each command."""
+
+    async def gate(request: Request) -> None:
+        if request.method not in WRITE_METHODS or not _records(request.scope.get("route")):
+            return
+        principal = _principal(request, await _bearer(request))
+        if principal.agency not in OWNERS[dimension]:
+            whose = ", ".join(sorted(OWNERS[dimension]))
+            raise Forbidden(
+                f"agency {principal.agency} may not write in the {dimension} dimension "
+                f"(only {whose})",
+                field="agency",
+            )
+        if not WRITE_ROLES.intersection(principal.roles):
+            raise Forbidden("writing needs the officer role", field="roles")
+
+    return gate

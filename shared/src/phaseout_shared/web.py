@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -30,6 +30,7 @@ from phaseout_shared.db import Database
 from phaseout_shared.domain import errors
 from phaseout_shared.domain.time import Clock, system_clock
 from phaseout_shared.outbox import Outbox, Relay, topic_of
+from phaseout_shared.reference import Dimension
 from phaseout_shared.settings import Settings
 from phaseout_shared.workers import WorkerFactory, pause, supervise
 
@@ -118,10 +119,18 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     app.add_exception_handler(errors.DomainError, _domain_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.include_router(_health_router(spec))
+    gate = _write_gate(spec)
     for router in spec.routers:
-        app.include_router(router)
+        app.include_router(router, dependencies=gate)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*")
     return app
+
+
+def _write_gate(spec: ServiceSpec) -> list[Any]:
+    """An agency service (named after its dimension) admits writes from its owners only."""
+    if spec.name not in {d.value for d in Dimension}:
+        return []
+    return [Depends(auth.owners_only(Dimension(spec.name)))]
 
 
 def _health_router(spec: ServiceSpec) -> APIRouter:
@@ -220,6 +229,7 @@ def _workers(
             dlq_producer=app.state.producer,
             max_retries=settings.consumer_max_retries,
             backoff=settings.consumer_retry_backoff_seconds,
+            max_message_bytes=settings.consumer_max_message_bytes,
         )
         app.state.consumers.append(consumer)
         workers.append((f"consumer-{c.name}", partial(consumer.run, stop)))
@@ -229,7 +239,6 @@ def _workers(
 
 async def _housekeeping(app: FastAPI, retention: timedelta, stop: asyncio.Event) -> None:
     """Purge sent outbox rows and old inbox ids, and report the outbox backlog."""
-            max_message_bytes=settings.consumer_max_message_bytes,
     db: Database = app.state.db
     relay: Relay | None = getattr(app.state, "relay", None)
     while not stop.is_set():

@@ -51,6 +51,10 @@ async def submit(
     """Record that the caller's district or agency sent one of the year's reports."""
     if "officer" not in principal.roles:
         raise Forbidden("submitting needs the officer role", field="roles")
+    if principal.agency is not None and not principal.city_wide:
+        raise Forbidden(
+            f"{principal.agency}'s reports are sent by its city officers", field="jurisdiction"
+        )
     submitter = submitter_of(principal.agency, str(principal.jurisdiction))
     due = next(
         (d for d in dues(body.year) if (d.kind, d.submitter) == (body.kind, submitter)), None

@@ -16,6 +16,7 @@ from phaseout_energy.domain.catalogue import (
     Catalogue,
     LimitStatus,
 )
+from phaseout_shared.auth import RECORDS_NOTHING
 from phaseout_shared.contracts.energy import CatalogueAmended
 from phaseout_shared.deps import Work
 
@@ -63,7 +64,7 @@ async def amend(body: s.AmendmentIn, work: Work) -> CatalogueAmended:
         return await catalogue.amend(work, body.model_dump())
 
 
-@router.post("/assessments", tags=["assessments"])
+@router.post("/assessments", tags=["assessments"], openapi_extra=RECORDS_NOTHING)
 async def assess(body: s.AssessmentIn, work: Work) -> Assessment:
     """Judge one reading against its limit, recording nothing.
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from phaseout_shared.aggregates import Filters, list_page
-from phaseout_shared.auth import CurrentPrincipal
+from phaseout_shared.auth import RECORDS_NOTHING, CurrentPrincipal
 from phaseout_shared.deps import Page, Paging, Work
 from phaseout_shared.reference import District, Industry
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
@@ -24,7 +24,9 @@ router = APIRouter(prefix="/v1")
 PRIVATE = {"reporter_contact"}
 
 
-@router.post("/assessments", tags=["assessments"], response_model=Verdict)
+@router.post(
+    "/assessments", tags=["assessments"], response_model=Verdict, openapi_extra=RECORDS_NOTHING
+)
 async def assess(body: s.AssessmentIn, _: CurrentPrincipal) -> Verdict:
     """Judge one item against Table 5, recording nothing."""
     return evaluate(body.industry, body.equipment)
