@@ -24,7 +24,7 @@ Work = Annotated[UnitOfWork, Depends(_work)]
 
 class PageParams(BaseModel):
     limit: int = Field(50, ge=1, le=500, description="Items per page")
-    offset: int = Field(0, ge=0, description="Items to skip")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="Items to skip")
 
 
 Paging = Annotated[PageParams, Query()]

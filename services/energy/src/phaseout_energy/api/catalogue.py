@@ -21,7 +21,9 @@ from phaseout_shared.contracts.energy import CatalogueAmended
 from phaseout_shared.deps import Work
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
-VersionQ = Annotated[int | None, Query(ge=1, description="A version; default: the current one")]
+VersionQ = Annotated[
+    int | None, Query(ge=1, le=2**31 - 1, description="A version; default: the current one")
+]
 
 
 @router.get("/catalogue")
@@ -42,7 +44,7 @@ async def list_catalogue(
 
 
 @router.get("/catalogue/versions/{version}")
-async def read_version(version: Annotated[int, Path(ge=1)], work: Work) -> Catalogue:
+async def read_version(version: Annotated[int, Path(ge=1, le=2**31 - 1)], work: Work) -> Catalogue:
     """A whole version, with the amendments that made it (its audit trail)."""
     async with work:
         return await versions.version(work.session, version)
