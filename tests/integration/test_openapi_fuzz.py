@@ -25,8 +25,8 @@ from phaseout_shared.reference import CITY_BUREAU, OWNERS, Dimension
 
 pytestmark = pytest.mark.integration
 
-EXAMPLES = 6
-"""Cases per operation: with ~190 operations this keeps the fuzz near half a minute."""
+EXAMPLES = 4
+"""Cases per operation: with ~190 operations this keeps the fuzz to well under a minute."""
 
 
 def owner_of(service: str) -> str:
