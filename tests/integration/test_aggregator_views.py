@@ -292,30 +292,31 @@ def _hashable(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 async def test_submissions_come_in_and_late_ones_show(platform: Platform) -> None:
+    # 2024: a year of its own, untouched by the demo city's 2019 reports on the shared stack.
     agg = platform.clients["aggregator"]
     government = platform.stack.headers(None, "longhua")
     r = await agg.post(
         "/v1/submissions",
-        json={"year": 2019, "kind": "annual", "submitted_on": "2020-01-04"},
+        json={"year": 2024, "kind": "annual", "submitted_on": "2025-01-04"},
         headers=government,
     )
     assert r.status_code == 201 and r.json()["status"] == "in_late"
     again = await agg.post(
         "/v1/submissions",
-        json={"year": 2019, "kind": "annual", "submitted_on": "2020-01-05"},
+        json={"year": 2024, "kind": "annual", "submitted_on": "2025-01-05"},
         headers=government,
     )
     assert again.status_code == 409
     wrong = await agg.post(
         "/v1/submissions",
-        json={"year": 2019, "kind": "city_report", "submitted_on": "2020-01-05"},
+        json={"year": 2024, "kind": "city_report", "submitted_on": "2025-01-05"},
         headers=government,
     )
     assert wrong.status_code == 403 and wrong.json()["detail"][0]["field"] == "kind"
     cal = (
         await agg.get(
             "/v1/calendar",
-            params={"year": 2019, "as_of": "2020-01-10"},
+            params={"year": 2024, "as_of": "2025-01-10"},
             headers=platform.stack.headers("miit"),
         )
     ).json()

@@ -52,18 +52,28 @@ def problem(status: int, items: list[dict[str, Any]]) -> JSONResponse:
 
 
 def _field(loc: Sequence[int | str]) -> str:
-    parts = [str(p) for p in loc]
+    """The field as the caller wrote it: no `body.` prefix, no union member's tag (the tags
+    pydantic adds for each member of a union, such as `str-enum[CaseState]`)."""
+    parts = [str(p) for p in loc if not (isinstance(p, str) and "[" in p)]
     if parts and parts[0] == "body":
         parts = parts[1:]
     return ".".join(parts) or "body"
 
 
+def _details(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """One entry per field; a value that fits no member of a union gets their reasons joined."""
+    reasons: dict[str, list[str]] = {}
+    for e in errors:
+        reasons.setdefault(_field(e["loc"]), []).append(str(e["msg"]))
+    return [
+        {"field": field, "reason": " or ".join(dict.fromkeys(found)), "rule": None}
+        for field, found in reasons.items()
+    ]
+
+
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return problem(
-        422,
-        [{"field": _field(e["loc"]), "reason": e["msg"], "rule": None} for e in exc.errors()],
-    )
+    return problem(422, _details(exc.errors()))
 
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
