@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import identity
@@ -54,14 +55,16 @@ async def exit_list(
     year: int | None = None,
     status: str | None = None,
 ) -> ExitList:
-    names = dict((await session.execute(select(identity.c.uscc, identity.c.name))).tuples().all())
+    exits = [
+        e
+        for e in await exits_as_of(session, as_of, scope, where)
+        if (year is None or (e["exited_on"] is not None and e["exited_on"].year == year))
+        and (status is None or e["status"] == status)
+    ]
+    names = await _names(session, {e["uscc"] for e in exits})
     rows = []
-    for e in await exits_as_of(session, as_of, scope, where):
+    for e in exits:
         exited = e["exited_on"]
-        if year is not None and (exited is None or exited.year != year):
-            continue
-        if status is not None and e["status"] != status:
-            continue
         rows.append(
             ExitRow(
                 uscc=e["uscc"],
@@ -79,6 +82,13 @@ async def exit_list(
             )
         )
     return ExitList(as_of=as_of, rows=rows, totals=_totals(rows))
+
+
+async def _names(session: AsyncSession, usccs: set[str]) -> dict[str, str]:
+    """The names of these enterprises only (one array parameter, however many they are)."""
+    wanted = bindparam("usccs", sorted(usccs), type_=ARRAY(String))
+    q = select(identity.c.uscc, identity.c.name).where(identity.c.uscc == any_(wanted))
+    return dict((await session.execute(q)).tuples().all())
 
 
 def _totals(rows: list[ExitRow]) -> list[Total]:
