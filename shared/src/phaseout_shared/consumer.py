@@ -2,11 +2,11 @@
 
 Each fetched batch of records: parse every envelope (a record that is not a valid event goes
 to `<topic>.dlq` with the reason), then apply the batch's events in ONE database transaction,
-each event's id claimed in the inbox before its handler runs (a commit, and so an fsync, per
-batch rather than per event). If that transaction fails it is rolled back and the batch is
-applied again event by event, each in its own transaction: a failure is retried with backoff a
-bounded number of times, then dead-lettered, and consumption goes on. Offsets are committed
-after the batch's transactions and on partition revocation.
+every event's id claimed in the inbox (one statement) before the handlers run: a commit, and
+so a WAL flush, per batch rather than per event. If that transaction fails it is rolled back
+and the batch is applied again event by event, each in its own transaction: a failure is
+retried with backoff a bounded number of times, then dead-lettered, and consumption goes on.
+Offsets are committed after the batch's transactions and on partition revocation.
 """
 
 from __future__ import annotations
@@ -203,18 +203,20 @@ class EventConsumer:
         )
 
     async def _apply_batch(self, events: Sequence[Parsed]) -> bool:
-        """Apply the events in one transaction, each claimed in the inbox before its handler
-        runs; False (and nothing applied) if the transaction failed."""
+        """Apply the events in one transaction, all claimed in the inbox (one statement) before
+        their handlers run; False (and nothing applied) if the transaction failed."""
         applied: list[str] = []
         try:
             async with self.sessions.begin() as session:
+                ids = [e.envelope.id for e in events]
+                new = await inbox.claim_many(session, self.name, ids)
                 for event in events:
+                    if event.envelope.id not in new:
+                        continue  # applied before, or earlier in this batch
+                    new.discard(event.envelope.id)
                     with self._span(event):
-                        if await inbox.claim(session, self.name, event.envelope.id):
-                            await self.handler(
-                                session, event.envelope, event.payload, event.delivery
-                            )
-                            applied.append(event.envelope.type)
+                        await self.handler(session, event.envelope, event.payload, event.delivery)
+                    applied.append(event.envelope.type)
         except Exception:
             log.warning(
                 "a batch of %d events failed; applying them one by one",

@@ -93,8 +93,10 @@ async def _replay(sessions: async_sessionmaker[AsyncSession], events: list[Parse
     """Apply a batch of events in one transaction; how many were new."""
     applied = 0
     async with sessions.begin() as session:
+        new = await inbox.claim_many(session, CONSUMER, [e.envelope.id for e in events])
         for e in events:
-            if await inbox.claim(session, CONSUMER, e.envelope.id):
+            if e.envelope.id in new:
+                new.discard(e.envelope.id)
                 await apply(session, e.envelope, e.payload, e.delivery)
                 applied += 1
     return applied
