@@ -155,7 +155,7 @@ async def run(bench: Bench, section: Section, rates: list[int], duration: float)
             if len(applied) < len(accepted) or out.ok < out.sent:
                 section.note(
                     f"{rate}/s: sent {out.sent}, 2xx {out.ok}, applied {len(applied)},"
-                    f" statuses {out.statuses}, errors {len(out.errors)}"
+                    f" statuses {out.statuses}, errors {len(out.errors)} {out.errors[:2]}"
                 )
             bus = summary_ms(await bus_latency(bench, rate, min(duration, 5)))
             section.add(f"{rate}/s: baseline bus produce → consume p50", bus["p50_ms"], "ms")
