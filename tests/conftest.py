@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pydantic import SecretStr
+from supersession_examples import CheckSupersession, check_supersession
 
 from phaseout_cli import stack
 from phaseout_shared import auth, telemetry
@@ -150,3 +151,9 @@ async def platform(test_stack: StackUnderTest) -> AsyncIterator[Platform]:
             apps[name] = await exits.enter_async_context(running(app))
         clients = {n: await exits.enter_async_context(client(a, n)) for n, a in apps.items()}
         yield Platform(test_stack, apps, clients)
+
+
+@pytest.fixture
+def supersession() -> CheckSupersession:
+    """Checks that a case in a state is superseded exactly when it should be, and resumes."""
+    return check_supersession
