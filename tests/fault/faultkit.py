@@ -18,6 +18,7 @@ import random
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,11 @@ class Scenario:
     @property
     def folder(self) -> Path:
         return self.config.state / f"fault-{self.name}"
+
+    @property
+    def seed(self) -> int:
+        """The load's seed: its own per scenario and slot, so no two runs write the same codes."""
+        return self.base_port
 
     @property
     def group(self) -> str:
@@ -182,13 +188,15 @@ def kill_postgres(down: float = 1.0) -> Fault:
         _kill9(pid)
         for child in children:  # orphaned backends notice the postmaster's death and exit
             processes.wait_until(lambda c=child: not processes.alive(c), 30, every=0.1)
-        lock = stack.pg_home(sc.config) / "data" / "postmaster.pid"
-        with contextlib.suppress(OSError, ValueError):
-            if int(lock.read_text().split("\n", 1)[0]) == pid:
-                # The killed postmaster can linger as a zombie until its parent reaps it, and
-                # PostgreSQL takes a lock file naming a pid that kill(pid, 0) still finds as a
-                # live server. Every process of the old server is gone (checked above).
-                lock.unlink()
+        home = stack.pg_home(sc.config)
+        for lock in [home / "data" / "postmaster.pid", *home.glob(".s.PGSQL.*.lock")]:
+            with contextlib.suppress(OSError, ValueError):
+                if int(lock.read_text().split("\n", 1)[0]) == pid:
+                    # The killed postmaster can linger as a zombie until its parent reaps it,
+                    # and PostgreSQL takes a lock file (the data folder's or the socket's)
+                    # naming a pid that kill(pid, 0) still finds as a live server. Every
+                    # process of the old server is gone (checked above).
+                    lock.unlink()
         await asyncio.sleep(down)
         started = time.monotonic()
         await asyncio.to_thread(stack.start_postgres, sc.config)
@@ -269,6 +277,7 @@ class Counts:
     sent: int = 0
     accepted: int = 0
     refused: int = 0
+    refused_by_status: dict[int, int] = field(default_factory=dict)
     not_delivered: int = 0
     in_doubt: int = 0
     in_doubt_written: int = 0
@@ -400,6 +409,7 @@ async def check(sc: Scenario, load: Load, bootstrap: str) -> Counts:
         sent=len(sent),
         accepted=len(load.accepted),
         refused=len(load.refused),
+        refused_by_status=dict(sorted(Counter(load.refused.values()).items())),
         not_delivered=len(load.not_delivered),
         in_doubt=len(load.in_doubt),
         in_doubt_written=len(load.in_doubt & set(in_service)),
@@ -433,7 +443,7 @@ async def run(
     await sc.prepare()
     await asyncio.to_thread(sc.start_all)
     try:
-        load = Load(f"http://127.0.0.1:{sc.ports['technology']}", sc.token(), rate, seed=SLOT)
+        load = Load(f"http://127.0.0.1:{sc.ports['technology']}", sc.token(), rate, seed=sc.seed)
         stop = asyncio.Event()
         loading = asyncio.create_task(load.run(stop))
         done = []

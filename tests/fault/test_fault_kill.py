@@ -21,6 +21,7 @@ def _report(name: str, counts: Counts) -> None:
 
 def _assert_nothing_lost(counts: Counts) -> None:
     assert counts.accepted > 0, counts.line()
+    assert set(counts.refused_by_status) <= {503}, "only an outage refuses, and as a 503"
     assert counts.lost == 0, counts.line()
     assert counts.duplicated == 0, counts.line()
     assert counts.half_written == 0, counts.line()

@@ -16,12 +16,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from sqlalchemy import MetaData
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from phaseout_shared import auth, bus, inbox, migrations, telemetry
@@ -76,6 +78,37 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return problem(422, _details(exc.errors()))
 
 
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+"""The database is down, starting up or recovering, out of connections, or the connection to it
+was lost during the request (asyncpg raises some of these while connecting, unwrapped)."""
+
+
+async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After, not 500: the request's transaction did not commit (were the
+    connection lost during the commit itself, the caller reads back before writing again)."""
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return JSONResponse(
+        {
+            "detail": [
+                {
+                    "field": None,
+                    "reason": "the service's database is unavailable; retry shortly",
+                    "rule": "service.unavailable",
+                }
+            ]
+        },
+        status_code=503,
+        headers={"Retry-After": "2"},
+    )
+
+
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, errors.DomainError)
     status = next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
@@ -128,6 +161,8 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(errors.DomainError, _domain_error)
     app.add_exception_handler(HTTPException, _http_error)
+    for unavailable in UNAVAILABLE:
+        app.add_exception_handler(unavailable, _unavailable)
     app.include_router(_health_router(spec))
     gate = _write_gate(spec)
     for router in spec.routers:

@@ -1,12 +1,14 @@
-"""How a request's validation errors are named: the field as the caller wrote it, once."""
+"""How errors are answered: the field as the caller wrote it, once; an outage as a 503."""
 
 from enum import StrEnum
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from phaseout_shared import web
 
@@ -58,3 +60,34 @@ async def test_body_fields_are_named_without_the_body_prefix() -> None:
     r = await client().post("/things", json={"a": "x", "b": "y"})
     assert r.status_code == 422
     assert [d["field"] for d in r.json()["detail"]] == ["a", "b"]
+
+
+def outage_app(error: Exception) -> FastAPI:
+    api = FastAPI()
+    for unavailable in web.UNAVAILABLE:
+        api.add_exception_handler(unavailable, web._unavailable)
+
+    @api.post("/things")
+    async def make() -> dict[str, Any]:
+        raise error
+
+    return api
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionRefusedError(111, "Connect call failed"),
+        OperationalError("SELECT 1", {}, Exception("server closed the connection")),
+        InterfaceError("COMMIT", {}, Exception("connection is closed")),
+        asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
+        asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"),
+    ],
+    ids=["refused", "operational", "interface", "starting-up", "closed"],
+)
+async def test_a_database_outage_is_a_503_to_retry_not_a_500(error: Exception) -> None:
+    transport = httpx.ASGITransport(app=outage_app(error))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        r = await http.post("/things")
+    assert r.status_code == 503 and r.headers["Retry-After"] == "2"
+    assert r.json()["detail"][0]["rule"] == "service.unavailable"
