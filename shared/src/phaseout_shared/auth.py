@@ -141,6 +141,18 @@ def authorise_write(
     `district` may be `city` for a write that concerns no district: then only city officers.
     """
     allowed = OWNERS[dimension] if agencies is None else agencies & OWNERS[dimension]
+    _authorise_owner(principal, dimension, allowed)
+    if not principal.covers(district):
+        raise Forbidden(
+            f"an officer of {principal.jurisdiction} cannot act in {district}",
+            field="district",
+        )
+
+
+def _authorise_owner(
+    principal: Principal, dimension: Dimension, allowed: frozenset[Agency]
+) -> None:
+    """One of the `allowed` agencies, with the officer's role."""
     if principal.agency not in allowed:
         whose = ", ".join(sorted(allowed))
         raise Forbidden(
@@ -150,11 +162,6 @@ def authorise_write(
         )
     if not WRITE_ROLES.intersection(principal.roles):
         raise Forbidden("writing needs the officer role", field="roles")
-    if not principal.covers(district):
-        raise Forbidden(
-            f"an officer of {principal.jurisdiction} cannot act in {district}",
-            field="district",
-        )
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -197,15 +204,6 @@ def owners_only(dimension: Dimension) -> Callable[[Request], Awaitable[None]]:
     async def gate(request: Request) -> None:
         if request.method not in WRITE_METHODS or not _records(request.scope.get("route")):
             return
-        principal = _principal(request, await _bearer(request))
-        if principal.agency not in OWNERS[dimension]:
-            whose = ", ".join(sorted(OWNERS[dimension]))
-            raise Forbidden(
-                f"agency {principal.agency} may not write in the {dimension} dimension "
-                f"(only {whose})",
-                field="agency",
-            )
-        if not WRITE_ROLES.intersection(principal.roles):
-            raise Forbidden("writing needs the officer role", field="roles")
+        _authorise_owner(_principal(request, await _bearer(request)), dimension, OWNERS[dimension])
 
     return gate
