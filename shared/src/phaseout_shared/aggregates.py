@@ -4,7 +4,8 @@ The domain's aggregates are pure pydantic models; here they are stored whole as 
 columns that lists filter on beside it (enterprise, district, industry, state, due date), and a
 version counting its changes. A command loads with `get` (a row lock held to the end of its
 transaction), so two officers changing one case at once are served one after the other, the
-second seeing the first's change.
+second seeing the first's change; `save` writes the row back only at the version loaded (409
+otherwise), and both tell the transaction's `versions` (the `ETag` and `If-Match` of the route).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from phaseout_shared.auth import Principal
 from phaseout_shared.deps import Page, PageParams
 from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.unit_of_work import UnitOfWork
+from phaseout_shared.versions import of as versions_of
+from phaseout_shared.versions import stale_write
 
 A = TypeVar("A", bound=BaseModel)
 
@@ -84,28 +87,43 @@ class Repository(Generic[A]):
         self.columns = columns
         self.open_states = list(open_states)
 
+    @property
+    def kind(self) -> str:
+        return self.table.name
+
     async def get(self, session: AsyncSession, id_: str, *, for_update: bool = True) -> A:
-        query = select(self.table.c.doc).where(self.table.c.id == id_)
+        query = select(self.table.c.doc, self.table.c.version).where(self.table.c.id == id_)
         row = (await session.execute(query.with_for_update() if for_update else query)).first()
         if row is None:
             raise NotFound(f"no {self.table.name[:-1]} {id_}", field="id")
+        versions_of(session).load(self.kind, id_, row.version)
         return self.model.model_validate(row.doc)
 
     async def add(self, session: AsyncSession, aggregate: A, now: Any) -> None:
-        await session.execute(
-            insert(self.table).values({**self._row(aggregate, now), "version": 1})
-        )
+        row = self._row(aggregate, now)
+        await session.execute(insert(self.table).values({**row, "version": 1}))
+        versions_of(session).save(self.kind, row["id"], 1)
 
     async def save(self, session: AsyncSession, aggregate: A, now: Any) -> None:
-        """Write back an aggregate loaded by `get` in this transaction (its row is locked)."""
+        """Write back an aggregate loaded by `get` in this transaction, at the version loaded:
+        a row another writer changed in between is a 409, never overwritten."""
         row = self._row(aggregate, now)
+        versions = versions_of(session)
+        loaded = versions.expected(self.kind, row["id"])
+        query = update(self.table).where(self.table.c.id == row["id"])
+        if loaded is not None:
+            query = query.where(self.table.c.version == loaded)
         result = await session.execute(
-            update(self.table)
-            .where(self.table.c.id == row["id"])
-            .values({**row, "version": self.table.c.version + 1})
+            query.values({**row, "version": self.table.c.version + 1}).returning(
+                self.table.c.version
+            )
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        saved = result.scalar()
+        if saved is None:
+            if loaded is not None:
+                raise stale_write(self.table.name[:-1], row["id"])
             raise NotFound(f"no {self.table.name[:-1]} {row['id']}", field="id")
+        versions.save(self.kind, row["id"], saved)
 
     def _row(self, aggregate: A, now: Any) -> dict[str, Any]:
         return {

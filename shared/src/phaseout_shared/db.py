@@ -45,6 +45,15 @@ outbox = Table(
 )
 """Events written in the command's transaction, published by the relay, then marked sent."""
 
+event_streams = Table(
+    "event_streams",
+    PLATFORM,
+    Column("subject", String(64), primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
+)
+"""The last sequence number given in each subject's stream: the events this service published
+about one subject (an enterprise's uscc), numbered 1, 2, 3 … in the order they committed."""
+
 inbox = Table(
     "inbox",
     PLATFORM,

@@ -2,24 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.unit_of_work import UnitOfWork
+from phaseout_shared.versions import IF_MATCH_DESCRIPTION, Versions
 
 T = TypeVar("T")
 
 
 def _work(request: Request, principal: CurrentPrincipal) -> UnitOfWork:
     state = request.app.state
-    return UnitOfWork(state.db.sessions, state.outbox, state.clock, principal)
+    work = UnitOfWork(state.db.sessions, state.outbox, state.clock, principal)
+    work.versions = Versions(if_match=request.headers.get("If-Match"))
+    work.versions.check_done()
+    return work
 
 
 Work = Annotated[UnitOfWork, Depends(_work)]
-"""A unit of work for the authenticated caller (open it with `async with`)."""
+"""A unit of work for the authenticated caller (open it with `async with`); a route that reads
+or changes one resource named in its path takes `Versioned(kind)` instead."""
+
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", description=IF_MATCH_DESCRIPTION, max_length=200)
+]
+
+
+def versioned(kind: str) -> Any:
+    """The unit of work of a route that reads or changes the one `kind` resource (table) named
+    in its path: it answers the resource's `ETag` and holds the request to its `If-Match`
+    (`phaseout_shared.versions`). Use as `Annotated[UnitOfWork, versioned("cases")]`."""
+
+    def work(
+        request: Request, response: Response, principal: CurrentPrincipal, if_match: IfMatch = None
+    ) -> UnitOfWork:
+        state = request.app.state
+        built = UnitOfWork(state.db.sessions, state.outbox, state.clock, principal)
+        built.versions = Versions(target=kind, if_match=if_match, response=response)
+        return built
+
+    return Depends(work)
 
 
 class PageParams(BaseModel):

@@ -43,7 +43,15 @@ class Envelope:
     trace: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, payload: EventPayload, *, source: str, subject: str, time: datetime) -> Envelope:
+    def of(
+        cls,
+        payload: EventPayload,
+        *,
+        source: str,
+        subject: str,
+        time: datetime,
+        trace: dict[str, str] | None = None,
+    ) -> Envelope:
         return cls(
             id=str(uuid.uuid4()),
             type=payload.event_type,
@@ -51,6 +59,7 @@ class Envelope:
             subject=subject,
             time=time,
             data=payload.model_dump(mode="json"),
+            trace=dict(trace or {}),
         )
 
     def payload(self) -> EventPayload:

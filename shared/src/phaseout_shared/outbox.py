@@ -4,6 +4,13 @@ A command appends its events to `outbox` in the same transaction as its state ch
 relay publishes unsent rows in order with an idempotent producer (acks=all) and marks them sent.
 A crash between publishing and marking re-publishes on restart, and the consumers' inbox makes
 that redelivery change nothing: no event is lost, none is applied twice.
+
+Each event carries its `sequence` in its subject's stream (every event this service publishes
+about one enterprise: 1, 2, 3 …), given from the stream's counter row, which the writing
+transaction holds locked until it commits: two transactions on one subject number their events
+in the order they commit, and their outbox rows are in that order too. One relay publishes at a
+time (a transaction-scoped advisory lock), so each subject's events reach their partition in
+sequence order; consumers order and de-duplicate by it all the same.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from datetime import datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 from opentelemetry import propagate, trace
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -41,30 +48,64 @@ class Outbox:
         self.topic = topic
         self.source = source
 
+    def envelopes(
+        self, payloads: Sequence[EventPayload], *, subject: str, at: datetime
+    ) -> list[Envelope]:
+        """The events' envelopes (their ids fixed), to `write` before the transaction commits."""
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        return [
+            Envelope.of(p, source=self.source, subject=subject, time=at, trace=carrier)
+            for p in payloads
+        ]
+
+    async def write(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+        """Number the events in their subjects' streams and write them to the outbox.
+
+        Subjects are numbered in sorted order (so that two writers never wait on each other's
+        counters), each subject's events in the order they were emitted.
+        """
+        by_subject: dict[str, list[Envelope]] = {}
+        for e in envelopes:
+            by_subject.setdefault(e.subject, []).append(e)
+        rows = []
+        for subject in sorted(by_subject):
+            events = by_subject[subject]
+            last = await session.scalar(NEXT_SEQUENCES, {"subject": subject, "n": len(events)})
+            first = int(last or 0) - len(events) + 1
+            rows += [self._row(e, first + i) for i, e in enumerate(events)]
+        if rows:
+            await session.execute(insert(outbox), rows)
+
     async def append(
         self, session: AsyncSession, payloads: Sequence[EventPayload], *, subject: str, at: datetime
     ) -> list[Envelope]:
-        carrier: dict[str, str] = {}
-        propagate.inject(carrier)
-        envelopes = [Envelope.of(p, source=self.source, subject=subject, time=at) for p in payloads]
-        if envelopes:
-            await session.execute(
-                insert(outbox),
-                [
-                    {
-                        "event_id": e.id,
-                        "topic": self.topic,
-                        "type": e.type,
-                        "source": e.source,
-                        "subject": e.subject,
-                        "time": e.time,
-                        "data": e.data,
-                        "trace": carrier,
-                    }
-                    for e in envelopes
-                ],
-            )
+        """Append events to the outbox, in the caller's transaction."""
+        envelopes = self.envelopes(payloads, subject=subject, at=at)
+        await self.write(session, envelopes)
         return envelopes
+
+    def _row(self, e: Envelope, sequence: int) -> dict[str, object]:
+        return {
+            "event_id": e.id,
+            "topic": self.topic,
+            "type": e.type,
+            "source": e.source,
+            "subject": e.subject,
+            "time": e.time,
+            "data": {**e.data, "sequence": sequence},
+            "trace": e.trace,
+        }
+
+
+NEXT_SEQUENCES = text(
+    "INSERT INTO event_streams (subject, sequence) VALUES (:subject, :n)"
+    " ON CONFLICT (subject) DO UPDATE SET sequence = event_streams.sequence + EXCLUDED.sequence"
+    " RETURNING sequence"
+)
+"""Take the next `n` numbers of a subject's stream; the row stays locked until commit."""
+RELAY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext('phaseout.outbox.relay'))")
+"""One relay publishes at a time, so that each subject's events are published in order."""
 
 
 def _envelope(row: Row[tuple[object, ...]]) -> Envelope:
@@ -103,6 +144,8 @@ class Relay:
     async def publish_batch(self) -> int:
         """Publish one batch of unsent events; return how many were published and marked."""
         async with self.sessions.begin() as session:
+            if not await session.scalar(RELAY_LOCK):
+                return 0
             rows = (
                 await session.execute(
                     select(outbox)

@@ -2,7 +2,10 @@
 
 One implementation for the five agency services: the table, the commands, and the routes
 `POST /v1/enterprises`, `PUT /v1/enterprises/{uscc}`, `GET /v1/enterprises/{uscc}`, and the list.
-Each registration and change is an event on the service's own topic.
+Each registration and change is an event on the service's own topic. An entry's version is its
+`ETag`; a correction locks the entry's row and writes it back only at the version it read, so
+concurrent corrections are applied one after the other (versions 2, 3, 4 …), none lost, and one
+sent with a stale `If-Match` is refused (412).
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.auth import CurrentPrincipal, Principal, authorise_write
 from phaseout_shared.contracts.enterprise import REGISTERED, UPDATED, EnterpriseFacts
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Conflict, Forbidden, NotFound
 from phaseout_shared.reference import USCC, Dimension, District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
+from phaseout_shared.versions import of as versions_of
+from phaseout_shared.versions import stale_write
 
 REGISTER = MetaData()
 
@@ -52,6 +57,7 @@ enterprises = Table(
 
 
 UsccPath = Annotated[str, Path(description="Unified social credit code")]
+EntryWork = Annotated[UnitOfWork, versioned("enterprises")]
 
 
 class EnterpriseChange(BaseModel):
@@ -78,11 +84,15 @@ class EnterpriseOut(EnterpriseIn):
     version: int
 
 
-async def get(session: AsyncSession, uscc: str) -> EnterpriseOut:
-    row = (await session.execute(select(enterprises).where(enterprises.c.uscc == uscc))).first()
+async def get(session: AsyncSession, uscc: str, *, for_update: bool = False) -> EnterpriseOut:
+    """The entry; with `for_update`, its row locked to the end of the transaction."""
+    query = select(enterprises).where(enterprises.c.uscc == uscc)
+    row = (await session.execute(query.with_for_update() if for_update else query)).first()
     if row is None:
         raise NotFound(f"no enterprise {uscc} on this register", field="uscc")
-    return EnterpriseOut.model_validate(dict(row._mapping))
+    found = EnterpriseOut.model_validate(dict(row._mapping))
+    versions_of(session).load("enterprises", uscc, found.version)
+    return found
 
 
 async def district_of(session: AsyncSession, uscc: str) -> str:
@@ -94,24 +104,26 @@ def router(dimension: Dimension) -> APIRouter:
     api = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 
     @api.post("", status_code=status.HTTP_201_CREATED, response_model=EnterpriseOut)
-    async def register(body: EnterpriseIn, work: Work) -> EnterpriseOut:
+    async def register(body: EnterpriseIn, work: EntryWork) -> EnterpriseOut:
         assert work.principal is not None
         authorise_write(work.principal, dimension, body.district)
         async with work:
             return await _save(work, body, REGISTERED[dimension], version=1)
 
     @api.put("/{uscc}", response_model=EnterpriseOut)
-    async def update(uscc: UsccPath, body: EnterpriseChange, work: Work) -> EnterpriseOut:
+    async def update(uscc: UsccPath, body: EnterpriseChange, work: EntryWork) -> EnterpriseOut:
+        """Correct the entry: applied after any correction in progress (the row is locked), or
+        412 if `If-Match` names an older version."""
         assert work.principal is not None
         async with work:
-            current = await get(work.session, uscc)
+            current = await get(work.session, uscc, for_update=True)
             authorise_write(work.principal, dimension, current.district)
             authorise_write(work.principal, dimension, body.district)
             new = EnterpriseIn(uscc=uscc, **body.model_dump())
             return await _save(work, new, UPDATED[dimension], version=current.version + 1)
 
     @api.get("/{uscc}", response_model=EnterpriseOut)
-    async def read(uscc: UsccPath, principal: CurrentPrincipal, work: Work) -> EnterpriseOut:
+    async def read(uscc: UsccPath, principal: CurrentPrincipal, work: EntryWork) -> EnterpriseOut:
         async with work:
             found = await get(work.session, uscc)
         _authorise_read(principal, found.district)
@@ -163,9 +175,14 @@ async def _save(
         if (await work.session.execute(statement)).first() is None:
             raise Conflict(f"{body.uscc} is already registered", field="uscc")
     else:
-        await work.session.execute(
-            update(enterprises).where(enterprises.c.uscc == body.uscc).values(row)
+        written = await work.session.execute(
+            update(enterprises)
+            .where(enterprises.c.uscc == body.uscc, enterprises.c.version == version - 1)
+            .values(row)
         )
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            raise stale_write("enterprise", body.uscc)
+    versions_of(work.session).save("enterprises", body.uscc, version)
     await work.emit([event.model_validate(facts)], subject=body.uscc)
     action = "enterprise.register" if version == 1 else "enterprise.update"
     await work.audit(action, body.uscc, body.model_dump(mode="json"))

@@ -1,4 +1,10 @@
-"""The unit of work: one command = one transaction = state change + audit + outbox rows."""
+"""The unit of work: one command = one transaction = state change + audit + outbox rows.
+
+The events a command emits are written to the outbox when it commits, each numbered in its
+subject's stream (`Outbox.write`): the streams' counters are the last rows the transaction locks,
+so two commands on one enterprise number their events in the order they commit, and no command
+waits for a lock while holding a counter.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,9 @@ from phaseout_shared.auth import Principal
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.db import audit
 from phaseout_shared.domain.time import Clock
+from phaseout_shared.envelope import Envelope
 from phaseout_shared.outbox import Outbox
+from phaseout_shared.versions import Versions, bind
 
 
 class UnitOfWork:
@@ -32,6 +40,9 @@ class UnitOfWork:
         self.principal = principal
         self._session: AsyncSession | None = None
         self.emitted: list[str] = []
+        self._unsent: list[Envelope] = []
+        self.versions = Versions()
+        """The versions this command loads and writes, and the caller's `If-Match`."""
 
     @property
     def session(self) -> AsyncSession:
@@ -41,8 +52,10 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._sessions()
+        bind(self._session, self.versions)
         await self._session.begin()
         self.now = self.clock()
+        self._unsent = []
         return self
 
     async def __aexit__(
@@ -54,16 +67,26 @@ class UnitOfWork:
         session = self.session
         try:
             if exc_type is None:
-                await session.commit()
+                await self._commit(session)
             else:
                 await session.rollback()
         finally:
             await session.close()
             self._session = None
 
+    async def _commit(self, session: AsyncSession) -> None:
+        try:
+            self.versions.check_done()
+            await self._outbox.write(session, self._unsent)
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+
     async def emit(self, payloads: Sequence[EventPayload], *, subject: str) -> None:
-        """Append events to the outbox, in this transaction."""
-        envelopes = await self._outbox.append(self.session, payloads, subject=subject, at=self.now)
+        """Append events to the outbox, in this transaction (written when it commits)."""
+        envelopes = self._outbox.envelopes(payloads, subject=subject, at=self.now)
+        self._unsent += envelopes
         self.emitted += [e.id for e in envelopes]
 
     async def audit(self, action: str, target: str, changes: dict[str, Any]) -> None:

@@ -43,6 +43,7 @@ STATUS: list[tuple[type[errors.DomainError], int]] = [
     (errors.Forbidden, 403),
     (errors.NotFound, 404),
     (errors.Conflict, 409),
+    (errors.PreconditionFailed, 412),
     (errors.NotApplicable, 422),
     (errors.InvalidInput, 422),
 ]

@@ -218,7 +218,7 @@ def test_reinspection_must_measure_the_case() -> None:
     with pytest.raises(InvalidInput) as raised:
         case.record_reinspection(inspected_on=date(2020, 1, 1), assessment=other.assess(CATALOGUE))
     assert raised.value.field == "indicator_id"
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(Conflict) as raised:
         reinspect(case, date(2019, 8, 30), "13500")
     assert raised.value.field == "inspected_on"
 
@@ -313,14 +313,14 @@ def test_shutdown_ordered_then_verified_is_an_exit(
 
 def test_shutdown_dates_are_checked_before_anything_changes() -> None:
     case = case_in(CaseState.OVERDUE)
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(Conflict) as raised:
         case.order_shutdown(ordered_on=date(2020, 2, 1))
     assert raised.value.field == "ordered_on" and case.state is CaseState.OVERDUE
     with pytest.raises(InvalidInput) as raised:
         case.order_shutdown(ordered_on=date(2020, 3, 10), exit_by=date(2020, 3, 9))
     assert raised.value.field == "exit_by" and case.state.value == "overdue"
     case.order_shutdown(ordered_on=date(2020, 3, 10))
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(Conflict) as raised:
         case.verify_shutdown(verified_on=date(2020, 3, 9))
     assert raised.value.field == "verified_on" and case.state.value == "shutdown_ordered"
 

@@ -174,7 +174,7 @@ def test_a_deadline_comes_after_the_order(deadline: date) -> None:
 
 def test_no_act_may_precede_the_last_one() -> None:
     case = case_in(S.OPEN)
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         case.order_measure(Measure.RESTRICT_PRODUCTION, DEADLINE, date(2019, 6, 2))
     assert refused.value.field == "effective_on" and case.state is S.OPEN
 

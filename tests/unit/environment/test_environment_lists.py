@@ -95,7 +95,7 @@ def test_the_patrol_list_is_dynamic() -> None:
     assert patrolled.key_discharge_unit and patrolled.list_kind is ListKind.KEY_SUPERVISION
     with pytest.raises(InvalidInput):
         patrolled.move(ListKind.DAILY_PATROL, "back to patrol", date(2019, 6, 3))
-    with pytest.raises(InvalidInput) as early:
+    with pytest.raises(Conflict) as early:
         patrolled.move(ListKind.DAILY_PATROL, "back", date(2019, 5, 31), False)
     assert early.value.field == "effective_on"
 

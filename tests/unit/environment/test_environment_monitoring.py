@@ -8,7 +8,7 @@ from environment_examples import USCC
 from phaseout_environment.domain.monitoring import OnlineMonitoring
 from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts.environment import MonitoringState
-from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.reference import District, Industry
 
 
@@ -58,6 +58,6 @@ def test_a_later_finding_replaces_an_earlier_one_never_the_reverse() -> None:
     earlier = first.model_copy()
     first.supersede(later)
     assert first.model_dump() == later.model_dump() and first.state is MonitoringState.CONNECTED
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         first.supersede(earlier)
     assert refused.value.field == "effective_on"

@@ -48,7 +48,7 @@ def test_a_surveyed_item_records_its_verdict(
 def test_a_conversion_is_recorded_once_and_after_the_survey() -> None:
     item = surveyed(Industry.STEEL, "coal_fired_boiler")
     item.pull_events()
-    with pytest.raises(InvalidInput) as early:
+    with pytest.raises(Conflict) as early:
         item.record_conversion("natural gas", date(2019, 6, 2))
     assert early.value.field == "effective_on" and item.state is EquipmentState.TO_CONVERT
     with pytest.raises(InvalidInput) as blank:
@@ -95,7 +95,7 @@ def test_a_tracked_item_is_not_resurveyed_but_an_allowed_one_is() -> None:
     older = allowed.model_copy()
     allowed.resurvey(newer)
     assert allowed.model_dump() == newer.model_dump()
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Conflict):
         allowed.resurvey(older)
 
 

@@ -172,7 +172,8 @@ def test_an_incoherent_reinspection_is_refused(
     passed: bool, items: list[str], when: date, field: str
 ) -> None:
     case = quiet_case()
-    with pytest.raises(InvalidInput) as refused:
+    expected = Conflict if field == "effective_on" else InvalidInput  # a date before the last act
+    with pytest.raises(expected) as refused:
         case.reinspect(passed=passed, failed_items=items, effective_on=when)
     assert refused.value.field == field
     assert case.state is CaseState.RECTIFYING and case.pull_events() == []
@@ -257,7 +258,7 @@ def test_a_revocation_needs_its_decision_and_a_date_after_the_last_act() -> None
     with pytest.raises(InvalidInput) as refused:
         case.revoke_licences([], " ", REVOKED_ON)
     assert refused.value.field == "decision"
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         case.revoke_licences([], DECISION, DEADLINE)
     assert refused.value.field == "effective_on" and case.state is CaseState.OVERDUE
 

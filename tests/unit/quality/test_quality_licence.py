@@ -159,7 +159,7 @@ def test_an_expired_licence_cannot_be_revoked() -> None:
 
 def test_no_act_may_precede_the_licences_last_one() -> None:
     held = licence(effective_on=date(2019, 9, 20))
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         _cancel(held)
     assert refused.value.field == "effective_on" and held.status is LicenceStatus.VALID
 

@@ -123,7 +123,8 @@ def test_an_act_needs_its_findings_and_a_date_after_the_last_act(
     description: str, when: date, field: str
 ) -> None:
     case = case_in(UnlicensedState.STOP_ORDERED)
-    with pytest.raises(InvalidInput) as refused:
+    expected = Conflict if field == "effective_on" else InvalidInput  # a date before the last act
+    with pytest.raises(expected) as refused:
         case.verify_stopped(description, when)
     assert refused.value.field == field and case.state is UnlicensedState.STOP_ORDERED
 

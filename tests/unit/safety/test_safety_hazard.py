@@ -214,7 +214,7 @@ def test_text_parts_are_kept_trimmed() -> None:
 def test_no_act_precedes_the_last() -> None:
     hazard = hazard_in(S.OPEN)
     hazard.put_in_place(FiveInPlace(plan="预案"), AFTER)
-    with pytest.raises(InvalidInput) as error:
+    with pytest.raises(Conflict) as error:
         hazard.put_in_place(FiveInPlace(responsibility="张三"), FOUND)
     assert error.value.field == "effective_on"
     assert hazard.five_in_place.responsibility is None and hazard.state is S.OPEN

@@ -148,7 +148,7 @@ def test_bad_entries_are_refused_naming_the_field(over: dict[str, object], field
 
 def test_no_move_precedes_the_last() -> None:
     listing = listing_on(L.KEY)
-    with pytest.raises(InvalidInput) as error:
+    with pytest.raises(Conflict) as error:
         listing.remove("已关闭", date(2019, 5, 1))
     assert error.value.field == "effective_on" and listing.list_name is L.KEY
 

@@ -293,7 +293,7 @@ def test_blank_evidence_is_refused(action: Action) -> None:
 def test_a_step_cannot_take_effect_before_the_last_one() -> None:
     case = case_in(CaseState.OPEN)
     case.seal(ALL_FIVE, LATER)
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         case.accept_on_site(date(2019, 6, 30), passed=True)
     assert refused.value.field == "effective_on"
     assert case.state is CaseState.SEALED

@@ -179,6 +179,6 @@ def test_a_tip_needs_a_summary_and_a_valid_code(overrides: dict[str, object], fi
 
 
 def test_a_step_cannot_take_effect_before_the_tip_arrived() -> None:
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         received().assign("officer", DUE, date(2019, 6, 1))
     assert refused.value.field == "effective_on"

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 TYPE_PATTERN = re.compile(r"^phaseout\.[a-z]+\.[a-z_]+\.[a-z_]+\.v[0-9]+$")
 
@@ -22,6 +22,18 @@ class EventPayload(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     event_type: ClassVar[str]
+
+    sequence: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "The event's number in its subject's stream: every event the publishing service "
+            "published about this subject (the enterprise), 1, 2, 3 … in the order their "
+            "changes committed, without gaps. Consumers apply a fact only over an older one of "
+            "the same stream, and take an equal number for the same event. Set by the outbox; "
+            "absent from events published before it was introduced"
+        ),
+    )
 
 
 registry: dict[str, type[EventPayload]] = {}

@@ -1,4 +1,4 @@
-"""Domain errors. The API maps them in one place: 404, 409 and 422 with the field or rule."""
+"""Domain errors. The API maps them in one place: 404, 409, 412 and 422 with the field or rule."""
 
 from __future__ import annotations
 
@@ -22,7 +22,12 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """The request contradicts the current state, e.g. an illegal transition (409)."""
+    """The request contradicts the current state (409): an act the state does not allow, an act
+    dated before the last one recorded, or a change another writer made first."""
+
+
+class PreconditionFailed(DomainError):
+    """The caller's `If-Match` names a version the resource no longer has (412)."""
 
 
 class NotApplicable(DomainError):

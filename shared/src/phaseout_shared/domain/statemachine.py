@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -75,3 +76,15 @@ class Lifecycle(Generic[S]):
                 field="state",
                 rule=f"lifecycle.{action}",
             )
+
+
+def in_order(on: date, last: date, field: str, whose: str = "the case's") -> date:
+    """An act's date, or a Conflict when it precedes the last act recorded: acts are recorded
+    in the order they took effect, so an earlier one contradicts the record's state (409)."""
+    if on < last:
+        raise Conflict(
+            f"{field} {on} precedes {whose} last act, on {last}",
+            field=field,
+            rule="lifecycle.act_order",
+        )
+    return on

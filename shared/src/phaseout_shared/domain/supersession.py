@@ -28,7 +28,7 @@ from phaseout_shared.contracts.supersession import RESUMED, Superseded
 from phaseout_shared.contracts.supersession import SUPERSEDED as SUPERSEDED_EVENTS
 from phaseout_shared.domain.aggregate import Aggregate
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.statemachine import Lifecycle, in_order
 
 SUPERSEDE = "supersede"
 RESUME = "resume"
@@ -113,11 +113,7 @@ class Supersedable(Aggregate):
         why = reason.strip()
         if not why:
             raise InvalidInput("reason must not be blank", field="reason")
-        if effective_on < self.last_act_on:
-            raise InvalidInput(
-                f"effective_on {effective_on} precedes the case's last act, on {self.last_act_on}",
-                field="effective_on",
-            )
+        in_order(effective_on, self.last_act_on, "effective_on")
         if not self.supersessions:
             raise Conflict("the case was never superseded", field="state", rule="lifecycle.resume")
         last = self.supersessions[-1]

@@ -30,6 +30,7 @@ identity = Table(
     Column("effective_on", Date, nullable=False),
     Column("event_id", String(100), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("sequence", BigInteger),
     Index("identity_district", "district"),
 )
 """What each dimension's agency says an enterprise is (one row per enterprise and dimension)."""
@@ -48,9 +49,14 @@ timeline = Table(
     Column("effective_on", Date),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("data", JSONB, nullable=False),
+    Column("sequence", BigInteger),
     Index("timeline_uscc", "uscc", "effective_on"),
 )
-"""Every event applied, with its provenance: the history `as_of` answers are read from."""
+"""Every event applied, with its provenance: the history `as_of` answers are read from.
+
+`sequence`, here and in the tables below, is the event's number in its stream (the events one
+agency published about one enterprise): of two facts of one source about one thing, the one with
+the greater sequence is the newer, whatever their dates and times say."""
 
 case_events = Table(
     "case_events",
@@ -66,6 +72,7 @@ case_events = Table(
     Column("effective_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("type", String(200), nullable=False),
+    Column("sequence", BigInteger),
     Index("case_events_case", "dimension", "case_id", "effective_on"),
 )
 """Every state each agency's case has been in, from when: a case as of D is its latest row."""
@@ -87,6 +94,7 @@ exit_events = Table(
     Column("status", String(20), nullable=False),
     Column("effective_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("sequence", BigInteger),
     Index("exit_events_case", "dimension", "case_id", "effective_on"),
 )
 """Capacity that exited by law (依法关闭退出), and revivals found later, with their dates."""
@@ -149,6 +157,7 @@ referral_events = Table(
     Column("trigger_type", String(200), nullable=False),
     Column("updated_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("sequence", BigInteger),
     Index("referral_events_referral", "referral_id", "updated_on"),
 )
 """Every state each referral between agencies has been in, from when (as of D: its latest row)."""

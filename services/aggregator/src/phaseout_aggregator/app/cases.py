@@ -78,6 +78,7 @@ async def project_case(session: AsyncSession, envelope: Envelope, payload: Event
             deadline=getattr(p, "deadline", None),
             effective_on=p.effective_on,
             recorded_at=envelope.time,
+            sequence=payload.sequence,
             type=envelope.type,
         ),
     )
@@ -106,5 +107,6 @@ async def project_exit(session: AsyncSession, envelope: Envelope, payload: Event
             status="revived" if envelope.type in REVIVALS else "exited",
             effective_on=p.effective_on,
             recorded_at=envelope.time,
+            sequence=payload.sequence,
         ),
     )

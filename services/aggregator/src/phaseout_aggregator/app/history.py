@@ -1,4 +1,8 @@
-"""Reading the projections as of a date: the latest state of each case and each exit."""
+"""Reading the projections as of a date: the latest state of each case and each exit.
+
+A case's acts never precede its last one, so its latest row is its latest effective date; of
+two rows on one day, the one with the greater sequence (committed later by the agency).
+"""
 
 from __future__ import annotations
 
@@ -27,7 +31,11 @@ class Where:
 def _latest(table: Table, as_of: date, scope: Scope, where: Where) -> Select[Any]:
     rank = func.row_number().over(
         partition_by=[table.c.dimension, table.c.case_id],
-        order_by=[table.c.effective_on.desc(), table.c.recorded_at.desc()],
+        order_by=[
+            table.c.effective_on.desc(),
+            table.c.sequence.desc().nulls_last(),
+            table.c.recorded_at.desc(),
+        ],
     )
     first = func.min(table.c.effective_on).over(partition_by=[table.c.dimension, table.c.case_id])
     q = select(table, rank.label("rank"), first.label("opened_on")).where(

@@ -3,7 +3,8 @@
 One handler per event kind; every event also lands on the enterprise's timeline with its
 provenance. Handlers run inside the consumer's transaction, after the inbox claimed the id.
 A late event (effective before what is already known) is kept in the timeline, but does not
-overwrite newer facts.
+overwrite newer facts; of two facts from one agency's stream, the newer is the one with the
+greater `sequence` (the order the agency committed them in), whatever their dates say.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ async def _record(
         "effective_on": effective if isinstance(effective, date) else None,
         "recorded_at": envelope.time,
         "data": envelope.data,
+        "sequence": payload.sequence,
     }
     await insert_new(session, timeline, values)
 
@@ -76,6 +78,7 @@ async def _identity(session: AsyncSession, envelope: Envelope, payload: EventPay
         "effective_on": payload.effective_on,
         "event_id": envelope.id,
         "recorded_at": envelope.time,
+        "sequence": payload.sequence,
     }
     await upsert_if_newer(session, identity, values, ("uscc", "dimension"), "effective_on")
 

@@ -56,6 +56,7 @@ async def project_referral(
         "trigger_type": payload.trigger_type,
         "updated_on": payload.effective_on,
         "recorded_at": envelope.time,
+        "sequence": payload.sequence,
     }
     await session.execute(insert(referral_events).values(values).on_conflict_do_nothing())
 
@@ -71,7 +72,8 @@ async def referrals_in_scope(
     """Referrals in scope at their state on `as_of`; with `overdue`, only those open past due."""
     t = referral_events
     rank = func.row_number().over(
-        partition_by=t.c.referral_id, order_by=[t.c.updated_on.desc(), t.c.recorded_at.desc()]
+        partition_by=t.c.referral_id,
+        order_by=[t.c.updated_on.desc(), t.c.sequence.desc().nulls_last(), t.c.recorded_at.desc()],
     )
     q = select(t, rank.label("rank")).where(t.c.updated_on <= as_of)
     if uscc is not None:

@@ -40,10 +40,14 @@ def _upsert(
     table: Table, columns: tuple[str, ...], keys: tuple[str, ...], effective: str
 ) -> TextClause:
     statement = _values(table, columns)
+    new, old = statement.excluded, table.c
+    unsequenced = or_(
+        old[effective] < new[effective],
+        (old[effective] == new[effective]) & (old.recorded_at <= new.recorded_at),
+    )
     newer = or_(
-        table.c[effective] < statement.excluded[effective],
-        (table.c[effective] == statement.excluded[effective])
-        & (table.c.recorded_at <= statement.excluded.recorded_at),
+        new.sequence.is_not(None) & (old.sequence.is_(None) | (old.sequence < new.sequence)),
+        new.sequence.is_(None) & old.sequence.is_(None) & unsequenced,
     )
     statement = statement.on_conflict_do_update(
         index_elements=[table.c[k] for k in keys],
@@ -65,6 +69,8 @@ async def upsert_if_newer(
     keys: tuple[str, ...],
     effective: str,
 ) -> None:
-    """Insert a row, or replace it only with facts that took effect later (or, on the same day,
-    were recorded later): a late event never overwrites what is newer."""
+    """Insert a row, or replace it only with newer facts of the same stream: those with a
+    greater `sequence` (the order the source committed them in). Rows from events without one
+    (published before sequences existed) give way to any that has one, and among themselves
+    to facts that took effect later (or, on the same day, were recorded later)."""
     await session.execute(_upsert(table, tuple(values), keys, effective), values)

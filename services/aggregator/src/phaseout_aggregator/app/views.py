@@ -99,6 +99,9 @@ class TimelineEntry(BaseModel):
     effective_on: date | None
     recorded_at: Any
     data: dict[str, Any]
+    sequence: int | None = Field(
+        default=None, description="The event's number in its agency's stream for the enterprise"
+    )
 
 
 class EnterpriseStatus(BaseModel):
@@ -172,18 +175,24 @@ async def _timeline(
 
 
 def _identities(events: list[TimelineEntry]) -> list[AgencyView]:
-    latest: dict[str, AgencyView] = {}
-    for e in events:
-        if e.type.split(".")[2] == "enterprise":
-            latest[e.dimension] = AgencyView(
-                dimension=e.dimension,
-                event_id=e.event_id,
-                **{
-                    k: e.data.get(k)
-                    for k in ("name", "district", "industry", "address", "effective_on")
-                },
-            )
-    return [latest[d] for d in sorted(latest)]
+    """What each agency's register says, from its latest register event: the one it committed
+    last (the greatest sequence), as its register holds it; events without a sequence (older
+    ones) in timeline order, before any that has one."""
+    latest: dict[str, tuple[tuple[bool, int, int], TimelineEntry]] = {}
+    for position, e in enumerate(events):
+        if e.type.split(".")[2] != "enterprise":
+            continue
+        rank = (e.sequence is not None, e.sequence or 0, position)
+        if e.dimension not in latest or latest[e.dimension][0] < rank:
+            latest[e.dimension] = (rank, e)
+    return [_agency_view(latest[d][1]) for d in sorted(latest)]
+
+
+def _agency_view(e: TimelineEntry) -> AgencyView:
+    facts = ("name", "district", "industry", "address", "effective_on")
+    return AgencyView(
+        dimension=e.dimension, event_id=e.event_id, **{k: e.data.get(k) for k in facts}
+    )
 
 
 def _merge(views: list[AgencyView]) -> tuple[dict[str, str], list[Conflict]]:

@@ -25,7 +25,8 @@ from phaseout_energy.domain.inspection import RecordedInspection
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.energy import CaseState, Verdict
 from phaseout_shared.contracts.supersession import Superseded
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
 OverdueQ = Annotated[
@@ -36,6 +37,10 @@ OverdueQ = Annotated[
         "past the exit date"
     ),
 ]
+
+
+CaseWork = Annotated[UnitOfWork, versioned("cases")]
+"""The unit of work of a route on one case: its `ETag`, and the caller's `If-Match`."""
 
 
 @router.post(
@@ -77,7 +82,7 @@ async def list_cases(
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: UUID, work: Work) -> EnergyCase:
+async def read_case(case_id: UUID, work: CaseWork) -> EnergyCase:
     async with work:
         case = await CASES.get(work.session, str(case_id), for_update=False)
     authorise_read(work.principal, case.district)
@@ -85,7 +90,7 @@ async def read_case(case_id: UUID, work: Work) -> EnergyCase:
 
 
 @router.post("/cases/{case_id}/extension", tags=["cases"])
-async def grant_extension(case_id: UUID, body: s.ExtensionIn, work: Work) -> EnergyCase:
+async def grant_extension(case_id: UUID, body: s.ExtensionIn, work: CaseWork) -> EnergyCase:
     """The one extension (延期): applied for by the deadline, at most 3 months, granted while
     the case is rectifying — that is, before the overdue sweep marks it."""
     async with work:
@@ -93,21 +98,23 @@ async def grant_extension(case_id: UUID, body: s.ExtensionIn, work: Work) -> Ene
 
 
 @router.post("/cases/{case_id}/reinspection", tags=["cases"])
-async def reinspect(case_id: UUID, body: s.ReinspectionIn, work: Work) -> EnergyCase:
+async def reinspect(case_id: UUID, body: s.ReinspectionIn, work: CaseWork) -> EnergyCase:
     """Within the limit: rectified. Still over it (经整改仍未达标): shutdown required."""
     async with work:
         return await commands.reinspect(work, case_id, **body.model_dump())
 
 
 @router.post("/cases/{case_id}/shutdown-order", tags=["cases"])
-async def order_shutdown(case_id: UUID, body: s.ShutdownOrderIn, work: Work) -> EnergyCase:
+async def order_shutdown(case_id: UUID, body: s.ShutdownOrderIn, work: CaseWork) -> EnergyCase:
     """Shut down and exit by law (依法关停退出): for an overdue or failed case."""
     async with work:
         return await commands.order_shutdown(work, case_id, **body.model_dump())
 
 
 @router.post("/cases/{case_id}/shutdown-verification", tags=["cases"])
-async def verify_shutdown(case_id: UUID, body: s.ShutdownVerificationIn, work: Work) -> EnergyCase:
+async def verify_shutdown(
+    case_id: UUID, body: s.ShutdownVerificationIn, work: CaseWork
+) -> EnergyCase:
     """The shutdown is verified: the capacity has exited and counts on the exit list."""
     async with work:
         return await commands.verify_shutdown(work, case_id, verified_on=body.verified_on)

@@ -12,8 +12,9 @@ from phaseout_energy.api import schemas as s
 from phaseout_energy.api.deps import DistrictQ, IndustryQ
 from phaseout_energy.app import inspection_lists
 from phaseout_energy.domain.inspection_list import InspectionList, ListEntry
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, versioned
 from phaseout_shared.reference import Industry
+from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/inspection-lists", tags=["inspection lists"])
 PLANNED = {"uscc", "requirements", "due_on"}
@@ -45,8 +46,11 @@ def _summary(inspection_list: InspectionList) -> Published:
     )
 
 
+ListWork = Annotated[UnitOfWork, versioned("inspection_lists")]
+
+
 @router.post("/{year}", status_code=status.HTTP_201_CREATED)
-async def publish(year: Year, body: s.InspectionListIn, work: Work) -> Published:
+async def publish(year: Year, body: s.InspectionListIn, work: ListWork) -> Published:
     """Publish the year's list (city officers of miit or drc), carrying over every failure of
     an earlier year not yet rectified or exited."""
     async with work:
@@ -61,7 +65,7 @@ async def publish(year: Year, body: s.InspectionListIn, work: Work) -> Published
 
 
 @router.post("/{year}/entries", status_code=status.HTTP_201_CREATED)
-async def add_entry(year: Year, body: s.ListEntryAddIn, work: Work) -> Published:
+async def add_entry(year: Year, body: s.ListEntryAddIn, work: ListWork) -> Published:
     async with work:
         changed = await inspection_lists.add_entry(
             work, year, _planned(body), effective_on=body.effective_on
@@ -72,7 +76,7 @@ async def add_entry(year: Year, body: s.ListEntryAddIn, work: Work) -> Published
 @router.get("/{year}")
 async def read_list(
     year: Year,
-    work: Work,
+    work: ListWork,
     paging: Paging,
     district: DistrictQ = None,
     industry: IndustryQ = None,

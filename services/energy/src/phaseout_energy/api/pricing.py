@@ -14,9 +14,13 @@ from phaseout_energy.app import pricing
 from phaseout_energy.domain.pricing import PricingMeasure
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.energy import PricingKind
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/pricing-measures", tags=["pricing"])
+
+
+MeasureWork = Annotated[UnitOfWork, versioned("pricing_measures")]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -29,7 +33,7 @@ async def record(body: s.PricingMeasureIn, work: Work) -> PricingMeasure:
 
 
 @router.post("/{measure_id}/end")
-async def end(measure_id: UUID, body: s.PricingEndIn, work: Work) -> PricingMeasure:
+async def end(measure_id: UUID, body: s.PricingEndIn, work: MeasureWork) -> PricingMeasure:
     """The price stops applying after `ends_on`; only the agencies that may record its kind."""
     async with work:
         return await pricing.end_measure(work, measure_id, body.ends_on)

@@ -43,7 +43,7 @@ from phaseout_shared.contracts.energy import (
 )
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -136,13 +136,14 @@ class EnergyCase(Supersedable):
     def grant_extension(self, *, applied_on: date, new_deadline: date, granted_on: date) -> None:
         """Grant the one extension of at most 3 months, applied for by the deadline."""
         LIFECYCLE.move("grant_extension", self.state)
+        extended = self.deadline.extend(applied_on, new_deadline)
         self._check_date("applied_on", applied_on)
         if granted_on < applied_on:
             raise InvalidInput(
                 "an extension cannot be granted before it is applied for", field="granted_on"
             )
         previous = self.deadline.due_on
-        self.deadline = self.deadline.extend(applied_on, new_deadline)
+        self.deadline = extended
         self.last_act_on = granted_on
         self._record(
             ExtensionGranted(
@@ -254,10 +255,7 @@ class EnergyCase(Supersedable):
         return self.shutdown_reason
 
     def _check_date(self, field: str, on: date) -> None:
-        if on < self.last_act_on:
-            raise InvalidInput(
-                f"{on} precedes the case's last act, on {self.last_act_on}", field=field
-            )
+        in_order(on, self.last_act_on, field)
 
     def _reinspected_value(self, assessment: Assessment) -> Decimal:
         indicator_id = self.finding.indicator_id

@@ -9,6 +9,7 @@ from datetime import date
 
 from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
 from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.statemachine import in_order
 
 __all__ = ["Aggregate", "not_before", "refusing_invalid_input", "stated", "take_over"]
 
@@ -22,8 +23,7 @@ def stated(text: str, field: str) -> str:
 
 def not_before(on: date, last: date, field: str = "effective_on") -> None:
     """Officials record acts after the fact, but never one before the last act recorded."""
-    if on < last:
-        raise InvalidInput(f"{field} {on} is before the last act recorded, on {last}", field=field)
+    in_order(on, last, field, "the record's")
 
 
 def take_over(current: Aggregate, newer: Aggregate) -> None:

@@ -38,7 +38,7 @@ from phaseout_shared.contracts.quality import (
 )
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -245,11 +245,7 @@ class QualityCase(Supersedable):
             raise Conflict(refused.reason, field=field, rule=refused.rule) from None
 
     def _check_date(self, on: date) -> None:
-        if on < self.last_act_on:
-            raise InvalidInput(
-                f"effective_on {on} is before the case's last act on {self.last_act_on}",
-                field="effective_on",
-            )
+        in_order(on, self.last_act_on, "effective_on")
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
         return {

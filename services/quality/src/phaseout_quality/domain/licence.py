@@ -36,7 +36,7 @@ from phaseout_shared.contracts.quality import (
     RevocationReason,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.reference import USCC, District, Industry
 
 LICENCE_LIFECYCLE: Lifecycle[LicenceStatus] = Lifecycle.of(
@@ -169,12 +169,7 @@ class ProductionLicence(Aggregate):
         )
 
     def _check_date(self, on: date) -> None:
-        if on < self.last_act_on:
-            raise InvalidInput(
-                f"effective_on {on} is before licence {self.number}'s last act on "
-                f"{self.last_act_on}",
-                field="effective_on",
-            )
+        in_order(on, self.last_act_on, "effective_on", f"licence {self.number}'s")
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
         return {

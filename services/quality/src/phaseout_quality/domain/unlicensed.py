@@ -28,8 +28,8 @@ from phaseout_shared.contracts.quality import (
     UnlicensedCaseOpened,
     UnlicensedState,
 )
-from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.reference import USCC, District, Industry
 
 UNLICENSED_LIFECYCLE: Lifecycle[UnlicensedState] = Lifecycle.of(
@@ -118,11 +118,7 @@ class UnlicensedProductionCase(Aggregate):
     def _step(self, action: str, description: str, effective_on: date) -> str:
         target = UNLICENSED_LIFECYCLE.move(action, self.state)
         said = stated(description, "description")
-        if effective_on < self.last_act_on:
-            raise InvalidInput(
-                f"effective_on {effective_on} is before the case's last act on {self.last_act_on}",
-                field="effective_on",
-            )
+        in_order(effective_on, self.last_act_on, "effective_on")
         self.state, self.last_act_on = target, effective_on
         self.findings.append(Finding(action=action, description=said, effective_on=effective_on))
         return said

@@ -9,6 +9,7 @@ from datetime import date
 
 from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
 from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.statemachine import in_order as _in_order
 
 __all__ = ["Aggregate", "in_order", "refusing_invalid_input", "stated"]
 
@@ -22,6 +23,4 @@ def stated(text: str, field: str) -> str:
 
 def in_order(on: date, last: date, field: str = "effective_on") -> date:
     """An act's date, refused when it precedes the last act already recorded."""
-    if on < last:
-        raise InvalidInput(f"{field} {on} precedes the last act recorded, on {last}", field=field)
-    return on
+    return _in_order(on, last, field, "the record's")

@@ -34,7 +34,7 @@ from phaseout_shared.contracts.technology import (
     ShutdownOrdered,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.reference import USCC, District, Industry
 from phaseout_technology.domain.aggregate import (
     Aggregate,
@@ -279,12 +279,7 @@ class EliminationCase(Aggregate):
 
     def _step(self, action: str, effective_on: date) -> None:
         target = LIFECYCLE.move(action, self.state)
-        if effective_on < self.last_step_on:
-            raise InvalidInput(
-                f"effective_on {effective_on} is before this case's last step "
-                f"on {self.last_step_on}",
-                field="effective_on",
-            )
+        in_order(effective_on, self.last_step_on, "effective_on")
         self.state, self.last_step_on = target, effective_on
 
     def _ids(self, effective_on: date) -> dict[str, Any]:

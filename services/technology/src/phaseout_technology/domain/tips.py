@@ -26,7 +26,7 @@ from phaseout_shared.contracts.technology import (
     TipReceived,
 )
 from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.reference import USCC, District
 from phaseout_technology.domain.aggregate import (
     Aggregate,
@@ -141,12 +141,7 @@ class Tip(Aggregate):
 
     def _step(self, action: str, effective_on: date) -> None:
         target = TIP_LIFECYCLE.move(action, self.state)
-        last = self.assigned_on or self.received_on
-        if effective_on < last:
-            raise InvalidInput(
-                f"effective_on {effective_on} is before this tip's last step on {last}",
-                field="effective_on",
-            )
+        in_order(effective_on, self.assigned_on or self.received_on, "effective_on", "the tip's")
         self.state = target
 
     def _ids(self, effective_on: date) -> _TipIds:
