@@ -17,6 +17,7 @@ SHUTDOWN = Trigger(
     event_type="phaseout.technology.shutdown.ordered.v1",
     dimension="technology",
     effective_on=date(2019, 1, 2),
+    sequence=5,
 )
 """A shutdown elsewhere dated before any example case's last act: it takes effect on that act."""
 
@@ -58,3 +59,9 @@ def check_supersession(
     assert case.state is state and deadline(case) == due
     assert (resumed.state, resumed.deadline) == (state, due)  # type: ignore[attr-defined]
     assert case.supersessions[-1].resumed_on == last_act and case.superseded_by is None
+    replayed = SHUTDOWN.model_copy(update={"event_id": "2f7b3c1e-0000-4000-8000-0000000000a0"})
+    earlier = replayed.model_copy(update={"sequence": 4})
+    assert case.supersede(SHUTDOWN) is False and case.supersede(earlier) is False
+    assert case.state is state and case.pull_events() == []
+    later = replayed.model_copy(update={"sequence": 6})
+    assert case.supersede(later) is True and case.superseded_by == later

@@ -163,3 +163,53 @@ async def test_a_case_write_with_a_stale_if_match_is_412(platform: Platform) -> 
     assert granted.status_code == 200 and version_of(granted) == 2, granted.text
     again = await energy.post(f"/v1/cases/{case_id}/extension", json=body, headers=fresh)
     assert again.status_code == 412, again.text
+
+
+CREATIONS = {"201"}
+"""A write that creates a resource (201) has no version to hold it to yet."""
+
+
+@pytest.mark.parametrize("service", sorted(OWNERS))
+def test_every_write_on_one_resource_takes_if_match_and_documents_409_and_412(
+    platform: Platform, service: str
+) -> None:
+    paths = platform.apps[service].openapi()["paths"]
+    checked = 0
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method not in {"post", "put", "patch", "delete"}:
+                continue
+            responses = operation["responses"]
+            assert "409" in responses, (method, path)
+            succeeds = {s for s in responses if s.startswith("2")}
+            if "{" not in path or succeeds <= CREATIONS:
+                continue
+            names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            assert "If-Match" in names and "412" in responses, (method, path)
+            assert all("ETag" in responses[s].get("headers", {}) for s in succeeds), path
+            checked += 1
+    assert checked >= 3
+
+
+async def test_a_backdated_correction_is_history_in_the_register_as_in_the_city(
+    platform: Platform,
+) -> None:
+    energy, miit = platform.clients["energy"], platform.stack.headers("miit")
+    uscc, _ = await register(platform, "energy")
+    backdated = {**correction("更早的名称"), "effective_on": "2019-01-02"}
+    r = await energy.put(f"/v1/enterprises/{uscc}", json=backdated, headers=miit)
+    assert r.status_code == 200 and version_of(r) == 2, r.text
+    assert (r.json()["name"], r.json()["effective_on"]) == ("深圳市某水泥有限公司", "2019-05-06")
+
+    async def consumed() -> dict[str, Any] | None:
+        city = await platform.clients["aggregator"].get(f"/v1/enterprises/{uscc}", headers=miit)
+        body: dict[str, Any] = city.json()
+        done = city.status_code == 200 and len(body["timeline"]) == 2
+        return body if done else None
+
+    city = await consumed_within(consumed)
+    assert city["name"] == r.json()["name"]
+    then = await platform.clients["aggregator"].get(
+        f"/v1/enterprises/{uscc}", params={"as_of": "2019-03-01"}, headers=miit
+    )
+    assert then.json()["name"] == "更早的名称"

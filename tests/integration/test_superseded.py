@@ -219,7 +219,7 @@ async def resumed_by_the_agency(platform: Platform, case_id: str) -> None:
     r = await client.post(path, json={**reason, "reason": "  "}, headers=mee)
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "reason"
     r = await client.post(path, json={**reason, "effective_on": "2020-01-01"}, headers=mee)
-    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "effective_on"
+    assert r.status_code == 409 and r.json()["detail"][0]["field"] == "effective_on"
     r = await client.post(path, json=reason, headers=platform.stack.headers("samr", "baoan"))
     assert r.status_code == 403
     r = await client.post(path, json=reason, headers=mee)

@@ -6,7 +6,9 @@ every event's id claimed in the inbox (one statement) before the handlers run: a
 so a WAL flush, per batch rather than per event. If that transaction fails it is rolled back
 and the batch is applied again event by event, each in its own transaction: a failure is
 retried with backoff a bounded number of times, then dead-lettered, and consumption goes on.
-Offsets are committed after the batch's transactions and on partition revocation.
+Offsets are committed after the batch's transactions and on partition revocation. The events
+handlers append to the service's outbox are written last in their transaction (`outbox.flush`),
+numbered in their streams.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from opentelemetry import propagate, trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 
-from phaseout_shared import inbox, telemetry
+from phaseout_shared import inbox, outbox, telemetry
 from phaseout_shared.bus import dlq_of
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.envelope import Envelope, MalformedEvent, from_kafka
@@ -73,6 +75,7 @@ async def apply_once(
         if not await inbox.claim(session, consumer, envelope.id):
             return False
         await handler(session, envelope, payload, delivery)
+        await outbox.flush(session)
     return True
 
 
@@ -217,6 +220,7 @@ class EventConsumer:
                     with self._span(event):
                         await self.handler(session, event.envelope, event.payload, event.delivery)
                     applied.append(event.envelope.type)
+                await outbox.flush(session)
         except Exception:
             log.warning(
                 "a batch of %d events failed; applying them one by one",

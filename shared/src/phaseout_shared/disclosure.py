@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,9 +15,10 @@ from phaseout_shared import register
 from phaseout_shared.aggregates import Filters, Repository, aggregate_table
 from phaseout_shared.auth import authorise_write
 from phaseout_shared.contracts.disclosure import PUBLISHED, WITHDRAWN, DisclosurePublished
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.reference import Dimension
+from phaseout_shared.unit_of_work import UnitOfWork
 
 disclosures = aggregate_table("disclosures", register.REGISTER)
 
@@ -68,6 +69,7 @@ def _columns(d: Disclosure) -> dict[str, Any]:
 
 
 DISCLOSURES = Repository(disclosures, Disclosure, _columns)
+DisclosureWork = Annotated[UnitOfWork, versioned("disclosures")]
 
 
 def router(dimension: Dimension) -> APIRouter:
@@ -96,7 +98,7 @@ def router(dimension: Dimension) -> APIRouter:
             return disclosure
 
     @api.post("/{disclosure_id}/withdrawal", response_model=Disclosure)
-    async def withdraw(disclosure_id: str, body: WithdrawalIn, work: Work) -> Disclosure:
+    async def withdraw(disclosure_id: str, body: WithdrawalIn, work: DisclosureWork) -> Disclosure:
         assert work.principal is not None
         async with work:
             disclosure = await DISCLOSURES.get(work.session, disclosure_id)

@@ -80,9 +80,10 @@ class Outbox:
     async def append(
         self, session: AsyncSession, payloads: Sequence[EventPayload], *, subject: str, at: datetime
     ) -> list[Envelope]:
-        """Append events to the outbox, in the caller's transaction."""
+        """Append events to the outbox in the caller's transaction: kept with the session, and
+        written by `flush`, which whoever owns the transaction calls just before committing."""
         envelopes = self.envelopes(payloads, subject=subject, at=at)
-        await self.write(session, envelopes)
+        session.info.setdefault(_UNSENT, []).append((self, envelopes))
         return envelopes
 
     def _row(self, e: Envelope, sequence: int) -> dict[str, object]:
@@ -96,6 +97,20 @@ class Outbox:
             "data": {**e.data, "sequence": sequence},
             "trace": e.trace,
         }
+
+
+_UNSENT = "phaseout.unsent"
+
+
+async def flush(session: AsyncSession) -> None:
+    """Write the events appended in this session's transaction, numbered in their streams: the
+    last thing a transaction does before it commits (the unit of work's, the consumer's)."""
+    pending: list[tuple[Outbox, list[Envelope]]] = session.info.pop(_UNSENT, [])
+    outboxes: dict[int, tuple[Outbox, list[Envelope]]] = {}
+    for box, envelopes in pending:
+        outboxes.setdefault(id(box), (box, []))[1].extend(envelopes)
+    for box, envelopes in outboxes.values():
+        await box.write(session, envelopes)
 
 
 NEXT_SEQUENCES = text(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,11 +26,12 @@ from phaseout_shared.auth import authorise_write
 from phaseout_shared.consumer import Delivery, Handler
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import ReferralKind
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.referral import OPEN, Referral, referral_id
 from phaseout_shared.envelope import Envelope
 from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.reference import Agency, Dimension
+from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.web import ConsumerSpec
 
 referrals = aggregate_table("referrals", register.REGISTER)
@@ -49,6 +50,7 @@ def _columns(r: Referral) -> dict[str, Any]:
 
 
 REFERRALS = Repository(referrals, Referral, _columns, open_states=OPEN)
+ReferralWork = Annotated[UnitOfWork, versioned("referrals")]
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class Statement(Step):
 def router(dimension: Dimension) -> APIRouter:
     api = APIRouter(prefix="/v1/referrals", tags=["referrals"])
 
-    async def step(work: Work, referral_id_: str, action: str, **details: object) -> Referral:
+    async def step(work: UnitOfWork, referral_id_: str, action: str, **details: object) -> Referral:
         assert work.principal is not None
         async with work:
             referral = await REFERRALS.get(work.session, referral_id_)
@@ -166,17 +168,17 @@ def router(dimension: Dimension) -> APIRouter:
         )
 
     @api.post("/{referral_id}/acceptance", response_model=Referral)
-    async def accept(referral_id: str, body: Step, work: Work) -> Referral:
+    async def accept(referral_id: str, body: Step, work: ReferralWork) -> Referral:
         return await step(work, referral_id, "accept", effective_on=body.effective_on)
 
     @api.post("/{referral_id}/action", response_model=Referral)
-    async def act(referral_id: str, body: Statement, work: Work) -> Referral:
+    async def act(referral_id: str, body: Statement, work: ReferralWork) -> Referral:
         return await step(
             work, referral_id, "act", what=body.reason, effective_on=body.effective_on
         )
 
     @api.post("/{referral_id}/declination", response_model=Referral)
-    async def decline(referral_id: str, body: Statement, work: Work) -> Referral:
+    async def decline(referral_id: str, body: Statement, work: ReferralWork) -> Referral:
         return await step(
             work, referral_id, "decline", reason=body.reason, effective_on=body.effective_on
         )

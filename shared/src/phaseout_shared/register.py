@@ -2,7 +2,8 @@
 
 One implementation for the five agency services: the table, the commands, and the routes
 `POST /v1/enterprises`, `PUT /v1/enterprises/{uscc}`, `GET /v1/enterprises/{uscc}`, and the list.
-Each registration and change is an event on the service's own topic. An entry's version is its
+Each registration and change is an event on the service's own topic; the entry holds the facts
+in force latest (a correction effective earlier is history, in its event). An entry's version is its
 `ETag`; a correction locks the entry's row and writes it back only at the version it read, so
 concurrent corrections are applied one after the other (versions 2, 3, 4 …), none lost, and one
 sent with a stale `If-Match` is refused (412).
@@ -113,14 +114,19 @@ def router(dimension: Dimension) -> APIRouter:
     @api.put("/{uscc}", response_model=EnterpriseOut)
     async def update(uscc: UsccPath, body: EnterpriseChange, work: EntryWork) -> EnterpriseOut:
         """Correct the entry: applied after any correction in progress (the row is locked), or
-        412 if `If-Match` names an older version."""
+        412 if `If-Match` names an older version. A correction effective before the facts the
+        entry holds takes its place in their history (its event, the city's `as_of` answers)
+        and leaves the entry's facts as they are: an entry holds the facts in force latest,
+        and of two effective the same day the one recorded last — as the aggregator does."""
         assert work.principal is not None
         async with work:
             current = await get(work.session, uscc, for_update=True)
             authorise_write(work.principal, dimension, current.district)
             authorise_write(work.principal, dimension, body.district)
             new = EnterpriseIn(uscc=uscc, **body.model_dump())
-            return await _save(work, new, UPDATED[dimension], version=current.version + 1)
+            return await _save(
+                work, new, UPDATED[dimension], version=current.version + 1, holds=current
+            )
 
     @api.get("/{uscc}", response_model=EnterpriseOut)
     async def read(uscc: UsccPath, principal: CurrentPrincipal, work: EntryWork) -> EnterpriseOut:
@@ -161,10 +167,17 @@ def router(dimension: Dimension) -> APIRouter:
 
 
 async def _save(
-    work: UnitOfWork, body: EnterpriseIn, event: type[EnterpriseFacts], *, version: int
+    work: UnitOfWork,
+    body: EnterpriseIn,
+    event: type[EnterpriseFacts],
+    *,
+    version: int,
+    holds: EnterpriseOut | None = None,
 ) -> EnterpriseOut:
     facts = body.model_dump()
     row = facts | {"updated_at": work.now, "version": version}
+    if holds is not None and body.effective_on < holds.effective_on:
+        row = {"updated_at": work.now, "version": version}
     if version == 1:
         statement = (
             insert(enterprises)

@@ -25,11 +25,12 @@ from phaseout_shared.city_time import refuse_future
 from phaseout_shared.consumer import Delivery, Handler
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.environment import ClosureScope
-from phaseout_shared.deps import Work
+from phaseout_shared.deps import versioned
 from phaseout_shared.domain.supersession import SUPERSEDE, Supersedable, Trigger
 from phaseout_shared.envelope import Envelope
 from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.reference import Agency, Dimension
+from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.web import ConsumerSpec
 
 C = TypeVar("C", bound=Supersedable)
@@ -92,6 +93,7 @@ def _handler(triggers: set[str], cases: Repository[C], outbox: Outbox) -> Handle
             event_type=envelope.type,
             dimension=_dimension(envelope.type),
             effective_on=_effective_on(payload),
+            sequence=payload.sequence,
         )
         await supersede(session, cases, envelope.subject, trigger, outbox)
 
@@ -135,8 +137,10 @@ def router(
     """`POST /v1/cases/{case_id}/resumption`: the agency resumes a superseded case."""
     api = APIRouter(prefix="/v1/cases", tags=["cases"])
 
+    one_case = versioned(cases.kind)
+
     @api.post("/{case_id}/resumption", response_model=cases.model)
-    async def resume(case_id: str, body: Resumption, work: Work) -> Any:
+    async def resume(case_id: str, body: Resumption, work: UnitOfWork = one_case) -> Any:
         """Resume a superseded case (被替代) in the state it had, with the same deadline, once the
         shutdown that superseded it is undone (a closed enterprise found running, an order
         withdrawn); 409 unless the case is superseded."""

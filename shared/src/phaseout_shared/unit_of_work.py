@@ -19,8 +19,7 @@ from phaseout_shared.auth import Principal
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.db import audit
 from phaseout_shared.domain.time import Clock
-from phaseout_shared.envelope import Envelope
-from phaseout_shared.outbox import Outbox
+from phaseout_shared.outbox import Outbox, flush
 from phaseout_shared.versions import Versions, bind
 
 
@@ -40,7 +39,6 @@ class UnitOfWork:
         self.principal = principal
         self._session: AsyncSession | None = None
         self.emitted: list[str] = []
-        self._unsent: list[Envelope] = []
         self.versions = Versions()
         """The versions this command loads and writes, and the caller's `If-Match`."""
 
@@ -55,7 +53,6 @@ class UnitOfWork:
         bind(self._session, self.versions)
         await self._session.begin()
         self.now = self.clock()
-        self._unsent = []
         return self
 
     async def __aexit__(
@@ -77,7 +74,7 @@ class UnitOfWork:
     async def _commit(self, session: AsyncSession) -> None:
         try:
             self.versions.check_done()
-            await self._outbox.write(session, self._unsent)
+            await flush(session)
         except BaseException:
             await session.rollback()
             raise
@@ -85,8 +82,7 @@ class UnitOfWork:
 
     async def emit(self, payloads: Sequence[EventPayload], *, subject: str) -> None:
         """Append events to the outbox, in this transaction (written when it commits)."""
-        envelopes = self._outbox.envelopes(payloads, subject=subject, at=self.now)
-        self._unsent += envelopes
+        envelopes = await self._outbox.append(self.session, payloads, subject=subject, at=self.now)
         self.emitted += [e.id for e in envelopes]
 
     async def audit(self, action: str, target: str, changes: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Response
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -118,3 +119,37 @@ def stale_write(kind: str, id_: str) -> Conflict:
         field="version",
         rule="concurrency.version",
     )
+
+
+WRITES = ("post", "put", "patch", "delete")
+CONFLICT = (
+    "Conflict with the resource's current state: an act its state or its last act does not "
+    "allow (the reason and the rule are named), or a change another writer made first"
+)
+STALE = "The `If-Match` names a version the resource no longer has; nothing changed"
+
+
+def document(schema: dict[str, Any], problem: dict[str, Any]) -> None:
+    """Document the concurrency answers in an OpenAPI schema: 409 on every write, 412 where
+    `If-Match` is taken, and the `ETag` of the answers of versioned routes."""
+    body = {"application/json": {"schema": problem}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            conditional = any(
+                p.get("in") == "header" and p.get("name") == "If-Match"
+                for p in operation.get("parameters", [])
+            )
+            if method in WRITES:
+                responses.setdefault("409", {"description": CONFLICT, "content": body})
+            if conditional:
+                responses.setdefault("412", {"description": STALE, "content": body})
+                for status, answer in responses.items():
+                    if status.startswith("2"):
+                        answer.setdefault("headers", {})["ETag"] = ETAG_HEADER
+
+
+ETAG_HEADER = {
+    "description": 'The resource\'s version, a strong entity tag (e.g. `"3"`), for `If-Match`',
+    "schema": {"type": "string"},
+}

@@ -26,7 +26,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
-from phaseout_shared import auth, bus, inbox, migrations, telemetry
+from phaseout_shared import auth, bus, inbox, migrations, telemetry, versions
 from phaseout_shared.consumer import EventConsumer, Handler
 from phaseout_shared.db import Database
 from phaseout_shared.domain import errors
@@ -185,6 +185,12 @@ PROBLEM_ITEM = {
     },
 }
 """One item of every 4xx body, as the handlers above shape it (documented for the 422s)."""
+PROBLEM = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {"detail": {"type": "array", "items": PROBLEM_ITEM}},
+}
+"""Every 4xx body."""
 
 
 def _openapi(app: FastAPI, generate: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -196,6 +202,7 @@ def _openapi(app: FastAPI, generate: Callable[[], dict[str, Any]]) -> dict[str, 
         if "ValidationError" in schemas:
             schemas["ValidationError"] = PROBLEM_ITEM
             schemas["HTTPValidationError"]["required"] = ["detail"]
+        versions.document(schema, PROBLEM)
         app.openapi_schema = schema
     return app.openapi_schema
 

@@ -44,6 +44,21 @@ class Trigger(BaseModel):
     event_type: str = Field(description="Its type")
     dimension: str = Field(description="The dimension that shut the enterprise down")
     effective_on: date = Field(description="The date it took effect")
+    sequence: int | None = Field(
+        default=None, description="Its number in its agency's stream of events on the enterprise"
+    )
+
+    def repeats(self, earlier: Trigger) -> bool:
+        """Whether this is `earlier` again, or an event its agency published before it: a
+        redelivery or a replay, which must not supersede a case resumed since."""
+        if self.event_id == earlier.event_id:
+            return True
+        return (
+            self.dimension == earlier.dimension
+            and self.sequence is not None
+            and earlier.sequence is not None
+            and self.sequence <= earlier.sequence
+        )
 
 
 class Supersession(BaseModel):
@@ -89,10 +104,14 @@ class Supersedable(Aggregate):
         """Supersede the case if its work is rectification; True if it changed.
 
         Any other state — closed, or on its own way to exit — is left alone and nothing is
-        recorded, so a second trigger, or the same one again, changes nothing. The act takes
-        effect on the trigger's date, or on the case's last act if that came later.
+        recorded, so a second trigger, or the same one again, changes nothing. Nor does a trigger
+        that repeats one the case was already superseded by (the same event, or an earlier one
+        of that agency's stream, by its sequence): a case resumed since stays resumed. The act
+        takes effect on the trigger's date, or on the case's last act if that came later.
         """
         if self.state not in self.LIFECYCLE.sources(SUPERSEDE):
+            return False
+        if any(trigger.repeats(past.trigger) for past in self.supersessions):
             return False
         previous = str(self.state)
         on = max(trigger.effective_on, self.last_act_on)

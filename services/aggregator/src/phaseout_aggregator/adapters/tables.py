@@ -55,8 +55,8 @@ timeline = Table(
 """Every event applied, with its provenance: the history `as_of` answers are read from.
 
 `sequence`, here and in the tables below, is the event's number in its stream (the events one
-agency published about one enterprise): of two facts of one source about one thing, the one with
-the greater sequence is the newer, whatever their dates and times say."""
+agency published about one enterprise): of two facts of one source about one thing effective the
+same day, the one with the greater sequence was recorded later, whatever the clocks say."""
 
 case_events = Table(
     "case_events",

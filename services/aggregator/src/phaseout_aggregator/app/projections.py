@@ -3,8 +3,8 @@
 One handler per event kind; every event also lands on the enterprise's timeline with its
 provenance. Handlers run inside the consumer's transaction, after the inbox claimed the id.
 A late event (effective before what is already known) is kept in the timeline, but does not
-overwrite newer facts; of two facts from one agency's stream, the newer is the one with the
-greater `sequence` (the order the agency committed them in), whatever their dates say.
+overwrite newer facts; of two facts from one agency effective the same day, the newer is the one
+with the greater `sequence` (the order the agency committed them in), not the later clock.
 """
 
 from __future__ import annotations

@@ -41,13 +41,13 @@ def _upsert(
 ) -> TextClause:
     statement = _values(table, columns)
     new, old = statement.excluded, table.c
-    unsequenced = or_(
-        old[effective] < new[effective],
-        (old[effective] == new[effective]) & (old.recorded_at <= new.recorded_at),
+    recorded_later = or_(
+        new.sequence.is_not(None) & (old.sequence.is_(None) | (old.sequence < new.sequence)),
+        new.sequence.is_(None) & old.sequence.is_(None) & (old.recorded_at <= new.recorded_at),
     )
     newer = or_(
-        new.sequence.is_not(None) & (old.sequence.is_(None) | (old.sequence < new.sequence)),
-        new.sequence.is_(None) & old.sequence.is_(None) & unsequenced,
+        old[effective] < new[effective],
+        (old[effective] == new[effective]) & recorded_later,
     )
     statement = statement.on_conflict_do_update(
         index_elements=[table.c[k] for k in keys],
@@ -69,8 +69,8 @@ async def upsert_if_newer(
     keys: tuple[str, ...],
     effective: str,
 ) -> None:
-    """Insert a row, or replace it only with newer facts of the same stream: those with a
-    greater `sequence` (the order the source committed them in). Rows from events without one
-    (published before sequences existed) give way to any that has one, and among themselves
-    to facts that took effect later (or, on the same day, were recorded later)."""
+    """Insert a row, or replace it only with newer facts: those that took effect later, or on
+    the same day were recorded later by their source — a greater `sequence` in its stream (a
+    row from an event without one, published before sequences existed, gives way to one that
+    has it; two without, by their record times). A late event never overwrites what is newer."""
     await session.execute(_upsert(table, tuple(values), keys, effective), values)

@@ -175,14 +175,14 @@ async def _timeline(
 
 
 def _identities(events: list[TimelineEntry]) -> list[AgencyView]:
-    """What each agency's register says, from its latest register event: the one it committed
-    last (the greatest sequence), as its register holds it; events without a sequence (older
-    ones) in timeline order, before any that has one."""
-    latest: dict[str, tuple[tuple[bool, int, int], TimelineEntry]] = {}
+    """What each agency's register says, as its register holds it: the facts in force latest,
+    and of those effective the same day the ones it recorded last (the greatest sequence;
+    events without one, older, in timeline order and before any that has one)."""
+    latest: dict[str, tuple[tuple[Any, bool, int, int], TimelineEntry]] = {}
     for position, e in enumerate(events):
         if e.type.split(".")[2] != "enterprise":
             continue
-        rank = (e.sequence is not None, e.sequence or 0, position)
+        rank = (e.effective_on, e.sequence is not None, e.sequence or 0, position)
         if e.dimension not in latest or latest[e.dimension][0] < rank:
             latest[e.dimension] = (rank, e)
     return [_agency_view(latest[d][1]) for d in sorted(latest)]

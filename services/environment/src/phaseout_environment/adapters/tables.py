@@ -24,6 +24,7 @@ from phaseout_environment.domain.permits import Permit, PermitState
 from phaseout_environment.domain.survey import EquipmentState, SurveyedEquipment
 from phaseout_shared.aggregates import Repository, aggregate_table
 from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.versions import of as versions_of
 
 METADATA = MetaData()
 
@@ -103,6 +104,7 @@ async def add_new(
     )
     if (await session.execute(statement)).first() is None:
         raise Conflict(f"{what} {row['id']} is already recorded", field="id")
+    versions_of(session).save(repo.kind, row["id"], 1)
 
 
 async def current_catalogue(session: AsyncSession) -> Catalogue:

@@ -15,10 +15,15 @@ from phaseout_environment.domain.case import EnvironmentCase
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.environment import CaseState
 from phaseout_shared.contracts.supersession import Superseded
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Forbidden
+from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+
+CaseWork = Annotated[UnitOfWork, versioned("cases")]
+"""Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
 @router.get("")
@@ -47,7 +52,7 @@ async def sweep_overdue(body: s.OverdueSweepIn, work: Work) -> list[EnvironmentC
 
 
 @router.get("/{case_id}")
-async def read_case(case_id: str, work: Work) -> EnvironmentCase:
+async def read_case(case_id: str, work: CaseWork) -> EnvironmentCase:
     """One case; a district officer reads the cases of the district only."""
     async with work:
         case = await CASES.get(work.session, case_id, for_update=False)
@@ -61,7 +66,7 @@ async def read_case(case_id: str, work: Work) -> EnvironmentCase:
 
 
 @router.post("/{case_id}/measures")
-async def order_measure(case_id: str, body: s.MeasureIn, work: Work) -> EnvironmentCase:
+async def order_measure(case_id: str, body: s.MeasureIn, work: CaseWork) -> EnvironmentCase:
     """Order 限制生产 or 停产整治, with a deadline."""
     async with work:
         return await commands.order_measure(work, case_id, **body.model_dump())
@@ -69,7 +74,7 @@ async def order_measure(case_id: str, body: s.MeasureIn, work: Work) -> Environm
 
 @router.post("/{case_id}/rectification")
 async def accept_rectification(
-    case_id: str, body: s.RectificationIn, work: Work
+    case_id: str, body: s.RectificationIn, work: CaseWork
 ) -> EnvironmentCase:
     """Rectified within the deadline: the case ends."""
     async with work:
@@ -77,34 +82,40 @@ async def accept_rectification(
 
 
 @router.post("/{case_id}/closure-proposal")
-async def propose_closure(case_id: str, body: s.ClosureProposalIn, work: Work) -> EnvironmentCase:
+async def propose_closure(
+    case_id: str, body: s.ClosureProposalIn, work: CaseWork
+) -> EnvironmentCase:
     """情节严重: propose closure to the people's government with the power."""
     async with work:
         return await commands.propose_closure(work, case_id, **body.model_dump())
 
 
 @router.post("/{case_id}/closure-approval")
-async def approve_closure(case_id: str, body: s.ClosureApprovalIn, work: Work) -> EnvironmentCase:
+async def approve_closure(
+    case_id: str, body: s.ClosureApprovalIn, work: CaseWork
+) -> EnvironmentCase:
     """The government approved: who, when, which document."""
     async with work:
         return await commands.approve_closure(work, case_id, **body.model_dump())
 
 
 @router.post("/{case_id}/closure-rejection")
-async def reject_closure(case_id: str, body: s.ClosureRejectionIn, work: Work) -> EnvironmentCase:
+async def reject_closure(
+    case_id: str, body: s.ClosureRejectionIn, work: CaseWork
+) -> EnvironmentCase:
     async with work:
         return await commands.reject_closure(work, case_id, **body.model_dump())
 
 
 @router.post("/{case_id}/closure-order")
-async def order_closure(case_id: str, body: s.ClosureOrderIn, work: Work) -> EnvironmentCase:
+async def order_closure(case_id: str, body: s.ClosureOrderIn, work: CaseWork) -> EnvironmentCase:
     """责令停业、关闭, after the government's approval."""
     async with work:
         return await commands.order_closure(work, case_id, **body.model_dump())
 
 
 @router.post("/{case_id}/recheck")
-async def recheck(case_id: str, body: s.RecheckIn, work: Work) -> EnvironmentCase:
+async def recheck(case_id: str, body: s.RecheckIn, work: CaseWork) -> EnvironmentCase:
     """回头看 of a closed enterprise: found running, the case re-opens."""
     async with work:
         return await commands.recheck(work, case_id, **body.model_dump())

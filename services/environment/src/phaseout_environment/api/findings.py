@@ -16,10 +16,15 @@ from phaseout_environment.domain.measurement import RecordedMeasurement
 from phaseout_environment.domain.survey import EquipmentState, SurveyedEquipment
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.environment import MeasurementVerdict
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
 CREATED = status.HTTP_201_CREATED
+
+
+EquipmentWork = Annotated[UnitOfWork, versioned("equipment")]
+"""Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
 @router.post("/enterprises/{uscc}/measurements", tags=["measurements"], status_code=CREATED)
@@ -51,7 +56,7 @@ async def survey_equipment(uscc: str, body: s.EquipmentIn, work: Work) -> Survey
 
 @router.post("/enterprises/{uscc}/equipment/{item_id}/conversion", tags=["equipment"])
 async def record_conversion(
-    uscc: str, item_id: str, body: s.ConversionIn, work: Work
+    uscc: str, item_id: str, body: s.ConversionIn, work: EquipmentWork
 ) -> SurveyedEquipment:
     """The coal-fired item now runs on clean energy (清洁能源改造 / 煤改气)."""
     async with work:

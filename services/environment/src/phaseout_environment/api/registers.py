@@ -16,11 +16,18 @@ from phaseout_environment.domain.monitoring import OnlineMonitoring
 from phaseout_environment.domain.permits import Permit, PermitState, Standing
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.environment import MonitoringState
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
 CREATED = status.HTTP_201_CREATED
 Year = Annotated[int, Query(ge=2000, le=2100)]
+
+
+EntryWork = Annotated[UnitOfWork, versioned("list_entries")]
+PermitWork = Annotated[UnitOfWork, versioned("permits")]
+MonitoringWork = Annotated[UnitOfWork, versioned("monitoring")]
+"""Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
 @router.post("/list-entries", tags=["lists"], status_code=CREATED)
@@ -51,7 +58,7 @@ async def list_list_entries(
 
 
 @router.post("/list-entries/{year}/{uscc}/move", tags=["lists"])
-async def move_list_entry(year: int, uscc: str, body: s.ListMoveIn, work: Work) -> ListEntry:
+async def move_list_entry(year: int, uscc: str, body: s.ListMoveIn, work: EntryWork) -> ListEntry:
     """The lists are dynamic: the enterprise moves to the other list."""
     async with work:
         entry = await commands.act_on_list_entry(
@@ -69,14 +76,16 @@ async def move_list_entry(year: int, uscc: str, body: s.ListMoveIn, work: Work) 
 
 @router.post("/list-entries/{year}/{uscc}/completion", tags=["lists"])
 async def complete_list_entry(
-    year: int, uscc: str, body: s.ListCompletionIn, work: Work
+    year: int, uscc: str, body: s.ListCompletionIn, work: EntryWork
 ) -> ListEntry:
     async with work:
         return await commands.act_on_list_entry(work, year, uscc, "complete", **body.model_dump())
 
 
 @router.post("/list-entries/{year}/{uscc}/removal", tags=["lists"])
-async def remove_list_entry(year: int, uscc: str, body: s.ListRemovalIn, work: Work) -> ListEntry:
+async def remove_list_entry(
+    year: int, uscc: str, body: s.ListRemovalIn, work: EntryWork
+) -> ListEntry:
     async with work:
         return await commands.act_on_list_entry(work, year, uscc, "remove", **body.model_dump())
 
@@ -89,7 +98,7 @@ async def record_permit(uscc: str, body: s.PermitIn, work: Work) -> Permit:
 
 
 @router.post("/permits/{permit_no}/revocation", tags=["permits"])
-async def revoke_permit(permit_no: str, body: s.PermitRevocationIn, work: Work) -> Permit:
+async def revoke_permit(permit_no: str, body: s.PermitRevocationIn, work: PermitWork) -> Permit:
     async with work:
         return await commands.revoke_permit(work, permit_no, **body.model_dump())
 
@@ -120,7 +129,9 @@ async def permit_status(
 
 
 @router.put("/enterprises/{uscc}/monitoring", tags=["monitoring"])
-async def record_monitoring(uscc: str, body: s.MonitoringIn, work: Work) -> OnlineMonitoring:
+async def record_monitoring(
+    uscc: str, body: s.MonitoringIn, work: MonitoringWork
+) -> OnlineMonitoring:
     """Online monitoring as found: installable, installed, connected to the bureau."""
     async with work:
         return await commands.record_monitoring(work, uscc=uscc, **body.model_dump())

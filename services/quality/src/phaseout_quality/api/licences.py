@@ -16,9 +16,15 @@ from phaseout_quality.domain.cancellation import CancellationRequest
 from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.quality import LicenceStatus, RequestState
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
+
+
+LicenceWork = Annotated[UnitOfWork, versioned("licences")]
+RequestWork = Annotated[UnitOfWork, versioned("cancellation_requests")]
+"""Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
 @router.post("/enterprises/{uscc}/licences", tags=["licences"], status_code=status.HTTP_201_CREATED)
@@ -54,7 +60,7 @@ async def list_licences(
 
 
 @router.get("/licences/{number}", tags=["licences"])
-async def read_licence(number: str, work: Work) -> ProductionLicence:
+async def read_licence(number: str, work: LicenceWork) -> ProductionLicence:
     return await one_of(LICENCES, work, number)
 
 
@@ -84,12 +90,14 @@ async def list_cancellation_requests(
 
 
 @router.get("/cancellation-requests/{request_id}", tags=["licences"])
-async def read_cancellation_request(request_id: str, work: Work) -> CancellationRequest:
+async def read_cancellation_request(request_id: str, work: RequestWork) -> CancellationRequest:
     return await one_of(REQUESTS, work, request_id)
 
 
 @router.post("/cancellation-requests/{request_id}/answer", tags=["licences"])
-async def record_answer(request_id: str, body: s.AnswerIn, work: Work) -> CancellationRequest:
+async def record_answer(
+    request_id: str, body: s.AnswerIn, work: RequestWork
+) -> CancellationRequest:
     """The issuing authority acted: the licence cancelled (注销), or the request declined."""
     async with work:
         return await licences.record_answer(work, request_id, **body.model_dump())

@@ -23,8 +23,9 @@ from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.contracts.quality import CaseState, UnlicensedState
 from phaseout_shared.contracts.supersession import Superseded
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.reference import Industry
+from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
 
@@ -34,6 +35,12 @@ class Sweep(BaseModel):
 
     as_of: date
     marked: list[QualityCase]
+
+
+CheckWork = Annotated[UnitOfWork, versioned("spot_checks")]
+CaseWork = Annotated[UnitOfWork, versioned("cases")]
+UnlicensedWork = Annotated[UnitOfWork, versioned("unlicensed_cases")]
+"""Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
 @router.get("/applicability/{industry}", tags=["table 3"])
@@ -64,7 +71,7 @@ async def list_spot_checks(
 
 
 @router.get("/spot-checks/{check_id}", tags=["spot checks"])
-async def read_spot_check(check_id: str, work: Work) -> SpotCheck:
+async def read_spot_check(check_id: str, work: CheckWork) -> SpotCheck:
     return await one_of(CHECKS, work, check_id)
 
 
@@ -87,19 +94,19 @@ async def list_cases(
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: str, work: Work) -> QualityCase:
+async def read_case(case_id: str, work: CaseWork) -> QualityCase:
     return await one_of(CASES, work, case_id)
 
 
 @router.post("/cases/{case_id}/reinspection", tags=["cases"])
-async def reinspect(case_id: str, body: s.ReinspectionIn, work: Work) -> QualityCase:
+async def reinspect(case_id: str, body: s.ReinspectionIn, work: CaseWork) -> QualityCase:
     """整改复查 by the deadline: passed closes the case; still failing, licences to revoke."""
     async with work:
         return await commands.reinspect(work, case_id, **body.model_dump())
 
 
 @router.post("/cases/{case_id}/revocation", tags=["cases"])
-async def revoke_licences(case_id: str, body: s.RevocationIn, work: Work) -> QualityCase:
+async def revoke_licences(case_id: str, body: s.RevocationIn, work: CaseWork) -> QualityCase:
     """依法依规吊销相关证照, after a failed re-inspection or an overdue deadline."""
     async with work:
         return await commands.revoke_licences(work, case_id, **body.model_dump())
@@ -139,12 +146,14 @@ async def list_unlicensed_cases(
 
 
 @router.get("/unlicensed-cases/{case_id}", tags=["unlicensed production"])
-async def read_unlicensed_case(case_id: str, work: Work) -> UnlicensedProductionCase:
+async def read_unlicensed_case(case_id: str, work: UnlicensedWork) -> UnlicensedProductionCase:
     return await one_of(UNLICENSED, work, case_id)
 
 
 @router.post("/unlicensed-cases/{case_id}/stop-verification", tags=["unlicensed production"])
-async def verify_stopped(case_id: str, body: s.FindingIn, work: Work) -> UnlicensedProductionCase:
+async def verify_stopped(
+    case_id: str, body: s.FindingIn, work: UnlicensedWork
+) -> UnlicensedProductionCase:
     """samr verified that the unlicensed production stopped."""
     async with work:
         return await commands.act_on_unlicensed_case(
@@ -154,7 +163,7 @@ async def verify_stopped(case_id: str, body: s.FindingIn, work: Work) -> Unlicen
 
 @router.post("/unlicensed-cases/{case_id}/resumption", tags=["unlicensed production"])
 async def find_production_resumed(
-    case_id: str, body: s.FindingIn, work: Work
+    case_id: str, body: s.FindingIn, work: UnlicensedWork
 ) -> UnlicensedProductionCase:
     """The unlicensed production was found running again: the stop is ordered once more."""
     async with work:

@@ -15,10 +15,16 @@ from phaseout_safety.domain.hazard import Hazard
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.safety import CaseState, HazardState
 from phaseout_shared.contracts.supersession import Superseded
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
+
+
+HazardWork = Annotated[UnitOfWork, versioned("hazards")]
+CaseWork = Annotated[UnitOfWork, versioned("cases")]
+"""Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
 @router.get("/hazards", tags=["hazards"])
@@ -36,12 +42,12 @@ async def list_hazards(
 
 
 @router.get("/hazards/{case_id}", tags=["hazards"])
-async def read_hazard(case_id: str, work: Work) -> Hazard:
+async def read_hazard(case_id: str, work: HazardWork) -> Hazard:
     return await read(HAZARDS, work, case_id)
 
 
 @router.post("/hazards/{case_id}/five-in-place", tags=["hazards"])
-async def put_in_place(case_id: str, body: s.FiveInPlaceIn, work: Work) -> Hazard:
+async def put_in_place(case_id: str, body: s.FiveInPlaceIn, work: HazardWork) -> Hazard:
     """Put parts of the 五落实 in place: 措施、责任、资金、时限、预案."""
     async with work:
         return await commands.act(
@@ -55,7 +61,7 @@ async def put_in_place(case_id: str, body: s.FiveInPlaceIn, work: Work) -> Hazar
 
 
 @router.post("/hazards/{case_id}/rectification", tags=["hazards"])
-async def verify_rectified(case_id: str, body: s.RectifiedIn, work: Work) -> Hazard:
+async def verify_rectified(case_id: str, body: s.RectifiedIn, work: HazardWork) -> Hazard:
     """The rectification was verified (隐患治理完成): only with all five in place."""
     async with work:
         return await commands.act(
@@ -85,12 +91,12 @@ async def list_cases(
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: str, work: Work) -> SuspensionCase:
+async def read_case(case_id: str, work: CaseWork) -> SuspensionCase:
     return await read(CASES, work, case_id)
 
 
 @router.post("/cases/{case_id}/reinspection", tags=["cases"])
-async def reinspect(case_id: str, body: s.ReinspectionIn, work: Work) -> SuspensionCase:
+async def reinspect(case_id: str, body: s.ReinspectionIn, work: CaseWork) -> SuspensionCase:
     """Re-inspection (复查): passed lifts the suspension; failed, still unsafe."""
     async with work:
         return await commands.act(
@@ -106,7 +112,7 @@ async def reinspect(case_id: str, body: s.ReinspectionIn, work: Work) -> Suspens
 
 
 @router.post("/cases/{case_id}/closure-request", tags=["cases"])
-async def request_closure(case_id: str, body: s.ClosureRequestIn, work: Work) -> SuspensionCase:
+async def request_closure(case_id: str, body: s.ClosureRequestIn, work: CaseWork) -> SuspensionCase:
     """提请政府予以关闭: ask the district's or the city's government to close."""
     async with work:
         return await commands.act(
@@ -121,7 +127,9 @@ async def request_closure(case_id: str, body: s.ClosureRequestIn, work: Work) ->
 
 
 @router.post("/cases/{case_id}/closure-decision", tags=["cases"])
-async def record_decision(case_id: str, body: s.ClosureDecisionIn, work: Work) -> SuspensionCase:
+async def record_decision(
+    case_id: str, body: s.ClosureDecisionIn, work: CaseWork
+) -> SuspensionCase:
     """The government's decision: close (by a date, if set), or not (the suspension goes on)."""
     if body.closes and body.rectify_by is not None:
         raise InvalidInput("a decision to close sets no rectification period", field="rectify_by")
@@ -153,7 +161,7 @@ async def record_decision(case_id: str, body: s.ClosureDecisionIn, work: Work) -
 
 
 @router.post("/cases/{case_id}/closure", tags=["cases"])
-async def close(case_id: str, body: s.ClosureIn, work: Work) -> SuspensionCase:
+async def close(case_id: str, body: s.ClosureIn, work: CaseWork) -> SuspensionCase:
     """关闭: the capacity closed by the government's decision; it counts as exited."""
     async with work:
         return await commands.act(
@@ -167,7 +175,7 @@ async def close(case_id: str, body: s.ClosureIn, work: Work) -> SuspensionCase:
 
 
 @router.post("/cases/{case_id}/licence-revocation", tags=["cases"])
-async def revoke_licences(case_id: str, body: s.RevocationIn, work: Work) -> SuspensionCase:
+async def revoke_licences(case_id: str, body: s.RevocationIn, work: CaseWork) -> SuspensionCase:
     """吊销相关证照: the licences revoked by the departments concerned."""
     async with work:
         return await commands.act(

@@ -20,7 +20,7 @@ from phaseout_shared import register
 from phaseout_shared.aggregates import Filters, Repository, list_page
 from phaseout_shared.auth import CurrentPrincipal, Principal
 from phaseout_shared.contracts.safety import ListName
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Forbidden, NotFound
 from phaseout_shared.reference import District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -62,6 +62,11 @@ async def read(repo: Repository[R], work: UnitOfWork, id_: str) -> R:
     return found
 
 
+ListingWork = Annotated[UnitOfWork, versioned("listings")]
+InspectionWork = Annotated[UnitOfWork, versioned("inspections")]
+"""Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
+
+
 @router.get("/catalogue", tags=["catalogue"])
 async def catalogue(_: CurrentPrincipal) -> Catalogue:
     """The safety catalogue in force: Table 4 and 二（四） of the plan, versioned."""
@@ -98,12 +103,12 @@ async def list_listings(
 
 
 @router.get("/listings/{uscc}", tags=["ledger"])
-async def read_listing(uscc: str, work: Work) -> Listing:
+async def read_listing(uscc: str, work: ListingWork) -> Listing:
     return await read(LISTINGS, work, uscc)
 
 
 @router.post("/listings/{uscc}/move", tags=["ledger"])
-async def move_listing(uscc: str, body: s.MoveIn, work: Work) -> Listing:
+async def move_listing(uscc: str, body: s.MoveIn, work: ListingWork) -> Listing:
     """Move onto the other list (动态), with its requirements and timetable."""
     async with work:
         return await commands.act(
@@ -120,7 +125,7 @@ async def move_listing(uscc: str, body: s.MoveIn, work: Work) -> Listing:
 
 
 @router.post("/listings/{uscc}/removal", tags=["ledger"])
-async def remove_listing(uscc: str, body: s.RemovalIn, work: Work) -> Listing:
+async def remove_listing(uscc: str, body: s.RemovalIn, work: ListingWork) -> Listing:
     """Off both lists; the enterprise stays on the ledger."""
     async with work:
         return await commands.act(
@@ -184,7 +189,7 @@ async def list_inspections(
 
 
 @router.get("/inspections/{inspection_id}", tags=["inspections"])
-async def read_inspection(inspection_id: str, work: Work) -> Inspection:
+async def read_inspection(inspection_id: str, work: InspectionWork) -> Inspection:
     return await read(INSPECTIONS, work, inspection_id)
 
 

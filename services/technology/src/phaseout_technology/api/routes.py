@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, status
 
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import RECORDS_NOTHING, CurrentPrincipal
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.reference import District, Industry
+from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
 from phaseout_technology.api import schemas as s
 from phaseout_technology.app import commands
@@ -22,6 +23,11 @@ from phaseout_technology.domain.tips import Tip
 
 router = APIRouter(prefix="/v1")
 PRIVATE = {"reporter_contact"}
+
+
+CaseWork = Annotated[UnitOfWork, versioned("cases")]
+TipWork = Annotated[UnitOfWork, versioned("tips")]
+"""Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
 @router.post(
@@ -76,20 +82,20 @@ async def list_cases(
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: str, work: Work) -> EliminationCase:
+async def read_case(case_id: str, work: CaseWork) -> EliminationCase:
     async with work:
         return await CASES.get(work.session, case_id, for_update=False)
 
 
 @router.post("/cases/{case_id}/dismantling", tags=["cases"])
-async def dismantle(case_id: str, body: s.DismantlingIn, work: Work) -> EliminationCase:
+async def dismantle(case_id: str, body: s.DismantlingIn, work: CaseWork) -> EliminationCase:
     """The main equipment was dismantled (拆除主体设备)."""
     async with work:
         return await commands.dismantle(work, case_id, body.description, body.effective_on)
 
 
 @router.post("/cases/{case_id}/sealing", tags=["cases"])
-async def seal(case_id: str, body: s.SealingIn, work: Work) -> EliminationCase:
+async def seal(case_id: str, body: s.SealingIn, work: CaseWork) -> EliminationCase:
     """Water and power cut, power units removed, main equipment sealed, public commitment."""
     async with work:
         return await commands.seal(
@@ -98,7 +104,7 @@ async def seal(case_id: str, body: s.SealingIn, work: Work) -> EliminationCase:
 
 
 @router.post("/cases/{case_id}/acceptance", tags=["cases"])
-async def accept(case_id: str, body: s.AcceptanceIn, work: Work) -> EliminationCase:
+async def accept(case_id: str, body: s.AcceptanceIn, work: CaseWork) -> EliminationCase:
     """On-site acceptance (现场验收): passed, the capacity has exited."""
     async with work:
         return await commands.accept_on_site(
@@ -112,7 +118,7 @@ async def accept(case_id: str, body: s.AcceptanceIn, work: Work) -> EliminationC
 
 
 @router.post("/cases/{case_id}/revival", tags=["cases"])
-async def revival(case_id: str, body: s.RevivalIn, work: Work) -> EliminationCase:
+async def revival(case_id: str, body: s.RevivalIn, work: CaseWork) -> EliminationCase:
     """A sealed or exited line was found running again: the case re-opens, flagged."""
     async with work:
         return await commands.reopen_revival(work, case_id, body.description, body.effective_on)
@@ -159,7 +165,7 @@ async def list_tips(
 
 
 @router.post("/tips/{tip_id}/assignment", tags=["tips"])
-async def assign_tip(tip_id: str, body: s.AssignmentIn, work: Work) -> dict[str, Any]:
+async def assign_tip(tip_id: str, body: s.AssignmentIn, work: TipWork) -> dict[str, Any]:
     async with work:
         tip = await commands.act_on_tip(
             work,
@@ -173,7 +179,7 @@ async def assign_tip(tip_id: str, body: s.AssignmentIn, work: Work) -> dict[str,
 
 
 @router.post("/tips/{tip_id}/closure", tags=["tips"])
-async def close_tip(tip_id: str, body: s.ClosureIn, work: Work) -> dict[str, Any]:
+async def close_tip(tip_id: str, body: s.ClosureIn, work: TipWork) -> dict[str, Any]:
     async with work:
         if body.outcome == "confirmed":
             tip = await commands.act_on_tip(
