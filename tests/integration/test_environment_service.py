@@ -333,7 +333,7 @@ async def test_lists_monitoring_and_their_refusals(platform: Platform) -> None:
     r = await env(platform).put(
         f"/v1/enterprises/{uscc}/monitoring", json=later | {"effective_on": "2019-07-01"}, headers=h
     )
-    refused(r, 422, "effective_on")
+    refused(r, 409, "effective_on")
     listed = await env(platform).get("/v1/monitoring", params={"uscc": uscc}, headers=h)
     assert [m["state"] for m in listed.json()["items"]] == ["not_installed"]
     r = await env(platform).put(
