@@ -72,7 +72,7 @@ async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
         print(f"\nproducing a corpus of {args.events} events ...", flush=True)
         items = corpus.envelopes(args.events)
         started = time.perf_counter()
-        await corpus.produce(bench.bootstrap, items)
+        await corpus.produce(bench.kafka, items)
         print(f"  produced {len(items)} in {time.perf_counter() - started:.1f}s", flush=True)
     for name in wanted:
         section = report.section(NUMBERS[name], TITLES[name])
