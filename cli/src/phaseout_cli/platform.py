@@ -6,16 +6,9 @@ from pathlib import Path
 
 from phaseout_cli import kafka_security, processes, stack
 from phaseout_cli.demo import load as load_demo
+from phaseout_cli.ports import PORTS
 from phaseout_shared import auth
 
-PORTS = {
-    "aggregator": 8100,
-    "energy": 8101,
-    "environment": 8102,
-    "quality": 8103,
-    "safety": 8104,
-    "technology": 8105,
-}
 KEYS = stack.REPO / ".phaseout" / "keys"
 
 
