@@ -2,12 +2,13 @@
 
 Every aggregate row (a register entry, a case, a tip, a referral …) has a version that counts
 its changes. A route that reads or changes one resource named in its path declares it with
-`versioned(kind)` (the resource's table): the unit of work then answers the resource's version
-as a strong `ETag` ("3"), and refuses with 412 a request whose `If-Match` names another version
-— checked when the resource is loaded, before anything is decided. Without `If-Match` a write is
-still safe: the resource is loaded with its row locked, so concurrent writers are served one
-after the other, each seeing the change before it, and the row is written back only if its
-version is still the one loaded (otherwise 409, never a silent overwrite).
+`phaseout_shared.deps.versioned(kind)` (the resource's table): the unit of work then answers
+the resource's version as a strong `ETag` ("3"), and refuses with 412 a request whose `If-Match`
+names another version — checked when the resource is loaded, before anything is decided.
+Without `If-Match` a write is still safe: the resource is loaded with its row locked, so
+concurrent writers are served one after the other, each seeing the change before it, and the
+row is written back only if its version is still the one loaded (otherwise 409, never a silent
+overwrite).
 """
 
 from __future__ import annotations
