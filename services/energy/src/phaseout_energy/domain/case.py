@@ -149,7 +149,12 @@ class EnergyCase(Supersedable):
         the overdue is recorded first, as the sweep would), and the case rectifies again.
         """
         LIFECYCLE.move("grant_extension", self.state)
-        self._check_date("applied_on", applied_on)
+        self._check_date("granted_on", granted_on)
+        if applied_on < self.finding.found_on:
+            raise InvalidInput(
+                f"applied on {applied_on}, before the case was opened on {self.finding.found_on}",
+                field="applied_on",
+            )
         if granted_on < applied_on:
             raise InvalidInput(
                 "an extension cannot be granted before it is applied for", field="granted_on"
@@ -173,15 +178,15 @@ class EnergyCase(Supersedable):
         must be shut down and exit. `assessment` is the re-inspection's own (which checks the
         unit and the value); the verdict here uses the case's limit.
         """
-        LIFECYCLE.move("rectify", self.state)
-        self._check_date("inspected_on", inspected_on)
-        if self.deadline.has_passed(inspected_on):
+        if self.state_on(inspected_on) is CaseState.OVERDUE:
             raise Conflict(
-                f"re-inspected on {inspected_on}, after the deadline of {self.deadline.due_on}: "
-                "the case is overdue",
+                f"re-inspected on {inspected_on}; the deadline of {self.deadline.due_on} has "
+                f"passed: the case is {CaseState.OVERDUE} (逾期未整改), swept or not",
                 field="inspected_on",
                 rule="energy.case.reinspection_within_deadline",
             )
+        LIFECYCLE.move("rectify", self.state)
+        self._check_date("inspected_on", inspected_on)
         value = self._reinspected_value(assessment)
         within = value <= self.finding.limit
         self.state = LIFECYCLE.move("rectify" if within else "fail_reinspection", self.state)

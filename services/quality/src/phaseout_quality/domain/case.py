@@ -168,15 +168,15 @@ class QualityCase(Supersedable):
         self, *, passed: bool, effective_on: date, failed_items: Sequence[str] = (), note: str = ""
     ) -> None:
         """整改复查 by the deadline: passed, the case closes; still failing, licences to revoke."""
-        target = LIFECYCLE.move("rectify" if passed else "fail_reinspection", self.state)
-        self._check_date(effective_on)
-        if effective_on > self.rectify_by:
+        if self.state_on(effective_on) is CaseState.OVERDUE:
             raise Conflict(
-                f"re-inspected on {effective_on}, after the deadline of {self.rectify_by}: "
-                "the case is overdue (逾期不改正)",
+                f"re-inspected on {effective_on}; the deadline of {self.rectify_by} has passed: "
+                f"the case is {CaseState.OVERDUE} (逾期不改正), swept or not",
                 field="effective_on",
                 rule="quality.case.reinspection_by_deadline",
             )
+        target = LIFECYCLE.move("rectify" if passed else "fail_reinspection", self.state)
+        self._check_date(effective_on)
         items = statements(failed_items, "failed_items")
         if passed and items:
             raise InvalidInput("a passed re-inspection has no failed items", field="failed_items")
