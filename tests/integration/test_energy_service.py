@@ -120,7 +120,7 @@ async def test_overdue_case_shut_down_and_exited_in_the_city_view(platform: Plat
     assert case_id in marked(await sweep(platform, "2020-03-01"))
     assert case_id not in marked(await sweep(platform, "2020-03-02"))
     r = await act(platform, case_id, "reinspection", {"inspected_on": "2020-03-03", **KWH("13000")})
-    assert refusal(r, 409)["rule"] == "lifecycle.rectify"
+    assert refusal(r, 409)["rule"] == "energy.case.reinspection_within_deadline", "swept or not"
 
     r = await act(
         platform,

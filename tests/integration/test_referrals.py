@@ -115,6 +115,7 @@ async def test_eliminated_capacity_is_referred_to_drc_and_water(platform: Platfo
     assert {x["kind"]: x["state"] for x in view["referrals"]} == {
         "electricity_pricing": "acted_on",
         "water_pricing": "received",
+        "licence_cancellation": "received",  # samr hears of the elimination when it is ordered
     }
     late = (
         await platform.clients["aggregator"].get(
