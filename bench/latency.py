@@ -31,7 +31,7 @@ async def bus_latency(bench: Bench, rate: float, duration: float) -> list[float]
     """Produce at `rate` for `duration` seconds; each record's send-to-consume latency."""
     await stack.aensure_topics(bench.config, [BUS_TOPIC], partitions=3)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bench.bootstrap, enable_auto_commit=False, fetch_max_wait_ms=100
+        **bench.kafka.options(), enable_auto_commit=False, fetch_max_wait_ms=100
     )
     await consumer.start()
     parts = [TopicPartition(BUS_TOPIC, p) for p in range(3)]
@@ -40,7 +40,7 @@ async def bus_latency(bench: Bench, rate: float, duration: float) -> list[float]
     for tp in parts:
         await consumer.position(tp)
     producer = AIOKafkaProducer(
-        bootstrap_servers=bench.bootstrap, enable_idempotence=True, acks="all", linger_ms=5
+        **bench.kafka.options(), enable_idempotence=True, acks="all", linger_ms=5
     )
     await producer.start()
     total = int(rate * duration)
@@ -96,7 +96,7 @@ async def _applied(url: str, codes: list[str]) -> dict[str, float]:
 async def run(bench: Bench, section: Section, rates: list[int], duration: float) -> None:
     tech_url = await bench.database("latency_technology")
     agg_url = await bench.database("latency_aggregator")
-    await skip_group_to_end(bench.bootstrap, "aggregator", AGENCY_TOPICS)
+    await skip_group_to_end(bench.kafka, "aggregator", AGENCY_TOPICS)
     bench.start(bench.service("technology", tech_url), bench.service("aggregator", agg_url))
     base = f"http://127.0.0.1:{PORTS['technology']}"
     miit = bench.headers("miit")
