@@ -32,6 +32,7 @@ CONFIG = stack.StackConfig(
     pg_port=54359,
     kafka_port=19162,
     controller_port=19163,
+    plain_port=19164,
 )
 PORTS = {
     "aggregator": 18150,
@@ -64,6 +65,12 @@ class Bench:
     def kafka(self) -> KafkaAccess:
         """The bench's own clients: corpus producer, readers and baselines, as the admin."""
         return stack.kafka_access(self.config)
+
+    @property
+    def plain(self) -> KafkaAccess:
+        """The same broker without TLS, SASL or ACLs: the baseline of the security's cost."""
+        assert self.config.plain_port is not None
+        return KafkaAccess(f"127.0.0.1:{self.config.plain_port}")
 
     @property
     def folder(self) -> Path:

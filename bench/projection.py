@@ -76,6 +76,9 @@ async def baseline(bench: Bench, section: Section, repeat: int = 3, before: bool
         rates.append(n / seconds)
     raw = statistics.median(rates)
     section.add(f"raw aiokafka consumer ({n} records, median of {repeat})", raw, "events/s")
+    plain = statistics.median([n / (await read_all(bench.plain))[1] for _ in range(repeat)])
+    section.add("  same over PLAINTEXT (no TLS, SASL or ACLs)", plain, "events/s")
+    section.ratio("raw consumer, secured / plain", raw, plain, "the bus's security cost")
     n, seconds = await read_all(bench.kafka, _parse)
     section.add("raw consumer + envelope and payload parsing", n / seconds, "events/s")
     if before:

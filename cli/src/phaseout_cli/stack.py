@@ -110,6 +110,9 @@ class StackConfig:
     controller_port: int
     kafka_version: str = KAFKA_VERSION
     kafka_heap_mb: int = 512
+    plain_port: int | None = None
+    """A second, PLAINTEXT listener open to anyone, for the bench alone: the baseline that
+    measures what TLS, SASL and the ACLs cost. Never set for `local` or `test`."""
 
     @property
     def bootstrap(self) -> str:
@@ -266,9 +269,26 @@ def _write_kafka_properties(cfg: StackConfig) -> Path:
         data=data,
         **kafka_security.broker_settings(cfg),
     )
+    if cfg.plain_port is not None:
+        text = _with_plain_listener(text, cfg.plain_port)
     props.touch(mode=0o600)
     props.write_text(text)
     return props
+
+
+def _with_plain_listener(text: str, port: int) -> str:
+    """The broker's settings with an anonymous PLAINTEXT listener beside the secured one."""
+    lines = []
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key in ("listeners", "advertised.listeners"):
+            line = f"{line},PLAIN://127.0.0.1:{port}"
+        elif key == "listener.security.protocol.map":
+            line = f"{line},PLAIN:PLAINTEXT"
+        elif key == "super.users":
+            line = f"{key}={value};User:ANONYMOUS"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def _cluster_id() -> str:
