@@ -142,7 +142,8 @@ async def test_an_act_before_the_last_one_is_a_409_naming_it(platform: Platform)
     r = await act(platform, case_id, "extension", early)
     assert r.status_code == 409, r.text
     detail = r.json()["detail"][0]
-    assert detail["field"] == "applied_on" and "last act" in detail["reason"]
+    assert (detail["field"], detail["rule"]) == ("granted_on", "lifecycle.act_order")
+    assert "last act" in detail["reason"]
 
 
 async def test_a_case_write_with_a_stale_if_match_is_412(platform: Platform) -> None:
