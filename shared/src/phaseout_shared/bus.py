@@ -9,7 +9,11 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from phaseout_shared.limits import MAX_EVENT_BYTES
+
 log = logging.getLogger(__name__)
+DEFAULT_REQUEST_BYTES = 1_048_576
+"""aiokafka's own default `max_request_size`."""
 
 
 def dlq_of(topic: str) -> str:
@@ -17,9 +21,13 @@ def dlq_of(topic: str) -> str:
     return f"{topic}.dlq"
 
 
-def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
-    """An idempotent producer: acks from all in-sync replicas, no duplicates on retry."""
+def make_producer(
+    bootstrap_servers: str, client_id: str, *, max_event_bytes: int = MAX_EVENT_BYTES
+) -> AIOKafkaProducer:
+    """An idempotent producer: acks from all in-sync replicas, no duplicates on retry. Its
+    request size leaves room for a record of `max_event_bytes` and its batch's overhead."""
     return AIOKafkaProducer(
+        max_request_size=max(DEFAULT_REQUEST_BYTES, max_event_bytes + 64 * 1024),
         bootstrap_servers=bootstrap_servers,
         client_id=client_id,
         enable_idempotence=True,
