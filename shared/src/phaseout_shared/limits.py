@@ -49,7 +49,12 @@ def _in_range(value: date) -> date:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_in_range)]
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    AfterValidator(_in_range),
+    Field(json_schema_extra={"formatMinimum": str(EARLIEST), "formatMaximum": str(LATEST)}),
+]
 """A date from 2000-01-01 to 2100-12-31, written YYYY-MM-DD."""
 
 Uscc = Annotated[USCC, Field(max_length=18)]

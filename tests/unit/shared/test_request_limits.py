@@ -50,6 +50,8 @@ def unbounded(
             yield from unbounded(member, root, where, seen)
         return
     kind = schema.get("type")
+    if schema.get("format") == "date" and "formatMaximum" not in schema:
+        yield f"{where}: date without its range (use limits.Day)"
     if kind == "string" and "enum" not in schema and "const" not in schema:
         if "maxLength" not in schema and schema.get("format") not in BOUNDED_FORMATS:
             yield f"{where}: string without maxLength"
@@ -87,6 +89,17 @@ def test_every_string_list_and_map_of_every_request_body_is_bounded(service: str
         for media in content.values():
             found += unbounded(media.get("schema", {}), root, name, set())
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_date_of_every_query_and_path_is_bounded(service: str) -> None:
+    root = openapi(service)
+    found = []
+    for name, operation in operations(root):
+        for parameter in operation.get("parameters", []):
+            where = f"{name} {parameter['name']}"
+            found += unbounded(parameter.get("schema", {}), root, where, set())
+    assert not [f for f in found if "date" in f], "\n".join(found)
 
 
 @pytest.mark.parametrize("service", SERVICES)
