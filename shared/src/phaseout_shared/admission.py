@@ -48,20 +48,56 @@ def _nul_in_target(scope: Scope) -> str | None:
     return None
 
 
+def _where(value: Any, found: Callable[[str], bool], path: tuple[str, ...] = ()) -> str | None:
+    """The dotted path of the first key or string in a decoded JSON value that `found`."""
+    if isinstance(value, str):
+        return (".".join(path) or "body") if found(value) else None
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            name = str(key)
+            if found(name):
+                return ".".join((*path, name))
+            hit = _where(item, found, (*path, name))
+            if hit is not None:
+                return hit
+    return None
+
+
+def _field(body: bytes, found: Callable[[str], bool]) -> str:
+    """The field of a JSON body at fault, named as the caller wrote it (else `body`)."""
+    try:
+        return _where(json.loads(body), found) or "body"
+    except ValueError:
+        return "body"
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def _not_utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _check_body(body: bytes, content_type: str) -> None:
-    if b"\x00" in body or _ESCAPED_NUL.search(body):
-        raise Refusal(422, "body", "NUL characters (\\u0000) are not accepted", "input.nul")
+    if b"\x00" in body:
+        raise Refusal(422, "body", "NUL characters are not accepted", "input.nul")
+    if _ESCAPED_NUL.search(body):
+        field = _field(body, _has_nul) if "json" in content_type else "body"
+        raise Refusal(422, field, "NUL characters (\\u0000) are not accepted", "input.nul")
     if "json" in content_type and _ESCAPED_SURROGATE.search(body):
         try:
-            decoded = json.loads(body)
+            lone = _where(json.loads(body), _not_utf8)
         except ValueError:
             return  # not JSON: the app answers that
-        try:
-            json.dumps(decoded, ensure_ascii=False).encode()
-        except UnicodeEncodeError:
-            raise Refusal(
-                422, "body", "a lone surrogate (\\ud800-\\udfff) is not a character", "input.text"
-            ) from None
+        if lone is not None:
+            reason = "a lone surrogate (\\ud800-\\udfff) is not a character"
+            raise Refusal(422, lone, reason, "input.text")
 
 
 class Admission:

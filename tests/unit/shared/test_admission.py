@@ -42,3 +42,22 @@ def test_a_lone_surrogate_in_a_json_body_is_refused(body: bytes) -> None:
     with pytest.raises(Refusal) as refused:
         _check_body(body, JSON)
     assert refused.value.rule == "input.text"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b'{"unit": "kWh/t\\u0000"}', "unit"),
+        (
+            b'{"entries": [{"uscc": "x"}, {"requirements": ["a", "\\u0000"]}]}',
+            "entries.1.requirements.1",
+        ),
+        (b'{"equipment": {"a\\u0000": 1}}', "equipment.a\x00"),
+        (b'{"unit": "\\u0000', "body"),
+        (b'{"n": 1, "m": [true, null, "\\u0000"]}', "m.2"),
+    ],
+)
+def test_the_refusal_names_the_field_of_the_nul(body: bytes, field: str) -> None:
+    with pytest.raises(Refusal) as refused:
+        _check_body(body, JSON)
+    assert refused.value.field == field
