@@ -92,6 +92,18 @@ async def test_an_event_over_the_size_limit_is_a_422_and_nothing_is_recorded(
         assert len(await outbox_rows(app)) == 1, "nor its event"
 
 
+@pytest.mark.parametrize("service", SERVICES)
+async def test_the_producer_and_every_consumer_share_one_size_limit(
+    platform: Platform, service: str
+) -> None:
+    """So that no event the outbox admits is dead-lettered as oversized by a consumer."""
+    state = platform.apps[service].state
+    limit = state.settings.max_event_bytes
+    assert state.outbox.max_bytes == limit
+    assert [c.max_message_bytes for c in state.consumers] == [limit] * len(state.consumers)
+    assert state.producer._max_request_size > limit
+
+
 async def test_a_market_access_check_of_5000_items_is_refused(platform: Platform) -> None:
     drc = platform.stack.headers("drc")
     r = await platform.clients["technology"].post(
