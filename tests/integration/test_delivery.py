@@ -299,7 +299,7 @@ async def test_poison_messages_of_every_kind_go_to_the_dlq_with_their_reason(
     """Malformed JSON, an unknown type, a payload against its schema and an oversized body:
     each is dead-lettered by the aggregator with its reason, and a good event after them is
     applied."""
-    limit = platform.apps["aggregator"].state.settings.consumer_max_message_bytes
+    limit = platform.apps["aggregator"].state.settings.max_event_bytes
     registered_v1 = "phaseout.safety.enterprise.registered.v1"
     oversized = b'{"name": "' + b"x" * limit + b'"}'
     poison = {

@@ -222,16 +222,22 @@ async def test_environment_refused_closure_goes_back_to_the_suspension(
     done = await api.ok(f"{case}/rectification", {"effective_on": "2019-07-31", "note": "达标"})
     assert done["state"] == "rectified"
 
-    async def seen() -> dict[str, Any] | None:
+    async def seen(as_of: str) -> dict[str, Any] | None:
         r = await platform.clients["aggregator"].get(
             f"/v1/enterprises/{back['uscc']}",
-            params={"as_of": "2019-07-15"},
+            params={"as_of": as_of},
             headers=platform.stack.headers("miit"),
         )
         cases = [c for c in r.json().get("cases", []) if c["case_id"] == back["case_id"]]
         return cases[0] if r.status_code == 200 and cases else None
 
-    in_july = await eventually(seen, within=60.0)
+    async def rectified() -> dict[str, Any] | None:
+        found = await seen("2019-08-01")
+        return found if found is not None and found["state"] == "rectified" else None
+
+    await eventually(rectified, within=60.0)  # the aggregator has applied every event
+    in_july = await seen("2019-07-15")
+    assert in_july is not None
     assert (in_july["state"], in_july["deadline"]) == ("suspended_for_rectification", "2019-07-31")
 
 

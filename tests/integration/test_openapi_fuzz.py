@@ -7,11 +7,16 @@ city officer's token of an owning agency so that writes get past authorisation. 
 go to the in-process apps of the `platform` fixture (real PostgreSQL and Kafka), and each
 answer is checked by schemathesis: not a server error, and conforming to the response schema
 of its status code. Generation is derandomised and bounded so the whole run stays short.
+
+Whatever the generator happens to draw, each operation is also sent once with a NUL character
+and once with astral-plane characters (outside the Basic Multilingual Plane) in every string
+of its path, its query and its body.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -24,6 +29,10 @@ from schemathesis.core.failures import FailureGroup
 from phaseout_shared.reference import CITY_BUREAU, OWNERS, Dimension
 
 pytestmark = pytest.mark.integration
+
+SPIKES = {"NUL": "\x00", "astral": "\U0001d4b3\U00020000\U0001f600"}
+"""Characters put into every string of one case per operation: NUL (which PostgreSQL cannot
+store) and astral-plane characters (four bytes in UTF-8; surrogate pairs in JSON's escapes)."""
 
 EXAMPLES = 4
 """Cases per operation: with ~190 operations this keeps the fuzz to well under a minute."""
@@ -61,6 +70,32 @@ def generated_cases(app_schema: dict[str, Any]) -> list[schemathesis.Case]:
     return cases
 
 
+def spiked(value: Any, spike: str) -> Any:
+    """The value with `spike` inside every string of it."""
+    if isinstance(value, str):
+        return f"{value[:1]}{spike}{value[1:]}"
+    if isinstance(value, list):
+        return [spiked(v, spike) for v in value]
+    if isinstance(value, dict):
+        return {k: spiked(v, spike) for k, v in value.items()}
+    return value
+
+
+def with_spikes(cases: list[schemathesis.Case]) -> list[schemathesis.Case]:
+    """The cases, and for the first case of each operation one copy per spike."""
+    firsts = {(c.method, c.path): c for c in reversed(cases)}.values()
+    extra = []
+    for case in firsts:
+        for spike in SPIKES.values():
+            copy = case.derive(query=spiked(case.query, spike))
+            # path parameters are drawn already percent-encoded: so is their spike
+            copy.path_parameters = spiked(case.path_parameters, quote(spike, safe=""))
+            if isinstance(case.body, dict | list | str):
+                copy.body = spiked(case.body, spike)
+            extra.append(copy)
+    return cases + extra
+
+
 async def send(http: httpx.AsyncClient, case: schemathesis.Case, token: str) -> httpx.Response:
     kwargs = case.as_transport_kwargs(
         base_url=str(http.base_url).rstrip("/"), headers={"Authorization": f"Bearer {token}"}
@@ -94,7 +129,7 @@ async def test_no_500_and_no_answer_outside_the_schema(platform: Platform, servi
         rule = (
             await http.get("/v1/oversight-rule", headers={"Authorization": f"Bearer {token}"})
         ).json()
-    cases = generated_cases(platform.apps[service].openapi())
+    cases = with_spikes(generated_cases(platform.apps[service].openapi()))
     assert cases
     found: list[str] = []
     try:

@@ -39,12 +39,12 @@ class Unauthenticated(DomainError):
 class Principal(BaseModel):
     """Who is calling, acting for which agency, where, in which roles."""
 
-    sub: str = Field(min_length=1)
+    sub: str = Field(min_length=1, max_length=200, description="Who, as the audit records it")
     agency: Agency | None = Field(
         default=None, description="The bureau; none for a district or city government officer"
     )
     jurisdiction: District | str = Field(description="`city` or a district code")
-    roles: list[str] = Field(default_factory=list)
+    roles: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=20)
 
     @property
     def city_wide(self) -> bool:
@@ -61,8 +61,31 @@ def _check_jurisdiction(value: str) -> str:
     return value
 
 
-def verify(token: str, key: str, *, issuer: str, audience: str) -> Principal:
-    """The principal of a valid token, or Unauthenticated saying why."""
+MAX_LIFETIME = timedelta(hours=24)
+"""The longest a token may live from its issue to its expiry, by default
+(`PHASEOUT_JWT_MAX_LIFETIME_HOURS`)."""
+
+
+def _check_lifetime(claims: dict[str, object], max_lifetime: timedelta) -> None:
+    issued, expires = claims["iat"], claims["exp"]
+    assert isinstance(issued, int | float) and isinstance(expires, int | float)
+    if expires - issued > max_lifetime.total_seconds():
+        hours = max_lifetime.total_seconds() / 3600
+        raise Unauthenticated(
+            f"the token lives longer than {hours:g} hours from its issue", field="authorization"
+        )
+
+
+def verify(
+    token: str,
+    key: str,
+    *,
+    issuer: str,
+    audience: str,
+    max_lifetime: timedelta = MAX_LIFETIME,
+) -> Principal:
+    """The principal of a valid token, or Unauthenticated saying why. A token must say when it
+    was issued, and live no longer than `max_lifetime` from then."""
     try:
         claims = jwt.decode(
             token,
@@ -70,8 +93,9 @@ def verify(token: str, key: str, *, issuer: str, audience: str) -> Principal:
             algorithms=[ALGORITHM],
             issuer=issuer,
             audience=audience,
-            options={"require": ["exp", "sub", "iss", "aud"]},
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
         )
+        _check_lifetime(claims, max_lifetime)
         _check_jurisdiction(str(claims.get("jurisdiction")))
         return Principal.model_validate(claims)
     except jwt.PyJWTError as exc:

@@ -15,7 +15,11 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.helpers import create_ssl_context
 
+from phaseout_shared.limits import MAX_EVENT_BYTES
+
 log = logging.getLogger(__name__)
+DEFAULT_REQUEST_BYTES = 1_048_576
+"""aiokafka's own default `max_request_size`."""
 
 SASL_MECHANISM = "SCRAM-SHA-512"
 
@@ -67,10 +71,14 @@ class KafkaAccess:
         return KafkaAccess(self.bootstrap_servers, username, password, self.ca_file)
 
 
-def make_producer(kafka: KafkaAccess, client_id: str) -> AIOKafkaProducer:
-    """An idempotent producer: acks from all in-sync replicas, no duplicates on retry."""
+def make_producer(
+    kafka: KafkaAccess, client_id: str, *, max_event_bytes: int = MAX_EVENT_BYTES
+) -> AIOKafkaProducer:
+    """An idempotent producer: acks from all in-sync replicas, no duplicates on retry. Its
+    request size leaves room for a record of `max_event_bytes` and its batch's overhead."""
     return AIOKafkaProducer(
         **kafka.options(),
+        max_request_size=max(DEFAULT_REQUEST_BYTES, max_event_bytes + 64 * 1024),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",

@@ -31,14 +31,16 @@ from phaseout_shared import inbox, outbox, telemetry
 from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.envelope import Envelope, MalformedEvent, from_kafka
+from phaseout_shared.limits import MAX_EVENT_BYTES
 from phaseout_shared.principals import owner_source
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("phaseout.consumer")
 
-MAX_MESSAGE_BYTES = 1_000_000
-"""The default limit of an event's body: below the broker's own limit (message.max.bytes,
-1 MiB by default), so that an oversized event reaches the topic and is dead-lettered here."""
+MAX_MESSAGE_BYTES = MAX_EVENT_BYTES
+"""The default limit of an event's body, the producer's own (`Settings.max_event_bytes`): an
+event the outbox admitted is never too large here; a larger record (written by something else)
+is dead-lettered."""
 
 Handler = Callable[[AsyncSession, Envelope, EventPayload, "Delivery"], Awaitable[None]]
 MAX_BATCH = 500

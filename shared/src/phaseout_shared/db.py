@@ -41,9 +41,13 @@ outbox = Table(
     Column("trace", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("sent_at", DateTime(timezone=True)),
+    Column("parked_at", DateTime(timezone=True)),
+    Column("parked_reason", String(2000)),
     Index("outbox_unsent", "seq", postgresql_where=text("sent_at IS NULL")),
+    Index("outbox_parked", "seq", postgresql_where=text("parked_at IS NOT NULL")),
 )
-"""Events written in the command's transaction, published by the relay, then marked sent."""
+"""Events written in the command's transaction, published by the relay, then marked sent; a
+row the broker refuses for itself is parked (with the reason) instead."""
 
 event_streams = Table(
     "event_streams",

@@ -17,6 +17,7 @@ from phaseout_shared.auth import authorise_write
 from phaseout_shared.contracts.disclosure import PUBLISHED, WITHDRAWN, DisclosurePublished
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.limits import Day
 from phaseout_shared.reference import Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -26,13 +27,13 @@ disclosures = aggregate_table("disclosures", register.REGISTER)
 class DisclosureIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    uscc: str = Field(description="A registered enterprise")
+    uscc: str = Field(max_length=18, description="A registered enterprise")
     case_id: uuid.UUID | None = None
     violation: str = Field(min_length=1, max_length=2000)
     order: str = Field(min_length=1, max_length=2000)
-    publicity_from: date
-    publicity_until: date
-    effective_on: date
+    publicity_from: Day
+    publicity_until: Day
+    effective_on: Day
 
     @model_validator(mode="after")
     def _window(self) -> DisclosureIn:
@@ -52,7 +53,7 @@ class WithdrawalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=2000)
-    effective_on: date
+    effective_on: Day
 
 
 def _columns(d: Disclosure) -> dict[str, Any]:

@@ -11,6 +11,12 @@ transaction holds locked until it commits: two transactions on one subject numbe
 in the order they commit, and their outbox rows are in that order too. One relay publishes at a
 time (a transaction-scoped advisory lock), so each subject's events reach their partition in
 sequence order; consumers order and de-duplicate by it all the same.
+
+No single record can stop the relay: an event is measured as the record it will be before its
+transaction commits (over `max_bytes`, the command is refused), and a row the producer or the
+broker refuses for itself (too large for the broker's own limit, or not serialisable) is parked
+with the reason (`parked_at`, `parked_reason`), counted, and passed over; the rows after it go
+out. Parked rows stay in the outbox for an operator, and `/health/ready` reports them.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 from opentelemetry import propagate, trace
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.engine import Row
@@ -29,11 +37,24 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from phaseout_shared import telemetry
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.db import outbox
+from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.envelope import Envelope, to_kafka
+from phaseout_shared.limits import MAX_EVENT_BYTES
 from phaseout_shared.workers import pause
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("phaseout.outbox")
+
+
+PARKED_ERRORS = (MessageSizeTooLargeError, RecordListTooLargeError, TypeError, ValueError)
+"""What a record fails with for itself, not because the broker is away: publishing it again
+would fail again, so it is parked."""
+
+
+def record_size(envelope: Envelope) -> int:
+    """The bytes of the Kafka record an envelope becomes: key, value and headers."""
+    key, value, headers = to_kafka(envelope)
+    return len(key) + len(value) + sum(len(k) + len(v) for k, v in headers)
 
 
 def topic_of(dimension: str) -> str:
@@ -44,9 +65,10 @@ def topic_of(dimension: str) -> str:
 class Outbox:
     """Appends a service's events to its outbox, inside the caller's transaction."""
 
-    def __init__(self, *, topic: str, source: str) -> None:
+    def __init__(self, *, topic: str, source: str, max_bytes: int = MAX_EVENT_BYTES) -> None:
         self.topic = topic
         self.source = source
+        self.max_bytes = max_bytes
 
     def envelopes(
         self, payloads: Sequence[EventPayload], *, subject: str, at: datetime
@@ -83,8 +105,21 @@ class Outbox:
         """Append events to the outbox in the caller's transaction: kept with the session, and
         written by `flush`, which whoever owns the transaction calls just before committing."""
         envelopes = self.envelopes(payloads, subject=subject, at=at)
+        for envelope in envelopes:
+            self._check_size(envelope)
         session.info.setdefault(_UNSENT, []).append((self, envelopes))
         return envelopes
+
+    def _check_size(self, envelope: Envelope) -> None:
+        """Refuse (422, and so roll back the command) an event over the size limit, measured
+        with the largest sequence number it may get."""
+        size = record_size(replace(envelope, data={**envelope.data, "sequence": 2**63 - 1}))
+        if size > self.max_bytes:
+            raise InvalidInput(
+                f"the {envelope.type} event this would record is {size} bytes, over the limit "
+                f"of {self.max_bytes} bytes: send fewer items or shorter texts",
+                rule="event.size",
+            )
 
     def _row(self, e: Envelope, sequence: int) -> dict[str, object]:
         return {
@@ -136,6 +171,10 @@ def _envelope(row: Row[tuple[object, ...]]) -> Envelope:
     )
 
 
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
 class Relay:
     """Publishes the outbox in order and marks what the broker acknowledged."""
 
@@ -153,18 +192,20 @@ class Relay:
         self.batch_size = batch_size
         self.interval = interval
         self.retention = retention
+        self.parked = 0
+        """Rows this relay parked since it started."""
         self.after_publish: Callable[[int], Awaitable[None]] | None = None
         """A hook between publishing and marking sent; fault tests use it to crash there."""
 
     async def publish_batch(self) -> int:
-        """Publish one batch of unsent events; return how many were published and marked."""
+        """Publish one batch of unsent events; return how many were published or parked."""
         async with self.sessions.begin() as session:
             if not await session.scalar(RELAY_LOCK):
                 return 0
             rows = (
                 await session.execute(
                     select(outbox)
-                    .where(outbox.c.sent_at.is_(None))
+                    .where(outbox.c.sent_at.is_(None), outbox.c.parked_at.is_(None))
                     .order_by(outbox.c.seq)
                     .limit(self.batch_size)
                     .with_for_update(skip_locked=True)
@@ -172,37 +213,80 @@ class Relay:
             ).all()
             if not rows:
                 return 0
-            await self._send([(r._mapping["topic"], _envelope(r)) for r in rows])
+            refused = await self._send([(r._mapping["topic"], _envelope(r)) for r in rows])
             if self.after_publish is not None:
                 await self.after_publish(len(rows))
             seqs = [r._mapping["seq"] for r in rows]
+            sent = [seq for i, seq in enumerate(seqs) if i not in refused]
             await session.execute(
-                update(outbox).where(outbox.c.seq.in_(seqs)).values(sent_at=func.now())
+                update(outbox).where(outbox.c.seq.in_(sent)).values(sent_at=func.now())
             )
-        telemetry.EVENTS_PUBLISHED.add(len(rows))
+            for i, reason in refused.items():
+                await self._park(session, rows[i], reason)
+        telemetry.EVENTS_PUBLISHED.add(len(sent))
         return len(rows)
 
-    async def _send(self, items: list[tuple[str, Envelope]]) -> None:
-        futures = []
-        for topic, envelope in items:
-            parent = propagate.extract(envelope.trace)
-            with tracer.start_as_current_span(
-                f"{topic} publish", context=parent, kind=trace.SpanKind.PRODUCER
-            ) as span:
-                span.set_attribute("messaging.system", "kafka")
-                span.set_attribute("messaging.destination.name", topic)
-                span.set_attribute("messaging.message.id", envelope.id)
-                carrier: dict[str, str] = {}
-                propagate.inject(carrier)
-                traced = Envelope(**{**envelope.__dict__, "trace": carrier})
-                key, value, headers = to_kafka(traced)
-                futures.append(await self.producer.send(topic, value, key=key, headers=headers))
-        await asyncio.gather(*futures)
+    async def _park(self, session: AsyncSession, row: Row[tuple[object, ...]], reason: str) -> None:
+        m = row._mapping
+        await session.execute(
+            update(outbox)
+            .where(outbox.c.seq == m["seq"])
+            .values(parked_at=func.now(), parked_reason=reason[:2000])
+        )
+        self.parked += 1
+        telemetry.EVENTS_PARKED.add(1, {"topic": m["topic"]})
+        log.error("outbox row %s (event %s) parked: %s", m["seq"], m["event_id"], reason)
+
+    async def _send(self, items: list[tuple[str, Envelope]]) -> dict[int, str]:
+        """Send the items; the reasons of those refused for themselves, by position. Any
+        other failure (the broker away, a timeout) raises: the whole batch is tried again."""
+        refused: dict[int, str] = {}
+        futures: dict[int, asyncio.Future[object]] = {}
+        for i, (topic, envelope) in enumerate(items):
+            try:
+                futures[i] = await self._send_one(topic, envelope)
+            except PARKED_ERRORS as exc:
+                refused[i] = _reason(exc)
+        results = await asyncio.gather(*futures.values(), return_exceptions=True)
+        for i, result in zip(futures, results, strict=True):
+            if isinstance(result, PARKED_ERRORS):
+                refused[i] = _reason(result)
+            elif isinstance(result, BaseException):
+                raise result
+        return refused
+
+    async def _send_one(self, topic: str, envelope: Envelope) -> asyncio.Future[object]:
+        parent = propagate.extract(envelope.trace)
+        with tracer.start_as_current_span(
+            f"{topic} publish", context=parent, kind=trace.SpanKind.PRODUCER
+        ) as span:
+            span.set_attribute("messaging.system", "kafka")
+            span.set_attribute("messaging.destination.name", topic)
+            span.set_attribute("messaging.message.id", envelope.id)
+            carrier: dict[str, str] = {}
+            propagate.inject(carrier)
+            traced = Envelope(**{**envelope.__dict__, "trace": carrier})
+            key, value, headers = to_kafka(traced)
+            future: asyncio.Future[object] = await self.producer.send(
+                topic, value, key=key, headers=headers
+            )
+            return future
 
     async def backlog(self) -> int:
+        """Rows waiting to be published (parked rows are not waiting)."""
         async with self.sessions() as session:
             count = await session.scalar(
-                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+                select(func.count())
+                .select_from(outbox)
+                .where(outbox.c.sent_at.is_(None), outbox.c.parked_at.is_(None))
+            )
+        return int(count or 0)
+
+    async def parked_rows(self) -> int:
+        """Rows parked because they could not be published."""
+        async with self.sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.parked_at.is_not(None))
             )
         return int(count or 0)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter
@@ -29,6 +29,7 @@ from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.referral import OPEN, Referral, referral_id
 from phaseout_shared.envelope import Envelope
+from phaseout_shared.limits import Day
 from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.reference import Agency, Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -127,7 +128,7 @@ async def _refer(
 class Step(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    effective_on: date
+    effective_on: Day
 
 
 class Statement(Step):
@@ -161,7 +162,7 @@ def router(dimension: Dimension) -> APIRouter:
         paging: Paging,
         uscc: str | None = None,
         state: str | None = None,
-        overdue_as_of: date | None = None,
+        overdue_as_of: Day | None = None,
     ) -> Page[Referral]:
         return await list_page(
             REFERRALS, work, paging, Filters(uscc=uscc, state=state, overdue_as_of=overdue_as_of)

@@ -35,7 +35,8 @@ from phaseout_shared.auth import CurrentPrincipal, Principal, authorise_write
 from phaseout_shared.contracts.enterprise import REGISTERED, UPDATED, EnterpriseFacts
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Conflict, Forbidden, NotFound
-from phaseout_shared.reference import USCC, Dimension, District, Industry
+from phaseout_shared.limits import Day, Uscc
+from phaseout_shared.reference import Dimension, District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.versions import of as versions_of
 from phaseout_shared.versions import stale_write
@@ -70,16 +71,17 @@ class EnterpriseChange(BaseModel):
     district: District = Field(description="District code (VOCABULARY.md)")
     industry: Industry = Field(description="Industry code (VOCABULARY.md)")
     address: str | None = Field(default=None, max_length=300)
-    effective_on: date = Field(description="The date from which these facts hold")
+    effective_on: Day = Field(description="The date from which these facts hold")
 
 
 class EnterpriseIn(EnterpriseChange):
     """An enterprise put on the register."""
 
-    uscc: USCC = Field(description="Unified social credit code, 18 characters, GB 32100-2015")
+    uscc: Uscc = Field(description="Unified social credit code, 18 characters, GB 32100-2015")
 
 
 class EnterpriseOut(EnterpriseIn):
+    effective_on: date = Field(description="The date from which these facts hold")
     registered_at: datetime
     updated_at: datetime
     version: int

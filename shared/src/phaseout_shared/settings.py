@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from phaseout_shared.bus import KafkaAccess
+from phaseout_shared.limits import MAX_BODY_BYTES, MAX_EVENT_BYTES
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -57,11 +58,21 @@ class Settings(BaseSettings):
     relay_batch_size: int = Field(default=200, gt=0)
     consumer_max_retries: int = Field(default=3, ge=0)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
-    consumer_max_message_bytes: int = Field(
-        default=1_000_000,
+    max_event_bytes: int = Field(
+        default=MAX_EVENT_BYTES,
         gt=0,
-        description="An event's body over this size is dead-lettered as oversized; keep it "
-        "below the broker's message.max.bytes (1 MiB by default)",
+        description="The most bytes of one serialised event, for the producer and every "
+        "consumer alike: a command whose event is larger is refused (422) before it commits, "
+        "and a consumer dead-letters a larger record. Keep it below the broker's "
+        "message.max.bytes (1 MiB by default)",
+    )
+    max_body_bytes: int = Field(
+        default=MAX_BODY_BYTES, gt=0, description="The most bytes of a request body (else 413)"
+    )
+    jwt_max_lifetime_hours: float = Field(
+        default=24,
+        gt=0,
+        description="The longest a token may live from its issue (iat) to its expiry (exp)",
     )
     retention_days: int = Field(default=14, gt=0, description="Keep sent outbox rows and inbox ids")
     run_migrations: bool = Field(default=True, description="Apply migrations on start-up")

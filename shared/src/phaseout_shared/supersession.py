@@ -28,6 +28,7 @@ from phaseout_shared.contracts.environment import ClosureScope
 from phaseout_shared.deps import versioned
 from phaseout_shared.domain.supersession import SUPERSEDE, Supersedable, Trigger
 from phaseout_shared.envelope import Envelope
+from phaseout_shared.limits import Day
 from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.reference import Agency, Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -128,7 +129,7 @@ class Resumption(BaseModel):
         max_length=2000,
         description="Why the case resumes: how the shutdown was undone",
     )
-    effective_on: date = Field(description="The date the case resumes; today at the latest")
+    effective_on: Day = Field(description="The date the case resumes; today at the latest")
 
 
 def router(

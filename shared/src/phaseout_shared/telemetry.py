@@ -26,6 +26,14 @@ EVENTS_CONSUMED = meter.create_counter(
 EVENTS_DEAD_LETTERED = meter.create_counter(
     "phaseout.events.dead_lettered", unit="{event}", description="Events sent to a DLQ"
 )
+EVENTS_PARKED = meter.create_counter(
+    "phaseout.events.parked",
+    unit="{event}",
+    description="Outbox rows the relay parked because the broker or the producer refused them",
+)
+OUTBOX_PARKED = meter.create_gauge(
+    "phaseout.outbox.parked", unit="{event}", description="Outbox rows parked, not published"
+)
 CONSUMER_LAG = meter.create_gauge(
     "phaseout.consumer.lag", unit="{event}", description="Records behind the partition's end"
 )

@@ -1,7 +1,9 @@
 """The web layer every service shares: error bodies, health, and the app's lifecycle.
 
-Every 4xx body has one shape: `{"detail": [{"field": ..., "reason": ..., "rule": ...}]}`.
-Bad input never gets a 500.
+Every 4xx body has one shape: `{"detail": [{"field": ..., "reason": ..., "rule": ...}]}`,
+its field and reason cut short so that a huge value is never echoed back, and every operation
+documents it for each status the platform answers with. Bad input never gets a 500: what no
+route should see is refused before routing (`admission`).
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from phaseout_shared import auth, bus, inbox, migrations, telemetry, versions
+from phaseout_shared.admission import Admission
 from phaseout_shared.consumer import EventConsumer, Handler
 from phaseout_shared.db import Database
 from phaseout_shared.domain import errors
 from phaseout_shared.domain.time import Clock, system_clock
+from phaseout_shared.limits import clip
 from phaseout_shared.outbox import Outbox, Relay, topic_of
 from phaseout_shared.reference import Dimension
 from phaseout_shared.settings import Settings
@@ -52,7 +56,17 @@ STATUS: list[tuple[type[errors.DomainError], int]] = [
 
 def problem(status: int, items: list[dict[str, Any]]) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse({"detail": items}, status_code=status, headers=headers)
+    clipped = [_clipped(item) for item in items[:MAX_PROBLEMS]]
+    return JSONResponse({"detail": clipped}, status_code=status, headers=headers)
+
+
+MAX_PROBLEMS = 50
+"""The most items of one 4xx body (a list of 5,000 bad items is not answered 5,000 times)."""
+
+
+def _clipped(item: dict[str, Any]) -> dict[str, Any]:
+    """An item whose texts are cut short: a 4xx never echoes a huge value back."""
+    return {k: clip(v) if isinstance(v, str) else v for k, v in item.items()}
 
 
 def _field(loc: Sequence[int | str]) -> str:
@@ -161,9 +175,17 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     app.state.spec = spec
     app.state.clock = clock
     app.state.verify_token = lambda token: auth.verify(
-        token, settings.jwt_key(), issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        token,
+        settings.jwt_key(),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        max_lifetime=timedelta(hours=settings.jwt_max_lifetime_hours),
     )
-    app.state.outbox = Outbox(topic=topic_of(spec.name), source=f"/phaseout/{spec.name}")
+    app.state.outbox = Outbox(
+        topic=topic_of(spec.name),
+        source=f"/phaseout/{spec.name}",
+        max_bytes=settings.max_event_bytes,
+    )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(errors.DomainError, _domain_error)
     app.add_exception_handler(HTTPException, _http_error)
@@ -174,6 +196,11 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     for router in spec.routers:
         app.include_router(router, dependencies=gate)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*")
+    app.add_middleware(
+        Admission,
+        max_body_bytes=settings.max_body_bytes,
+        verify=lambda token: app.state.verify_token(token),
+    )
     app.openapi = partial(_openapi, app, app.openapi)  # type: ignore[method-assign]
     return app
 
@@ -198,18 +225,57 @@ PROBLEM = {
 """Every 4xx body."""
 
 
+PROBLEM = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}}
+    },
+}
+"""Every 4xx (and 503) body."""
+
+ANSWERS = {
+    "400": "The body is not well-formed JSON",
+    "401": "No bearer token, or one that cannot be verified",
+    "403": "Not the caller's to do or to see: another agency's, another district's, or a role "
+    "that may not",
+    "404": "Nothing by that name (or not within the caller's scope)",
+    "409": "Conflicts with the current state (an illegal transition, a duplicate)",
+    "412": "The version named in If-Match is no longer the current one",
+    "413": "The body is over the size limit",
+    "422": "Invalid input: each item names the field, the reason and the rule",
+    "503": "The service's database is unavailable; retry after Retry-After seconds",
+}
+"""What every operation may answer besides its success, in the shape `PROBLEM`."""
+FOR_READS = ("401", "403", "404", "413", "422", "503")
+
+
 def _openapi(app: FastAPI, generate: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """FastAPI's schema, with the 422 body the platform really answers (field, reason, rule)
-    instead of FastAPI's default (loc, msg, type)."""
+    """FastAPI's schema, with the 4xx body the platform really answers (field, reason, rule)
+    instead of FastAPI's default (loc, msg, type), documented on every operation for each
+    status the platform may answer it with."""
     if app.openapi_schema is None:
         schema = generate()
-        schemas = schema.get("components", {}).get("schemas", {})
-        if "ValidationError" in schemas:
-            schemas["ValidationError"] = PROBLEM_ITEM
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ValidationError"] = PROBLEM_ITEM
+        schemas["Problem"] = PROBLEM
+        if "HTTPValidationError" in schemas:
             schemas["HTTPValidationError"]["required"] = ["detail"]
         versions.document(schema, PROBLEM)
+        for item in schema.get("paths", {}).values():
+            for method, operation in item.items():
+                _document_answers(operation, reads=method == "get")
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def _document_answers(operation: dict[str, Any], *, reads: bool) -> None:
+    responses = operation.setdefault("responses", {})
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for status, description in ANSWERS.items():
+        if not reads or status in FOR_READS:
+            responses.setdefault(status, {"description": description, "content": body})
 
 
 def _write_gate(spec: ServiceSpec) -> list[Any]:
@@ -241,7 +307,11 @@ def _health_router(spec: ServiceSpec) -> APIRouter:
         except Exception as exc:
             checks["kafka"] = f"unavailable: {exc.__class__.__name__}"
         ok = all(v == "ok" for v in checks.values())
-        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+        answer: dict[str, Any] = {"ready": ok, "checks": checks}
+        relay: Relay | None = getattr(state, "relay", None)
+        if relay is not None and checks["database"] == "ok":
+            answer["outbox"] = {"parked": await asyncio.wait_for(relay.parked_rows(), 2)}
+        return JSONResponse(answer, status_code=200 if ok else 503)
 
     return router
 
@@ -256,7 +326,9 @@ def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]
         db = app.state.db = Database(url)
         SQLAlchemyInstrumentor().instrument(engine=db.engine.sync_engine)
         await _ensure_topics(spec, settings)
-        producer = app.state.producer = bus.make_producer(settings.kafka(), f"phaseout-{spec.name}")
+        producer = app.state.producer = bus.make_producer(
+            settings.kafka(), f"phaseout-{spec.name}", max_event_bytes=settings.max_event_bytes
+        )
         await producer.start()
         stop = asyncio.Event()
         workers = _workers(app, spec, settings, stop) if settings.run_workers else []
@@ -316,7 +388,7 @@ def _workers(
             dlq_producer=app.state.producer,
             max_retries=settings.consumer_max_retries,
             backoff=settings.consumer_retry_backoff_seconds,
-            max_message_bytes=settings.consumer_max_message_bytes,
+            max_message_bytes=settings.max_event_bytes,
         )
         app.state.consumers.append(consumer)
         workers.append((f"consumer-{c.name}", partial(consumer.run, stop)))
@@ -334,6 +406,7 @@ async def _housekeeping(app: FastAPI, retention: timedelta, stop: asyncio.Event)
             if relay is not None:
                 await relay.purge()
                 telemetry.OUTBOX_BACKLOG.set(await relay.backlog(), {"service": app.title})
+                telemetry.OUTBOX_PARKED.set(await relay.parked_rows(), {"service": app.title})
         except Exception:
             log.exception("housekeeping failed")
         await pause(stop, 60)

@@ -102,3 +102,21 @@ def test_district_officer_writes_only_in_own_district() -> None:
 def test_readers_do_not_write() -> None:
     with pytest.raises(Forbidden, match="officer role"):
         auth.authorise_write(principal("mee", "city", ("reader",)), Dimension.ENVIRONMENT, "futian")
+
+
+def test_a_token_living_longer_than_the_cap_is_refused(keys: tuple[str, str]) -> None:
+    century = token(keys[0], ttl=timedelta(days=365 * 100))
+    with pytest.raises(auth.Unauthenticated, match="longer than 24 hours"):
+        verify(century, keys[1])
+    day = token(keys[0], ttl=timedelta(hours=24))
+    assert verify(day, keys[1]).sub == "inspector-1"
+    with pytest.raises(auth.Unauthenticated, match="longer than 1 hours"):
+        auth.verify(
+            day, keys[1], issuer="phaseout", audience="phaseout", max_lifetime=timedelta(hours=1)
+        )
+
+
+def test_a_subject_longer_than_the_audit_records_is_refused(keys: tuple[str, str]) -> None:
+    with pytest.raises(auth.Unauthenticated, match="sub"):
+        verify(token(keys[0], sub="s" * 201), keys[1])
+    assert verify(token(keys[0], sub="s" * 200), keys[1]).sub == "s" * 200

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
@@ -15,6 +14,7 @@ from phaseout_aggregator.api.deps import AsOf, Session
 from phaseout_aggregator.app.calendar import CalendarEntry, Kind, calendar, dues, submitter_of
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.domain.errors import Conflict, Forbidden
+from phaseout_shared.limits import Day
 
 router = APIRouter(prefix="/v1", tags=["calendar"])
 
@@ -24,7 +24,7 @@ class SubmissionIn(BaseModel):
 
     year: int = Field(ge=2019, le=2100)
     kind: Kind
-    submitted_on: date
+    submitted_on: Day
     note: str = Field(default="", max_length=2000, description="What was sent, and where it is")
 
 

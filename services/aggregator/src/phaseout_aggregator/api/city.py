@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -23,6 +22,7 @@ from phaseout_aggregator.app.progress import (
 from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.domain.errors import Forbidden
+from phaseout_shared.limits import Day
 from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry
 
 router = APIRouter(prefix="/v1", tags=["city"])
@@ -174,7 +174,7 @@ async def read_referrals(
     session: Session,
     uscc: str | None = None,
     overdue_as_of: Annotated[
-        date | None, Query(description="Only those still open past due on this date")
+        Day | None, Query(description="Only those still open past due on this date")
     ] = None,
 ) -> list[ReferralView]:
     """Referrals between agencies (cross-agency follow-up) as of a date, the overdue ones on

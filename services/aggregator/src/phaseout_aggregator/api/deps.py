@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.app.access import Scope, scope_of
 from phaseout_shared.auth import CurrentPrincipal
+from phaseout_shared.limits import Day
 
 
 def _scope(principal: CurrentPrincipal) -> Scope:
@@ -20,7 +21,7 @@ def _scope(principal: CurrentPrincipal) -> Scope:
 def _as_of(
     request: Request,
     as_of: Annotated[
-        date | None, Query(description="Answer as of this date (default: today)")
+        Day | None, Query(description="Answer as of this date (default: today)")
     ] = None,
 ) -> date:
     return as_of or request.app.state.clock().date()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from phaseout_aggregator.api.deps import Session
 from phaseout_aggregator.app.disclosure import PublicDisclosure, public_list
+from phaseout_shared.limits import Day
 
 router = APIRouter(prefix="/v1/public", tags=["public"])
 
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/public", tags=["public"])
 async def disclosures(
     request: Request,
     session: Session,
-    as_of: Annotated[date | None, Query(description="Default: today")] = None,
+    as_of: Annotated[Day | None, Query(description="Default: today")] = None,
 ) -> list[PublicDisclosure]:
     """Violations and orders the agencies made public, inside their publicity window (信息公开)."""
     return await public_list(session, as_of or request.app.state.clock().date())

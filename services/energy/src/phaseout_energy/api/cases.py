@@ -26,11 +26,12 @@ from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.energy import CaseState, Verdict
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.limits import Day
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
 OverdueQ = Annotated[
-    s.Day | None,
+    Day | None,
     as_of(
         "Cases whose deadline (or exit date) passed before this day without the act it "
         "called for: rectifying or overdue past the rectification deadline, shutdown ordered "

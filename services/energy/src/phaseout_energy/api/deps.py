@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from sqlalchemy import Select
 
-from phaseout_energy.api.schemas import Day
 from phaseout_shared.aggregates import A, Repository
 from phaseout_shared.auth import Principal
 from phaseout_shared.deps import Page, PageParams
 from phaseout_shared.domain.errors import Forbidden
+from phaseout_shared.limits import Day
 from phaseout_shared.reference import USCC, District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
 

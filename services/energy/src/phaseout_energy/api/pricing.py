@@ -15,6 +15,7 @@ from phaseout_energy.domain.pricing import PricingMeasure
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.energy import PricingKind
 from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.limits import Day
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/pricing-measures", tags=["pricing"])
@@ -47,7 +48,7 @@ async def list_measures(
     district: DistrictQ = None,
     industry: IndustryQ = None,
     kind: Annotated[PricingKind | None, Query()] = None,
-    in_force_as_of: Annotated[s.Day | None, as_of("Only measures in force on this day")] = None,
+    in_force_as_of: Annotated[Day | None, as_of("Only measures in force on this day")] = None,
 ) -> Page[PricingMeasure]:
     query = PRICING_MEASURES.query(Filters(uscc, district, industry), work.principal)
     if kind is not None:

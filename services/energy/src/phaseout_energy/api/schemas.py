@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
@@ -10,11 +9,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from phaseout_shared.contracts.energy import AmendmentKind, PricingBasis, PricingKind
-from phaseout_shared.reference import USCC, Industry
+from phaseout_shared.limits import Day, Uscc
+from phaseout_shared.reference import Industry
 
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
-Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
-"""A date the plan's acts can take effect on: calendar arithmetic on it cannot overflow."""
 Amount = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=20)]
 Unit = Annotated[str, Field(min_length=1, max_length=20, description="e.g. kgce/t, kWh/t")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -105,7 +102,7 @@ class ShutdownVerificationIn(Body):
 
 
 class PricingMeasureIn(Body):
-    uscc: USCC
+    uscc: Uscc
     kind: PricingKind
     basis: PricingBasis
     basis_reference: Text = Field(description="The standard or catalogue entry it rests on")
@@ -121,7 +118,7 @@ class PricingEndIn(Body):
 
 
 class ListEntryIn(Body):
-    uscc: USCC
+    uscc: Uscc
     requirements: list[Text] = Field(min_length=1, max_length=50, description="工作要求")
     due_on: Day = Field(description="Timetable: by when (时间表)")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -17,6 +16,7 @@ from phaseout_shared.contracts.environment import CaseState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Forbidden
+from phaseout_shared.limits import Day
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -37,7 +37,7 @@ async def list_cases(
         CaseState | Superseded | None, Query(description="The case's state, or superseded")
     ] = None,
     overdue_as_of: Annotated[
-        date | None, Query(description="Deadline passed before this date, not yet closed")
+        Day | None, Query(description="Deadline passed before this date, not yet closed")
     ] = None,
 ) -> Page[EnvironmentCase]:
     filters = Filters(uscc, district, industry, state, overdue_as_of)

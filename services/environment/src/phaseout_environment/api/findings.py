@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -17,6 +16,7 @@ from phaseout_environment.domain.survey import EquipmentState, SurveyedEquipment
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.environment import MeasurementVerdict
 from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.limits import Day
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -74,7 +74,7 @@ async def list_equipment(
     industry: IndustryQ = None,
     state: Annotated[EquipmentState | None, Query()] = None,
     overdue_as_of: Annotated[
-        date | None, Query(description="Conversions due before this date, not yet done")
+        Day | None, Query(description="Conversions due before this date, not yet done")
     ] = None,
 ) -> Page[SurveyedEquipment]:
     filters = Filters(uscc, district, industry, state, overdue_as_of)

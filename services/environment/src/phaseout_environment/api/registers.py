@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -17,6 +16,7 @@ from phaseout_environment.domain.permits import Permit, PermitState, Standing
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.environment import MonitoringState
 from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.limits import Day
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -47,7 +47,7 @@ async def list_list_entries(
     industry: IndustryQ = None,
     state: Annotated[ListStatus | None, Query(description="The list, or done/removed")] = None,
     overdue_as_of: Annotated[
-        date | None, Query(description="Due before this date, still listed")
+        Day | None, Query(description="Due before this date, still listed")
     ] = None,
 ) -> Page[ListEntry]:
     filters = Filters(uscc, district, industry, state, overdue_as_of)
@@ -112,7 +112,7 @@ async def list_permits(
     industry: IndustryQ = None,
     state: Annotated[PermitState | None, Query()] = None,
     expired_as_of: Annotated[
-        date | None, Query(description="Last valid day before this date, not revoked")
+        Day | None, Query(description="Last valid day before this date, not revoked")
     ] = None,
 ) -> Page[Permit]:
     filters = Filters(uscc, district, industry, state, expired_as_of)
@@ -121,7 +121,7 @@ async def list_permits(
 
 @router.get("/enterprises/{uscc}/permit-status", tags=["permits"])
 async def permit_status(
-    uscc: str, work: Work, as_of: Annotated[date, Query(description="The day")]
+    uscc: str, work: Work, as_of: Annotated[Day, Query(description="The day")]
 ) -> Standing:
     """Whether the enterprise holds a valid permit on a day (不得无证排污)."""
     async with work:

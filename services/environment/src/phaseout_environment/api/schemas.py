@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,7 +16,14 @@ from phaseout_shared.contracts.environment import (
     Medium,
     ViolationKind,
 )
-from phaseout_shared.reference import USCC, District
+from phaseout_shared.limits import (
+    Day,
+    Equipment,
+    LongStatements,
+    Statements,
+    Uscc,
+)
+from phaseout_shared.reference import District
 
 EQUIPMENT = '`{"kind": KIND, ...parameters}`: a kind of the catalogue (`GET /v1/catalogue`)'
 
@@ -27,7 +33,7 @@ class Body(BaseModel):
 
 
 class Effective(Body):
-    effective_on: date = Field(description="The date the fact or act took effect")
+    effective_on: Day = Field(description="The date the fact or act took effect")
 
 
 class MeasurementIn(Effective):
@@ -41,7 +47,7 @@ class MeasurementIn(Effective):
 
 class EquipmentIn(Effective):
     item_id: str = Field(min_length=1, max_length=100, description="The item's id at the site")
-    equipment: dict[str, object] = Field(description=EQUIPMENT)
+    equipment: Equipment = Field(description=EQUIPMENT)
     findings: str = Field(default="", max_length=2000, description="What the officer found")
 
 
@@ -56,7 +62,7 @@ class ViolationIn(Effective):
 
 class MeasureIn(Effective):
     measure: Measure = Field(description="restrict_production (限制生产) or suspend (停产整治)")
-    deadline: date = Field(description="The date by which to rectify")
+    deadline: Day = Field(description="The date by which to rectify")
     description: str = Field(default="", max_length=2000, description="The order's terms")
 
 
@@ -65,7 +71,7 @@ class RectificationIn(Effective):
 
 
 class OverdueSweepIn(Body):
-    as_of: date = Field(description="Mark the cases whose deadline passed before this date")
+    as_of: Day = Field(description="Mark the cases whose deadline passed before this date")
     district: District | None = Field(default=None, description="Only this district's cases")
 
 
@@ -91,7 +97,7 @@ class ClosureRejectionIn(Effective):
 
 class ClosureOrderIn(Effective):
     order: ClosureOrderKind = Field(description="cease_business (停业) or close (关闭)")
-    close_by: date | None = Field(default=None, description="The date by which to close")
+    close_by: Day | None = Field(default=None, description="The date by which to close")
 
 
 class RecheckIn(Effective):
@@ -101,11 +107,11 @@ class RecheckIn(Effective):
 
 class ListEntryIn(Effective):
     year: int = Field(ge=2000, le=2100, description="The year of the list")
-    uscc: USCC = Field(description="The enterprise")
+    uscc: Uscc = Field(description="The enterprise")
     list_kind: ListKind = Field(description="key_supervision or daily_patrol")
     key_discharge_unit: bool = Field(default=False, description="In the 重点排污单位 directory")
-    requirements: list[str] = Field(min_length=1, description="工作要求")
-    due_on: date = Field(description="时间表: the date by which it is due")
+    requirements: LongStatements = Field(min_length=1, description="工作要求")
+    due_on: Day = Field(description="时间表: the date by which it is due")
 
 
 class ListMoveIn(Effective):
@@ -124,9 +130,9 @@ class ListRemovalIn(Effective):
 
 class PermitIn(Effective):
     permit_no: str = Field(min_length=1, max_length=60, description="排污许可证编号")
-    scope: list[str] = Field(min_length=1, description="What it permits to discharge")
-    valid_from: date = Field(description="First day of validity")
-    valid_until: date = Field(description="Last day of validity")
+    scope: Statements = Field(min_length=1, description="What it permits to discharge")
+    valid_from: Day = Field(description="First day of validity")
+    valid_until: Day = Field(description="Last day of validity")
 
 
 class PermitRevocationIn(Effective):
@@ -152,7 +158,7 @@ class AmendmentIn(Body):
     limit: Decimal = Field(ge=0, allow_inf_nan=False, description="The figure")
     unit: str = Field(min_length=1, max_length=10, description="mg/m³ or mg/L")
     source: SourceIn = Field(description="Where the figure is published")
-    effective_from: date = Field(description="The date from which the figure applies")
+    effective_from: Day = Field(description="The date from which the figure applies")
     reason: str = Field(default="", max_length=2000)
     standard_code: str | None = Field(default=None, max_length=60, description="Once published")
     medium: Medium | None = Field(default=None, description="For add_limit")

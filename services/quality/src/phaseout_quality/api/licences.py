@@ -3,7 +3,6 @@ issuers to cancel them (提请注销): thin routes that delegate to `app.licence
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -17,6 +16,7 @@ from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.quality import LicenceStatus, RequestState
 from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.limits import Day
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -52,7 +52,7 @@ async def list_licences(
     industry: IndustryQ = None,
     state: Annotated[LicenceStatus | None, Query()] = None,
     expired_as_of: Annotated[
-        date | None, Query(description="Valid licences whose last day is before this day")
+        Day | None, Query(description="Valid licences whose last day is before this day")
     ] = None,
 ) -> Page[ProductionLicence]:
     filters = Filters(uscc, district, industry, state, expired_as_of)

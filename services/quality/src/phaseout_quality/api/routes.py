@@ -24,6 +24,7 @@ from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.contracts.quality import CaseState, UnlicensedState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.limits import Day
 from phaseout_shared.reference import Industry
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -86,7 +87,7 @@ async def list_cases(
         CaseState | Superseded | None, Query(description="The case's state, or superseded")
     ] = None,
     overdue_as_of: Annotated[
-        date | None, Query(description="Deadline passed before this day, not rectified")
+        Day | None, Query(description="Deadline passed before this day, not rectified")
     ] = None,
 ) -> Page[QualityCase]:
     filters = Filters(uscc, district, industry, state, overdue_as_of)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from phaseout_shared.contracts.quality import ShutdownGround
+from phaseout_shared.limits import Day
 
 Statement = Annotated[str, Field(max_length=200)]
 """One item of a list an official states: a product, a failed test item."""
@@ -18,7 +18,7 @@ class Body(BaseModel):
 
 
 class Effective(Body):
-    effective_on: date = Field(description="The date the fact or act took effect")
+    effective_on: Day = Field(description="The date the fact or act took effect")
 
 
 class LicenceIn(Effective):
@@ -27,8 +27,8 @@ class LicenceIn(Effective):
     )
     products: list[Statement] = Field(min_length=1, max_length=100, description="Products licensed")
     issuer: str = Field(min_length=1, max_length=200, description="Issuing authority (发证机关)")
-    valid_from: date = Field(description="First day of validity")
-    valid_until: date = Field(description="Last day of validity")
+    valid_from: Day = Field(description="First day of validity")
+    valid_until: Day = Field(description="Last day of validity")
 
 
 class SpotCheckIn(Effective):
@@ -40,7 +40,7 @@ class SpotCheckIn(Effective):
     failed_items: list[Statement] = Field(
         default_factory=list, max_length=100, description="Failed test items (不合格项目)"
     )
-    rectify_by: date | None = Field(
+    rectify_by: Day | None = Field(
         default=None, description="A failure's rectification deadline (限期整改), after the check"
     )
     report_number: str | None = Field(default=None, max_length=100, description="Test report")
@@ -56,7 +56,7 @@ class RevocationIn(Effective):
     decision: str = Field(
         min_length=1, max_length=200, description="The revocation decision (处罚决定书文号)"
     )
-    licence_numbers: list[str] | None = Field(
+    licence_numbers: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
         default=None,
         max_length=100,
         description="The licences to revoke; by default every licence in force covering the "
@@ -71,7 +71,7 @@ class RevocationIn(Effective):
 
 
 class SweepIn(Body):
-    as_of: date | None = Field(
+    as_of: Day | None = Field(
         default=None, description="Mark cases whose deadline passed before this day; today"
     )
 
@@ -95,7 +95,7 @@ class CancellationRequestIn(Effective):
     shutdown_reference: str = Field(
         min_length=1, max_length=200, description="The shutdown order or case"
     )
-    shut_down_on: date = Field(description="The date the enterprise was shut down")
+    shut_down_on: Day = Field(description="The date the enterprise was shut down")
 
 
 class AnswerIn(Effective):

@@ -55,7 +55,7 @@ async def put_in_place(case_id: str, body: s.FiveInPlaceIn, work: HazardWork) ->
             HAZARDS,
             case_id,
             "put_in_place",
-            parts=body.five_in_place,
+            parts=body.five_in_place.parts(),
             effective_on=body.effective_on,
         )
 

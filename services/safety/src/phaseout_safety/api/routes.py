@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query, status
@@ -22,6 +21,7 @@ from phaseout_shared.auth import CurrentPrincipal, Principal
 from phaseout_shared.contracts.safety import ListName
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Forbidden, NotFound
+from phaseout_shared.limits import Day
 from phaseout_shared.reference import District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/v1")
 District_ = Annotated[District | None, Query()]
 Industry_ = Annotated[Industry | None, Query()]
 OverdueAsOf = Annotated[
-    date | None, Query(description="Due before this date and still open (as of that date)")
+    Day | None, Query(description="Due before this date and still open (as of that date)")
 ]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +11,7 @@ from phaseout_safety.domain.hazard import Hazard
 from phaseout_safety.domain.inspection import Inspection
 from phaseout_safety.domain.listing import Listing
 from phaseout_shared.contracts.safety import FiveInPlace, Government, Licence
-from phaseout_shared.reference import USCC
+from phaseout_shared.limits import MAX_LIST, Amount, Code, Day, LongStatements, LongText, Uscc
 from phaseout_shared.register import EnterpriseOut
 
 
@@ -22,20 +20,20 @@ class Body(BaseModel):
 
 
 class Effective(Body):
-    effective_on: date = Field(description="The date the fact or act took effect")
+    effective_on: Day = Field(description="The date the fact or act took effect")
 
 
 class Timetable(Effective):
     list_name: Literal["key", "patrol"] = Field(
         alias="list", description="key (重点监管企业清单) or patrol (日常巡查动态企业清单)"
     )
-    requirements: list[str] = Field(min_length=1, description="What is required (工作要求)")
-    due_on: date = Field(description="The date by which it is due (时间表)")
+    requirements: LongStatements = Field(min_length=1, description="What is required (工作要求)")
+    due_on: Day = Field(description="The date by which it is due (时间表)")
     reason: str = Field(min_length=1, max_length=1000, description="Why this list")
 
 
 class ListingIn(Timetable):
-    uscc: USCC = Field(description="Unified social credit code of a registered enterprise")
+    uscc: Uscc = Field(description="Unified social credit code of a registered enterprise")
 
 
 class MoveIn(Timetable):
@@ -47,7 +45,7 @@ class RemovalIn(Effective):
 
 
 class FindingIn(Body):
-    kind: str = Field(description="A finding kind of the safety catalogue (GET /v1/catalogue)")
+    kind: Code = Field(description="A finding kind of the safety catalogue (GET /v1/catalogue)")
     description: str = Field(min_length=1, max_length=2000, description="What was found")
     reference: str | None = Field(
         default=None,
@@ -61,9 +59,9 @@ class SuspensionIn(Body):
     """依法责令立即停产停业整顿: what is suspended and until when."""
 
     item: str = Field(min_length=1, max_length=200, description="What is suspended (产能)")
-    capacity_amount: Decimal = Field(gt=0, description="Capacity figure (产能)")
+    capacity_amount: Amount = Field(gt=0, description="Capacity figure (产能)")
     capacity_unit: str = Field(min_length=1, max_length=20, description="t/a, m²/a, MW…")
-    rectify_by: date = Field(description="End of the rectification period (整顿期限)")
+    rectify_by: Day = Field(description="End of the rectification period (整顿期限)")
 
 
 class InspectionIn(Effective):
@@ -74,8 +72,31 @@ class InspectionIn(Effective):
     )
 
 
+class FiveInPlaceParts(Body):
+    """The parts of the 五落实 put in place now; omit the others."""
+
+    measures: LongText | None = Field(default=None, description="Rectification measures (措施)")
+    responsibility: LongText | None = Field(
+        default=None, description="Who is responsible for the rectification (责任)"
+    )
+    funds: Amount | None = Field(
+        default=None, gt=0, description="Funds secured for the rectification, in CNY (资金)"
+    )
+    time_limit: Day | None = Field(
+        default=None, description="The date by which the hazard is rectified (时限)"
+    )
+    plan: LongText | None = Field(
+        default=None, description="The plan, with its emergency arrangements (预案)"
+    )
+
+    def parts(self) -> FiveInPlace:
+        return FiveInPlace(**self.model_dump())
+
+
 class FiveInPlaceIn(Effective):
-    five_in_place: FiveInPlace = Field(description="The parts put in place now; omit the others")
+    five_in_place: FiveInPlaceParts = Field(
+        description="The parts put in place now; omit the others"
+    )
 
 
 class RectifiedIn(Effective):
@@ -84,7 +105,7 @@ class RectifiedIn(Effective):
 
 class ReinspectionIn(Effective):
     passed: bool = Field(description="Whether the safety conditions are now met")
-    reasons: list[str] = Field(default_factory=list, description="What is still unsafe")
+    reasons: LongStatements = Field(default_factory=list, description="What is still unsafe")
     note: str = Field(default="", max_length=2000)
 
 
@@ -96,8 +117,8 @@ class ClosureRequestIn(Effective):
 class ClosureDecisionIn(Effective):
     closes: bool = Field(description="Whether the government decided to close")
     document: str = Field(min_length=1, max_length=200, description="The decision's document no.")
-    close_by: date | None = Field(default=None, description="If it closes: by when, if set")
-    rectify_by: date | None = Field(
+    close_by: Day | None = Field(default=None, description="If it closes: by when, if set")
+    rectify_by: Day | None = Field(
         default=None, description="If it does not close: the end of the new rectification period"
     )
     reason: str = Field(default="", max_length=2000, description="If it does not close: why")
@@ -108,11 +129,13 @@ class ClosureIn(Effective):
 
 
 class RevocationIn(Effective):
-    licences: list[Licence] = Field(min_length=1, description="The licences revoked")
+    licences: list[Licence] = Field(
+        min_length=1, max_length=MAX_LIST, description="The licences revoked"
+    )
 
 
 class SweepIn(Body):
-    as_of: date = Field(description="Mark overdue what was due before this date")
+    as_of: Day = Field(description="Mark overdue what was due before this date")
 
 
 class SweepOut(BaseModel):

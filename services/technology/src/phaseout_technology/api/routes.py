@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import RECORDS_NOTHING, CurrentPrincipal
 from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.limits import Day
 from phaseout_shared.reference import District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
@@ -150,12 +150,11 @@ async def list_tips(
     state: str | None = None,
     district: District_ = None,
     overdue_as_of: Annotated[
-        str | None, Query(description="Due before this date, still open")
+        Day | None, Query(description="Due before this date, still open")
     ] = None,
 ) -> Page[dict[str, Any]]:
-
-    as_of = date.fromisoformat(overdue_as_of) if overdue_as_of else None
-    page = await list_page(TIPS, work, paging, Filters(None, district, None, state, as_of))
+    filters = Filters(None, district, None, state, overdue_as_of)
+    page = await list_page(TIPS, work, paging, filters)
     return Page(
         items=[_public(t) for t in page.items],
         total=page.total,

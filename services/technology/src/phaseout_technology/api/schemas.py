@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from phaseout_shared.contracts.technology import SealingMeasures
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.limits import (
+    MAX_EQUIPMENT,
+    Amount,
+    Code,
+    Day,
+    Equipment,
+    LongStatements,
+    LongText,
+    Note,
+    ShortText,
+    Uscc,
+)
+from phaseout_shared.reference import District, Industry
 
 EQUIPMENT = '`{"kind": KIND, ...parameters}` as in VOCABULARY.md\'s equipment table'
 
@@ -19,38 +29,38 @@ class Body(BaseModel):
 
 
 class Effective(Body):
-    effective_on: date = Field(description="The date the fact or act took effect")
+    effective_on: Day = Field(description="The date the fact or act took effect")
 
 
 class AssessmentIn(Body):
     industry: Industry
-    equipment: dict[str, object] = Field(description=EQUIPMENT)
+    equipment: Equipment = Field(description=EQUIPMENT)
 
 
 class ItemIn(Effective):
-    item_id: str = Field(min_length=1, max_length=100, description="The item's id at the site")
-    equipment: dict[str, object] = Field(description=EQUIPMENT)
-    capacity_amount: Decimal = Field(gt=0, description="Capacity figure (产能)")
+    item_id: Code = Field(description="The item's id at the site")
+    equipment: Equipment = Field(description=EQUIPMENT)
+    capacity_amount: Amount = Field(gt=0, description="Capacity figure (产能)")
     capacity_unit: str = Field(min_length=1, max_length=20, description="t/a, m²/a, MW, m³, kA…")
 
 
 class DismantlingIn(Effective):
-    description: str = Field(min_length=1, description="What was dismantled, and the evidence")
+    description: LongText = Field(description="What was dismantled, and the evidence")
 
 
 class SealingIn(Effective):
     measures: SealingMeasures
-    description: str = Field(default="", description="The evidence")
+    description: Note = Field(default="", description="The evidence")
 
 
 class AcceptanceIn(Effective):
     passed: bool
-    reasons: list[str] = Field(default_factory=list, description="Why it failed")
-    note: str = ""
+    reasons: LongStatements = Field(default_factory=list, description="Why it failed")
+    note: Note = ""
 
 
 class RevivalIn(Effective):
-    description: str = Field(min_length=1, description="What was found running, and the evidence")
+    description: LongText = Field(description="What was found running, and the evidence")
 
 
 class TipIn(Effective):
@@ -58,28 +68,28 @@ class TipIn(Effective):
     reporter_contact: str | None = Field(
         default=None, max_length=200, description="Kept private: never published or listed"
     )
-    uscc: USCC | None = None
+    uscc: Uscc | None = None
     district: District | None = None
 
 
 class AssignmentIn(Effective):
-    assignee: str = Field(min_length=1, max_length=100)
-    due_on: date
+    assignee: Code
+    due_on: Day
 
 
 class ClosureIn(Effective):
     outcome: Literal["confirmed", "unfounded"]
-    reason: str = Field(min_length=1, description="The findings, or why the tip is unfounded")
-    uscc: USCC | None = Field(
+    reason: LongText = Field(description="The findings, or why the tip is unfounded")
+    uscc: Uscc | None = Field(
         default=None, description="The enterprise, if the tip did not name it"
     )
 
 
 class ProjectCheckIn(Effective):
-    project_name: str = Field(min_length=1, max_length=200)
+    project_name: ShortText
     industry: Industry
     district: District
-    uscc: USCC | None = None
-    items: list[dict[str, object]] = Field(
-        min_length=1, description=f"Planned items, each {EQUIPMENT}"
+    uscc: Uscc | None = None
+    items: list[Equipment] = Field(
+        min_length=1, max_length=MAX_EQUIPMENT, description=f"Planned items, each {EQUIPMENT}"
     )
