@@ -28,6 +28,7 @@ from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 from phaseout_shared import inbox, telemetry
 from phaseout_shared.bus import dlq_of
 from phaseout_shared.contracts.base import EventPayload
+from phaseout_shared.domain.time import Clock, system_clock
 from phaseout_shared.envelope import Envelope, MalformedEvent, from_kafka
 
 log = logging.getLogger(__name__)
@@ -42,12 +43,16 @@ MAX_BATCH = 500
 
 
 class Delivery:
-    """Where a record came from: its topic, partition and offset (the event's provenance)."""
+    """Where a record came from: its topic, partition and offset (the event's provenance), and
+    the platform's injected clock, for a handler that records when it applied the event."""
 
-    def __init__(self, topic: str, partition: int, offset: int) -> None:
+    def __init__(
+        self, topic: str, partition: int, offset: int, clock: Clock = system_clock
+    ) -> None:
         self.topic = topic
         self.partition = partition
         self.offset = offset
+        self.clock = clock
 
 
 @dataclass(frozen=True)
@@ -103,8 +108,10 @@ class EventConsumer:
         backoff: float = 0.2,
         max_batch: int = MAX_BATCH,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
+        clock: Clock = system_clock,
     ) -> None:
         self.name = name
+        self.clock = clock
         self.topics = list(topics)
         self.sessions = sessions
         self.handler = handler
@@ -185,7 +192,7 @@ class EventConsumer:
         except MalformedEvent as exc:
             await self.dead_letter(record, f"malformed: {exc}")
             return None
-        delivery = Delivery(record.topic, record.partition, record.offset)
+        delivery = Delivery(record.topic, record.partition, record.offset, self.clock)
         return Parsed(record, envelope, payload, delivery)
 
     def _span(self, event: Parsed) -> AbstractContextManager[trace.Span]:

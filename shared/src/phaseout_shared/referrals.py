@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -80,11 +80,11 @@ def _handler(
     dimension: Dimension, subscriptions: Sequence[Subscription], outbox: Outbox
 ) -> Handler:
     async def handle(
-        session: AsyncSession, envelope: Envelope, payload: EventPayload, _: Delivery
+        session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
     ) -> None:
         for sub in subscriptions:
             if envelope.type in sub.triggers:
-                await _refer(session, dimension, sub, envelope, payload, outbox)
+                await _refer(session, dimension, sub, envelope, payload, outbox, delivery)
 
     return handle
 
@@ -96,6 +96,7 @@ async def _refer(
     envelope: Envelope,
     payload: EventPayload,
     outbox: Outbox,
+    delivery: Delivery,
 ) -> None:
     p: Any = payload
     known = await session.scalar(
@@ -117,7 +118,7 @@ async def _refer(
         effective_on=p.effective_on,
         due_in_days=sub.due_in_days,
     )
-    now = datetime.now(UTC)
+    now = delivery.clock()
     await REFERRALS.add(session, referral, now)
     await outbox.append(session, referral.pull_events(), subject=referral.uscc, at=now)
 

@@ -303,6 +303,7 @@ def _workers(
             max_retries=settings.consumer_max_retries,
             backoff=settings.consumer_retry_backoff_seconds,
             max_message_bytes=settings.consumer_max_message_bytes,
+            clock=lambda: app.state.clock(),
         )
         app.state.consumers.append(consumer)
         workers.append((f"consumer-{c.name}", partial(consumer.run, stop)))
