@@ -4,13 +4,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from phaseout_quality.adapters.tables import CASES, METADATA
+from phaseout_quality.adapters.tables import CASES, METADATA, cancellation_requests
 from phaseout_quality.api import licences, routes
 from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
-from phaseout_shared.referrals import Subscription
+from phaseout_shared.referrals import ActRule, Subscription
 
 DESCRIPTION = (
     "Product quality (质量): production licences (生产许可证), supervisory spot checks "
@@ -21,12 +21,16 @@ SHUTDOWNS = frozenset(
     {
         "phaseout.energy.shutdown.verified.v1",
         "phaseout.environment.closure.ordered.v1",
-        "phaseout.safety.case.closed.v1",
         "phaseout.technology.case.acceptance_passed.v1",
     }
 )
-"""Shut down or closed by energy, environment, safety or technology: samr asks the issuing
-authority to cancel the production licences (提请相关发证部门注销生产许可证)."""
+"""Shut down by energy, environment or technology, the plan's three grounds: samr asks the
+issuing authority to cancel the production licences (提请相关发证部门注销生产许可证), and its
+answer "acted on" names that cancellation request."""
+SAFETY_CLOSURES = frozenset({"phaseout.safety.case.closed.v1"})
+"""Closed by safety: samr is asked too, but a cancellation request records only the plan's three
+grounds, so its answer says in words what it did."""
+REQUESTED = ActRule("cancellation_request", "licence-cancellation request", cancellation_requests)
 DITIAOGANG = frozenset({"phaseout.technology.ditiaogang.investigation_opened.v1"})
 """A 地条钢 finding: samr opens its quality investigation (严格防范"地条钢"死灰复燃)."""
 
@@ -38,7 +42,8 @@ SPEC = agency_spec(
     routers=[routes.router, licences.router, supersession.router(Dimension.QUALITY, CASES)],
     consumers=[supersession.consumer(Dimension.QUALITY, CASES)],
     subscriptions=[
-        Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SHUTDOWNS),
+        Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SHUTDOWNS, act=REQUESTED),
+        Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SAFETY_CLOSURES),
         Subscription(ReferralKind.DITIAOGANG_INVESTIGATION, Agency.SAMR, DITIAOGANG, 15),
     ],
 )
