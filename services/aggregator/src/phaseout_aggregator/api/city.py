@@ -22,6 +22,7 @@ from phaseout_aggregator.app.progress import (
 )
 from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
 from phaseout_shared.auth import CurrentPrincipal
+from phaseout_shared.deps import InjectedClock
 from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry
 
@@ -123,7 +124,7 @@ async def read_rule(_: CurrentPrincipal, session: Session) -> OversightRule:
 
 @router.put("/oversight-rule", response_model=OversightRule)
 async def set_rule(
-    body: OversightRule, principal: CurrentPrincipal, request: Request
+    body: OversightRule, principal: CurrentPrincipal, request: Request, now: InjectedClock
 ) -> OversightRule:
     """The city bureau sets when a lagging district is named in a circular or summoned."""
     if (
@@ -135,7 +136,7 @@ async def set_rule(
     values = {
         **body.model_dump(),
         "updated_by": principal.sub,
-        "updated_at": request.app.state.clock(),
+        "updated_at": now(),
     }
     async with request.app.state.db.sessions.begin() as session:
         statement = insert(oversight_rule).values(id=1, **values)
