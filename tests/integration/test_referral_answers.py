@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import date
 from typing import Any
 
 import httpx
@@ -279,3 +280,33 @@ async def test_samrs_answer_names_its_cancellation_request(platform: Platform) -
         "in_force": None,
     }
     assert seen["act_ended"] is False
+
+
+async def test_the_demo_citys_answers_name_real_acts(platform: Platform) -> None:
+    """The demo's receivers put the price in force and name it, so its answers are accepted."""
+    from phaseout_cli.demo_run import Client, act_taken
+
+    uscc = make_uscc(rng)
+    await register(platform, uscc, "technology", "energy")
+    r = await platform.clients["technology"].post(
+        f"/v1/enterprises/{uscc}/items",
+        headers=platform.stack.headers("miit"),
+        json={
+            "item_id": "2# 水泥磨",
+            "equipment": {"kind": "cement_mill", "diameter_m": 2.4},
+            "capacity_amount": "200000",
+            "capacity_unit": "t/a",
+            "effective_on": "2019-05-12",
+        },
+    )
+    assert r.status_code == 201, r.text
+    found = await eventually(lambda: referrals_at_energy(platform, uscc))
+    mounts = {f"http://{name}": httpx.ASGITransport(app=app) for name, app in platform.apps.items()}
+    async with httpx.AsyncClient(mounts=mounts) as http:
+        demo = Client(http, {n: f"http://{n}" for n in platform.apps}, platform.stack.private_key)
+        for kind, x in found.items():
+            act_id = await act_taken(demo, x, date(2019, 5, 22))
+            assert isinstance(act_id, str), kind
+            acted = {"reason": "demo", "effective_on": "2019-05-22", "act_id": act_id}
+            r = await answer(platform, x, "action", **acted)
+            assert r.status_code == 200 and r.json()["act_type"] == "pricing_measure", r.text
