@@ -21,21 +21,21 @@ SHUTDOWNS = frozenset(
     {
         "phaseout.energy.shutdown.ordered.v1",
         "phaseout.environment.closure.ordered.v1",
+        "phaseout.safety.case.closure_decided.v1",
         "phaseout.technology.case.opened.v1",
     }
 )
-"""被依法关停的企业: samr hears of a shutdown when it is ordered, in the dimensions the plan names
-as grounds for a cancellation — energy's order to shut down and exit (依法关停退出),
-environment's order to cease business or close (责令停业、关闭), and the elimination of backward
-equipment ordered as it is found (technology, 发现一起、淘汰一起; 地条钢 立即关停) — and asks the
-issuing authority to cancel the production licences (提请相关发证部门注销生产许可证); its answer
-"acted on" names that cancellation request. The exit itself (verified shutdown, closure done,
-on-site acceptance) is what the city's exit list counts; docs/domain.md, "When samr hears of a
-shutdown"."""
+"""被依法关停的企业: samr hears of a shutdown when it is ordered, in every dimension — energy's
+order to shut down and exit (依法关停退出), environment's order to cease business or close
+(责令停业、关闭), the government's decision to close (safety, 政府予以关闭), and the elimination
+of backward equipment ordered as it is found (technology, 发现一起、淘汰一起; 地条钢 立即关停) — and
+asks the issuing authority to cancel the production licences (提请相关发证部门注销生产许可证).
+The exit itself (verified shutdown, closure done, on-site acceptance) is what the city's exit
+list counts; docs/domain.md, "When samr hears of a shutdown"."""
 SAFETY_CLOSURES = frozenset({"phaseout.safety.case.closure_decided.v1"})
-"""The government's decision to close (safety, 政府予以关闭): samr is asked too, but a
-cancellation request records only the plan's three grounds (technology, environment, energy), so
-its answer says in words what it did."""
+"""A cancellation request cites one of the plan's three grounds (technology, environment,
+energy): samr's answer "acted on" names that request for every other shutdown, and says in words
+what it did for a closure decided on safety grounds."""
 REQUESTED = ActRule("cancellation_request", "licence-cancellation request", cancellation_requests)
 DITIAOGANG = frozenset({"phaseout.technology.ditiaogang.investigation_opened.v1"})
 """A 地条钢 finding: samr opens its quality investigation (严格防范"地条钢"死灰复燃)."""
@@ -48,7 +48,12 @@ SPEC = agency_spec(
     routers=[routes.router, licences.router, supersession.router(Dimension.QUALITY, CASES)],
     consumers=[supersession.consumer(Dimension.QUALITY, CASES)],
     subscriptions=[
-        Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SHUTDOWNS, act=REQUESTED),
+        Subscription(
+            ReferralKind.LICENCE_CANCELLATION,
+            Agency.SAMR,
+            SHUTDOWNS - SAFETY_CLOSURES,
+            act=REQUESTED,
+        ),
         Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SAFETY_CLOSURES),
         Subscription(ReferralKind.DITIAOGANG_INVESTIGATION, Agency.SAMR, DITIAOGANG, 15),
     ],
