@@ -126,6 +126,7 @@ async function start() {
   try {
     const response = await fetch("reference.json");
     state.ref = await response.json();
+    state.clock = { now: Date.parse(state.ref.clock.now), at: Date.now() };
   } catch (err) {
     document.getElementById("main").replaceChildren(errorBox(new ApiError(0, err.message)));
     return;

@@ -9,7 +9,14 @@ export const AS_OF_KEY = "phaseout.asOf"; // sessionStorage
 export const LANG_KEY = "phaseout.lang"; // localStorage: the language choice persists
 const PAGE_SIZES = [10, 25, 50, 100];
 
-export const state = { ref: null, lang: "zh", charts: [], pendingCharts: [], renders: 0 };
+export const state = {
+  ref: null,
+  clock: null,
+  lang: "zh",
+  charts: [],
+  pendingCharts: [],
+  renders: 0,
+};
 
 // ---------------------------------------------------------------- words
 
@@ -166,8 +173,15 @@ export function asOf() {
   return sessionStorage.getItem(AS_OF_KEY) || "";
 }
 
+const CITY_OFFSET_MS = 8 * 3600 * 1000; // the city's time, UTC+8, all year round
+
+/** Today in the city (UTC+8) by the platform's one clock: the aggregator's, as reference.json
+ * gave it when the page loaded, moved on by the time elapsed since. Never the UTC date. */
 export function today() {
-  return new Date().toISOString().slice(0, 10);
+  const loaded = state.clock ?? { now: Date.now(), at: Date.now() };
+  return new Date(loaded.now + (Date.now() - loaded.at) + CITY_OFFSET_MS)
+    .toISOString()
+    .slice(0, 10);
 }
 
 export function route() {

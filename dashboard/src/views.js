@@ -468,13 +468,26 @@ function measuresSection(e) {
   );
 }
 
-/** Referrals travel as events on the receiver's topic: the latest one tells each one's state. */
+/** The act an answer "acted on" names: a price with its days in force, a request, a case. */
+function actCell(r) {
+  if (!r.act) return "";
+  const what = `${t(`act.${r.act.type}`)} ${r.act.id.slice(0, 8)}`;
+  if (r.act.in_force == null) return what;
+  const days = `${r.act.since} – ${r.act.until ?? ""}`;
+  return r.act_ended
+    ? [what, " ", chip(t("act.ended"), "state-overdue"), ` ${days}`]
+    : [what, " ", chip(t("act.in_force"), "state-closed"), ` ${days}`];
+}
+
+/** Who answered a referral, when, and why it was declined or what was done. */
+function answerCell(r) {
+  if (!r.answered_by) return "";
+  return `${nameOf(r.answered_by)} · ${r.answered_on}`;
+}
+
+/** The aggregator's referrals of the enterprise, as of the day: each one's state and answer. */
 function referralsSection(e) {
-  const latest = new Map();
-  for (const x of e.timeline) {
-    if (x.type.split(".")[2] === "referral") latest.set(x.data.referral_id, x.data);
-  }
-  const rows = [...latest.values()];
+  const rows = e.referrals;
   return section(
     t("enterprise.referrals"),
     rows.length
@@ -485,9 +498,12 @@ function referralsSection(e) {
             [t("col.receiver"), (r) => nameOf(r.receiver)],
             [t("col.state"), (r) => t(`refstate.${r.state}`)],
             [t("col.due_on"), (r) => r.due_on],
+            [t("col.answered"), answerCell],
             [t("col.reason"), (r) => r.reason ?? "", { wrap: true }],
+            [t("col.act"), actCell, { wrap: true }],
           ],
           rows,
+          { rowAttrs: (r) => ({ "data-referral": r.referral_id, "data-state": r.state }) },
         )
       : empty("none"),
   );
@@ -552,6 +568,17 @@ function daysLate(deadline) {
   return Math.round((Date.parse(day) - Date.parse(deadline)) / DAY);
 }
 
+/** The enterprise's referrals that a receiver declined: who, when and why. */
+function declinedCell(c) {
+  return (c.referrals_declined ?? []).map((r) =>
+    h(
+      "div",
+      { class: "declined" },
+      `${t(`referral.${r.kind}`)}: ${nameOf(r.answered_by)} · ${r.answered_on} · ${r.reason ?? ""}`,
+    ),
+  );
+}
+
 function overdueTable(cases, names) {
   return cases.length
     ? table(
@@ -564,6 +591,7 @@ function overdueTable(cases, names) {
           [t("col.state"), (c) => stateName(c.state)],
           [t("col.deadline"), (c) => c.deadline ?? "—"],
           [t("col.days_late"), (c) => (c.deadline ? daysLate(c.deadline) : "—")],
+          [t("col.declined"), declinedCell, { wrap: true }],
         ],
         cases,
         {

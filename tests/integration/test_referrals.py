@@ -45,6 +45,24 @@ async def eliminated_item(platform: Platform) -> str:
     return uscc
 
 
+async def punitive_price(platform: Platform, uscc: str, starts_on: str = "2019-06-01") -> str:
+    """drc's punitive electricity price for the enterprise's eliminated capacity; its id."""
+    r = await platform.clients["energy"].post(
+        "/v1/pricing-measures",
+        headers=platform.stack.headers("drc"),
+        json={
+            "uscc": uscc,
+            "kind": "punitive_electricity",
+            "basis": "eliminated_category",
+            "basis_reference": "T5-cement-shaft-kiln",
+            "starts_on": starts_on,
+        },
+    )
+    assert r.status_code == 201, r.text
+    measure_id: str = r.json()["measure_id"]
+    return measure_id
+
+
 async def referrals_at_energy(platform: Platform, uscc: str) -> list[dict[str, Any]] | None:
     r = await platform.clients["energy"].get(
         "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("drc")
@@ -77,9 +95,14 @@ async def test_eliminated_capacity_is_referred_to_drc_and_water(platform: Platfo
         headers=platform.stack.headers("drc"),
     )
     assert r.status_code == 200 and r.json()["state"] == "accepted"
+    measure_id = await punitive_price(platform, uscc)
     r = await energy.post(
         f"/v1/referrals/{drc['referral_id']}/action",
-        json={"reason": "惩罚性电价自2019-06-01起执行", "effective_on": "2019-05-20"},
+        json={
+            "reason": "惩罚性电价自2019-06-01起执行",
+            "effective_on": "2019-05-20",
+            "act_id": measure_id,
+        },
         headers=platform.stack.headers("drc"),
     )
     assert r.status_code == 200 and r.json()["state"] == "acted_on"

@@ -78,13 +78,15 @@ class Story:
 
         return await eventually(arrived, within=40)
 
-    async def answer(self, service: str, referral: dict[str, Any], on: str, did: str) -> None:
+    async def answer(
+        self, service: str, referral: dict[str, Any], on: str, did: str, act_id: str | None = None
+    ) -> None:
+        """Accept, then act: naming the act taken (`act_id`) where the platform records one."""
         path, agency = f"/v1/referrals/{referral['referral_id']}", referral["receiver"]
         await self.post(service, agency, f"{path}/acceptance", {"effective_on": on})
-        acted = await self.post(
-            service, agency, f"{path}/action", {"reason": did, "effective_on": on}
-        )
-        assert acted["state"] == "acted_on"
+        body = {"reason": did, "effective_on": on, "act_id": act_id}
+        acted = await self.post(service, agency, f"{path}/action", body)
+        assert acted["state"] == "acted_on" and acted["act_id"] == act_id
 
 
 def states(view: dict[str, Any], dimension: str) -> list[str]:
@@ -181,8 +183,11 @@ async def test_a_cement_plant_over_its_energy_limit_extended_once_and_shut_down(
         "effective_on": "2019-12-24",
     }
     path = f"/v1/licences/{licence['licence_number']}/cancellation-requests"
-    assert (await s.post("quality", "samr", path, request))["state"] == "pending"
-    await s.answer("quality", referral, "2019-12-24", "已提请发证机关注销生产许可证")
+    requested = await s.post("quality", "samr", path, request)
+    assert requested["state"] == "pending"
+    await s.answer(
+        "quality", referral, "2019-12-24", "已提请发证机关注销生产许可证", requested["request_id"]
+    )
     view = await s.city_once(
         lambda v: (
             {x["kind"]: x["state"] for x in v["referrals"]}.get("licence_cancellation")
@@ -216,7 +221,15 @@ async def test_a_paper_mills_cultural_paper_line_sealed_and_accepted_on_site(
     assert (await s.get("technology", case))["state"] == "exited"
 
     pricing = await s.referral("energy", "electricity_pricing")
-    await s.answer("energy", pricing, "2019-06-10", "执行惩罚性电价")
+    measure = {
+        "uscc": s.uscc,
+        "kind": "punitive_electricity",
+        "basis": "eliminated_category",
+        "basis_reference": "T5-paper-cultural-paper",
+        "starts_on": "2019-06-10",
+    }
+    priced = await s.post("energy", "drc", "/v1/pricing-measures", measure)
+    await s.answer("energy", pricing, "2019-06-10", "执行惩罚性电价", priced["measure_id"])
     samr = await s.referral("quality", "licence_cancellation")
     assert samr["trigger_type"] == "phaseout.technology.case.opened.v1"
     assert samr["received_on"] == "2019-06-03", "samr hears of the elimination when ordered"
@@ -316,7 +329,11 @@ async def test_an_environment_closure_approved_then_dismantled_and_accepted(
     await s.post(
         "technology", "miit", f"{tech}/acceptance", {"passed": True, "effective_on": "2019-10-25"}
     )
-    act = {"reason": "主体设备已拆除，现场验收合格", "effective_on": "2019-10-25"}
+    act = {
+        "reason": "主体设备已拆除，现场验收合格",
+        "effective_on": "2019-10-25",
+        "act_id": surveyed["case_id"],
+    }
     await s.post("technology", "miit", f"{path}/action", act)
 
     view = await s.city_once(

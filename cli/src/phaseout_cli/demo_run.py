@@ -204,12 +204,79 @@ async def answer_referrals(c: Client, seed: int, ours: set[str], t: Tally, p: Pr
 
     async def job(x: dict[str, Any]) -> None:
         for action, body in referral_reply(seed, x):
+            if action == "action":
+                on = body["effective_on"]
+                assert isinstance(on, date)
+                act_id = await act_taken(c, x, on)
+                if act_id is False:
+                    return  # nothing the platform records yet: the referral stays accepted
+                body = {**body, **({"act_id": act_id} if act_id else {})}
             path = f"/v1/referrals/{x['referral_id']}/{action}"
             r = await c.send(service_of[x["receiver"]], path, body, c.tokens[x["receiver"]])
             _expect(r, 200)
             t.referrals += 1
 
     await _gather([partial(job, x) for x in found], p, "referrals")
+
+
+PRICES = {
+    "electricity_pricing": ("drc", "punitive_electricity"),
+    "water_pricing": ("water", "progressive_water"),
+}
+"""Who puts which price in force for a pricing referral."""
+GROUNDS = {"energy", "environment", "technology"}
+"""The shutdowns a licence-cancellation request can cite (the plan's three grounds)."""
+
+
+async def act_taken(c: Client, referral: Mapping[str, Any], on: date) -> str | bool | None:
+    """The act the receiver takes and the platform records, as its answer names it: a price put
+    in force, a cancellation request, an accepted dismantling. None where the platform records
+    no act (the answer says it in words); False where the act cannot be taken yet."""
+    kind, uscc = referral["kind"], referral["uscc"]
+    sender = referral["trigger_type"].split(".")[1]
+    if kind in PRICES:
+        agency, price = PRICES[kind]
+        measure = {
+            "uscc": uscc,
+            "kind": price,
+            "basis": "eliminated_category" if sender == "technology" else "over_energy_limit",
+            "basis_reference": referral["trigger_type"],
+            "starts_on": on,
+        }
+        r = await c.send("energy", "/v1/pricing-measures", measure, c.tokens[agency])
+        return str(_expect(r, 201)["measure_id"]) if r.status_code == 201 else False
+    if kind == "licence_cancellation" and sender in GROUNDS:
+        return await _cancellation_request(c, referral, sender, on)
+    if kind == "dismantling_check":
+        params = {"uscc": uscc, "limit": "500"}
+        r = await c.send("technology", "/v1/cases", None, c.tokens["miit"], params, "GET")
+        checked = [x for x in _expect(r, 200)["items"] if x["acceptances"]]
+        return str(checked[0]["case_id"]) if checked else False
+    return None
+
+
+async def _cancellation_request(
+    c: Client, referral: Mapping[str, Any], ground: str, on: date
+) -> str | bool:
+    """samr's request to cancel the enterprise's licence, if it holds one."""
+    token, params = c.tokens["samr"], {"uscc": referral["uscc"], "limit": "500"}
+    r = await c.send("quality", "/v1/cancellation-requests", None, token, params, "GET")
+    pending = [x for x in _expect(r, 200)["items"] if x["state"] == "pending"]
+    if pending:
+        return str(pending[0]["request_id"])
+    r = await c.send("quality", "/v1/licences", None, token, params, "GET")
+    licences = [x for x in _expect(r, 200)["items"] if x["status"] != "cancelled"]
+    if not licences:
+        return False
+    request = {
+        "ground": ground,
+        "shutdown_reference": referral["trigger_event_id"],
+        "shut_down_on": referral["received_on"],
+        "effective_on": on,
+    }
+    path = f"/v1/licences/{licences[0]['number']}/cancellation-requests"
+    r = await c.send("quality", path, request, token)
+    return str(_expect(r, 201)["request_id"]) if r.status_code == 201 else False
 
 
 def submissions(seed: int) -> list[tuple[str | None, str, dict[str, object]]]:

@@ -35,7 +35,7 @@ def agency_spec(
         routers=[
             register.router(dimension),
             disclosure.router(dimension),
-            referrals.router(dimension),
+            referrals.router(dimension, subscriptions),
             *routers,
         ],
         consumers=[

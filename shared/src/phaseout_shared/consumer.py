@@ -30,6 +30,7 @@ from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 from phaseout_shared import inbox, outbox, telemetry
 from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.contracts.base import EventPayload
+from phaseout_shared.domain.time import Clock, system_clock
 from phaseout_shared.envelope import Envelope, MalformedEvent, from_kafka
 from phaseout_shared.limits import MAX_EVENT_BYTES
 from phaseout_shared.principals import owner_source
@@ -47,12 +48,16 @@ MAX_BATCH = 500
 
 
 class Delivery:
-    """Where a record came from: its topic, partition and offset (the event's provenance)."""
+    """Where a record came from: its topic, partition and offset (the event's provenance), and
+    the platform's injected clock, for a handler that records when it applied the event."""
 
-    def __init__(self, topic: str, partition: int, offset: int) -> None:
+    def __init__(
+        self, topic: str, partition: int, offset: int, clock: Clock = system_clock
+    ) -> None:
         self.topic = topic
         self.partition = partition
         self.offset = offset
+        self.clock = clock
 
 
 @dataclass(frozen=True)
@@ -130,8 +135,10 @@ class EventConsumer:
         max_batch: int = MAX_BATCH,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         owner_of: Callable[[str], str | None] = owner_source,
+        clock: Clock = system_clock,
     ) -> None:
         self.name = name
+        self.clock = clock
         self.topics = list(topics)
         self.dead_letters = dead_letters
         self.owner_of = owner_of
@@ -216,7 +223,7 @@ class EventConsumer:
             kind = "foreign" if isinstance(exc, ForeignEvent) else "malformed"
             await self.dead_letter(record, f"{kind}: {exc}")
             return None
-        delivery = Delivery(record.topic, record.partition, record.offset)
+        delivery = Delivery(record.topic, record.partition, record.offset, self.clock)
         return Parsed(record, envelope, payload, delivery)
 
     def _span(self, event: Parsed) -> AbstractContextManager[trace.Span]:

@@ -1,22 +1,44 @@
-"""FastAPI dependencies shared by every service: the unit of work and paging."""
+"""FastAPI dependencies shared by every service: the clock, the city's today, the unit of
+work and paging."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from phaseout_shared.auth import CurrentPrincipal
+from phaseout_shared.city_time import city_date
+from phaseout_shared.domain.time import Clock
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.versions import IF_MATCH_DESCRIPTION, Versions
 
 T = TypeVar("T")
 
 
-def _work(request: Request, principal: CurrentPrincipal) -> UnitOfWork:
+def clock(request: Request) -> Clock:
+    """The platform's one clock, injected into the app (`create_app(..., clock=)`); a test
+    overrides this dependency to run at any moment."""
+    injected: Clock = request.app.state.clock
+    return injected
+
+
+InjectedClock = Annotated[Clock, Depends(clock)]
+
+
+def _city_today(now: InjectedClock) -> date:
+    return city_date(now())
+
+
+CityToday = Annotated[date, Depends(_city_today)]
+"""Today in the city (UTC+8), by the injected clock: the default of every `as_of`."""
+
+
+def _work(request: Request, principal: CurrentPrincipal, now: InjectedClock) -> UnitOfWork:
     state = request.app.state
-    work = UnitOfWork(state.db.sessions, state.outbox, state.clock, principal)
+    work = UnitOfWork(state.db.sessions, state.outbox, now, principal)
     work.versions = Versions(if_match=request.headers.get("If-Match"))
     work.versions.check_done()
     return work

@@ -6,18 +6,22 @@ ask which of its agencies to do what, by when). Its consumer turns each triggeri
 inbox record: a redelivered event changes nothing, and the referral's id is derived from the
 trigger, so even a replay makes no second one. The routes let the receiving agency accept, act
 on or decline it.
+
+Where the platform records the act a referral asks for, its subscription says so (`ActRule`):
+an answer "acted on" must then name that act (`act_id`), which must exist at this service and be
+the same enterprise's, or the answer is refused (422 naming `act_id`). So "acted on" proves
+something: drc's answer points at the electricity price it put in force.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared import register
@@ -27,6 +31,7 @@ from phaseout_shared.consumer import Delivery, Handler
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.domain.referral import OPEN, Referral, referral_id
 from phaseout_shared.envelope import Envelope
 from phaseout_shared.limits import Day
@@ -54,6 +59,24 @@ REFERRALS = Repository(referrals, Referral, _columns, open_states=OPEN)
 ReferralWork = Annotated[UnitOfWork, versioned("referrals")]
 
 
+def _any_fits(_: dict[str, Any]) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class ActRule:
+    """The act that an answer "acted on" must name: one this service records, in `table`.
+
+    `fits` reads the act's document and says why it is not the act asked for (None if it is),
+    e.g. a water price named in answer to an electricity-pricing referral.
+    """
+
+    type: str
+    noun: str
+    table: Table
+    fits: Callable[[dict[str, Any]], str | None] = field(default=_any_fits)
+
+
 @dataclass(frozen=True)
 class Subscription:
     """Events of other agencies that ask one of this service's agencies to act."""
@@ -62,6 +85,7 @@ class Subscription:
     receiver: Agency
     triggers: frozenset[str]
     due_in_days: int = 30
+    act: ActRule | None = None
 
     @property
     def topics(self) -> set[str]:
@@ -83,11 +107,11 @@ def _handler(
     dimension: Dimension, subscriptions: Sequence[Subscription], outbox: Outbox
 ) -> Handler:
     async def handle(
-        session: AsyncSession, envelope: Envelope, payload: EventPayload, _: Delivery
+        session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
     ) -> None:
         for sub in subscriptions:
             if envelope.type in sub.triggers:
-                await _refer(session, dimension, sub, envelope, payload, outbox)
+                await _refer(session, dimension, sub, envelope, payload, outbox, delivery)
 
     return handle
 
@@ -99,6 +123,7 @@ async def _refer(
     envelope: Envelope,
     payload: EventPayload,
     outbox: Outbox,
+    delivery: Delivery,
 ) -> None:
     p: Any = payload
     known = await session.scalar(
@@ -120,7 +145,7 @@ async def _refer(
         effective_on=p.effective_on,
         due_in_days=sub.due_in_days,
     )
-    now = datetime.now(UTC)
+    now = delivery.clock()
     await REFERRALS.add(session, referral, now)
     await outbox.append(session, referral.pull_events(), subject=referral.uscc, at=now)
 
@@ -135,10 +160,68 @@ class Statement(Step):
     reason: str = Field(min_length=1, max_length=2000, description="What was done, or why not")
 
 
-def router(dimension: Dimension) -> APIRouter:
-    api = APIRouter(prefix="/v1/referrals", tags=["referrals"])
+class Action(Statement):
+    act_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The act taken, where the platform records one (required then): the "
+        "pricing measure's id for electricity_pricing (drc) and water_pricing (water) at the "
+        "energy service; the licence-cancellation request's id for licence_cancellation (samr) "
+        "at the quality service; the elimination case whose on-site acceptance was recorded for "
+        "dismantling_check (miit) at the technology service; none for ditiaogang_investigation",
+    )
 
-    async def step(work: UnitOfWork, referral_id_: str, action: str, **details: object) -> Referral:
+
+async def named_act(
+    session: AsyncSession, rule: ActRule | None, referral: Referral, act_id: str | None
+) -> dict[str, str | None]:
+    """The act an answer "acted on" names, checked: InvalidInput on `act_id` if it is missing
+    where the platform records one, unknown, another enterprise's, or not the act asked for."""
+    kind = referral.kind.value
+    if rule is None:
+        if act_id is not None:
+            raise InvalidInput(
+                f"a {kind} referral names no act: say what was done in reason",
+                field="act_id",
+                rule="referral.act_named",
+            )
+        return {"act_type": None, "act_id": None}
+    if act_id is None:
+        raise InvalidInput(
+            f"a {kind} referral is acted on by naming the {rule.noun} taken (act_id)",
+            field="act_id",
+            rule="referral.act_named",
+        )
+    t = rule.table
+    row = (await session.execute(select(t.c.uscc, t.c.doc).where(t.c.id == act_id))).first()
+    if row is None:
+        raise InvalidInput(f"no {rule.noun} {act_id}", field="act_id", rule="referral.act_exists")
+    if row.uscc != referral.uscc:
+        raise InvalidInput(
+            f"{rule.noun} {act_id} is another enterprise's, not {referral.uscc}'s",
+            field="act_id",
+            rule="referral.act_same_enterprise",
+        )
+    unfit = rule.fits(row.doc)
+    if unfit is not None:
+        raise InvalidInput(
+            f"{rule.noun} {act_id} {unfit}", field="act_id", rule="referral.act_fits_kind"
+        )
+    return {"act_type": rule.type, "act_id": act_id}
+
+
+def router(dimension: Dimension, subscriptions: Sequence[Subscription] = ()) -> APIRouter:
+    api = APIRouter(prefix="/v1/referrals", tags=["referrals"])
+    rules = {(s.kind, t): s.act for s in subscriptions for t in s.triggers}
+
+    async def step(
+        work: UnitOfWork,
+        referral_id_: str,
+        action: str,
+        act_id: str | None = None,
+        **details: object,
+    ) -> Referral:
         assert work.principal is not None
         async with work:
             referral = await REFERRALS.get(work.session, referral_id_)
@@ -148,6 +231,9 @@ def router(dimension: Dimension) -> APIRouter:
                 referral.district,
                 agencies=frozenset({referral.receiver}),
             )
+            if action == "act":
+                rule = rules.get((referral.kind, referral.trigger_type))
+                details |= await named_act(work.session, rule, referral, act_id)
             getattr(referral, action)(**details)
             await REFERRALS.save(work.session, referral, work.now)
             await work.emit(referral.pull_events(), subject=referral.uscc)
@@ -173,9 +259,16 @@ def router(dimension: Dimension) -> APIRouter:
         return await step(work, referral_id, "accept", effective_on=body.effective_on)
 
     @api.post("/{referral_id}/action", response_model=Referral)
-    async def act(referral_id: str, body: Statement, work: ReferralWork) -> Referral:
+    async def act(referral_id: str, body: Action, work: ReferralWork) -> Referral:
+        """Acted on: what was done (`reason`) and, where the platform records the act, which
+        one (`act_id`, of the same enterprise); 422 naming `act_id` otherwise."""
         return await step(
-            work, referral_id, "act", what=body.reason, effective_on=body.effective_on
+            work,
+            referral_id,
+            "act",
+            act_id=body.act_id,
+            what=body.reason,
+            effective_on=body.effective_on,
         )
 
     @api.post("/{referral_id}/declination", response_model=Referral)

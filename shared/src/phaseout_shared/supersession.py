@@ -11,7 +11,7 @@ resume one, with a reason, if the shutdown is undone.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from fastapi import APIRouter
@@ -85,7 +85,7 @@ def _effective_on(payload: Any) -> date:
 
 def _handler(triggers: set[str], cases: Repository[C], outbox: Outbox) -> Handler:
     async def handle(
-        session: AsyncSession, envelope: Envelope, payload: EventPayload, _: Delivery
+        session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
     ) -> None:
         if envelope.type not in triggers or not SHUTDOWNS[envelope.type](payload):
             return
@@ -96,13 +96,18 @@ def _handler(triggers: set[str], cases: Repository[C], outbox: Outbox) -> Handle
             effective_on=_effective_on(payload),
             sequence=payload.sequence,
         )
-        await supersede(session, cases, envelope.subject, trigger, outbox)
+        await supersede(session, cases, envelope.subject, trigger, outbox, delivery.clock())
 
     return handle
 
 
 async def supersede(
-    session: AsyncSession, cases: Repository[C], uscc: str, trigger: Trigger, outbox: Outbox
+    session: AsyncSession,
+    cases: Repository[C],
+    uscc: str,
+    trigger: Trigger,
+    outbox: Outbox,
+    now: datetime,
 ) -> list[C]:
     """Supersede the enterprise's cases that the trigger makes moot; the ones it changed."""
     t = cases.table
@@ -114,7 +119,6 @@ async def supersede(
     for id_ in list(ids):
         case = await cases.get(session, id_)
         if case.supersede(trigger):
-            now = datetime.now(UTC)
             await cases.save(session, case, now)
             await outbox.append(session, case.pull_events(), subject=uscc, at=now)
             changed.append(case)

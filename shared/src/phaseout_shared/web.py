@@ -389,6 +389,7 @@ def _workers(
             max_retries=settings.consumer_max_retries,
             backoff=settings.consumer_retry_backoff_seconds,
             max_message_bytes=settings.max_event_bytes,
+            clock=lambda: app.state.clock(),
         )
         app.state.consumers.append(consumer)
         workers.append((f"consumer-{c.name}", partial(consumer.run, stop)))

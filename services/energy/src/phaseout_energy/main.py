@@ -1,23 +1,37 @@
 """Wiring of the energy service: its spec, its app, its entry point."""
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
-from phaseout_energy.adapters.tables import CASES, METADATA
+from phaseout_energy.adapters.tables import CASES, METADATA, pricing_measures
 from phaseout_energy.api.routes import router
 from phaseout_energy.app.authority import SUPERVISORS
+from phaseout_energy.domain.pricing import ELECTRICITY
 from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
+from phaseout_shared.contracts.energy import PricingKind
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
-from phaseout_shared.referrals import Subscription
+from phaseout_shared.referrals import ActRule, Subscription
 
 PRICED_CAPACITY = frozenset(
     {"phaseout.technology.case.opened.v1", "phaseout.energy.case.opened.v1"}
 )
 """Capacity in the eliminated category (technology) or over its energy limit (energy): the plan
 asks drc for differential or punitive electricity prices and water for progressive water prices."""
+
+
+def priced(kinds: frozenset[PricingKind]) -> ActRule:
+    """An answer "acted on" names the pricing measure put in force, of one of these kinds."""
+    names = " or ".join(sorted(k.value for k in kinds))
+
+    def fits(doc: dict[str, Any]) -> str | None:
+        return None if doc["kind"] in kinds else f"is a {doc['kind']} measure, not {names}"
+
+    return ActRule("pricing_measure", "pricing measure", pricing_measures, fits)
+
 
 SPEC = agency_spec(
     Dimension.ENERGY,
@@ -29,8 +43,15 @@ SPEC = agency_spec(
     routers=[router, supersession.router(Dimension.ENERGY, CASES, SUPERVISORS)],
     consumers=[supersession.consumer(Dimension.ENERGY, CASES)],
     subscriptions=[
-        Subscription(ReferralKind.ELECTRICITY_PRICING, Agency.DRC, PRICED_CAPACITY),
-        Subscription(ReferralKind.WATER_PRICING, Agency.WATER, PRICED_CAPACITY),
+        Subscription(
+            ReferralKind.ELECTRICITY_PRICING, Agency.DRC, PRICED_CAPACITY, act=priced(ELECTRICITY)
+        ),
+        Subscription(
+            ReferralKind.WATER_PRICING,
+            Agency.WATER,
+            PRICED_CAPACITY,
+            act=priced(frozenset({PricingKind.PROGRESSIVE_WATER})),
+        ),
     ],
 )
 

@@ -4,13 +4,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from phaseout_quality.adapters.tables import CASES, METADATA
+from phaseout_quality.adapters.tables import CASES, METADATA, cancellation_requests
 from phaseout_quality.api import licences, routes
 from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
-from phaseout_shared.referrals import Subscription
+from phaseout_shared.referrals import ActRule, Subscription
 
 DESCRIPTION = (
     "Product quality (质量): production licences (生产许可证), supervisory spot checks "
@@ -32,6 +32,11 @@ of backward equipment ordered as it is found (technology, 发现一起、淘汰�
 asks the issuing authority to cancel the production licences (提请相关发证部门注销生产许可证).
 The exit itself (verified shutdown, closure done, on-site acceptance) is what the city's exit
 list counts; docs/domain.md, "When samr hears of a shutdown"."""
+SAFETY_CLOSURES = frozenset({"phaseout.safety.case.closure_decided.v1"})
+"""A cancellation request cites one of the plan's three grounds (technology, environment,
+energy): samr's answer "acted on" names that request for every other shutdown, and says in words
+what it did for a closure decided on safety grounds."""
+REQUESTED = ActRule("cancellation_request", "licence-cancellation request", cancellation_requests)
 DITIAOGANG = frozenset({"phaseout.technology.ditiaogang.investigation_opened.v1"})
 """A 地条钢 finding: samr opens its quality investigation (严格防范"地条钢"死灰复燃)."""
 
@@ -43,7 +48,13 @@ SPEC = agency_spec(
     routers=[routes.router, licences.router, supersession.router(Dimension.QUALITY, CASES)],
     consumers=[supersession.consumer(Dimension.QUALITY, CASES)],
     subscriptions=[
-        Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SHUTDOWNS),
+        Subscription(
+            ReferralKind.LICENCE_CANCELLATION,
+            Agency.SAMR,
+            SHUTDOWNS - SAFETY_CLOSURES,
+            act=REQUESTED,
+        ),
+        Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SAFETY_CLOSURES),
         Subscription(ReferralKind.DITIAOGANG_INVESTIGATION, Agency.SAMR, DITIAOGANG, 15),
     ],
 )

@@ -1,19 +1,28 @@
 """Wiring of the technology service: its spec, its app, its entry point."""
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
-from phaseout_shared.referrals import Subscription
-from phaseout_technology.adapters.tables import METADATA
+from phaseout_shared.referrals import ActRule, Subscription
+from phaseout_technology.adapters.tables import METADATA, cases
 from phaseout_technology.api.routes import router
 
 CLOSURES = frozenset({"phaseout.environment.closure.ordered.v1", "phaseout.safety.case.closed.v1"})
 """A closure ordered by environment or safety: technology checks the dismantling or sealing and
 its on-site acceptance, so that the capacity is verified as exited."""
+
+
+def _accepted_on_site(doc: dict[str, Any]) -> str | None:
+    return None if doc.get("acceptances") else "has no on-site acceptance recorded yet"
+
+
+CHECKED = ActRule("elimination_case", "elimination case", cases, _accepted_on_site)
+"""The check is done when an on-site acceptance (现场验收), passed or failed, is recorded."""
 
 SPEC = agency_spec(
     Dimension.TECHNOLOGY,
@@ -22,7 +31,9 @@ SPEC = agency_spec(
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
     routers=[router],
-    subscriptions=[Subscription(ReferralKind.DISMANTLING_CHECK, Agency.MIIT, CLOSURES)],
+    subscriptions=[
+        Subscription(ReferralKind.DISMANTLING_CHECK, Agency.MIIT, CLOSURES, act=CHECKED)
+    ],
 )
 
 

@@ -3,6 +3,20 @@
 The receiving agency's service subscribes to the sender's topic; each triggering event becomes a
 referral on the receiver's own topic, e.g. `phaseout.quality.referral.received.v1`, which the
 receiver then accepts, acts on or declines with a reason.
+
+An answer "acted on" names the act it took wherever the platform records one (`act_type`,
+`act_id`), and the receiving service refuses it if that act does not exist or is another
+enterprise's:
+
+- `electricity_pricing` (drc, at energy): `pricing_measure`, a differential, tiered or
+  punitive electricity price;
+- `water_pricing` (water, at energy): `pricing_measure`, a progressive water price;
+- `licence_cancellation` (samr, at quality): `cancellation_request`, the request to cancel a
+  production licence, for a shutdown on one of the plan's grounds (energy, environment,
+  technology); a safety closure's referral names none, since a request cannot cite it;
+- `dismantling_check` (miit, at technology): `elimination_case`, a case whose on-site acceptance
+  (passed or failed) is recorded;
+- `ditiaogang_investigation` (samr, at quality): none recorded; `reason` says what was done.
 """
 
 from __future__ import annotations
@@ -51,6 +65,14 @@ class ReferralEvent(EventPayload):
     state: ReferralState = Field(description="The referral's state after this event")
     due_on: date = Field(description="By when the receiver should act")
     reason: str | None = Field(default=None, description="Why declined, or what was done")
+    act_type: str | None = Field(
+        default=None,
+        description="The kind of act an answer `acted_on` names, where the platform records "
+        "one: pricing_measure, cancellation_request or elimination_case",
+    )
+    act_id: str | None = Field(
+        default=None, description="That act's id at the receiving service (e.g. a measure_id)"
+    )
     effective_on: date
 
 
@@ -63,7 +85,7 @@ class ReferralAccepted(ReferralEvent):
 
 
 class ReferralActedOn(ReferralEvent):
-    """The receiving agency did what was asked (`reason` says what)."""
+    """The receiving agency did what was asked (`reason` says what, `act_id` points at it)."""
 
 
 class ReferralDeclined(ReferralEvent):

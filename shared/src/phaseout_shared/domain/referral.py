@@ -54,6 +54,8 @@ class Referral(Aggregate):
     due_on: date
     state: ReferralState = ReferralState.RECEIVED
     reason: str | None = None
+    act_type: str | None = Field(default=None, description="The kind of act taken, if recorded")
+    act_id: str | None = Field(default=None, description="The act taken, at this service")
     last_step_on: date
 
     @classmethod
@@ -92,8 +94,16 @@ class Referral(Aggregate):
         self._step("accept", effective_on, None)
         self._emit(ACCEPTED, effective_on)
 
-    def act(self, what: str, effective_on: date) -> None:
+    def act(
+        self,
+        what: str,
+        effective_on: date,
+        act_type: str | None = None,
+        act_id: str | None = None,
+    ) -> None:
+        """Acted on: what was done, and the act the platform records for it, if any."""
         self._step("act", effective_on, what)
+        self.act_type, self.act_id = act_type, act_id
         self._emit(ACTED_ON, effective_on)
 
     def decline(self, reason: str, effective_on: date) -> None:
@@ -129,6 +139,8 @@ class Referral(Aggregate):
                 state=self.state,
                 due_on=self.due_on,
                 reason=self.reason,
+                act_type=self.act_type,
+                act_id=self.act_id,
                 effective_on=effective_on,
             )
         )

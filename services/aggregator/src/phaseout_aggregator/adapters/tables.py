@@ -13,6 +13,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -158,6 +159,9 @@ referral_events = Table(
     Column("updated_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("sequence", BigInteger),
+    Column("reason", Text),
+    Column("act_type", String(40)),
+    Column("act_id", String(64)),
     Index("referral_events_referral", "referral_id", "updated_on"),
 )
 """Every state each referral between agencies has been in, from when (as of D: its latest row)."""

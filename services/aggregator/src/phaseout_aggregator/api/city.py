@@ -21,6 +21,7 @@ from phaseout_aggregator.app.progress import (
 )
 from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
 from phaseout_shared.auth import CurrentPrincipal
+from phaseout_shared.deps import InjectedClock
 from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry
@@ -79,9 +80,13 @@ async def overdue_work(
     district: District | None = None,
     dimension: Dimension | None = None,
 ) -> list[dict[str, Any]]:
-    """Every case past its deadline on `as_of`, across agencies (逾期)."""
+    """Every case past its deadline on `as_of`, across agencies (逾期), each with the referrals
+    about its enterprise that a receiver declined: who declined, when and why."""
     rows = await cases_as_of(session, as_of, scope, _where(scope, None, district, None, dimension))
-    return [r for r in rows if r["overdue"]]
+    declined: dict[str, list[ReferralView]] = {}
+    for referral in await referrals_in_scope(session, scope, as_of, state="declined"):
+        declined.setdefault(referral.uscc, []).append(referral)
+    return [{**r, "referrals_declined": declined.get(r["uscc"], [])} for r in rows if r["overdue"]]
 
 
 @router.get("/exits", response_model=None)
@@ -119,7 +124,7 @@ async def read_rule(_: CurrentPrincipal, session: Session) -> OversightRule:
 
 @router.put("/oversight-rule", response_model=OversightRule)
 async def set_rule(
-    body: OversightRule, principal: CurrentPrincipal, request: Request
+    body: OversightRule, principal: CurrentPrincipal, request: Request, now: InjectedClock
 ) -> OversightRule:
     """The city bureau sets when a lagging district is named in a circular or summoned."""
     if (
@@ -131,7 +136,7 @@ async def set_rule(
     values = {
         **body.model_dump(),
         "updated_by": principal.sub,
-        "updated_at": request.app.state.clock(),
+        "updated_at": now(),
     }
     async with request.app.state.db.sessions.begin() as session:
         statement = insert(oversight_rule).values(id=1, **values)
@@ -176,9 +181,17 @@ async def read_referrals(
     overdue_as_of: Annotated[
         Day | None, Query(description="Only those still open past due on this date")
     ] = None,
+    state: Annotated[
+        Literal["received", "accepted", "acted_on", "declined"] | None,
+        Query(description="Only those in this state (e.g. declined, with who, when and why)"),
+    ] = None,
 ) -> list[ReferralView]:
     """Referrals between agencies (cross-agency follow-up) as of a date, the overdue ones on
-    request: `overdue_as_of` answers as of that date."""
+    request: `overdue_as_of` answers as of that date. Each shows who answered, when, why it was
+    declined or what was done, and the act an answer "acted on" names (for a pricing referral
+    the measure, whether it is in force, and `act_ended` once it has ended)."""
     if overdue_as_of is not None:
-        return await referrals_in_scope(session, scope, overdue_as_of, uscc=uscc, overdue=True)
-    return await referrals_in_scope(session, scope, as_of, uscc=uscc)
+        return await referrals_in_scope(
+            session, scope, overdue_as_of, uscc=uscc, overdue=True, state=state
+        )
+    return await referrals_in_scope(session, scope, as_of, uscc=uscc, state=state)

@@ -15,6 +15,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
+from phaseout_shared.city_time import city_date
+from phaseout_shared.deps import InjectedClock
 from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.reference import NAMES_ZH, Agency, Dimension, District, Industry
 
@@ -91,8 +93,11 @@ async def dashboard_root() -> RedirectResponse:
 
 
 @router.get("/dashboard/reference.json")
-async def dashboard_reference() -> JSONResponse:
-    return JSONResponse(reference(), headers=SECURITY_HEADERS)
+async def dashboard_reference(now: InjectedClock) -> JSONResponse:
+    """The codes, and the platform's clock: the dashboard's "today" is the city's date by it."""
+    moment = now()
+    clock = {"now": moment.isoformat(), "today": city_date(moment).isoformat()}
+    return JSONResponse({**reference(), "clock": clock}, headers=SECURITY_HEADERS)
 
 
 @router.get("/dashboard/{path:path}")

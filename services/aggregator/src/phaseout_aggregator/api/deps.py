@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.app.access import Scope, scope_of
 from phaseout_shared.auth import CurrentPrincipal
+from phaseout_shared.deps import CityToday
 from phaseout_shared.limits import Day
 
 
@@ -19,12 +20,12 @@ def _scope(principal: CurrentPrincipal) -> Scope:
 
 
 def _as_of(
-    request: Request,
+    today: CityToday,
     as_of: Annotated[
-        Day | None, Query(description="Answer as of this date (default: today)")
+        Day | None, Query(description="Answer as of this date (default: today in the city)")
     ] = None,
 ) -> date:
-    return as_of or request.app.state.clock().date()
+    return as_of or today
 
 
 SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}

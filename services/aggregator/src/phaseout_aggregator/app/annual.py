@@ -3,7 +3,6 @@ and the consolidated registers (who supervises whom), as the plan asks them to b
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -70,33 +69,39 @@ def to_xlsx(report: AnnualReport, lang: exports.Language) -> bytes:
 
     book = load_workbook(io.BytesIO(exports.to_xlsx(report.exits, lang)))
     summary = book.create_sheet("年度总结" if lang == "zh" else "Summary", 0)
-    summary.append(
-        [f"{report.year} " + ("年度落后产能退出工作总结" if lang == "zh" else "annual report")]
+    exports.append(
+        summary,
+        [f"{report.year} " + ("年度落后产能退出工作总结" if lang == "zh" else "annual report")],
     )
-    summary.append(list(SUMMARY_ZH if lang == "zh" else SUMMARY))
+    exports.append(summary, SUMMARY_ZH if lang == "zh" else SUMMARY)
     for row in _summary_rows(report, lang):
-        summary.append(row)
+        exports.append(summary, row)
     public = book.create_sheet("信息公开" if lang == "zh" else "Disclosures")
-    public.append(
+    exports.append(
+        public,
         ["统一社会信用代码", "企业名称", "违法行为", "处理措施", "公示起", "公示止"]
         if lang == "zh"
-        else ["USCC", "Enterprise", "Violation", "Order", "From", "Until"]
+        else ["USCC", "Enterprise", "Violation", "Order", "From", "Until"],
     )
     for d in report.disclosures:
-        public.append([d.uscc, d.name, d.violation, d.order, d.publicity_from, d.publicity_until])
+        exports.append(
+            public, [d.uscc, d.name, d.violation, d.order, d.publicity_from, d.publicity_until]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
 def to_csv(report: AnnualReport, lang: exports.Language) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(list(SUMMARY_ZH if lang == "zh" else SUMMARY))
-    writer.writerows(_summary_rows(report, lang))
-    writer.writerow([])
-    out.write(exports.to_csv(report.exits, lang))
-    return out.getvalue()
+    return exports.csv_text(
+        [
+            SUMMARY_ZH if lang == "zh" else SUMMARY,
+            *_summary_rows(report, lang),
+            [],
+            *exports.table(report.exits, lang),
+        ],
+        lang,
+    )
 
 
 class RegisterRow(BaseModel):

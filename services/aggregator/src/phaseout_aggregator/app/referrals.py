@@ -3,6 +3,10 @@
 Each referral event adds a row to the referral's history, so a referral as of a date is its
 latest row on or before that date: one acted on in March was still open, and overdue, in
 February.
+
+The city reads each answer whole: who answered and when, why a referral was declined or what was
+done, and the act an answer "acted on" names — for a pricing referral, the price it put in force,
+with a flag once that price has ended.
 """
 
 from __future__ import annotations
@@ -10,18 +14,33 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_aggregator.adapters.tables import referral_events
+from phaseout_aggregator.adapters.tables import referral_events, timeline
 from phaseout_aggregator.app.access import Scope
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import ReferralEvent
 from phaseout_shared.envelope import Envelope
 
 OPEN = ("received", "accepted")
+RECORDED = "phaseout.energy.pricing_measure.recorded.v1"
+ENDED = "phaseout.energy.pricing_measure.ended.v1"
+
+
+class ReferralAct(BaseModel):
+    """The act an answer "acted on" names; for a pricing measure, its days in force."""
+
+    type: str = Field(description="pricing_measure, cancellation_request or elimination_case")
+    id: str = Field(description="Its id at the receiving service")
+    kind: str | None = Field(default=None, description="A pricing measure's kind")
+    since: date | None = Field(default=None, description="A pricing measure's first day")
+    until: date | None = Field(default=None, description="Its last day, if it has one")
+    in_force: bool | None = Field(
+        default=None, description="A pricing measure: in force on the day asked about"
+    )
 
 
 class ReferralView(BaseModel):
@@ -36,6 +55,16 @@ class ReferralView(BaseModel):
     due_on: date
     trigger_type: str
     updated_on: date
+    answered_by: str | None = Field(
+        default=None, description="The receiving agency, once it accepted, acted or declined"
+    )
+    answered_on: date | None = Field(default=None, description="When it last answered")
+    reason: str | None = Field(default=None, description="Why declined, or what was done")
+    act: ReferralAct | None = Field(default=None, description="The act named, if any")
+    act_ended: bool = Field(
+        default=False,
+        description="Acted on, but the pricing measure it named is no longer in force",
+    )
 
 
 async def project_referral(
@@ -57,6 +86,9 @@ async def project_referral(
         "updated_on": payload.effective_on,
         "recorded_at": envelope.time,
         "sequence": payload.sequence,
+        "reason": payload.reason,
+        "act_type": payload.act_type,
+        "act_id": payload.act_id,
     }
     await session.execute(insert(referral_events).values(values).on_conflict_do_nothing())
 
@@ -68,8 +100,10 @@ async def referrals_in_scope(
     *,
     uscc: str | None = None,
     overdue: bool = False,
+    state: str | None = None,
 ) -> list[ReferralView]:
-    """Referrals in scope at their state on `as_of`; with `overdue`, only those open past due."""
+    """Referrals in scope at their state on `as_of`; with `overdue`, only those open past due;
+    with `state`, only those in that state."""
     t = referral_events
     rank = func.row_number().over(
         partition_by=t.c.referral_id,
@@ -87,5 +121,63 @@ async def referrals_in_scope(
     latest = select(sub).where(sub.c.rank == 1)
     if overdue:
         latest = latest.where(sub.c.state.in_(OPEN), sub.c.due_on < as_of)
-    rows = await session.execute(latest.order_by(sub.c.due_on, sub.c.referral_id))
-    return [ReferralView.model_validate(dict(r._mapping)) for r in rows]
+    if state is not None:
+        latest = latest.where(sub.c.state == state)
+    found = await session.execute(latest.order_by(sub.c.due_on, sub.c.referral_id))
+    rows = [dict(r._mapping) for r in found]
+    measures = await _pricing_measures(
+        session, {r["act_id"] for r in rows if r["act_type"] == "pricing_measure"}, as_of
+    )
+    return [_view(r, measures, as_of) for r in rows]
+
+
+def _view(row: dict[str, Any], measures: dict[str, ReferralAct], as_of: date) -> ReferralView:
+    answered = row["state"] not in ("received",)
+    act = None
+    if row["act_id"] is not None:
+        act = measures.get(row["act_id"]) or ReferralAct(type=row["act_type"], id=row["act_id"])
+    return ReferralView.model_validate(
+        {
+            **row,
+            "answered_by": row["receiver"] if answered else None,
+            "answered_on": row["updated_on"] if answered else None,
+            "act": act,
+            "act_ended": row["state"] == "acted_on" and act is not None and act.in_force is False,
+        }
+    )
+
+
+async def _pricing_measures(
+    session: AsyncSession, ids: set[str], as_of: date
+) -> dict[str, ReferralAct]:
+    """The pricing measures named, as energy's events told them up to `as_of`."""
+    if not ids:
+        return {}
+    t = timeline
+    rows = await session.execute(
+        select(t.c.type, t.c.effective_on, t.c.data)
+        .where(
+            t.c.type.in_((RECORDED, ENDED)),
+            t.c.data["measure_id"].astext.in_(sorted(ids)),
+            t.c.effective_on <= as_of,
+        )
+        .order_by(t.c.effective_on, t.c.recorded_at)
+    )
+    found: dict[str, ReferralAct] = {}
+    for type_, effective_on, data in rows.tuples():
+        id_ = data["measure_id"]
+        if type_ == RECORDED:
+            found[id_] = ReferralAct(
+                type="pricing_measure",
+                id=id_,
+                kind=data["kind"],
+                since=data["starts_on"],
+                until=data.get("ends_on"),
+            )
+        elif id_ in found:
+            ends_on = data.get("ends_on")
+            found[id_].until = date.fromisoformat(ends_on) if ends_on else effective_on
+    for act in found.values():
+        assert act.since is not None
+        act.in_force = act.since <= as_of and (act.until is None or as_of <= act.until)
+    return found

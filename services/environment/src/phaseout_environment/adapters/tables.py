@@ -23,6 +23,7 @@ from phaseout_environment.domain.monitoring import OnlineMonitoring
 from phaseout_environment.domain.permits import Permit, PermitState
 from phaseout_environment.domain.survey import EquipmentState, SurveyedEquipment
 from phaseout_shared.aggregates import Repository, aggregate_table
+from phaseout_shared.city_time import city_date
 from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.versions import of as versions_of
 
@@ -124,7 +125,7 @@ async def add_catalogue(session: AsyncSession, catalogue: Catalogue, now: Any) -
         "industry": None,
         "state": "published",
         "due_on": None,
-        "effective_on": now.date(),
+        "effective_on": city_date(now),
         "version": 1,
         "updated_at": now,
         "doc": catalogue.model_dump(mode="json", by_alias=True),
