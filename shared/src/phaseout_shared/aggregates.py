@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_shared.auth import Principal
 from phaseout_shared.deps import Page, PageParams
 from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=BaseModel)
@@ -90,6 +91,12 @@ class Repository(Generic[A]):
         if row is None:
             raise NotFound(f"no {self.table.name[:-1]} {id_}", field="id")
         return self.model.model_validate(row.doc)
+
+    async def read(self, session: AsyncSession, id_: str, principal: Principal | None) -> A:
+        """One aggregate by id for a reader: Forbidden outside the reader's district."""
+        found = await self.get(session, id_, for_update=False)
+        authorise_read(principal, self.columns(found)["district"])
+        return found
 
     async def add(self, session: AsyncSession, aggregate: A, now: Any) -> None:
         await session.execute(

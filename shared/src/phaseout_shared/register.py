@@ -27,11 +27,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_shared.auth import CurrentPrincipal, Principal, authorise_write
+from phaseout_shared.auth import CurrentPrincipal, authorise_write
 from phaseout_shared.contracts.enterprise import REGISTERED, UPDATED, EnterpriseFacts
 from phaseout_shared.deps import Page, Paging, Work
-from phaseout_shared.domain.errors import Conflict, Forbidden, NotFound
+from phaseout_shared.domain.errors import Conflict, NotFound
 from phaseout_shared.reference import USCC, Dimension, District, Industry
+from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 
 REGISTER = MetaData()
@@ -172,8 +173,4 @@ async def _save(
     return await get(work.session, body.uscc)
 
 
-def _authorise_read(principal: Principal, district: str) -> None:
-    if not principal.covers(district):
-        raise Forbidden(
-            f"an officer of {principal.jurisdiction} cannot read {district}", field="district"
-        )
+_authorise_read = authorise_read

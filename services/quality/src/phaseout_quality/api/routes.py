@@ -25,6 +25,7 @@ from phaseout_shared.contracts.quality import CaseState, UnlicensedState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work
 from phaseout_shared.reference import Industry
+from phaseout_shared.scope import READ_BY_ANYONE
 
 router = APIRouter(prefix="/v1")
 
@@ -36,7 +37,7 @@ class Sweep(BaseModel):
     marked: list[QualityCase]
 
 
-@router.get("/applicability/{industry}", tags=["table 3"])
+@router.get("/applicability/{industry}", tags=["table 3"], openapi_extra=READ_BY_ANYONE)
 async def read_applicability(industry: Industry, _: CurrentPrincipal) -> Applicability:
     """Whether the Product Quality Law reaches an industry (Table 3), recording nothing."""
     return applicability(industry)
