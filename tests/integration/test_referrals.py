@@ -46,8 +46,9 @@ async def eliminated_item(platform: Platform) -> str:
 
 
 async def referrals_at_energy(platform: Platform, uscc: str) -> list[dict[str, Any]] | None:
+    """Both pricing referrals, as the city bureau reads them (drc reads only its own)."""
     r = await platform.clients["energy"].get(
-        "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("drc")
+        "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("miit")
     )
     items: list[dict[str, Any]] = r.json()["items"]
     return items if len(items) == 2 else None
