@@ -92,7 +92,8 @@ class Scope:
             return False
         if self.dimensions is None:
             return True
-        return self.agency == receiver or self.agency in LEADS.get(Dimension(sender), ())
+        leads = next((a for d, a in LEADS.items() if d.value == sender), frozenset())
+        return self.agency == receiver or self.agency in leads
 
     def check_referral(self, sender: str, receiver: str, district: str) -> None:
         if not self.reads_referral(sender, receiver, district):
