@@ -34,6 +34,7 @@ from phaseout_shared.domain.errors import Conflict, NotFound
 from phaseout_shared.reference import USCC, Dimension, District, Industry
 from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
+from phaseout_shared.writes import LEADS
 
 REGISTER = MetaData()
 
@@ -97,7 +98,7 @@ def router(dimension: Dimension) -> APIRouter:
     @api.post("", status_code=status.HTTP_201_CREATED, response_model=EnterpriseOut)
     async def register(body: EnterpriseIn, work: Work) -> EnterpriseOut:
         assert work.principal is not None
-        authorise_write(work.principal, dimension, body.district)
+        authorise_write(work.principal, dimension, body.district, agencies=LEADS[dimension])
         async with work:
             return await _save(work, body, REGISTERED[dimension], version=1)
 
@@ -106,8 +107,8 @@ def router(dimension: Dimension) -> APIRouter:
         assert work.principal is not None
         async with work:
             current = await get(work.session, uscc)
-            authorise_write(work.principal, dimension, current.district)
-            authorise_write(work.principal, dimension, body.district)
+            authorise_write(work.principal, dimension, current.district, agencies=LEADS[dimension])
+            authorise_write(work.principal, dimension, body.district, agencies=LEADS[dimension])
             new = EnterpriseIn(uscc=uscc, **body.model_dump())
             return await _save(work, new, UPDATED[dimension], version=current.version + 1)
 
