@@ -121,7 +121,9 @@ class Repository(Generic[A]):
             "doc": aggregate.model_dump(mode="json"),
         }
 
-    def query(self, filters: Filters, principal: Principal | None = None) -> Select[Any]:
+    def query(self, filters: Filters, principal: Principal | None) -> Select[Any]:
+        """The aggregates under `filters`, within the reader's district (`scope`): a reader's
+        list passes the caller; only a command's own lookup, already authorised, passes None."""
         t = self.table
         q = select(t.c.doc)
         if principal is not None and not principal.city_wide:

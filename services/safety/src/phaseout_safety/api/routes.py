@@ -133,8 +133,8 @@ async def ledger(uscc: str, work: Work) -> s.Ledger:
             listing = await LISTINGS.get(work.session, uscc, for_update=False)
         except NotFound:
             listing = None
-        hazards, _ = await HAZARDS.page(work.session, HAZARDS.query(mine), 500, 0)
-        cases, _ = await CASES.page(work.session, CASES.query(mine), 500, 0)
+        hazards, _ = await HAZARDS.page(work.session, HAZARDS.query(mine, work.principal), 500, 0)
+        cases, _ = await CASES.page(work.session, CASES.query(mine, work.principal), 500, 0)
     return s.Ledger(
         enterprise=enterprise,
         listing=listing,
