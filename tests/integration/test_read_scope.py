@@ -92,6 +92,27 @@ async def test_the_city_bureau_sees_the_conflict(claimed: dict[str, Any]) -> Non
     assert claimed["case_id"] in {c["case_id"] for c in view["cases"]}
 
 
+async def test_the_city_bureau_lists_the_conflicting_registers(
+    platform: Platform, claimed: dict[str, Any]
+) -> None:
+    agg, uscc = platform.clients["aggregator"], claimed["uscc"]
+    r = await agg.get(
+        "/v1/registers/conflicts",
+        params={"field": "district"},
+        headers=platform.stack.headers("miit"),
+    )
+    assert r.status_code == 200, r.text
+    found = next(x for x in r.json() if x["uscc"] == uscc)
+    assert found["conflicts"] == [
+        {"field": "district", "values": {HOME: ["technology"], OTHER: ["energy"]}}
+    ]
+    assert [a["dimension"] for a in found["agencies"]] == ["energy", "technology"]
+    r = await agg.get("/v1/registers/conflicts", headers=platform.stack.headers(None, OTHER))
+    assert r.status_code == 403 and r.json()["detail"][0]["field"] == "jurisdiction"
+    r = await agg.get("/v1/registers/conflicts", headers=platform.stack.headers("water"))
+    assert r.status_code == 200 and uscc not in {x["uscc"] for x in r.json()}
+
+
 @pytest.mark.parametrize("agency", ["miit", None])
 async def test_a_registration_elsewhere_is_no_key_to_the_record(
     platform: Platform, claimed: dict[str, Any], agency: str | None

@@ -133,7 +133,7 @@ async def enterprise_status(
         raise Forbidden(f"{uscc} is outside the caller's jurisdiction", field="uscc")
     referrals = await referrals_in_scope(session, scope, as_of, uscc=uscc)
     events = _in_scope(events, registered, {r.referral_id for r in referrals}, scope)
-    merged, conflicts = _merge(agencies)
+    merged, conflicts = merge(agencies)
     cases = [
         CaseView.model_validate(c) for c in await cases_as_of(session, as_of, scope, Where(uscc))
     ]
@@ -209,7 +209,8 @@ def _identities(events: list[TimelineEntry]) -> list[AgencyView]:
     return [latest[d] for d in sorted(latest)]
 
 
-def _merge(views: list[AgencyView]) -> tuple[dict[str, str], list[Conflict]]:
+def merge(views: list[AgencyView]) -> tuple[dict[str, str], list[Conflict]]:
+    """The identity most registers hold, and the fields on which they disagree."""
     merged: dict[str, str] = {}
     conflicts = []
     for field in ("name", "district", "industry", "address"):
