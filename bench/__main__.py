@@ -5,6 +5,7 @@
     python -m bench --only reads --enterprises 1000000     (or --million)
     python -m bench --only latency --rates 100,500,1000 --duration 10
     python -m bench --before              # also the code as it was before its optimisations
+    python -m bench --only startup        # the command line's start-up, no stack needed
 
 The stack (`.phaseout/bench`, pg 54359, Kafka 19162/19163, services 18150-18160) is wiped at
 the start and stopped at the end (`--keep` leaves it running). Results are also written as
@@ -21,18 +22,26 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import corpus, latency, projection, reads, write_path
+from bench import corpus, latency, projection, reads, startup, write_path
 from bench.env import Bench, machine
 from bench.stats import Report
 
-ALL = ("projection", "rebuild", "write", "latency", "reads")
-NUMBERS = {"projection": "1", "write": "2", "latency": "3", "reads": "4", "rebuild": "5"}
+ALL = ("projection", "rebuild", "write", "latency", "reads", "startup")
+NUMBERS = {
+    "projection": "1",
+    "write": "2",
+    "latency": "3",
+    "reads": "4",
+    "rebuild": "5",
+    "startup": "6",
+}
 TITLES = {
     "projection": "Aggregator projection throughput vs a raw aiokafka consumer",
     "write": "Agency write path over HTTP vs a bare FastAPI + asyncpg insert",
     "latency": "End-to-end latency, agency API call to applied in the aggregator",
     "reads": "Aggregator reads at scale",
     "rebuild": "Rebuild of the aggregator from the topics",
+    "startup": "Command-line start-up vs the interpreter's",
 }
 
 
@@ -72,7 +81,7 @@ async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
         print(f"\nproducing a corpus of {args.events} events ...", flush=True)
         items = corpus.envelopes(args.events)
         started = time.perf_counter()
-        await corpus.produce(bench.bootstrap, items)
+        await corpus.produce(bench.kafka, items)
         print(f"  produced {len(items)} in {time.perf_counter() - started:.1f}s", flush=True)
     for name in wanted:
         section = report.section(NUMBERS[name], TITLES[name])
@@ -93,16 +102,20 @@ async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
             await latency.run(bench, section, rates, args.duration)
         elif name == "reads":
             await reads.run(bench, section, args.enterprises, args.samples)
+        elif name == "startup":
+            startup.run(section)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     command = shlex.join([".venv/bin/python", "-m", "bench", *(argv or sys.argv[1:])])
     bench = Bench()
-    print("starting the bench stack (.phaseout/bench) ...", flush=True)
-    started = time.perf_counter()
-    bench.up()
-    print(f"  up in {time.perf_counter() - started:.1f}s", flush=True)
+    needs_stack = set(args.only) != {"startup"}
+    if needs_stack:
+        print("starting the bench stack (.phaseout/bench) ...", flush=True)
+        started = time.perf_counter()
+        bench.up()
+        print(f"  up in {time.perf_counter() - started:.1f}s", flush=True)
     report = Report(machine(), command)
     print("machine:", report.machine, flush=True)
     try:
@@ -111,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.save(args.json)
         if args.markdown is not None:
             args.markdown.write_text(report.markdown())
-        if not args.keep:
+        if needs_stack and not args.keep:
             bench.down()
     print(f"\nresults: {args.json}", flush=True)
     return 0

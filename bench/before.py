@@ -31,6 +31,7 @@ from phaseout_aggregator.main import SPEC
 from phaseout_aggregator.rebuild import CONSUMER, _parsed, _partitions
 from phaseout_shared import contracts, migrations
 from phaseout_shared import envelope as envelope_module
+from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.consumer import apply_once
 from phaseout_shared.db import Database
 
@@ -46,17 +47,17 @@ def uncached_load_all() -> Iterator[None]:
         setattr(envelope_module, "load_all", saved)  # noqa: B010
 
 
-async def rebuild_per_event(bootstrap_servers: str, database_url: str) -> int:
+async def rebuild_per_event(kafka: KafkaAccess, database_url: str) -> int:
     """The rebuild as it was: one transaction, durably committed, per event."""
     import asyncio
 
     await asyncio.to_thread(migrations.upgrade, database_url, SPEC.version_locations, SPEC.metadata)
     db = Database(database_url)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False)
     applied = 0
     try:
         await consumer.start()
-        parts = await _partitions(bootstrap_servers)
+        parts = await _partitions(kafka)
         consumer.assign(parts)
         await consumer.seek_to_beginning(*parts)
         ends = await consumer.end_offsets(parts)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from aiokafka import AIOKafkaProducer
 
+from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.enterprise import REGISTERED
 from phaseout_shared.contracts.technology import SealingMeasures
@@ -122,10 +123,10 @@ def envelopes(count: int, seed: int = 2019) -> list[tuple[str, Envelope]]:
     return out
 
 
-def fast_producer(bootstrap: str) -> AIOKafkaProducer:
+def fast_producer(kafka: KafkaAccess) -> AIOKafkaProducer:
     """Idempotent and acks=all like the relay's, with larger batches to load a corpus fast."""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **kafka.options(),
         client_id="bench-corpus",
         enable_idempotence=True,
         acks="all",
@@ -134,9 +135,9 @@ def fast_producer(bootstrap: str) -> AIOKafkaProducer:
     )
 
 
-async def produce(bootstrap: str, items: list[tuple[str, Envelope]]) -> int:
+async def produce(kafka: KafkaAccess, items: list[tuple[str, Envelope]]) -> int:
     """Put the envelopes on their topics (keyed by uscc, as the relay does); returns the count."""
-    producer = fast_producer(bootstrap)
+    producer = fast_producer(kafka)
     await producer.start()
     try:
         pending = []

@@ -24,6 +24,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from phaseout_cli import platform, processes, stack
 from phaseout_shared import auth
+from phaseout_shared.bus import KafkaAccess
 
 CONFIG = stack.StackConfig(
     "bench",
@@ -31,6 +32,7 @@ CONFIG = stack.StackConfig(
     pg_port=54359,
     kafka_port=19162,
     controller_port=19163,
+    plain_port=19164,
 )
 PORTS = {
     "aggregator": 18150,
@@ -60,8 +62,15 @@ class Bench:
     started: list[str] = field(default_factory=list)
 
     @property
-    def bootstrap(self) -> str:
-        return self.config.bootstrap
+    def kafka(self) -> KafkaAccess:
+        """The bench's own clients: corpus producer, readers and baselines, as the admin."""
+        return stack.kafka_access(self.config)
+
+    @property
+    def plain(self) -> KafkaAccess:
+        """The same broker without TLS, SASL or ACLs: the baseline of the security's cost."""
+        assert self.config.plain_port is not None
+        return KafkaAccess(f"127.0.0.1:{self.config.plain_port}")
 
     @property
     def folder(self) -> Path:
@@ -71,7 +80,6 @@ class Bench:
         if reset:
             stack.reset(self.config)
         stack.up(self.config)
-        stack.ensure_topics(self.config, [*AGENCY_TOPICS, *(f"{t}.dlq" for t in AGENCY_TOPICS)])
         platform.dev_keys()
 
     def down(self) -> None:
@@ -151,12 +159,12 @@ class Bench:
         return pid
 
 
-async def aend_offsets(bootstrap: str, topics: Sequence[str]) -> dict[TopicPartition, int]:
+async def aend_offsets(kafka: KafkaAccess, topics: Sequence[str]) -> dict[TopicPartition, int]:
     """The end offset of every partition of the topics (those that exist)."""
     from aiokafka import AIOKafkaConsumer
 
-    parts = await partitions(bootstrap, topics)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    parts = await partitions(kafka, topics)
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False)
     await consumer.start()
     try:
         return dict(await consumer.end_offsets(parts)) if parts else {}
@@ -164,8 +172,8 @@ async def aend_offsets(bootstrap: str, topics: Sequence[str]) -> dict[TopicParti
         await consumer.stop()
 
 
-async def partitions(bootstrap: str, topics: Sequence[str]) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def partitions(kafka: KafkaAccess, topics: Sequence[str]) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -180,15 +188,13 @@ async def partitions(bootstrap: str, topics: Sequence[str]) -> list[TopicPartiti
     ]
 
 
-async def skip_group_to_end(bootstrap: str, group: str, topics: Sequence[str]) -> None:
+async def skip_group_to_end(kafka: KafkaAccess, group: str, topics: Sequence[str]) -> None:
     """Commit `group`'s offsets at the end of the topics: it starts with what comes next."""
     from aiokafka import AIOKafkaConsumer
     from aiokafka.structs import OffsetAndMetadata
 
-    ends = await aend_offsets(bootstrap, topics)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
-    )
+    ends = await aend_offsets(kafka, topics)
+    consumer = AIOKafkaConsumer(**kafka.options(), group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(list(ends))

@@ -23,25 +23,26 @@ from bench.corpus import DISTRICTS, usccs
 from bench.env import AGENCY_TOPICS, PORTS, Bench, pg, skip_group_to_end
 from bench.stats import Section, summary_ms
 from phaseout_cli import stack
+from phaseout_shared.bus import KafkaAccess
 
 BUS_TOPIC = "bench.latency"
 
 
-async def bus_latency(bench: Bench, rate: float, duration: float) -> list[float]:
-    """Produce at `rate` for `duration` seconds; each record's send-to-consume latency."""
+async def bus_latency(
+    bench: Bench, rate: float, duration: float, kafka: KafkaAccess | None = None
+) -> list[float]:
+    """Produce at `rate` for `duration` seconds; each record's send-to-consume latency (over
+    the secured listener, or `kafka`)."""
+    kafka = kafka or bench.kafka
     await stack.aensure_topics(bench.config, [BUS_TOPIC], partitions=3)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bench.bootstrap, enable_auto_commit=False, fetch_max_wait_ms=100
-    )
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False, fetch_max_wait_ms=100)
     await consumer.start()
     parts = [TopicPartition(BUS_TOPIC, p) for p in range(3)]
     consumer.assign(parts)
     await consumer.seek_to_end(*parts)
     for tp in parts:
         await consumer.position(tp)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bench.bootstrap, enable_idempotence=True, acks="all", linger_ms=5
-    )
+    producer = AIOKafkaProducer(**kafka.options(), enable_idempotence=True, acks="all", linger_ms=5)
     await producer.start()
     total = int(rate * duration)
     seen: list[float] = []
@@ -96,7 +97,7 @@ async def _applied(url: str, codes: list[str]) -> dict[str, float]:
 async def run(bench: Bench, section: Section, rates: list[int], duration: float) -> None:
     tech_url = await bench.database("latency_technology")
     agg_url = await bench.database("latency_aggregator")
-    await skip_group_to_end(bench.bootstrap, "aggregator", AGENCY_TOPICS)
+    await skip_group_to_end(bench.kafka, "aggregator", AGENCY_TOPICS)
     bench.start(bench.service("technology", tech_url), bench.service("aggregator", agg_url))
     base = f"http://127.0.0.1:{PORTS['technology']}"
     miit = bench.headers("miit")
@@ -161,6 +162,11 @@ async def run(bench: Bench, section: Section, rates: list[int], duration: float)
             section.add(f"{rate}/s: baseline bus produce → consume p50", bus["p50_ms"], "ms")
             section.add(f"{rate}/s: baseline bus p99", bus["p99_ms"], "ms")
             section.ratio(f"{rate}/s: e2e p50 / bus p50", s["p50_ms"], bus["p50_ms"])
+            plain = summary_ms(await bus_latency(bench, rate, min(duration, 5), bench.plain))
+            section.add(
+                f"{rate}/s: bus over PLAINTEXT p50 (no TLS, SASL, ACLs)", plain["p50_ms"], "ms"
+            )
+            section.ratio(f"{rate}/s: bus p50, secured / plain", bus["p50_ms"], plain["p50_ms"])
     finally:
         bench.stop("technology")
         bench.stop("aggregator")

@@ -24,7 +24,7 @@ from phaseout_aggregator.app.projections import apply
 from phaseout_aggregator.main import SPEC
 from phaseout_aggregator.rebuild import rebuild
 from phaseout_shared import migrations
-from phaseout_shared.bus import make_producer
+from phaseout_shared.bus import KafkaAccess, dead_letters_of, make_producer
 from phaseout_shared.consumer import MAX_BATCH, EventConsumer
 from phaseout_shared.db import Database
 from phaseout_shared.envelope import from_kafka
@@ -32,12 +32,12 @@ from phaseout_shared.envelope import from_kafka
 Visit = Callable[[ConsumerRecord[bytes, bytes]], Any]
 
 
-async def read_all(bootstrap: str, visit: Visit | None = None) -> tuple[int, float]:
+async def read_all(kafka: KafkaAccess, visit: Visit | None = None) -> tuple[int, float]:
     """Read every record of the agency topics from the start up to their current end, with a
     raw consumer (no group); returns (records, seconds)."""
-    parts = await partitions(bootstrap, AGENCY_TOPICS)
+    parts = await partitions(kafka, AGENCY_TOPICS)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **kafka.options(),
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=2_000_000,
@@ -72,21 +72,24 @@ async def baseline(bench: Bench, section: Section, repeat: int = 3, before: bool
     """The raw consumer's rate (median of `repeat` reads); also prints the parse-only rate."""
     rates = []
     for _ in range(repeat):
-        n, seconds = await read_all(bench.bootstrap)
+        n, seconds = await read_all(bench.kafka)
         rates.append(n / seconds)
     raw = statistics.median(rates)
     section.add(f"raw aiokafka consumer ({n} records, median of {repeat})", raw, "events/s")
-    n, seconds = await read_all(bench.bootstrap, _parse)
+    plain = statistics.median([n / (await read_all(bench.plain))[1] for _ in range(repeat)])
+    section.add("  same over PLAINTEXT (no TLS, SASL or ACLs)", plain, "events/s")
+    section.ratio("raw consumer, secured / plain", raw, plain, "the bus's security cost")
+    n, seconds = await read_all(bench.kafka, _parse)
     section.add("raw consumer + envelope and payload parsing", n / seconds, "events/s")
     if before:
         with uncached_load_all():
-            n, seconds = await read_all(bench.bootstrap, _parse)
+            n, seconds = await read_all(bench.kafka, _parse)
         section.add("  same, before: load_all not cached", n / seconds, "events/s")
     return raw
 
 
 async def total_events(bench: Bench) -> int:
-    return sum((await aend_offsets(bench.bootstrap, AGENCY_TOPICS)).values())
+    return sum((await aend_offsets(bench.kafka, AGENCY_TOPICS)).values())
 
 
 async def projection(
@@ -104,12 +107,13 @@ async def projection(
     await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
     expected = await total_events(bench)
     db = Database(url)
-    producer = make_producer(bench.bootstrap, "bench-dlq")
+    producer = make_producer(bench.kafka, "bench-dlq")
     await producer.start()
     consumer = EventConsumer(
         name=database.replace("_", "-"),
         topics=AGENCY_TOPICS,
-        bootstrap_servers=bench.bootstrap,
+        kafka=bench.kafka,
+        dead_letters=dead_letters_of("aggregator"),
         sessions=db.sessions,
         handler=apply,
         dlq_producer=producer,
@@ -177,7 +181,7 @@ async def rebuild_bench(bench: Bench, section: Section, raw: float, before: bool
     url = await bench.database("bench_rebuild")
     expected = await total_events(bench)
     with stopwatch() as took:
-        applied = await rebuild(bench.bootstrap, url)
+        applied = await rebuild(bench.kafka, url)
     seconds = took[0]
     section.add(f"rebuild: events applied (of {expected} on the topics)", applied, "events")
     section.add("rebuild: total time (migrations included)", seconds, "s")
@@ -188,7 +192,7 @@ async def rebuild_bench(bench: Bench, section: Section, raw: float, before: bool
     if before:
         url = await bench.database("bench_rebuild_per_event")
         with stopwatch() as took:
-            applied = await rebuild_per_event(bench.bootstrap, url)
+            applied = await rebuild_per_event(bench.kafka, url)
         per_event = applied / took[0]
         section.add("before: rebuild, one durable transaction per event: total", took[0], "s")
         section.add("before: rebuild, one durable transaction per event", per_event, "events/s")

@@ -27,6 +27,7 @@ from supersession_examples import CheckSupersession, check_supersession
 
 from phaseout_cli import stack
 from phaseout_shared import auth, telemetry
+from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.settings import Settings
 from phaseout_shared.web import create_app
 
@@ -37,16 +38,26 @@ SPANS = InMemorySpanExporter()
 @dataclass
 class StackUnderTest:
     config: stack.StackConfig
-    bootstrap: str
+    kafka: KafkaAccess
+    """The admin principal: the tests' own producers, readers and topics."""
     urls: dict[str, str]
     private_key: str
     public_key: str
 
+    def kafka_as(self, principal: str) -> KafkaAccess:
+        """The broker as one of the platform's principals."""
+        return stack.kafka_access(self.config, principal)
+
     def settings(self, service: str, database: str | None = None, **extra: object) -> Settings:
+        """A service's settings on the test stack, as its own Kafka principal."""
+        kafka = self.kafka_as(service)
         return Settings(
             service=service,
             database_url=SecretStr(self.urls[database or service]),
-            kafka_bootstrap_servers=self.bootstrap,
+            kafka_bootstrap_servers=kafka.bootstrap_servers,
+            kafka_username=kafka.username,
+            kafka_password=SecretStr(kafka.password or ""),
+            kafka_ca_file=kafka.ca_file,
             jwt_public_key=SecretStr(self.public_key),
             relay_interval_seconds=0.05,
             consumer_retry_backoff_seconds=0.05,
@@ -97,7 +108,7 @@ def test_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderT
     telemetry.configure("tests", None, extra_span_processors=[SimpleSpanProcessor(SPANS)])
     try:
         yield StackUnderTest(
-            config, stack.bootstrap(config), urls, private.read_text(), public.read_text()
+            config, stack.kafka_access(config), urls, private.read_text(), public.read_text()
         )
     finally:
         stack.down(config)

@@ -2,7 +2,9 @@
 
 Run against a running broker (`python -m phaseout_cli.stack up` first):
 
-    .venv/bin/python deploy/local/probe_kafka.py [--bootstrap 127.0.0.1:19092]
+    .venv/bin/python deploy/local/probe_kafka.py [--profile local|test]
+
+It connects as the stack's admin principal (SASL/SCRAM-SHA-512 over TLS).
 
 It checks, on a fresh topic of 3 partitions that it deletes at the end:
 1. topic creation through the admin client (and that creating it again reports "exists");
@@ -36,6 +38,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.structs import ConsumerRecord, TopicPartition
 
+from phaseout_cli import stack
+from phaseout_shared.bus import KafkaAccess
+
 PARTITIONS = 3
 KEYS = [f"9144030000000000{i:02d}" for i in range(10)]
 """Ten keys that the default partitioner spreads over all three partitions."""
@@ -64,8 +69,8 @@ async def step(awaitable: Awaitable[T]) -> T:
 # --- admin -----------------------------------------------------------------------------------
 
 
-async def create_topic(bootstrap: str, topic: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def create_topic(kafka: KafkaAccess, topic: str) -> None:
+    admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:
         cluster = await admin.describe_cluster()
@@ -89,8 +94,8 @@ async def create_topic(bootstrap: str, topic: str) -> None:
         await admin.close()
 
 
-async def delete_topic(bootstrap: str, topic: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def delete_topic(kafka: KafkaAccess, topic: str) -> None:
+    admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:
         await admin.delete_topics([topic])
@@ -167,9 +172,9 @@ class Listener(ConsumerRebalanceListener):  # type: ignore[misc]
         self.member.assigned.append({tp.partition for tp in assigned})
 
 
-async def join(bootstrap: str, topic: str, group: str, name: str) -> Member:
+async def join(kafka: KafkaAccess, topic: str, group: str, name: str) -> Member:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **kafka.options(),
         group_id=group,
         client_id=name,
         enable_auto_commit=False,
@@ -254,35 +259,36 @@ async def wait_for(predicate: Any, what: str, members: list[Member]) -> None:
 # --- the probe -------------------------------------------------------------------------------
 
 
-async def probe(bootstrap: str) -> None:
+async def probe(kafka: KafkaAccess) -> None:
     topic = f"phaseout.probe.{uuid.uuid4().hex[:8]}"
     group = f"probe-{uuid.uuid4().hex[:8]}"
-    print(f"aiokafka {aiokafka.__version__}, broker {bootstrap}, topic {topic}, group {group}")
-    await step(create_topic(bootstrap, topic))
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    broker = kafka.bootstrap_servers
+    print(f"aiokafka {aiokafka.__version__}, broker {broker}, topic {topic}, group {group}")
+    await step(create_topic(kafka, topic))
+    producer = AIOKafkaProducer(**kafka.options(), enable_idempotence=True, acks="all")
     await step(producer.start())
     try:
-        await run_group(bootstrap, topic, group, producer)
+        await run_group(kafka, topic, group, producer)
     finally:
         await producer.stop()
-        await step(delete_topic(bootstrap, topic))
+        await step(delete_topic(kafka, topic))
 
 
-async def run_group(bootstrap: str, topic: str, group: str, producer: AIOKafkaProducer) -> None:
+async def run_group(kafka: KafkaAccess, topic: str, group: str, producer: AIOKafkaProducer) -> None:
     placed = await step(produce(producer, topic, 1))
     ok(
         f"idempotent producer (acks=all) sent {PER_BATCH} keyed messages with 6 headers each;"
         f" key -> partition {sorted(placed.items())}"
     )
-    a = await step(join(bootstrap, topic, group, "consumer-a"))
+    a = await step(join(kafka, topic, group, "consumer-a"))
     try:
-        await group_steps(bootstrap, topic, group, producer, placed, a)
+        await group_steps(kafka, topic, group, producer, placed, a)
     finally:
         await a.consumer.stop()
 
 
 async def group_steps(
-    bootstrap: str,
+    kafka: KafkaAccess,
     topic: str,
     group: str,
     producer: AIOKafkaProducer,
@@ -295,7 +301,7 @@ async def group_steps(
         f"consumer-a (auto commit off) read batch 1 from partitions {sorted(a.partitions())},"
         f" keys/headers/order checked, committed {await committed_equals_end(a, topic)}"
     )
-    b = await step(join(bootstrap, topic, group, "consumer-b"))
+    b = await step(join(kafka, topic, group, "consumer-b"))
     try:
         await step(
             wait_for(
@@ -335,10 +341,10 @@ async def group_steps(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--bootstrap", default="127.0.0.1:19092")
+    parser.add_argument("--profile", choices=sorted(stack.PROFILES), default="local")
     args = parser.parse_args()
     try:
-        asyncio.run(probe(args.bootstrap))
+        asyncio.run(probe(stack.kafka_access(stack.profile(args.profile))))
     except ProbeFailed as failed:
         print(f"FAIL  {failed}")
         return 1

@@ -31,6 +31,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from phaseout_cli import platform, processes, stack
 from phaseout_shared import auth
+from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.reference import USCC_ALPHABET, District, uscc_check_character
 
 HERE = Path(__file__).resolve().parent
@@ -308,9 +309,9 @@ async def _fetch(url: str, query: str, *args: Any) -> list[asyncpg.Record]:
         await conn.close()
 
 
-async def lag(bootstrap: str, group: str) -> int:
+async def lag(kafka: KafkaAccess, group: str) -> int:
     """The group's committed offsets behind the ends of the agency topics (all partitions)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:
         committed = await admin.list_consumer_group_offsets(group)
@@ -318,7 +319,7 @@ async def lag(bootstrap: str, group: str) -> int:
     finally:
         await admin.close()
     parts = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False)
     await consumer.start()
     try:
         ends = await consumer.end_offsets(parts)
@@ -332,10 +333,10 @@ async def lag(bootstrap: str, group: str) -> int:
     return behind
 
 
-async def topic_copies(bootstrap: str, keys: set[str]) -> tuple[int, int]:
+async def topic_copies(kafka: KafkaAccess, keys: set[str]) -> tuple[int, int]:
     """(records on the technology topic keyed by one of `keys`, distinct event ids among them)."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+        **kafka.options(), enable_auto_commit=False, auto_offset_reset="earliest"
     )
     await consumer.start()
     try:
@@ -359,7 +360,7 @@ async def topic_copies(bootstrap: str, keys: set[str]) -> tuple[int, int]:
         await consumer.stop()
 
 
-async def settle(sc: Scenario, bootstrap: str, within: float = 180) -> None:
+async def settle(sc: Scenario, kafka: KafkaAccess, within: float = 180) -> None:
     """Wait until the outbox is empty, every outbox event is applied, and the lag is zero."""
     tech, agg = sc.urls["technology"], sc.urls["aggregator"]
     deadline = time.monotonic() + within
@@ -370,7 +371,7 @@ async def settle(sc: Scenario, bootstrap: str, within: float = 180) -> None:
         applied = (
             await _fetch(agg, "SELECT count(*) FROM timeline WHERE event_id = ANY($1)", ids)
         )[0][0]
-        behind = await lag(bootstrap, sc.group)
+        behind = await lag(kafka, sc.group)
         state = f"unsent {unsent}, applied {applied}/{len(ids)}, lag {behind}"
         if unsent == 0 and applied == len(ids) and behind == 0:
             return
@@ -378,7 +379,7 @@ async def settle(sc: Scenario, bootstrap: str, within: float = 180) -> None:
     raise AssertionError(f"the platform did not settle within {within}s: {state}")
 
 
-async def check(sc: Scenario, load: Load, bootstrap: str) -> Counts:
+async def check(sc: Scenario, load: Load, kafka: KafkaAccess) -> Counts:
     """Count what was sent, accepted, written, applied, lost and duplicated."""
     tech, agg = sc.urls["technology"], sc.urls["aggregator"]
     sent = list(load.sent)
@@ -404,7 +405,7 @@ async def check(sc: Scenario, load: Load, bootstrap: str) -> Counts:
         r[0]
         for r in await _fetch(agg, "SELECT event_id FROM timeline WHERE event_id = ANY($1)", ids)
     }
-    copies, distinct = await topic_copies(bootstrap, set(sent))
+    copies, distinct = await topic_copies(kafka, set(sent))
     counts = Counts(
         sent=len(sent),
         accepted=len(load.accepted),
@@ -424,7 +425,7 @@ async def check(sc: Scenario, load: Load, bootstrap: str) -> Counts:
         events_missing_in_aggregator=len(set(ids) - applied_ids),
         copies_on_topic=copies,
         redelivered=copies - distinct,
-        lag=await lag(bootstrap, sc.group),
+        lag=await lag(kafka, sc.group),
     )
     wrong = [
         u
@@ -437,7 +438,7 @@ async def check(sc: Scenario, load: Load, bootstrap: str) -> Counts:
 
 
 async def run(
-    sc: Scenario, bootstrap: str, faults: list[Fault], *, rate: float, lead: float, gap: float
+    sc: Scenario, kafka: KafkaAccess, faults: list[Fault], *, rate: float, lead: float, gap: float
 ) -> Counts:
     """Steady load; each fault in turn, `gap` seconds apart; then settle and count."""
     await sc.prepare()
@@ -454,8 +455,8 @@ async def run(
             await asyncio.sleep(gap)
         stop.set()
         await loading
-        await settle(sc, bootstrap)
-        counts = await check(sc, load, bootstrap)
+        await settle(sc, kafka)
+        counts = await check(sc, load, kafka)
         counts.faults = done
         return counts
     finally:

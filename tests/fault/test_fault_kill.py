@@ -36,7 +36,7 @@ def _assert_nothing_lost(counts: Counts) -> None:
 async def test_kill_services_under_load_loses_nothing(test_stack: StackUnderTest) -> None:
     scenario = Scenario(test_stack.config, "quick", 18110 + 100 * SLOT)
     faults = [kill_service("technology"), kill_service("relay"), kill_service("aggregator")]
-    counts = await run(scenario, test_stack.bootstrap, faults, rate=20, lead=3, gap=2)
+    counts = await run(scenario, test_stack.kafka, faults, rate=20, lead=3, gap=2)
     _report("quick", counts)
     _assert_nothing_lost(counts)
 
@@ -57,6 +57,6 @@ async def test_kill_everything_under_load_loses_nothing(
         kill_service("aggregator", down=3),
         kill_service("technology"),
     ]
-    counts = await run(scenario, test_stack.bootstrap, faults, rate=40, lead=5, gap=4)
+    counts = await run(scenario, test_stack.kafka, faults, rate=40, lead=5, gap=4)
     _report("full", counts)
     _assert_nothing_lost(counts)

@@ -267,7 +267,7 @@ async def test_rebuilt_from_the_topics_equals_the_live_state(platform: Platform)
             ]
 
     url = platform.stack.urls["rebuild"]
-    applied = await rebuild(platform.stack.bootstrap, url)
+    applied = await rebuild(platform.stack.kafka, url)
     assert applied > 0
     rebuilt = create_async_engine(url)
     try:

@@ -70,7 +70,7 @@ class Fixture:
         self.db = db
 
     async def produce(self, envelopes: list[Envelope]) -> None:
-        producer = make_producer(self.stack.bootstrap, "test-batch")
+        producer = make_producer(self.stack.kafka, "test-batch")
         await producer.start()
         try:
             for envelope in envelopes:
@@ -81,7 +81,7 @@ class Fixture:
 
     async def records(self, topic: str | None = None) -> list[ConsumerRecord[bytes, bytes]]:
         """Every record on the (one-partition) topic, read without a group."""
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.stack.bootstrap)
+        consumer = AIOKafkaConsumer(**self.stack.kafka.options())
         await consumer.start()
         try:
             tp = TopicPartition(topic or self.topic, 0)
@@ -96,11 +96,14 @@ class Fixture:
             await consumer.stop()
 
     def consumer(self, handler: Any, group: str, **extra: Any) -> EventConsumer:
-        producer = make_producer(self.stack.bootstrap, "test-batch-dlq")
+        producer = make_producer(self.stack.kafka, "test-batch-dlq")
         return EventConsumer(
             name=group,
             topics=[self.topic],
-            bootstrap_servers=self.stack.bootstrap,
+            kafka=self.stack.kafka,
+            dead_letters=f"{self.topic}.dlq",
+            # The fresh topic carries safety's events, as safety's own topic would.
+            owner_of=lambda topic: "/phaseout/safety",
             sessions=self.db.sessions,
             handler=handler,
             dlq_producer=producer,

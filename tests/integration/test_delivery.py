@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from support import eventually, make_uscc
 
 from phaseout_aggregator.adapters.tables import timeline
-from phaseout_shared.bus import make_producer
+from phaseout_shared.bus import KafkaAccess, make_producer
 from phaseout_shared.contracts.enterprise import REGISTERED
 from phaseout_shared.db import outbox
 from phaseout_shared.envelope import Envelope, to_kafka
@@ -36,8 +36,8 @@ async def applied_count(platform: Platform, event_id: str) -> int:
         )
 
 
-async def copies_on_topic(bootstrap: str, topic: str, event_id: str) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+async def copies_on_topic(kafka: KafkaAccess, topic: str, event_id: str) -> int:
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False)
     await consumer.start()
     try:
         parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
@@ -101,7 +101,7 @@ async def test_relay_killed_between_publish_and_mark_sent(platform: Platform) ->
         assert await restarted.publish_batch() == 1
         assert await restarted.publish_batch() == 0
 
-    assert await copies_on_topic(stack.bootstrap, "phaseout.energy.events", event_id) == 2
+    assert await copies_on_topic(stack.kafka, "phaseout.energy.events", event_id) == 2
     await eventually(lambda: _at_least(applied_count(platform, event_id), 1))
     assert await applied_count(platform, event_id) == 1
 
@@ -111,20 +111,22 @@ async def _at_least(count: Any, n: int) -> int | None:
     return value if value >= n else None
 
 
-def registered(uscc: str) -> Envelope:
-    payload = REGISTERED[Dimension.SAFETY](
+def registered(uscc: str, dimension: Dimension = Dimension.SAFETY) -> Envelope:
+    payload = REGISTERED[dimension](
         uscc=uscc,
         name="某陶瓷厂",
         district="guangming",
         industry="ceramics",
         effective_on=date(2019, 7, 1),
     )
-    return Envelope.of(payload, source="/phaseout/safety", subject=uscc, time=datetime.now(UTC))
+    return Envelope.of(
+        payload, source=f"/phaseout/{dimension.value}", subject=uscc, time=datetime.now(UTC)
+    )
 
 
 async def test_the_same_event_delivered_twice_is_applied_once(platform: Platform) -> None:
     envelope = registered(make_uscc(rng))
-    producer = make_producer(platform.stack.bootstrap, "test-duplicates")
+    producer = make_producer(platform.stack.kafka, "test-duplicates")
     await producer.start()
     try:
         key, value, headers = to_kafka(envelope)
@@ -134,7 +136,7 @@ async def test_the_same_event_delivered_twice_is_applied_once(platform: Platform
         await producer.stop()
     await eventually(lambda: _at_least(applied_count(platform, envelope.id), 1))
     later = registered(make_uscc(rng))
-    producer = make_producer(platform.stack.bootstrap, "test-duplicates-2")
+    producer = make_producer(platform.stack.kafka, "test-duplicates-2")
     await producer.start()
     try:
         key, value, headers = to_kafka(later)
@@ -145,10 +147,10 @@ async def test_the_same_event_delivered_twice_is_applied_once(platform: Platform
     assert await applied_count(platform, envelope.id) == 1
 
 
-async def dead_letters(bootstrap: str, topic: str) -> list[dict[str, bytes]]:
+async def dead_letters(kafka: KafkaAccess, topic: str) -> list[dict[str, bytes]]:
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **kafka.options(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,
@@ -169,7 +171,7 @@ async def dead_letters(bootstrap: str, topic: str) -> list[dict[str, bytes]]:
             [
                 ("ce_id", b"x1"),
                 ("ce_type", b"phaseout.quality.enterprise.registered.v1"),
-                ("ce_source", b"/t"),
+                ("ce_source", b"/phaseout/quality"),
                 ("ce_specversion", b"1.0"),
                 ("ce_time", b"2019-07-01T00:00:00Z"),
                 ("content-type", b"application/json"),
@@ -182,7 +184,7 @@ async def dead_letters(bootstrap: str, topic: str) -> list[dict[str, bytes]]:
             [
                 ("ce_id", b"x2"),
                 ("ce_type", b"phaseout.quality.nothing.happened.v1"),
-                ("ce_source", b"/t"),
+                ("ce_source", b"/phaseout/quality"),
                 ("ce_specversion", b"1.0"),
                 ("ce_time", b"2019-07-01T00:00:00Z"),
                 ("content-type", b"application/json"),
@@ -194,8 +196,8 @@ async def dead_letters(bootstrap: str, topic: str) -> list[dict[str, bytes]]:
 async def test_malformed_message_goes_to_the_dlq_and_consumption_goes_on(
     platform: Platform, value: bytes, headers: list[tuple[str, bytes]], reason: bytes
 ) -> None:
-    producer: AIOKafkaProducer = make_producer(platform.stack.bootstrap, "test-poison")
-    good = registered(make_uscc(rng))
+    producer: AIOKafkaProducer = make_producer(platform.stack.kafka, "test-poison")
+    good = registered(make_uscc(rng), Dimension.QUALITY)
     await producer.start()
     try:
         await producer.send_and_wait(
@@ -210,8 +212,8 @@ async def test_malformed_message_goes_to_the_dlq_and_consumption_goes_on(
     async def landed() -> list[dict[str, bytes]] | None:
         found = [
             d
-            for d in await dead_letters(platform.stack.bootstrap, "phaseout.quality.events.dlq")
-            if d["value"] == value and reason in d["dlq_reason"]
+            for d in await dead_letters(platform.stack.kafka, "phaseout.aggregator.dlq")
+            if d["value"] == value and reason in d.get("dlq_reason", b"")
         ]
         return found or None
 
@@ -260,7 +262,7 @@ def poison_headers(event_type: str, event_id: str, subject: str) -> list[tuple[s
     return [
         ("ce_id", event_id.encode()),
         ("ce_type", event_type.encode()),
-        ("ce_source", b"/t"),
+        ("ce_source", b"/phaseout/safety"),
         ("ce_specversion", b"1.0"),
         ("ce_time", b"2019-07-01T00:00:00Z"),
         ("ce_subject", subject.encode()),
@@ -268,10 +270,10 @@ def poison_headers(event_type: str, event_id: str, subject: str) -> list[tuple[s
     ]
 
 
-async def all_dead_letters(bootstrap: str, topic: str) -> list[dict[str, bytes]]:
+async def all_dead_letters(kafka: KafkaAccess, topic: str) -> list[dict[str, bytes]]:
     """Every record on a dead-letter topic so far, its headers and its value."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **kafka.options(),
         enable_auto_commit=False,
         max_partition_fetch_bytes=4 * 1024 * 1024,  # the oversized letter is over 1 MB
     )
@@ -329,7 +331,7 @@ async def test_poison_messages_of_every_kind_go_to_the_dlq_with_their_reason(
         time=datetime.now(UTC),
     )
     # one key, so one partition: the good event comes after the four poisons
-    producer = make_producer(platform.stack.bootstrap, "test-poison-kinds")
+    producer = make_producer(platform.stack.kafka, "test-poison-kinds")
     await producer.start()
     try:
         for kind, (value, event_type, _) in poison.items():
@@ -346,7 +348,7 @@ async def test_poison_messages_of_every_kind_go_to_the_dlq_with_their_reason(
     async def letters() -> dict[str, dict[str, bytes]] | None:
         by_id = {
             d["ce_id"].decode(): d
-            for d in await all_dead_letters(platform.stack.bootstrap, "phaseout.safety.events.dlq")
+            for d in await all_dead_letters(platform.stack.kafka, "phaseout.aggregator.dlq")
             if d.get("dlq_consumer") == b"aggregator" and "ce_id" in d
         }
         found = {kind: by_id[i] for kind, i in ids.items() if i in by_id}

@@ -1,22 +1,29 @@
-"""`phaseout`: run the platform locally, issue development tokens, assess, publish schemas."""
+"""`phaseout`: run the platform locally, issue development tokens, assess, publish schemas.
+
+It starts fast: what a command needs beyond typer (the stack, the services' models, the HTTP
+client, the JWT library) is imported inside that command, and each dimension's `assess` command
+is loaded only when `phaseout assess` is asked for.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from phaseout_cli import platform
-from phaseout_cli.demo import load as load_demo
-from phaseout_shared import auth
-from phaseout_shared.contracts import schemas
-from phaseout_shared.reference import CITY, Agency, District
+from phaseout_cli.ports import PORTS
+
+CITY = "city"
 
 app = typer.Typer(
-    help="Phaseout: the phase-out of backward production capacity.", no_args_is_help=True
+    help="Phaseout: the phase-out of backward production capacity.",
+    no_args_is_help=True,
+    # Plain help: rendering it with rich costs more than the rest of the start-up together.
+    rich_markup_mode=None,
 )
 assess_app = typer.Typer(
     help="Judge equipment or readings against a dimension's rules, recording nothing."
@@ -29,18 +36,19 @@ def up(
     demo: Annotated[bool, typer.Option(help="Load the demo city once the platform runs")] = True,
 ) -> None:
     """Start Kafka, PostgreSQL and the six services locally (starting twice is harmless)."""
+    from phaseout_cli import platform
+
     platform.up(demo=demo)
 
 
 def service_urls(given: list[str]) -> dict[str, str | int]:
     """The local ports, with NAME=URL overrides (a platform on a container network)."""
-    found: dict[str, str | int] = dict(platform.PORTS)
+    found: dict[str, str | int] = dict(PORTS)
     for item in given:
         name, _, url = item.partition("=")
-        if name not in platform.PORTS or not url.startswith(("http://", "https://")):
+        if name not in PORTS or not url.startswith(("http://", "https://")):
             raise typer.BadParameter(
-                f"{item!r}: expected NAME=http://host:port with NAME one of "
-                f"{', '.join(platform.PORTS)}",
+                f"{item!r}: expected NAME=http://host:port with NAME one of {', '.join(PORTS)}",
                 param_hint="--service",
             )
         found[name] = url
@@ -61,6 +69,9 @@ def demo(
     ] = None,
 ) -> None:
     """Load the demo city into the running platform through its APIs."""
+    from phaseout_cli import platform
+    from phaseout_cli.demo import load as load_demo
+
     key = private_key_file or platform.dev_keys()[0]
     services = service_urls(service or [])
     accepted = load_demo(services, key.read_text(), count=count, seed=seed)
@@ -70,19 +81,26 @@ def demo(
 @app.command()
 def down() -> None:
     """Stop the six services, Kafka and PostgreSQL."""
+    from phaseout_cli import platform
+
     platform.down()
 
 
 @app.command()
 def status() -> None:
     """What runs, where."""
+    from phaseout_cli import platform
+
     typer.echo(json.dumps(platform.status(), indent=2))
 
 
 @app.command()
 def token(
     agency: Annotated[
-        Agency | None, typer.Option(help="The agency the bearer acts for; omit for a government")
+        str | None,
+        typer.Option(
+            help="The agency the bearer acts for (a code such as miit); omit for a government"
+        ),
     ] = None,
     jurisdiction: Annotated[str, typer.Option(help="`city` or a district code")] = CITY,
     role: Annotated[
@@ -91,6 +109,15 @@ def token(
     sub: Annotated[str, typer.Option(help="Who the bearer is")] = "dev-user",
 ) -> None:
     """Print a development token signed with the local key."""
+    from phaseout_cli import platform
+    from phaseout_shared import auth
+    from phaseout_shared.reference import Agency, District
+
+    known = [a.value for a in Agency]
+    if agency is not None and agency not in known:
+        raise typer.BadParameter(
+            f"unknown agency {agency!r}: one of {', '.join(known)}", param_hint="--agency"
+        )
     if jurisdiction != CITY and jurisdiction not in {d.value for d in District}:
         raise typer.BadParameter(
             f"unknown jurisdiction {jurisdiction!r}", param_hint="--jurisdiction"
@@ -104,7 +131,7 @@ def token(
         auth.issue(
             private.read_text(),
             sub=sub,
-            agency=agency.value if agency else None,
+            agency=agency,
             jurisdiction=jurisdiction,
             roles=roles,
         )
@@ -118,6 +145,8 @@ def write_schemas(
     ] = False,
 ) -> None:
     """Regenerate the checked-in JSON Schemas of the event types."""
+    from phaseout_shared.contracts import schemas
+
     old = schemas.checked_in()
     problems = [
         f"{name}: {p}"
@@ -134,10 +163,13 @@ def write_schemas(
             typer.echo(path.name)
 
 
-def _register_assessors() -> None:
-    """Each dimension's service adds its `assess` command through the `phaseout.assess` group."""
+def _register_assessors(argv: list[str]) -> None:
+    """Each dimension's service adds its `assess` command through the `phaseout.assess` group,
+    loaded (with its rules and models) only when the command line asks for `assess`."""
+    if "assess" not in argv[1:2]:
+        return
     for ep in entry_points(group="phaseout.assess"):
         assess_app.command(ep.name)(ep.load())
 
 
-_register_assessors()
+_register_assessors(sys.argv)

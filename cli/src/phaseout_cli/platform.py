@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from phaseout_cli import processes, stack
+from phaseout_cli import kafka_security, processes, stack
 from phaseout_cli.demo import load as load_demo
+from phaseout_cli.ports import PORTS
 from phaseout_shared import auth
 
-PORTS = {
-    "aggregator": 8100,
-    "energy": 8101,
-    "environment": 8102,
-    "quality": 8103,
-    "safety": 8104,
-    "technology": 8105,
-}
 KEYS = stack.REPO / ".phaseout" / "keys"
 
 
@@ -35,6 +28,9 @@ def service(cfg: stack.StackConfig, name: str, url: str, port: int) -> processes
         "PHASEOUT_SERVICE": name,
         "PHASEOUT_DATABASE_URL": url,
         "PHASEOUT_KAFKA_BOOTSTRAP_SERVERS": cfg.bootstrap,
+        "PHASEOUT_KAFKA_USERNAME": name,
+        "PHASEOUT_KAFKA_PASSWORD_FILE": str(kafka_security.secret_file(cfg, name)),
+        "PHASEOUT_KAFKA_CA_FILE": str(kafka_security.ca_file(cfg)),
         "PHASEOUT_HTTP_HOST": "127.0.0.1",
         "PHASEOUT_HTTP_PORT": str(port),
         "PHASEOUT_JWT_PUBLIC_KEY_FILE": str(public),

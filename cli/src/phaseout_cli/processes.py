@@ -19,15 +19,6 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[3]
-PORTS: dict[str, int] = {
-    "aggregator": 8100,
-    "energy": 8101,
-    "environment": 8102,
-    "quality": 8103,
-    "safety": 8104,
-    "technology": 8105,
-}
-"""The services' HTTP ports of the local profile (tests pass others)."""
 
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 """Processes started by this interpreter, kept so that they are reaped once stopped."""

@@ -38,7 +38,9 @@ from pathlib import Path
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from phaseout_cli import kafka_security
 from phaseout_cli.processes import alive, pid_of, spawn, stop_process, tail, wait_until
+from phaseout_shared.bus import KafkaAccess
 
 __all__ = [
     "KAFKA_VERSION",
@@ -54,6 +56,7 @@ __all__ = [
     "ensure_databases",
     "ensure_kafka_jars",
     "ensure_topics",
+    "kafka_access",
     "kafka_jars",
     "kafka_jars_dir",
     "local_config",
@@ -107,6 +110,9 @@ class StackConfig:
     controller_port: int
     kafka_version: str = KAFKA_VERSION
     kafka_heap_mb: int = 512
+    plain_port: int | None = None
+    """A second, PLAINTEXT listener open to anyone, for the bench alone: the baseline that
+    measures what TLS, SASL and the ACLs cost. Never set for `local` or `test`."""
 
     @property
     def bootstrap(self) -> str:
@@ -138,6 +144,11 @@ def profile(name: str) -> StackConfig:
 
 def bootstrap(cfg: StackConfig) -> str:
     return cfg.bootstrap
+
+
+def kafka_access(cfg: StackConfig, principal: str = "admin") -> KafkaAccess:
+    """How a client reaches the profile's broker as one of the platform's principals."""
+    return kafka_security.access(cfg, principal)
 
 
 # --- the machine -----------------------------------------------------------------------------
@@ -252,10 +263,32 @@ def _write_kafka_properties(cfg: StackConfig) -> Path:
     template = (KAFKA_DEPLOY / "server.properties").read_text()
     props = cfg.kafka_home / "server.properties"
     data = cfg.kafka_home / "data"
-    props.write_text(
-        template.format(port=cfg.kafka_port, controller_port=cfg.controller_port, data=data)
+    text = template.format(
+        port=cfg.kafka_port,
+        controller_port=cfg.controller_port,
+        data=data,
+        **kafka_security.broker_settings(cfg),
     )
+    if cfg.plain_port is not None:
+        text = _with_plain_listener(text, cfg.plain_port)
+    props.touch(mode=0o600)
+    props.write_text(text)
     return props
+
+
+def _with_plain_listener(text: str, port: int) -> str:
+    """The broker's settings with an anonymous PLAINTEXT listener beside the secured one."""
+    lines = []
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key in ("listeners", "advertised.listeners"):
+            line = f"{line},PLAIN://127.0.0.1:{port}"
+        elif key == "listener.security.protocol.map":
+            line = f"{line},PLAIN:PLAINTEXT"
+        elif key == "super.users":
+            line = f"{key}={value};User:ANONYMOUS"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def _cluster_id() -> str:
@@ -266,10 +299,16 @@ def _cluster_id() -> str:
 def _format_storage(cfg: StackConfig, java: str, classpath: str, props: Path) -> None:
     """Format the log folder once (a single-node dynamic quorum, so `--standalone`)."""
     if (cfg.kafka_home / "data" / "meta.properties").exists():
+        if not kafka_security.secret_file(cfg, "admin").exists():
+            raise RuntimeError(
+                f"Kafka's data in {cfg.kafka_home} predates the secured broker (no admin "
+                "credential): `make clean` (or delete that folder) and start again"
+            )
         return
     tool = [java, "-cp", classpath, "kafka.tools.StorageTool", "format"]
+    scram = kafka_security.bootstrap_scram(cfg)
     result = subprocess.run(
-        [*tool, "--standalone", f"--cluster-id={_cluster_id()}", "-c", str(props)],
+        [*tool, "--standalone", f"--cluster-id={_cluster_id()}", *scram, "-c", str(props)],
         capture_output=True,
         text=True,
     )
@@ -295,7 +334,7 @@ def _kafka_command(cfg: StackConfig, java: str, classpath: str, props: Path) -> 
 
 
 async def _kafka_answers(cfg: StackConfig) -> bool:
-    admin = AIOKafkaAdminClient(bootstrap_servers=cfg.bootstrap, request_timeout_ms=3000)
+    admin = AIOKafkaAdminClient(**kafka_access(cfg).options(), request_timeout_ms=3000)
     try:
         await asyncio.wait_for(admin.start(), 5)
         cluster = await asyncio.wait_for(admin.describe_cluster(), 5)
@@ -359,7 +398,7 @@ def stop_kafka(cfg: StackConfig, timeout: float = 60) -> bool:
 
 async def aensure_topics(cfg: StackConfig, topics: Iterable[str], partitions: int = 3) -> list[str]:
     """`ensure_topics` for code that already runs an event loop."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=cfg.bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_access(cfg).options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -614,9 +653,11 @@ def ensure_databases(cfg: StackConfig, services: Iterable[str]) -> dict[str, str
 
 
 def up(cfg: StackConfig) -> dict[str, object]:
-    """Start PostgreSQL and Kafka (what already runs is left running); returns `status`."""
+    """Start PostgreSQL and Kafka (what already runs is left running), provision the bus's
+    topics, principals and ACLs; returns `status`."""
     start_postgres(cfg)
     start_kafka(cfg)
+    kafka_security.provision(cfg)
     return status(cfg)
 
 
@@ -654,6 +695,9 @@ def status(cfg: StackConfig) -> dict[str, object]:
             "pid": kafka_pid,
             "version": cfg.kafka_version,
             "jars": str(kafka_jars_dir(cfg)),
+            "security": "SASL_SSL, SCRAM-SHA-512",
+            "ca": str(kafka_security.ca_file(cfg)),
+            "acls": [" ".join(row) for row in kafka_security.acl_rows()],
         },
     }
 

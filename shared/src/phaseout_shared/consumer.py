@@ -26,9 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 
 from phaseout_shared import inbox, telemetry
-from phaseout_shared.bus import dlq_of
+from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.envelope import Envelope, MalformedEvent, from_kafka
+from phaseout_shared.principals import owner_source
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("phaseout.consumer")
@@ -87,6 +88,25 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         return None
 
 
+class ForeignEvent(MalformedEvent):
+    """An event on a topic whose owner did not write it: dead-lettered as foreign."""
+
+
+def refuse_foreign(
+    envelope: Envelope, topic: str, owner_of: Callable[[str], str | None] = owner_source
+) -> None:
+    """Only a topic's owner speaks on it: an event whose source or type is another's is
+    refused, so a principal allowed to write a topic still cannot pass off its event as another
+    agency's (the broker's ACLs keep others off the topic; this holds if they are wrong)."""
+    owner = owner_of(topic)
+    if owner is None:
+        raise ForeignEvent(f"{topic} is no agency's topic")
+    if envelope.source != owner:
+        raise ForeignEvent(f"source {envelope.source!r} does not own {topic}")
+    if not envelope.type.startswith(owner.replace("/", ".").lstrip(".") + "."):
+        raise ForeignEvent(f"type {envelope.type!r} is not of {topic}'s owner")
+
+
 class EventConsumer:
     """Consumes topics in a group and applies each event once through `handler`."""
 
@@ -95,7 +115,8 @@ class EventConsumer:
         *,
         name: str,
         topics: Sequence[str],
-        bootstrap_servers: str,
+        kafka: KafkaAccess,
+        dead_letters: str,
         sessions: async_sessionmaker[AsyncSession],
         handler: Handler,
         dlq_producer: AIOKafkaProducer,
@@ -103,9 +124,12 @@ class EventConsumer:
         backoff: float = 0.2,
         max_batch: int = MAX_BATCH,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
+        owner_of: Callable[[str], str | None] = owner_source,
     ) -> None:
         self.name = name
         self.topics = list(topics)
+        self.dead_letters = dead_letters
+        self.owner_of = owner_of
         self.sessions = sessions
         self.handler = handler
         self.dlq_producer = dlq_producer
@@ -114,7 +138,7 @@ class EventConsumer:
         self.max_batch = max_batch
         self.max_message_bytes = max_message_bytes
         self._kafka_config: dict[str, Any] = dict(
-            bootstrap_servers=bootstrap_servers,
+            **kafka.options(),
             group_id=name,
             client_id=name,
             enable_auto_commit=False,
@@ -181,9 +205,11 @@ class EventConsumer:
             if size > limit:
                 raise MalformedEvent(f"oversized: {size} bytes, over the limit of {limit}")
             envelope = from_kafka(record.key, record.value, list(record.headers))
+            refuse_foreign(envelope, record.topic, self.owner_of)
             payload = envelope.payload()
         except MalformedEvent as exc:
-            await self.dead_letter(record, f"malformed: {exc}")
+            kind = "foreign" if isinstance(exc, ForeignEvent) else "malformed"
+            await self.dead_letter(record, f"{kind}: {exc}")
             return None
         delivery = Delivery(record.topic, record.partition, record.offset)
         return Parsed(record, envelope, payload, delivery)
@@ -263,7 +289,7 @@ class EventConsumer:
             ("dlq_origin", f"{record.topic}/{record.partition}/{record.offset}".encode()),
         ]
         await self.dlq_producer.send_and_wait(
-            dlq_of(record.topic), record.value, key=record.key, headers=headers
+            self.dead_letters, record.value, key=record.key, headers=headers
         )
         telemetry.EVENTS_DEAD_LETTERED.add(1, {"consumer": self.name})
         log.warning(

@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from phaseout_shared.bus import KafkaAccess
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -24,6 +26,18 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the service's own database (postgresql+asyncpg://…)",
     )
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092")
+    kafka_username: str | None = Field(
+        default=None,
+        description="The service's Kafka principal (SASL/SCRAM-SHA-512 over TLS); unset speaks "
+        "plain text to an unsecured broker",
+    )
+    kafka_password: SecretStr | None = Field(default=None, description="The principal's password")
+    kafka_password_file: Path | None = Field(
+        default=None, description="A file holding the password (a mounted secret)"
+    )
+    kafka_ca_file: Path | None = Field(
+        default=None, description="PEM of the authority that signed the broker's certificate"
+    )
     http_host: str = Field(default="127.0.0.1")
     http_port: int = Field(default=8100)
     jwt_public_key_file: Path | None = Field(
@@ -52,6 +66,15 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=14, gt=0, description="Keep sent outbox rows and inbox ids")
     run_migrations: bool = Field(default=True, description="Apply migrations on start-up")
     run_workers: bool = Field(default=True, description="Run the outbox relay and consumers")
+
+    def kafka(self) -> KafkaAccess:
+        """How this service reaches the broker, and as whom."""
+        password = self.kafka_password.get_secret_value() if self.kafka_password else None
+        if password is None and self.kafka_password_file is not None:
+            password = self.kafka_password_file.read_text().strip()
+        return KafkaAccess(
+            self.kafka_bootstrap_servers, self.kafka_username, password, self.kafka_ca_file
+        )
 
     def jwt_key(self) -> str:
         """The PEM text of the verification key."""

@@ -263,9 +263,7 @@ def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]
         db = app.state.db = Database(url)
         SQLAlchemyInstrumentor().instrument(engine=db.engine.sync_engine)
         await _ensure_topics(spec, settings)
-        producer = app.state.producer = bus.make_producer(
-            settings.kafka_bootstrap_servers, f"phaseout-{spec.name}"
-        )
+        producer = app.state.producer = bus.make_producer(settings.kafka(), f"phaseout-{spec.name}")
         await producer.start()
         stop = asyncio.Event()
         workers = _workers(app, spec, settings, stop) if settings.run_workers else []
@@ -284,12 +282,14 @@ def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]
 
 
 async def _ensure_topics(spec: ServiceSpec, settings: Settings) -> None:
+    """The topics it writes and reads; on a secured broker the admin has provisioned them."""
     topics = {topic_of(spec.name)} if spec.publishes else set()
     for consumer in spec.consumers:
         topics.update(consumer.topics)
-    topics |= {bus.dlq_of(t) for t in topics}
+    if spec.consumers:
+        topics.add(bus.dead_letters_of(spec.name))
     await bus.ensure_topics(
-        settings.kafka_bootstrap_servers,
+        settings.kafka(),
         sorted(topics),
         partitions=settings.topic_partitions,
         replication=settings.topic_replication,
@@ -316,7 +316,8 @@ def _workers(
         consumer = EventConsumer(
             name=c.name,
             topics=c.topics,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+            kafka=settings.kafka(),
+            dead_letters=bus.dead_letters_of(spec.name),
             sessions=db.sessions,
             handler=c.handler,
             dlq_producer=app.state.producer,

@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 import yaml
 
+from phaseout_cli.kafka_security import acl_rows
+from phaseout_shared.principals import PRINCIPALS, topics
 from phaseout_shared.settings import Settings
 
 K8S = Path(__file__).resolve().parents[3] / "deploy" / "k8s"
@@ -60,7 +62,47 @@ def test_kafka_has_three_brokers_and_replication_three() -> None:
         for e in d["spec"]["template"]["spec"]["containers"][0]["env"]
         if e["name"] == "PHASEOUT_KAFKA_BOOTSTRAP_SERVERS"
     }
-    assert bootstrap == {"phaseout-kafka-bootstrap:9092"}
+    assert bootstrap == {"phaseout-kafka-bootstrap:9093"}
+
+
+def test_kafka_listens_only_with_scram_over_tls_and_denies_without_an_acl() -> None:
+    kafka = of("Kafka")["phaseout"]
+    assert kafka["apiVersion"] == "kafka.strimzi.io/v1"
+    listeners = kafka["spec"]["kafka"]["listeners"]
+    assert [(li["tls"], li["authentication"]["type"]) for li in listeners] == [
+        (True, "scram-sha-512")
+    ]
+    assert kafka["spec"]["kafka"]["authorization"]["type"] == "simple"
+    assert kafka["spec"]["kafka"]["config"]["allow.everyone.if.no.acl.found"] is False
+
+
+def test_each_kafka_user_has_the_acls_of_the_principal_table() -> None:
+    users = of("KafkaUser")
+    assert set(users) == {p.name for p in PRINCIPALS}
+    found: set[tuple[str, str, str, str]] = set()
+    for name, user in users.items():
+        assert user["spec"]["authentication"]["type"] == "scram-sha-512"
+        for acl in user["spec"]["authorization"]["acls"]:
+            resource = acl["resource"]
+            star = "*" if resource["patternType"] == "prefix" else ""
+            for operation in set(acl["operations"]) - {"Describe"}:
+                found.add(
+                    (name, operation.upper(), resource["type"].upper(), resource["name"] + star)
+                )
+    assert found == set(acl_rows())
+
+
+def test_the_platforms_topics_are_declared_for_the_topic_operator() -> None:
+    assert {t["spec"]["topicName"] for t in of("KafkaTopic").values()} == set(topics())
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_service_speaks_to_kafka_as_its_own_principal(name: str) -> None:
+    spec = of("Deployment")[name]["spec"]["template"]["spec"]
+    env = {e["name"]: e.get("value") for e in spec["containers"][0]["env"]}
+    assert env["PHASEOUT_KAFKA_USERNAME"] == name
+    volumes = {v["name"]: v["secret"]["secretName"] for v in spec["volumes"]}
+    assert volumes["kafka-user"] == name
 
 
 def test_no_secret_value_is_in_the_repository() -> None:

@@ -24,7 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from phaseout_aggregator.app.projections import apply
 from phaseout_aggregator.main import AGENCY_TOPICS, SPEC
 from phaseout_shared import inbox, migrations
-from phaseout_shared.consumer import MAX_BATCH, MAX_MESSAGE_BYTES, Delivery, Parsed
+from phaseout_shared.bus import KafkaAccess
+from phaseout_shared.consumer import (
+    MAX_BATCH,
+    MAX_MESSAGE_BYTES,
+    Delivery,
+    Parsed,
+    refuse_foreign,
+)
 from phaseout_shared.envelope import MalformedEvent, from_kafka
 from phaseout_shared.settings import Settings
 
@@ -33,7 +40,7 @@ CONSUMER = "aggregator"
 """The live consumer's name: the rebuilt inbox is the one the live aggregator would have."""
 
 
-async def rebuild(bootstrap_servers: str, database_url: str) -> int:
+async def rebuild(kafka: KafkaAccess, database_url: str) -> int:
     """Replay every agency topic into `database_url`; returns how many events were applied."""
     await asyncio.to_thread(migrations.upgrade, database_url, SPEC.version_locations, SPEC.metadata)
     engine = create_async_engine(
@@ -41,14 +48,14 @@ async def rebuild(bootstrap_servers: str, database_url: str) -> int:
     )
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers,
+        **kafka.options(),
         enable_auto_commit=False,
         max_partition_fetch_bytes=2 * MAX_MESSAGE_BYTES,
     )
     applied = 0
     try:
         await consumer.start()
-        parts = await _partitions(bootstrap_servers)
+        parts = await _partitions(kafka)
         consumer.assign(parts)
         await consumer.seek_to_beginning(*parts)
         ends = await consumer.end_offsets(parts)
@@ -66,8 +73,8 @@ async def rebuild(bootstrap_servers: str, database_url: str) -> int:
     return applied
 
 
-async def _partitions(bootstrap_servers: str) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+async def _partitions(kafka: KafkaAccess) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:
         described = await admin.describe_topics(AGENCY_TOPICS)
@@ -83,6 +90,7 @@ async def _partitions(bootstrap_servers: str) -> list[TopicPartition]:
 def _parsed(r: ConsumerRecord[bytes, bytes]) -> Parsed | None:
     try:
         envelope = from_kafka(r.key, r.value, list(r.headers))
+        refuse_foreign(envelope, r.topic)
         payload = envelope.payload()
     except MalformedEvent:
         return None
@@ -107,5 +115,5 @@ def main() -> None:
     parser.add_argument("--database-url", required=True, help="An empty database for the rebuild")
     args = parser.parse_args()
     settings = Settings(service="aggregator")
-    applied = asyncio.run(rebuild(settings.kafka_bootstrap_servers, args.database_url))
+    applied = asyncio.run(rebuild(settings.kafka(), args.database_url))
     print(f"rebuilt: {applied} events applied")
