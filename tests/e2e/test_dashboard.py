@@ -235,10 +235,11 @@ def _high(fd: int) -> int:
 class Browser:
     """Headless Chromium, one page, driven over the DevTools protocol on fds 3 and 4."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *extra: str) -> None:
         self.downloads = folder / "downloads"
         self.downloads.mkdir(parents=True)
         self.problems: list[str] = []
+        self.requested: list[str] = []
         self._buffer = b""
         self._id = 0
         commands, self._out = (_high(fd) for fd in os.pipe())
@@ -258,6 +259,7 @@ class Browser:
             "--remote-debugging-pipe",
             "--hide-scrollbars",
             "--lang=zh-CN",
+            *extra,
             "about:blank",
         ]
         self.pid = os.posix_spawn(
@@ -327,7 +329,9 @@ class Browser:
     def _note(self, event: dict[str, Any]) -> None:
         """Keep what a page should never do: throw, or break its content security policy."""
         params = event.get("params", {})
-        if event.get("method") == "Runtime.exceptionThrown":
+        if event.get("method") == "Network.requestWillBeSent":
+            self.requested.append(params["request"]["url"])
+        elif event.get("method") == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
             self.problems.append(details.get("exception", {}).get("description") or details["text"])
         elif event.get("method") == "Log.entryAdded":
@@ -679,3 +683,33 @@ def test_a_district_government_sees_its_own_district_only(page: Browser, city: C
     page.open(f"{city.base}/dashboard/#/overdue?year=2019", "overdue")
     assert set(page.attrs("tbody tr[data-case]", "data-district")) <= {"futian"}
     assert not set(city.overdue) & set(page.attrs("tbody tr[data-case]", "data-uscc"))
+
+
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
+"""No name resolves but the loopback address: a page that needs a CDN cannot load it."""
+
+
+@needs_chromium
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/docs", "document.querySelector('.swagger-ui .info .title')"),
+        ("/redoc", "document.querySelector('.api-content h1')"),
+    ],
+)
+def test_the_api_docs_render_offline(
+    city: City, tmp_path_factory: pytest.TempPathFactory, path: str, title: str
+) -> None:
+    """Swagger UI and ReDoc load their scripts from the service, never from the internet."""
+    offline = Browser(tmp_path_factory.mktemp("offline"), OFFLINE)
+    try:
+        offline.call("Network.enable")
+        offline.call("Page.navigate", {"url": f"{city.base}{path}"})
+        shown = offline.wait(f"{title}?.innerText", within=30)
+        assert "Phaseout aggregator" in shown
+        local = ("http://127.0.0.1", "blob:http://127.0.0.1", "data:")
+        outside = [u for u in offline.requested if not u.startswith(local)]
+        assert offline.requested and outside == []
+        offline.screenshot(f"api-docs{path.replace('/', '-')}")
+    finally:
+        offline.close()

@@ -120,7 +120,7 @@ async def test_overdue_case_shut_down_and_exited_in_the_city_view(platform: Plat
     assert case_id in marked(await sweep(platform, "2020-03-01"))
     assert case_id not in marked(await sweep(platform, "2020-03-02"))
     r = await act(platform, case_id, "reinspection", {"inspected_on": "2020-03-03", **KWH("13000")})
-    assert refusal(r, 409)["rule"] == "lifecycle.rectify"
+    assert refusal(r, 409)["rule"] == "energy.case.reinspection_within_deadline", "swept or not"
 
     r = await act(
         platform,
@@ -197,14 +197,23 @@ async def test_one_extension_of_at_most_three_months(platform: Platform) -> None
     assert case_id in marked(await sweep(platform, "2020-05-30"))
 
 
-async def test_an_overdue_case_can_no_longer_be_extended(platform: Platform) -> None:
-    """Extensions are decided before the sweep: once overdue, a timely application is too late."""
+async def test_a_timely_application_is_granted_after_the_deadline_swept_or_not(
+    platform: Platform,
+) -> None:
+    """The plan's condition is on the application (可提出…延期申请), not on the sweep."""
     _, case_id = await opened_case(platform, effective_on="2019-07-31")
     assert case_id in marked(await sweep(platform, "2020-02-01"))
     pending = {"applied_on": "2020-01-20", "new_deadline": "2020-03-31", "granted_on": "2020-02-03"}
-    assert refusal(await act(platform, case_id, "extension", pending), 409)["rule"] == (
-        "lifecycle.grant_extension"
+    r = await act(platform, case_id, "extension", pending)
+    assert r.status_code == 200, r.text
+    assert (r.json()["state"], r.json()["deadline"]["due_on"]) == ("rectifying", "2020-03-31")
+    late = {"applied_on": "2020-02-01", "new_deadline": "2020-03-31", "granted_on": "2020-02-03"}
+    _, unswept = await opened_case(platform, effective_on="2019-07-31")
+    assert refusal(await act(platform, unswept, "extension", late), 409)["rule"] == (
+        "energy.case.extension_applied_by_deadline"
     )
+    r = await act(platform, unswept, "extension", pending)
+    assert r.status_code == 200 and r.json()["state"] == "rectifying", r.text
 
 
 @pytest.mark.parametrize("industry", ["dyeing", "lead_acid_battery"])

@@ -116,8 +116,10 @@ async def test_overdue_case_revokes_the_related_licences(platform: Platform) -> 
     in_time = await client.get("/v1/cases", params={"overdue_as_of": "2019-08-31"}, headers=h)
     assert case_id not in {c["case_id"] for c in in_time.json()["items"]}
 
-    r = await client.post(f"/v1/cases/{case_id}/revocation", json=REVOCATION, headers=h)
-    assert r.status_code == 409 and r.json()["detail"][0]["field"] == "state"
+    late = {"passed": True, "effective_on": "2019-09-04"}
+    r = await client.post(f"/v1/cases/{case_id}/reinspection", json=late, headers=h)
+    assert r.status_code == 409, "overdue before any sweep"
+    assert r.json()["detail"][0]["rule"] == "quality.case.reinspection_by_deadline"
     r = await client.post("/v1/overdue-sweeps", json={"as_of": "2019-09-05"}, headers=h)
     assert case_id in {c["case_id"] for c in r.json()["marked"]}
     r = await client.post("/v1/overdue-sweeps", json={"as_of": "2019-09-06"}, headers=h)

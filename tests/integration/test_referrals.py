@@ -116,6 +116,7 @@ async def test_eliminated_capacity_is_referred_to_drc_and_water(platform: Platfo
     assert {x["kind"]: x["state"] for x in view["referrals"]} == {
         "electricity_pricing": "acted_on",
         "water_pricing": "received",
+        "licence_cancellation": "received",  # samr hears of the elimination when it is ordered
     }
     late = (
         await platform.clients["aggregator"].get(
@@ -143,7 +144,7 @@ async def test_eliminated_capacity_is_referred_to_drc_and_water(platform: Platfo
     assert early.json() == [], "nothing was due yet on 11 May"
 
 
-async def test_capacity_exited_by_technology_asks_samr_to_cancel_licences(
+async def test_equipment_eliminated_by_technology_asks_samr_to_cancel_licences(
     platform: Platform,
 ) -> None:
     from test_aggregator_views import exited_kiln
@@ -161,7 +162,7 @@ async def test_capacity_exited_by_technology_asks_samr_to_cancel_licences(
     assert (referral["kind"], referral["receiver"], referral["trigger_type"]) == (
         "licence_cancellation",
         "samr",
-        "phaseout.technology.case.acceptance_passed.v1",
+        "phaseout.technology.case.opened.v1",
     )
 
 

@@ -115,7 +115,8 @@ async def test_suspended_still_unsafe_closed_and_revoked_through_to_the_city_vie
     r = await safety.post(
         f"{hazard_path}/rectification", json={"effective_on": "2019-06-05"}, headers=mem(platform)
     )
-    assert r.status_code == 409 and r.json()["detail"][0]["field"] == "state"
+    assert r.status_code == 409 and r.json()["detail"][0]["field"] == "five_in_place.responsibility"
+    assert "five_in_place.funds is missing" in r.json()["detail"][0]["reason"]
     rest = {"responsibility": "设备科 李四", "funds": "8000", "plan": "高处坠落专项预案"}
     done = await post(
         platform,

@@ -163,7 +163,8 @@ async def test_a_cement_plant_over_its_energy_limit_extended_once_and_shut_down(
     assert s.uscc in await exits_of(s, "2019-12-31", agency=None), "the district's annual list"
 
     referral = await s.referral("quality", "licence_cancellation")
-    assert referral["trigger_type"] == "phaseout.energy.shutdown.verified.v1"
+    assert referral["trigger_type"] == "phaseout.energy.shutdown.ordered.v1"
+    assert referral["received_on"] == "2019-12-05", "samr hears of the shutdown when ordered"
     licence = {
         "licence_number": f"XK08-001-{rng.randrange(10**5):05d}",
         "products": ["通用硅酸盐水泥"],
@@ -217,7 +218,8 @@ async def test_a_paper_mills_cultural_paper_line_sealed_and_accepted_on_site(
     pricing = await s.referral("energy", "electricity_pricing")
     await s.answer("energy", pricing, "2019-06-10", "执行惩罚性电价")
     samr = await s.referral("quality", "licence_cancellation")
-    assert samr["trigger_type"] == "phaseout.technology.case.acceptance_passed.v1"
+    assert samr["trigger_type"] == "phaseout.technology.case.opened.v1"
+    assert samr["received_on"] == "2019-06-03", "samr hears of the elimination when ordered"
 
     def settled(v: dict[str, Any]) -> bool:
         kinds = {x["kind"]: x["state"] for x in v["referrals"]}
@@ -369,8 +371,8 @@ async def test_a_safety_suspension_ends_in_closure_and_a_licence_cancellation_re
         assert done["state"] == state, action
 
     referral = await s.referral("quality", "licence_cancellation")
-    assert referral["trigger_type"] == "phaseout.safety.case.closed.v1"
-    assert referral["received_on"] == "2019-07-13"
+    assert referral["trigger_type"] == "phaseout.safety.case.closure_decided.v1"
+    assert referral["received_on"] == "2019-07-12", "samr hears of the closure when decided"
     await s.answer("quality", referral, "2019-07-20", "已提请发证机关注销生产许可证")
     check = await s.referral("technology", "dismantling_check")
     assert check["state"] == "received"

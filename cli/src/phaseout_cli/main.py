@@ -2,18 +2,19 @@
 
 It starts fast: what a command needs beyond typer (the stack, the services' models, the HTTP
 client, the JWT library) is imported inside that command, and each dimension's `assess` command
-is loaded only when `phaseout assess` is asked for.
+is loaded only when it runs.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click import Command, Context  # the click that typer's groups are made of
+from typer.core import TyperGroup
 
 from phaseout_cli.ports import PORTS
 
@@ -25,8 +26,27 @@ app = typer.Typer(
     # Plain help: rendering it with rich costs more than the rest of the start-up together.
     rich_markup_mode=None,
 )
+
+
+class _Assessors(TyperGroup):
+    """`phaseout assess`: each dimension's service adds a command through the `phaseout.assess`
+    entry points, loaded (with its rules and models) only when that command runs."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return sorted(ep.name for ep in entry_points(group="phaseout.assess"))
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        found = entry_points(group="phaseout.assess", name=cmd_name)
+        if not found:
+            return None
+        one = typer.Typer()
+        one.command(cmd_name)(next(iter(found)).load())
+        return typer.main.get_command(one)
+
+
 assess_app = typer.Typer(
-    help="Judge equipment or readings against a dimension's rules, recording nothing."
+    cls=_Assessors,
+    help="Judge equipment or readings against a dimension's rules, recording nothing.",
 )
 app.add_typer(assess_app, name="assess")
 
@@ -161,15 +181,3 @@ def write_schemas(
     if not check:
         for path in schemas.write():
             typer.echo(path.name)
-
-
-def _register_assessors(argv: list[str]) -> None:
-    """Each dimension's service adds its `assess` command through the `phaseout.assess` group,
-    loaded (with its rules and models) only when the command line asks for `assess`."""
-    if "assess" not in argv[1:2]:
-        return
-    for ep in entry_points(group="phaseout.assess"):
-        assess_app.command(ep.name)(ep.load())
-
-
-_register_assessors(sys.argv)

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from sqlalchemy import MetaData
@@ -145,8 +146,12 @@ class ServiceSpec:
 
 
 def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_clock) -> FastAPI:
-    """The FastAPI app of a service, with its workers run in the app's lifespan."""
-    app = FastAPI(
+    """The FastAPI app of a service, with its workers run in the app's lifespan.
+
+    Its `/docs` (Swagger UI) and `/redoc` load their scripts from the installed package
+    (fastapi-offline), never from a CDN: a city's network is often closed to the internet.
+    """
+    app = FastAPIOffline(
         title=f"Phaseout {spec.name}",
         description=spec.description,
         version="0.1.0",

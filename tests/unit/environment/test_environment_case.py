@@ -28,15 +28,19 @@ LATER = date(2019, 7, 1)
 DEADLINE = date(2019, 9, 30)
 
 
-def case_in(state: CaseState) -> EnvironmentCase:
-    """A case brought to `state`, every act on the day it was found."""
+def case_in(state: CaseState, due: date = date(2019, 6, 20)) -> EnvironmentCase:
+    """A case brought to `state`, every act on the day it was found; a measure due by `due`."""
     if state in (S.CLOSED,):
         return closed_case()
     case = open_case()
     steps: dict[CaseState, list[Callable[[EnvironmentCase], object]]] = {
         S.OPEN: [],
-        S.PRODUCTION_RESTRICTED: [restrict],
-        S.SUSPENDED_FOR_RECTIFICATION: [suspend],
+        S.PRODUCTION_RESTRICTED: [
+            lambda c: c.order_measure(Measure.RESTRICT_PRODUCTION, due, FOUND)
+        ],
+        S.SUSPENDED_FOR_RECTIFICATION: [
+            lambda c: c.order_measure(Measure.SUSPEND_FOR_RECTIFICATION, due, FOUND)
+        ],
         S.OVERDUE: [restrict, lambda c: c.mark_overdue(date(2019, 6, 30))],
         S.RECTIFIED: [restrict, lambda c: c.accept_rectification(FOUND)],
         S.CLOSURE_PROPOSED: [lambda c: propose(c, FOUND)],
@@ -110,7 +114,8 @@ EVERY = [(state, action) for state in CaseState for action in ACTIONS]
 
 @pytest.mark.parametrize(("state", "action"), EVERY, ids=[f"{s}-{a}" for s, a in EVERY])
 def test_every_transition_is_legal_or_refused(state: CaseState, action: str) -> None:
-    case = case_in(state)
+    # a measure due after every act here; acts past a deadline: test_environment_lifecycle
+    case = case_in(state, due=DEADLINE)
     legal = LEGAL.get((state, action))
     if legal is None:
         with pytest.raises(Conflict) as refused:

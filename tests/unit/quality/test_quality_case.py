@@ -48,7 +48,7 @@ def case_in(state: CaseState) -> QualityCase:
         case.mark_overdue(SWEPT)
     elif state is CaseState.REVOKED:
         case.mark_overdue(SWEPT)
-        case.revoke_licences([], DECISION, REVOKED_ON)
+        case.revoke_licences([licence()], DECISION, REVOKED_ON)
     case.pull_events()
     assert case.state is state
     return case
@@ -70,6 +70,8 @@ LEGAL = {
     ),
     (CaseState.REVOCATION_REQUIRED, "revoke_licences"): (CaseState.REVOKED, LicencesRevoked),
     (CaseState.OVERDUE, "revoke_licences"): (CaseState.REVOKED, LicencesRevoked),
+    # REVOKED_ON is past the deadline: the rectifying case is overdue that day, swept or not
+    (CaseState.RECTIFYING, "revoke_licences"): (CaseState.REVOKED, LicencesRevoked),
 }
 TABLE_ACTION = {
     "reinspect_passed": "rectify",
@@ -116,14 +118,22 @@ def test_every_transition_is_legal_or_refused(state: CaseState, action: str) -> 
     if legal is None:
         with pytest.raises(Conflict) as refused:
             ACTIONS[action](case)
-        assert refused.value.field == "state"
-        assert refused.value.rule == f"lifecycle.{TABLE_ACTION[action]}"
+        if state is CaseState.OVERDUE and action.startswith("reinspect"):
+            # refused as overdue, swept or not: the rule the unswept case was refused by
+            assert refused.value.field == "effective_on"
+            assert refused.value.rule == "quality.case.reinspection_by_deadline"
+        else:
+            assert refused.value.field == "state"
+            assert refused.value.rule == f"lifecycle.{TABLE_ACTION[action]}"
         assert case.state is state and case.pull_events() == []
         return
     ACTIONS[action](case)
     target, event_type = legal
     assert case.state is target
     events = case.pull_events()
+    if (state, action) == (CaseState.RECTIFYING, "revoke_licences"):
+        overdue, *events = events
+        assert isinstance(overdue, CaseOverdue) and overdue.missed_deadline == DEADLINE
     assert isinstance(events[0], event_type)
     case_event = events[0]
     assert (case_event.case_id, case_event.state) == (CASE_ID, target)  # type: ignore[attr-defined]
@@ -226,10 +236,26 @@ def test_revocation_revokes_the_related_licences(
     assert case.revoked_licences == (held.number,) and case.revoked_on == REVOKED_ON
 
 
-def test_revocation_with_no_licence_kept_here_still_closes_the_case() -> None:
+def test_a_revocation_names_what_it_revokes() -> None:
     case = case_in(CaseState.OVERDUE)
-    case.revoke_licences([], DECISION, REVOKED_ON)
+    with pytest.raises(InvalidInput) as refused:
+        case.revoke_licences([], DECISION, REVOKED_ON)
+    assert refused.value.field == "licence_numbers" and "other_licences" in refused.value.reason
+    assert case.state is CaseState.OVERDUE and case.pull_events() == []
+    with pytest.raises(InvalidInput) as blank:
+        case.revoke_licences([], DECISION, REVOKED_ON, other_licences=["  "])
+    assert blank.value.field == "other_licences[0]"
+
+
+def test_a_revocation_of_licences_outside_the_register_names_them() -> None:
+    case = case_in(CaseState.OVERDUE)
+    outside = "排污许可证 91440300MA5E00001P001P"
+    case.revoke_licences([], DECISION, REVOKED_ON, other_licences=[outside])
     assert case.state is CaseState.REVOKED and case.revoked_licences == ()
+    assert case.other_licences == (outside,)
+    (event,) = case.pull_events()
+    assert isinstance(event, LicencesRevoked)
+    assert (event.licence_numbers, event.other_licences) == ((), (outside,))
 
 
 @pytest.mark.parametrize(

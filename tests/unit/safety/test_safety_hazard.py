@@ -76,9 +76,10 @@ ACTIONS: dict[str, Action] = {
     "verify_rectified": lambda h: h.verify_rectified(AFTER),
 }
 LEGAL: dict[tuple[str, HazardState], HazardState] = {
-    ("put_one_part", S.OPEN): S.OPEN,
+    # AFTER is past the time limit: an open hazard is overdue that day, swept or not
+    ("put_one_part", S.OPEN): S.OVERDUE,
     ("put_one_part", S.OVERDUE): S.OVERDUE,
-    ("complete", S.OPEN): S.RECTIFYING,
+    ("complete", S.OPEN): S.OVERDUE,
     ("complete", S.OVERDUE): S.OVERDUE,
     ("verify_rectified", S.RECTIFYING): S.RECTIFIED,
 }
@@ -95,7 +96,9 @@ def test_legal_transitions_move_and_record_one_event(action: str, state: HazardS
     hazard = hazard_in(state)
     ACTIONS[action](hazard)
     assert hazard.state is LEGAL[action, state]
-    (event,) = hazard.pull_events()
+    *caught_up, event = hazard.pull_events()
+    late = state in (S.OPEN, S.RECTIFYING)
+    assert [type(e) for e in caught_up] == ([HazardOverdue] if late else [])
     assert isinstance(event, EVENTS[action])
     assert (event.case_id, event.state, event.effective_on) == (CASE_ID, hazard.state, AFTER)
 
@@ -213,7 +216,7 @@ def test_text_parts_are_kept_trimmed() -> None:
 
 def test_no_act_precedes_the_last() -> None:
     hazard = hazard_in(S.OPEN)
-    hazard.put_in_place(FiveInPlace(plan="预案"), AFTER)
+    hazard.put_in_place(FiveInPlace(plan="预案"), TIME_LIMIT)
     with pytest.raises(InvalidInput) as error:
         hazard.put_in_place(FiveInPlace(responsibility="张三"), FOUND)
     assert error.value.field == "effective_on"

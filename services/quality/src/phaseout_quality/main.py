@@ -19,14 +19,19 @@ DESCRIPTION = (
 )
 SHUTDOWNS = frozenset(
     {
-        "phaseout.energy.shutdown.verified.v1",
+        "phaseout.energy.shutdown.ordered.v1",
         "phaseout.environment.closure.ordered.v1",
-        "phaseout.safety.case.closed.v1",
-        "phaseout.technology.case.acceptance_passed.v1",
+        "phaseout.safety.case.closure_decided.v1",
+        "phaseout.technology.case.opened.v1",
     }
 )
-"""Shut down or closed by energy, environment, safety or technology: samr asks the issuing
-authority to cancel the production licences (提请相关发证部门注销生产许可证)."""
+"""被依法关停的企业: samr hears of a shutdown when it is ordered, in every dimension — energy's
+order to shut down and exit (依法关停退出), environment's order to cease business or close
+(责令停业、关闭), the government's decision to close (safety, 政府予以关闭), and the elimination
+of backward equipment ordered as it is found (technology, 发现一起、淘汰一起; 地条钢 立即关停) — and
+asks the issuing authority to cancel the production licences (提请相关发证部门注销生产许可证).
+The exit itself (verified shutdown, closure done, on-site acceptance) is what the city's exit
+list counts; docs/domain.md, "When samr hears of a shutdown"."""
 DITIAOGANG = frozenset({"phaseout.technology.ditiaogang.investigation_opened.v1"})
 """A 地条钢 finding: samr opens its quality investigation (严格防范"地条钢"死灰复燃)."""
 

@@ -179,7 +179,12 @@ class LicencesRevoked(_CaseEvent):
 
     reason: RevocationReason = Field(description="overdue or reinspection_failed")
     licence_numbers: tuple[str, ...] = Field(
-        description="The production licences kept by samr that were revoked (may be none)"
+        description="The production licences kept by samr that were revoked (none only when "
+        "other_licences names what was revoked)"
+    )
+    other_licences: tuple[str, ...] = Field(
+        default=(),
+        description="The 证照 outside samr's register that the decision revokes, as it names them",
     )
     decision: str = Field(min_length=1, description="The revocation decision (处罚决定书文号)")
     rule: str = Field(description="Legal basis: id of the plan's measure applied")

@@ -78,6 +78,13 @@ class Supersedable(Aggregate):
 
         def _facts(self, effective_on: date) -> dict[str, Any]: ...
 
+        def mark_overdue(self, as_of: date) -> bool: ...
+
+    def state_on(self, on: date) -> Any:
+        """The case's state on `on`; a case with a deadline says overdue once it has passed,
+        whether or not the sweep has recorded it (docs/domain.md)."""
+        return self.state
+
     @property
     def superseded_by(self) -> Trigger | None:
         """The shutdown that supersedes the case now, if it is superseded."""
@@ -90,12 +97,15 @@ class Supersedable(Aggregate):
 
         Any other state — closed, or on its own way to exit — is left alone and nothing is
         recorded, so a second trigger, or the same one again, changes nothing. The act takes
-        effect on the trigger's date, or on the case's last act if that came later.
+        effect on the trigger's date, or on the case's last act if that came later; a case past
+        its deadline on that day is overdue, swept or not: superseded as overdue (the overdue
+        recorded first, as the sweep would) where overdue cases are superseded, else left alone.
         """
-        if self.state not in self.LIFECYCLE.sources(SUPERSEDE):
-            return False
-        previous = str(self.state)
         on = max(trigger.effective_on, self.last_act_on)
+        if self.state_on(on) not in self.LIFECYCLE.sources(SUPERSEDE):
+            return False
+        self.mark_overdue(on)
+        previous = str(self.state)
         self.state, self.last_act_on = self.LIFECYCLE.move(SUPERSEDE, self.state), on
         self.supersessions = [
             *self.supersessions,

@@ -21,6 +21,7 @@ from phaseout_energy.domain.inspection_list import (
     build_inspection_list,
 )
 from phaseout_shared import register
+from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.energy import InspectionListEntryAdded
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.errors import Conflict
@@ -61,6 +62,7 @@ async def publish(
 ) -> InspectionList:
     """Publish the year's list, carrying over the unresolved failures of earlier years."""
     authorise_city(work)
+    refuse_future(work, published_on=published_on)
     entries = [await _entry(work, p) for p in planned]
     inspection_list = build_inspection_list(
         year,
@@ -93,6 +95,7 @@ async def add_entry(
     inspection_list = await INSPECTION_LISTS.get(work.session, str(year))
     entry = await _entry(work, planned)
     authorise(work, entry.district)
+    refuse_future(work, effective_on=effective_on)
     inspection_list.add(entry, effective_on=effective_on)
     await INSPECTION_LISTS.save(work.session, inspection_list, work.now)
     await _emit(work, inspection_list)

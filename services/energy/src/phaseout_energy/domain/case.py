@@ -4,12 +4,16 @@ The plan (二（一）2): 对达不到强制性能耗限额标准要求的产能
 可提出不超过 3 个月的延期申请；逾期未整改或经整改仍未达标的，依法关停退出。
 
     rectifying ──re-inspection within limit──▶ rectified
+        ▲ grant_extension (applied for by the deadline, granted after it) from overdue
         │  └──────re-inspection over limit───▶ shutdown_required ─┐
         └──deadline passed (mark_overdue)────▶ overdue ───────────┴─order_shutdown─▶
     shutdown_ordered ──verify_shutdown──▶ exited
     rectifying ──supersede (another agency shut the enterprise down)──▶ superseded ──resume─▶ back
 
 Only a rectifying case is superseded: once overdue or failed, what is left is its own exit.
+A case is overdue from the day after its deadline whether or not the sweep has recorded it: an
+act dated later is judged as on an overdue case, and the order of shutdown first records the
+overdue as the sweep would (docs/domain.md).
 
 Every act carries the date it took effect; no act may precede the case's last one.
 """
@@ -50,7 +54,7 @@ from phaseout_shared.reference import USCC, District, Industry
 State = CaseState | Superseded
 LIFECYCLE: Lifecycle[State] = Lifecycle.of(
     {
-        "grant_extension": ([CaseState.RECTIFYING], CaseState.RECTIFYING),
+        "grant_extension": ([CaseState.RECTIFYING, CaseState.OVERDUE], CaseState.RECTIFYING),
         "rectify": ([CaseState.RECTIFYING], CaseState.RECTIFIED),
         "fail_reinspection": ([CaseState.RECTIFYING], CaseState.SHUTDOWN_REQUIRED),
         "mark_overdue": ([CaseState.RECTIFYING], CaseState.OVERDUE),
@@ -127,6 +131,10 @@ class EnergyCase(Supersedable):
             return self.deadline.due_on
         return self.exit_by if self.state is CaseState.SHUTDOWN_ORDERED else None
 
+    def state_on(self, on: date) -> State:
+        """The state on `on`: a rectifying case past its deadline is overdue, swept or not."""
+        return CaseState.OVERDUE if self.is_overdue(on) else self.state
+
     def is_overdue(self, as_of: date) -> bool:
         """Whether the deadline passed without a passing re-inspection (逾期未整改)."""
         if self.state is CaseState.OVERDUE:
@@ -134,15 +142,28 @@ class EnergyCase(Supersedable):
         return self.state is CaseState.RECTIFYING and self.deadline.has_passed(as_of)
 
     def grant_extension(self, *, applied_on: date, new_deadline: date, granted_on: date) -> None:
-        """Grant the one extension of at most 3 months, applied for by the deadline."""
+        """Grant the one extension of at most 3 months, applied for by the deadline.
+
+        The plan's condition is on the application (可提出不超过 3 个月的延期申请): one made by the
+        deadline may be granted after it, when the case is overdue meanwhile (swept or not;
+        the overdue is recorded first, as the sweep would), and the case rectifies again.
+        """
         LIFECYCLE.move("grant_extension", self.state)
-        self._check_date("applied_on", applied_on)
+        self._check_date("granted_on", granted_on)
+        if applied_on < self.finding.found_on:
+            raise InvalidInput(
+                f"applied on {applied_on}, before the case was opened on {self.finding.found_on}",
+                field="applied_on",
+            )
         if granted_on < applied_on:
             raise InvalidInput(
                 "an extension cannot be granted before it is applied for", field="granted_on"
             )
         previous = self.deadline.due_on
-        self.deadline = self.deadline.extend(applied_on, new_deadline)
+        extended = self.deadline.extend(applied_on, new_deadline)
+        self.mark_overdue(granted_on)
+        self.state = LIFECYCLE.move("grant_extension", self.state)
+        self.deadline, self.shutdown_reason = extended, None
         self.last_act_on = granted_on
         self._record(
             ExtensionGranted(
@@ -157,15 +178,15 @@ class EnergyCase(Supersedable):
         must be shut down and exit. `assessment` is the re-inspection's own (which checks the
         unit and the value); the verdict here uses the case's limit.
         """
-        LIFECYCLE.move("rectify", self.state)
-        self._check_date("inspected_on", inspected_on)
-        if self.deadline.has_passed(inspected_on):
+        if self.state_on(inspected_on) is CaseState.OVERDUE:
             raise Conflict(
-                f"re-inspected on {inspected_on}, after the deadline of {self.deadline.due_on}: "
-                "the case is overdue",
+                f"re-inspected on {inspected_on}; the deadline of {self.deadline.due_on} has "
+                f"passed: the case is {CaseState.OVERDUE} (逾期未整改), swept or not",
                 field="inspected_on",
                 rule="energy.case.reinspection_within_deadline",
             )
+        LIFECYCLE.move("rectify", self.state)
+        self._check_date("inspected_on", inspected_on)
         value = self._reinspected_value(assessment)
         within = value <= self.finding.limit
         self.state = LIFECYCLE.move("rectify" if within else "fail_reinspection", self.state)
@@ -209,10 +230,11 @@ class EnergyCase(Supersedable):
 
     def order_shutdown(self, *, ordered_on: date, exit_by: date | None = None) -> None:
         """Order the capacity shut down and out by law (依法关停退出)."""
-        target = LIFECYCLE.move("order_shutdown", self.state)
+        target = LIFECYCLE.move("order_shutdown", self.state_on(ordered_on))
         self._check_date("ordered_on", ordered_on)
         if exit_by is not None and exit_by < ordered_on:
             raise InvalidInput("the exit date cannot precede the order", field="exit_by")
+        self.mark_overdue(ordered_on)
         self.state = target
         self.exit_by = exit_by
         self.last_act_on = ordered_on

@@ -3,6 +3,10 @@
 The plan (二（二）3): 依法依规责令采取限制生产、停产整治等措施；情节严重的，报经有批准权的人民政府
 批准，责令停业、关闭; Table 2: 对已淘汰关闭的…项目开展回头看检查. The moves are `lifecycle`'s table;
 every act carries its date, never before the last act; every event the state and next deadline.
+
+A measure ordered stands until the rectification is accepted or the closure ordered, and a case
+under a measure is overdue from the day after its deadline whether or not the sweep has run: an
+act dated later first records the overdue, as the sweep would (docs/domain.md).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts.environment import CaseState, ClosureOrderKind, ClosureScope, Measure
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.domain.supersession import Supersedable
+from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 from phaseout_shared.reference import USCC, District, Industry
 
 
@@ -92,6 +96,18 @@ class EnvironmentCase(Supersedable):
         return self.measures[-1].deadline if under and self.measures else None
 
     @property
+    def measure_in_force(self) -> MeasureOrder | None:
+        """The 限制生产 or 停产整治 ordered and not lifted: only an accepted rectification or the
+        closure order lifts it (a proposal or a refused one does not; a reopened case starts
+        without one)."""
+        state = self.state
+        if state is SUPERSEDED and self.supersessions:
+            state = CaseState(self.supersessions[-1].previous_state)
+        if not self.measures or state in (CaseState.OPEN, CaseState.RECTIFIED, CaseState.CLOSED):
+            return None
+        return self.measures[-1]
+
+    @property
     def next_deadline(self) -> date | None:
         """What is due next: the measure's deadline, or the date set to close by."""
         if self.state in UNDER_MEASURE:
@@ -105,7 +121,7 @@ class EnvironmentCase(Supersedable):
         self, measure: Measure, deadline: date, effective_on: date, description: str = ""
     ) -> None:
         """Order 限制生产 or 停产整治, due by a deadline after the order."""
-        target = LIFECYCLE.move(measure.value, self.state)
+        target = LIFECYCLE.move(measure.value, self.state_on(effective_on))
         not_before(effective_on, self.last_act_on)
         if deadline <= effective_on:
             raise InvalidInput(f"deadline {deadline} is not after the order", field="deadline")
@@ -115,6 +131,7 @@ class EnvironmentCase(Supersedable):
             deadline=deadline,
             description=description.strip(),
         )
+        self.mark_overdue(effective_on)
         self._move(target, effective_on)
         self.measures.append(order)
         self._record(
@@ -125,16 +142,16 @@ class EnvironmentCase(Supersedable):
 
     def accept_rectification(self, effective_on: date, note: str = "") -> None:
         """Rectified by the deadline (整改到位): the case ends without closure."""
-        target = LIFECYCLE.move("accept_rectification", self.state)
-        not_before(effective_on, self.last_act_on)
-        due = self.measures[-1].deadline
-        if effective_on > due:
+        if self.state_on(effective_on) is CaseState.OVERDUE:
+            due = self.measures[-1].deadline
             raise Conflict(
                 f"rectification found on {effective_on}, after the deadline of {due}: the case "
-                "is overdue; suspend for rectification or propose closure",
-                field="effective_on",
+                f"is {CaseState.OVERDUE}; suspend for rectification or propose closure",
+                field="state",
                 rule="environment.case.rectified_by_the_deadline",
             )
+        target = LIFECYCLE.move("accept_rectification", self.state)
+        not_before(effective_on, self.last_act_on)
         self._move(target, effective_on)
         self.rectified_on = effective_on
         self._record(ev.CaseRectified(**self._facts(effective_on), note=note.strip()))
@@ -146,13 +163,15 @@ class EnvironmentCase(Supersedable):
         """Mark the case overdue if its deadline passed before `as_of`; True if it changed.
 
         Only a case under a measure past its deadline changes, and only once; it became overdue
-        the day after its deadline, whatever day the sweep runs.
+        the day after its deadline, whatever day the sweep runs (or, back under its measure
+        after a refused closure, on that refusal). Every act dated after the deadline calls it
+        first, so the case is the same whether the sweep ran before the act or not.
         """
         if self.state not in UNDER_MEASURE or not self.is_overdue(as_of):
             return False
         missed = self.measures[-1]
-        became = missed.deadline + timedelta(days=1)
-        self._move(LIFECYCLE.move("mark_overdue", self.state), max(self.last_act_on, became))
+        became = max(self.last_act_on, missed.deadline + timedelta(days=1))
+        self._move(LIFECYCLE.move("mark_overdue", self.state), became)
         self._record(
             ev.CaseOverdue(
                 **self._facts(became), missed_deadline=missed.deadline, measure=missed.measure
@@ -172,7 +191,7 @@ class EnvironmentCase(Supersedable):
         effective_on: date,
     ) -> None:
         """情节严重: ask the people's government with the power to approve the closure."""
-        target = LIFECYCLE.move("propose_closure", self.state)
+        target = LIFECYCLE.move("propose_closure", self.state_on(effective_on))
         not_before(effective_on, self.last_act_on)
         with refusing_invalid_input():
             proposal = ClosureProposal(
@@ -184,11 +203,13 @@ class EnvironmentCase(Supersedable):
                 capacity_unit=stated(capacity_unit, "capacity_unit"),
                 proposed_on=effective_on,
             )
+        self.mark_overdue(effective_on)
+        self.proposal = proposal.model_copy(update={"proposed_from": self.state})
         self._move(target, effective_on)
-        self.proposal = proposal
         self._record(
             ev.ClosureProposed(
-                **self._facts(effective_on), **proposal.model_dump(exclude={"proposed_on"})
+                **self._facts(effective_on),
+                **proposal.model_dump(exclude={"proposed_on", "proposed_from"}),
             )
         )
 
@@ -197,7 +218,7 @@ class EnvironmentCase(Supersedable):
     ) -> None:
         """The people's government asked approved the closure: who, when, by which document."""
         decision = self._decide(
-            "approve_closure",
+            LIFECYCLE.move("approve_closure", self.state),
             government,
             effective_on,
             decided_by=stated(approved_by, "approved_by"),
@@ -213,14 +234,20 @@ class EnvironmentCase(Supersedable):
         )
 
     def reject_closure(self, *, government: str, reason: str, effective_on: date) -> None:
-        """The government did not approve: back to measures."""
+        """The government did not approve: the case goes back to where it was proposed from.
+
+        The measure in force and its deadline stand (only a rectification or a closure lifts
+        them); back under a measure whose deadline has passed, the case is overdue.
+        """
         why = stated(reason, "reason")
-        decision = self._decide("reject_closure", government, effective_on, reason=why)
+        back = LIFECYCLE.move_back("reject_closure", self.state, self._proposed_from())
+        decision = self._decide(back, government, effective_on, reason=why)
         self._record(
             ev.ClosureRejected(
                 **self._facts(effective_on), government=decision.government, reason=decision.reason
             )
         )
+        self.mark_overdue(effective_on)
 
     def order_closure(
         self, *, order: ClosureOrderKind, effective_on: date, close_by: date | None = None
@@ -259,9 +286,10 @@ class EnvironmentCase(Supersedable):
         else:
             self._record(ev.CaseRechecked(**self._facts(effective_on), findings=check.findings))
 
-    def _decide(self, action: str, government: str, on: date, **answer: str) -> GovernmentDecision:
+    def _decide(
+        self, target: State, government: str, on: date, **answer: str
+    ) -> GovernmentDecision:
         """Record the government's answer; only the government the closure was proposed to."""
-        target = LIFECYCLE.move(action, self.state)
         not_before(on, self.last_act_on)
         asked = self.proposal.government if self.proposal else ""
         if government.strip() != asked:
@@ -270,11 +298,28 @@ class EnvironmentCase(Supersedable):
                 field="government",
                 rule="environment.closure.the_government_asked",
             )
-        approved = action == "approve_closure"
+        approved = target is CaseState.CLOSURE_APPROVED
         decision = GovernmentDecision(government=asked, approved=approved, decided_on=on, **answer)
         self._move(target, on)
         self.decisions.append(decision)
         return decision
+
+    def state_on(self, on: date) -> State:
+        """The state on `on`: under a measure past its deadline, overdue, swept or not."""
+        return (
+            CaseState.OVERDUE if self.state in UNDER_MEASURE and self.is_overdue(on) else self.state
+        )
+
+    def _proposed_from(self) -> State:
+        """Where a refused closure returns: the state proposed from (for proposals recorded
+        before it was kept: under the last measure ordered since the last re-check, or open)."""
+        if self.proposal is None:
+            return CaseState.OPEN
+        if self.proposal.proposed_from is not None:
+            return self.proposal.proposed_from
+        since = self.rechecks[-1].checked_on if self.rechecks else self.opened_on
+        current = [m for m in self.measures if m.ordered_on >= since]
+        return LIFECYCLE.transitions[current[-1].measure.value][1] if current else CaseState.OPEN
 
     def _move(self, target: State, effective_on: date) -> None:
         self.state, self.last_act_on = target, effective_on

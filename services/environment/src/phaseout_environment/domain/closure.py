@@ -13,7 +13,12 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from phaseout_shared.contracts.environment import ClosureOrderKind, ClosureScope, Measure
+from phaseout_shared.contracts.environment import (
+    CaseState,
+    ClosureOrderKind,
+    ClosureScope,
+    Measure,
+)
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -41,6 +46,10 @@ class ClosureProposal(BaseModel):
     capacity_amount: Decimal = Field(gt=0, allow_inf_nan=False)
     capacity_unit: str = Field(min_length=1, max_length=20)
     proposed_on: date
+    proposed_from: CaseState | None = Field(
+        default=None,
+        description="The state the case was in when proposed: where a refusal returns it",
+    )
 
 
 class GovernmentDecision(BaseModel):

@@ -3,10 +3,13 @@
     open ─▶ production_restricted ─▶ suspended_for_rectification ─▶ rectified
       │            │  └── deadline passed ─▶ overdue ─┘ (suspend)      (by the deadline)
       └────────────┴──── propose_closure ─▶ closure_proposed ─▶ closure_approved ─▶ closed
-                          (rejected: back to open)                  回头看: clear, or reopen
+                (rejected: back to the state it was proposed from)  回头看: clear, or reopen
 
 限制生产 may be followed by 停产整治, never the reverse; an overdue case is suspended or proposed
-for closure; only the government's approval leads to the order (责令停业、关闭). A case still
+for closure; only the government's approval leads to the order (责令停业、关闭). A measure
+ordered stands until the rectification is accepted or the closure ordered: a closure the
+government does not approve returns the case to the state it was proposed from, with its measure
+and deadline (`reject_closure` is a return over `propose_closure`; docs/domain.md). A case still
 about rectification (open, under a measure, overdue) is superseded when another agency shuts
 the enterprise down, and may resume where it stood; a closure on its way is not superseded.
 """
@@ -32,12 +35,14 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
         "mark_overdue": (UNDER_MEASURE, S.OVERDUE),
         "propose_closure": ([S.OPEN, *UNDER_MEASURE, S.OVERDUE], S.CLOSURE_PROPOSED),
         "approve_closure": ([S.CLOSURE_PROPOSED], S.CLOSURE_APPROVED),
-        "reject_closure": ([S.CLOSURE_PROPOSED], S.OPEN),
         "order_closure": ([S.CLOSURE_APPROVED], S.CLOSED),
         "recheck_clear": ([S.CLOSED], S.CLOSED),
         "reopen": ([S.CLOSED], S.OPEN),
         "supersede": ([S.OPEN, *UNDER_MEASURE, S.OVERDUE], SUPERSEDED),
     },
-    returns={"resume": ([SUPERSEDED], "supersede")},
+    returns={
+        "reject_closure": ([S.CLOSURE_PROPOSED], "propose_closure"),
+        "resume": ([SUPERSEDED], "supersede"),
+    },
 )
 OPEN_STATES = (S.OPEN, *UNDER_MEASURE, S.OVERDUE, S.CLOSURE_PROPOSED, S.CLOSURE_APPROVED)

@@ -62,6 +62,12 @@ class RevocationIn(Effective):
         description="The licences to revoke; by default every licence in force covering the "
         "case's product (相关证照)",
     )
+    other_licences: list[Statement] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The 证照 outside the licence register that the decision revokes, as it "
+        "names them (e.g. 排污许可证 No. …); a revocation names at least one licence",
+    )
 
 
 class SweepIn(Body):

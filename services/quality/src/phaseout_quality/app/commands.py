@@ -128,8 +128,10 @@ async def revoke_licences(
     licence_numbers: Sequence[str] | None,
     decision: str,
     effective_on: date,
+    other_licences: Sequence[str] = (),
 ) -> QualityCase:
-    """吊销相关证照: the licences named, or else every licence in force covering the product."""
+    """吊销相关证照: the licences named, or else every licence in force covering the product;
+    and the 证照 outside the register the decision names. Refused when it names none."""
     case = await CASES.get(work.session, case_id)
     authorise(work, case.district)
     refuse_future(work, effective_on=effective_on)
@@ -139,14 +141,18 @@ async def revoke_licences(
     licences = [
         await _licence(work, n, f"licence_numbers[{i}]") for i, n in enumerate(licence_numbers)
     ]
-    case.revoke_licences(licences, decision, effective_on)
+    case.revoke_licences(licences, decision, effective_on, other_licences)
     await CASES.save(work.session, case, work.now)
     events = case.pull_events()
     for licence in licences:
         await LICENCES.save(work.session, licence, work.now)
         events += licence.pull_events()
     await work.emit(events, subject=case.uscc)
-    changes = {"licence_numbers": list(case.revoked_licences), "decision": decision}
+    changes = {
+        "licence_numbers": list(case.revoked_licences),
+        "other_licences": list(case.other_licences),
+        "decision": decision,
+    }
     await work.audit("case.revoke_licences", case_id, changes)
     return case
 

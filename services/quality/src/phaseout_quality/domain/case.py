@@ -10,6 +10,9 @@ The plan (二（三）): 对产品质量达不到强制性标准要求的企业�
     rectifying ──supersede (another agency shut the enterprise down)──▶ superseded ──resume─▶ back
 
 Only a rectifying case is superseded: once overdue or failed, the licences are still revoked.
+A case is overdue (逾期不改正) from the day after its deadline whether or not the sweep has
+recorded it: the revocation of an overdue case first records the overdue as the sweep would
+(docs/domain.md).
 The deadline day itself is within the deadline; the case is overdue from the day after. Every
 act carries the date it took effect, and none may precede the case's last one.
 """
@@ -119,6 +122,7 @@ class QualityCase(Supersedable):
     reinspection: Reinspection | None = None
     revocation_reason: RevocationReason | None = None
     revoked_licences: tuple[str, ...] = ()
+    other_licences: tuple[str, ...] = ()
     revocation_decision: str | None = None
     revoked_on: date | None = None
 
@@ -150,6 +154,10 @@ class QualityCase(Supersedable):
     def next_deadline(self) -> date | None:
         return self.rectify_by if self.state is CaseState.RECTIFYING else None
 
+    def state_on(self, on: date) -> State:
+        """The state on `on`: a rectifying case past its deadline is overdue, swept or not."""
+        return CaseState.OVERDUE if self.is_overdue(on) else self.state
+
     def is_overdue(self, as_of: date) -> bool:
         """Whether the deadline passed without a passing re-inspection (逾期不改正)."""
         if self.state is CaseState.OVERDUE:
@@ -160,15 +168,15 @@ class QualityCase(Supersedable):
         self, *, passed: bool, effective_on: date, failed_items: Sequence[str] = (), note: str = ""
     ) -> None:
         """整改复查 by the deadline: passed, the case closes; still failing, licences to revoke."""
-        target = LIFECYCLE.move("rectify" if passed else "fail_reinspection", self.state)
-        self._check_date(effective_on)
-        if effective_on > self.rectify_by:
+        if self.state_on(effective_on) is CaseState.OVERDUE:
             raise Conflict(
-                f"re-inspected on {effective_on}, after the deadline of {self.rectify_by}: "
-                "the case is overdue (逾期不改正)",
+                f"re-inspected on {effective_on}; the deadline of {self.rectify_by} has passed: "
+                f"the case is {CaseState.OVERDUE} (逾期不改正), swept or not",
                 field="effective_on",
                 rule="quality.case.reinspection_by_deadline",
             )
+        target = LIFECYCLE.move("rectify" if passed else "fail_reinspection", self.state)
+        self._check_date(effective_on)
         items = statements(failed_items, "failed_items")
         if passed and items:
             raise InvalidInput("a passed re-inspection has no failed items", field="failed_items")
@@ -201,29 +209,50 @@ class QualityCase(Supersedable):
         return True
 
     def revoke_licences(
-        self, licences: Sequence[ProductionLicence], decision: str, effective_on: date
+        self,
+        licences: Sequence[ProductionLicence],
+        decision: str,
+        effective_on: date,
+        other_licences: Sequence[str] = (),
     ) -> None:
-        """依法依规吊销相关证照: revoke the related licences samr keeps (maybe none); closes."""
-        target = LIFECYCLE.move("revoke_licences", self.state)
+        """依法依规吊销相关证照: revoke the related licences, named; the case closes.
+
+        A sanction names what it sanctions: the enterprise's production licences in samr's
+        register (`licences`), or the 证照 outside it that the decision revokes
+        (`other_licences`, by name and number as the decision writes them), or both.
+        """
+        target = LIFECYCLE.move("revoke_licences", self.state_on(effective_on))
         self._check_date(effective_on)
         decided = stated(decision, "decision")
-        reason = self._reason()
+        others = statements(other_licences, "other_licences")
+        if not licences and not others:
+            raise InvalidInput(
+                "a revocation names what it revokes: the enterprise's licences in the register "
+                "(licence_numbers), or the 证照 outside it (other_licences); none covers "
+                f"{self.product} in force",
+                field="licence_numbers",
+                rule=REVOKE_LICENCES,
+            )
         if len({licence.number for licence in licences}) != len(licences):
             raise InvalidInput("a licence is listed twice", field="licence_numbers")
         for i, licence in enumerate(licences):
             self._check_related(i, licence, effective_on)
+        self.mark_overdue(effective_on)
+        reason = self._reason()
         for licence in licences:
             licence.revoke(
                 case_id=self.case_id, reason=reason, decision=decided, effective_on=effective_on
             )
         self.state, self.last_act_on, self.revoked_on = target, effective_on, effective_on
         self.revoked_licences = tuple(licence.number for licence in licences)
+        self.other_licences = others
         self.revocation_decision = decided
         self._record(
             LicencesRevoked(
                 **self._facts(effective_on),
                 reason=reason,
                 licence_numbers=self.revoked_licences,
+                other_licences=others,
                 decision=decided,
                 rule=REVOKE_LICENCES,
                 catalogue_version=self.catalogue_version,

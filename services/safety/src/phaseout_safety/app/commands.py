@@ -26,6 +26,7 @@ from phaseout_safety.domain.listing import Listing
 from phaseout_shared import register
 from phaseout_shared.aggregates import Filters, Repository
 from phaseout_shared.auth import authorise_write
+from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.safety import ListName
 from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.domain.statemachine import Lifecycle
@@ -54,6 +55,7 @@ async def enter_listing(
     """Put a registered enterprise on the ledger (台账) and on the key or the patrol list."""
     enterprise = await register.get(work.session, uscc)
     _authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
     if await _listing_where(work, LISTINGS.table.c.id == uscc):
         raise Conflict(f"{uscc} is already on the ledger: move it instead", field="uscc")
     listing = Listing.enter(
@@ -73,9 +75,11 @@ async def enter_listing(
 
 
 async def act(work: UnitOfWork, repo: Repository[T], id_: str, action: str, **details: Any) -> T:
-    """One act on a ledger entry, a hazard or a case, by the owning agency of its district."""
+    """One act on a ledger entry, a hazard or a case, by the owning agency of its district;
+    dated today at the latest (`effective_on`)."""
     target = await repo.get(work.session, id_)
     _authorise(work, target.district)
+    refuse_future(work, effective_on=details["effective_on"])
     getattr(target, action)(**details)
     await repo.save(work.session, target, work.now)
     await work.emit(target.pull_events(), subject=target.uscc)
@@ -95,6 +99,7 @@ async def record_inspection(
     """Record an inspection; hazards open their rectification, conditions their suspension."""
     enterprise = await register.get(work.session, uscc)
     _authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
     subject = Subject(uscc, enterprise.district, enterprise.industry, effective_on, inspectors)
     inspected = inspect(
         subject, findings, inspection_id=uuid.uuid4(), suspension=suspension, new_id=uuid.uuid4
@@ -138,6 +143,7 @@ async def sweep_overdue(work: UnitOfWork, as_of: date) -> dict[str, list[str]]:
     """
     assert work.principal is not None
     _authorise(work, work.principal.jurisdiction)
+    refuse_future(work, as_of=as_of)
     return {
         "hazards": await _sweep(work, HAZARDS, HAZARD_LIFECYCLE, as_of),
         "cases": await _sweep(work, CASES, CASE_LIFECYCLE, as_of),

@@ -16,8 +16,10 @@ A suspended or overdue case is superseded (被替代) when another agency shuts 
 down, and may resume where it stood; from still_unsafe on, its own closure goes on.
 
 The order sets the end of the rectification period (整顿期限): the plan sets none, the order
-does, and the case is overdue the day after it. Every act carries the date it took effect; no
-act may precede the case's last one.
+does, and the case is overdue the day after it, whether or not the sweep has recorded it: a
+re-inspection dated later first records the overdue as the sweep would (docs/domain.md). A
+government that declines the closure sets the new period; nothing else moves the order's period.
+Every act carries the date it took effect; no act may precede the case's last one.
 """
 
 from __future__ import annotations
@@ -151,6 +153,10 @@ class SuspensionCase(Supersedable):
             return self.rectify_by
         return self.close_by if self.state is S.CLOSURE_DECIDED else None
 
+    def state_on(self, on: date) -> State:
+        """The state on `on`: a suspended case past its period is overdue, swept or not."""
+        return S.OVERDUE if self.state is S.SUSPENDED and on > self.rectify_by else self.state
+
     def mark_overdue(self, as_of: date) -> bool:
         """Mark the case overdue if its period ended before `as_of`; True if it changed.
 
@@ -169,12 +175,15 @@ class SuspensionCase(Supersedable):
         self, effective_on: date, *, passed: bool, reasons: Sequence[str] = (), note: str = ""
     ) -> None:
         """A re-inspection (复查): passed lifts the suspension; failed, still unsafe."""
-        target = LIFECYCLE.move("lift" if passed else "fail_reinspection", self.state)
+        action = "lift" if passed else "fail_reinspection"
+        target = LIFECYCLE.move(action, self.state_on(effective_on))
         found = tuple(r.strip() for r in reasons if r.strip())
         if passed and found:
             raise InvalidInput("a passed re-inspection lists no failures", field="reasons")
         if not passed and not found:
             raise InvalidInput("a failed re-inspection must say what is unsafe", field="reasons")
+        in_order(effective_on, self.last_act_on)
+        self.mark_overdue(effective_on)
         self._act(target, effective_on)
         self.reinspections.append(
             Reinspection(passed=passed, reasons=found, note=note.strip(), effective_on=effective_on)

@@ -4,6 +4,9 @@ The plan (二（四）2): 督促企业深入开展安全生产隐患排查治理
 资金、时限和预案"五落实". A hazard found by an inspection is open until all five parts are in
 place; then it is rectified by its time limit (时限), which is its deadline from the day it is
 stated. A part once in place stays as recorded: the time limit cannot be moved to escape it.
+A hazard is overdue from the day after its time limit whether or not the sweep has recorded it:
+an act dated later first records the overdue as the sweep would; and a verification refused for
+a missing part names the part, whatever the hazard's state (docs/domain.md).
 
     open ──complete_five_in_place──▶ rectifying ──verify_rectified──▶ rectified
       │ ▲ put_in_place                   │                                ▲
@@ -111,15 +114,18 @@ class Hazard(Aggregate):
 
     def put_in_place(self, parts: FiveInPlace, effective_on: date) -> None:
         """Put in place the parts given (措施、责任、资金、时限、预案); the others stay."""
-        if self.state is not HazardState.OVERDUE:
-            LIFECYCLE.move("put_in_place", self.state)
+        state = self.state_on(effective_on)
+        if state is not HazardState.OVERDUE:
+            LIFECYCLE.move("put_in_place", state)
         given = self._accepted(parts)
         merged = FiveInPlace.model_validate({**self.five_in_place.model_dump(), **given})
-        if self.state is HazardState.OVERDUE:
+        if state is HazardState.OVERDUE:
             action = "put_in_place_late"
         else:
             action = "put_in_place" if merged.missing() else "complete_five_in_place"
-        target = LIFECYCLE.move(action, self.state)
+        target = LIFECYCLE.move(action, state)
+        in_order(effective_on, self.last_act_on)
+        self.mark_overdue(effective_on)
         self.last_act_on = in_order(effective_on, self.last_act_on)
         self.state, self.five_in_place = target, merged
         self._record(
@@ -129,6 +135,13 @@ class Hazard(Aggregate):
                 missing=tuple(merged.missing()),
             )
         )
+
+    def state_on(self, on: date) -> HazardState:
+        """The state on `on`: a pending hazard past its time limit is overdue, swept or not."""
+        limit = self.five_in_place.time_limit
+        late = limit is not None and on > limit
+        pending = self.state in (HazardState.OPEN, HazardState.RECTIFYING)
+        return HazardState.OVERDUE if pending and late else self.state
 
     def mark_overdue(self, as_of: date) -> bool:
         """Mark the hazard overdue if its time limit passed before `as_of`; True if it changed.
@@ -148,16 +161,24 @@ class Hazard(Aggregate):
         return True
 
     def verify_rectified(self, effective_on: date, note: str = "") -> None:
-        """The rectification was verified (隐患治理完成): only with all five in place."""
-        LIFECYCLE.move("verify_rectified", self.state)
+        """The rectification was verified (隐患治理完成): only with all five in place.
+
+        A pending hazard with a part missing is refused naming the part (before its state:
+        what the officer needs to hear is what is missing).
+        """
         missing = self.five_in_place.missing()
-        if missing:
+        if missing and self.state in PENDING:
             names = ", ".join(table4().part_name(p) for p in missing)
+            fields = "; ".join(f"five_in_place.{p} is missing" for p in missing)
             raise Conflict(
-                f"a hazard is rectified with all five in place (五落实); missing: {names}",
+                f"a hazard is rectified with all five in place (五落实); missing: {names} "
+                f"({fields})",
                 field=f"five_in_place.{missing[0]}",
                 rule=FIVE_IN_PLACE,
             )
+        LIFECYCLE.move("verify_rectified", self.state_on(effective_on))
+        in_order(effective_on, self.last_act_on)
+        self.mark_overdue(effective_on)
         self.last_act_on = in_order(effective_on, self.last_act_on)
         limit = self.five_in_place.time_limit
         self.state = LIFECYCLE.move("verify_rectified", self.state)

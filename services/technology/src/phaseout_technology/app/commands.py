@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from phaseout_shared import register, writes
 from phaseout_shared.auth import authorise_write
+from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.technology import SealingMeasures
 from phaseout_shared.domain.errors import NotFound
@@ -48,6 +49,7 @@ async def survey_item(
     """Record an item of an enterprise's site; an eliminated item opens its case at once."""
     enterprise = await register.get(work.session, uscc)
     _authorise(work, enterprise.district)
+    refuse_future(work, effective_on=effective_on)
     verdict = evaluate(enterprise.industry, equipment)
     item = SurveyedItem(
         uscc=uscc,
@@ -94,11 +96,19 @@ async def _save_item(work: UnitOfWork, item: SurveyedItem) -> None:
     await ITEMS.save(work.session, earlier.resurvey(item), work.now)
 
 
+def _dated(details: Mapping[str, object]) -> date:
+    """The act's date (`effective_on`), which every act on a case or a tip carries."""
+    on = details["effective_on"]
+    assert isinstance(on, date)
+    return on
+
+
 async def _act_on_case(
     work: UnitOfWork, case_id: str, action: str, **details: object
 ) -> EliminationCase:
     case = await CASES.get(work.session, case_id)
     _authorise(work, case.district)
+    refuse_future(work, effective_on=_dated(details))
     getattr(case, action)(**details)
     await CASES.save(work.session, case, work.now)
     await work.emit(case.pull_events(), subject=case.uscc)
@@ -161,6 +171,7 @@ async def receive_tip(
 ) -> Tip:
     """A tip from the 地条钢 reporting hotline (举报); the reporter's contact stays here."""
     _authorise(work, district or "city")
+    refuse_future(work, effective_on=effective_on)
     tip = Tip.receive(
         tip_id=uuid.uuid4(),
         summary=summary,
@@ -178,6 +189,7 @@ async def receive_tip(
 async def act_on_tip(work: UnitOfWork, tip_id: str, action: str, **details: object) -> Tip:
     tip = await TIPS.get(work.session, tip_id)
     _authorise(work, tip.district or "city")
+    refuse_future(work, effective_on=_dated(details))
     getattr(tip, action)(**details)
     await TIPS.save(work.session, tip, work.now)
     await work.emit(tip.pull_events(), subject=tip.uscc or tip_id)
@@ -190,6 +202,7 @@ async def record_project_check(
 ) -> RecordedCheck:
     """drc's market-access check of a proposed project: no new backward capacity."""
     _authorise(work, project.district, MARKET_ACCESS)
+    refuse_future(work, effective_on=effective_on)
     result = check_project(project)
     recorded = RecordedCheck(
         check_id=uuid.uuid4(), uscc=uscc, effective_on=effective_on, result=result
