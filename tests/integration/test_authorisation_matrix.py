@@ -1,14 +1,16 @@
 """The authorisation matrix: every agency (and none, for a district or city government) x
-every jurisdiction x every write route of every service. Only the owners pass.
+every jurisdiction x every write route of every service. Only the agencies that the write table
+names for a route pass.
 
 The write routes are read from each app's OpenAPI (POST, PUT, PATCH, DELETE, less the POSTs
 marked `x-records-nothing`, which only compute an answer). The expected outcome of a cell comes
-from the reference data (`OWNERS`, the districts, the city bureau, the calendar's dues), never
-from a table of outcomes written here.
+from the write table (`phaseout_shared.writes.WRITES`, the one place that says who may write
+what) and the reference data (the districts, the city bureau, the calendar's dues), never from
+a table of outcomes written here.
 
 What is decided, and so checked:
 - without a token every write is 401;
-- an agency that owns nothing in a dimension gets 403 on every write of that service, whatever
+- an agency that the table does not name for a route gets 403 on it, whatever
   the body and whether or not the case or enterprise exists: the services check the caller
   before they read the body or look anything up, so a non-owner learns nothing (not even what
   a valid body is: a 422 for a non-owner would be no leak of data, but it is not a 403);
@@ -34,7 +36,8 @@ from support import make_uscc
 
 from phaseout_aggregator.app.calendar import dues
 from phaseout_shared.auth import WRITE_METHODS
-from phaseout_shared.reference import CITY, CITY_BUREAU, OWNERS, Agency, Dimension, District
+from phaseout_shared.reference import CITY, CITY_BUREAU, Agency, Dimension, District
+from phaseout_shared.writes import LEADS, WRITES, allowed
 
 pytestmark = pytest.mark.integration
 rng = random.Random(20190506)
@@ -82,7 +85,7 @@ def reason(body: dict[str, Any]) -> tuple[str | None, str]:
 
 async def register(platform: Platform, service: str, district: str) -> str:
     uscc = make_uscc(rng)
-    owner = sorted(OWNERS[Dimension(service)])[0]
+    owner = sorted(LEADS[Dimension(service)])[0]
     response = await platform.clients[service].post(
         "/v1/enterprises",
         json=enterprise(uscc, district, "某矩阵测试厂"),
@@ -104,13 +107,15 @@ def enterprise(uscc: str, district: str, name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("service", [d.value for d in Dimension])
 async def test_only_owners_pass_the_gate_of_every_write(platform: Platform, service: str) -> None:
-    owners = OWNERS[Dimension(service)]
+    dimension = Dimension(service)
     http = platform.clients[service]
     uscc = await register(platform, service, District.BAOAN.value)
     routes = list(write_routes(platform.apps[service]))
     assert routes, f"{service} has no write routes"
+    assert {f"{m} {p}" for m, p, _ in routes} == set(WRITES[dimension])
     wrong: list[str] = []
     for i, (method, template, operation) in enumerate(routes):
+        owners = allowed(dimension, method, template)
         tokens = {cell: platform.stack.headers(*cell) for cell in cells_of_route(i)}
         url = concrete(template, operation, uscc)
         anonymous = await http.request(method, url, json={})
@@ -138,14 +143,16 @@ async def test_only_owners_pass_the_gate_of_every_write(platform: Platform, serv
 async def test_among_owners_the_enterprise_district_decides(
     platform: Platform, service: str
 ) -> None:
-    owners = OWNERS[Dimension(service)]
+    dimension = Dimension(service)
     http = platform.clients[service]
     district = District.LONGHUA.value
     uscc = await register(platform, service, district)
     wrong: list[str] = []
     for agency, jurisdiction in CELLS:
         headers = platform.stack.headers(agency, jurisdiction)
-        allowed = agency in owners and jurisdiction in (CITY, district)
+        registers = agency in allowed(dimension, "POST", "/v1/enterprises")
+        corrects = agency in allowed(dimension, "PUT", "/v1/enterprises/{uscc}")
+        here = jurisdiction in (CITY, district)
         new = make_uscc(rng)
         created = await http.post(
             "/v1/enterprises", json=enterprise(new, district, "某新登记厂"), headers=headers
@@ -153,8 +160,8 @@ async def test_among_owners_the_enterprise_district_decides(
         change = enterprise(uscc, district, f"某更名厂{agency}{jurisdiction}")
         del change["uscc"]
         changed = await http.put(f"/v1/enterprises/{uscc}", json=change, headers=headers)
-        for r, success in ((created, 201), (changed, 200)):
-            expected = success if allowed else 403
+        for r, success, may in ((created, 201, registers), (changed, 200, corrects)):
+            expected = success if may and here else 403
             if r.status_code != expected:
                 cell = f"{r.request.method} as {agency}/{jurisdiction}: {r.status_code}"
                 wrong.append(f"{cell}, expected {expected}: {r.text[:200]}")

@@ -64,8 +64,9 @@ async def punitive_price(platform: Platform, uscc: str, starts_on: str = "2019-0
 
 
 async def referrals_at_energy(platform: Platform, uscc: str) -> list[dict[str, Any]] | None:
+    """Both pricing referrals, as the city bureau reads them (drc reads only its own)."""
     r = await platform.clients["energy"].get(
-        "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("drc")
+        "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("miit")
     )
     items: list[dict[str, Any]] = r.json()["items"]
     return items if len(items) == 2 else None

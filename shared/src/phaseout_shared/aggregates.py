@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_shared.auth import Principal
 from phaseout_shared.deps import Page, PageParams
 from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.versions import of as versions_of
 from phaseout_shared.versions import stale_write
@@ -99,6 +100,12 @@ class Repository(Generic[A]):
         versions_of(session).load(self.kind, id_, row.version)
         return self.model.model_validate(row.doc)
 
+    async def read(self, session: AsyncSession, id_: str, principal: Principal | None) -> A:
+        """One aggregate by id for a reader: Forbidden outside the reader's district."""
+        found = await self.get(session, id_, for_update=False)
+        authorise_read(principal, self.columns(found)["district"])
+        return found
+
     async def add(self, session: AsyncSession, aggregate: A, now: Any) -> None:
         row = self._row(aggregate, now)
         await session.execute(insert(self.table).values({**row, "version": 1}))
@@ -132,7 +139,9 @@ class Repository(Generic[A]):
             "doc": aggregate.model_dump(mode="json"),
         }
 
-    def query(self, filters: Filters, principal: Principal | None = None) -> Select[Any]:
+    def query(self, filters: Filters, principal: Principal | None) -> Select[Any]:
+        """The aggregates under `filters`, within the reader's district (`scope`): a reader's
+        list passes the caller; only a command's own lookup, already authorised, passes None."""
         t = self.table
         q = select(t.c.doc)
         if principal is not None and not principal.city_wide:

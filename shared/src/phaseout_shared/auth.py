@@ -20,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 from starlette.routing import BaseRoute
 
+from phaseout_shared import writes
 from phaseout_shared.domain.errors import DomainError, Forbidden
 from phaseout_shared.reference import CITY, OWNERS, Agency, Dimension, District
 
@@ -178,7 +179,7 @@ def _authorise_owner(
 ) -> None:
     """One of the `allowed` agencies, with the officer's role."""
     if principal.agency not in allowed:
-        whose = ", ".join(sorted(allowed))
+        whose = ", ".join(sorted(allowed)) or "no agency"
         raise Forbidden(
             f"agency {principal.agency} may not do this in the {dimension} dimension "
             f"(only {whose})",
@@ -213,21 +214,30 @@ CurrentPrincipal = Annotated[Principal, Depends(_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(_optional_principal)]
 
 
-def _records(route: BaseRoute | None) -> bool:
+def records(route: BaseRoute | None) -> bool:
+    """Whether a route records something (every write but an `x-records-nothing` POST)."""
     extra = getattr(route, "openapi_extra", None) or {}
     return not extra.get("x-records-nothing", False)
 
 
 def owners_only(dimension: Dimension) -> Callable[[Request], Awaitable[None]]:
     """A gate before every write of a dimension's service (门禁): 401 without a valid token,
-    403 for an agency that owns nothing there or a caller without the officer role. It runs
-    before the body is read or anything is looked up, so a non-owner learns nothing from the
-    answer (neither what a valid body is nor whether a case exists). Which owner may do which
-    write, and where, is still decided by each command."""
+    403 for an agency that the write table (`writes.WRITES`) does not name for the route, or a
+    caller without the officer role. It runs before the body is read or anything is looked up,
+    so a refused caller learns nothing from the answer (neither what a valid body is nor
+    whether a case exists). Where (the district) and, when the body decides, which of the
+    allowed agencies, is still decided by each command."""
 
     async def gate(request: Request) -> None:
-        if request.method not in WRITE_METHODS or not _records(request.scope.get("route")):
+        route = request.scope.get("route")
+        if request.method not in WRITE_METHODS or not records(route):
             return
-        _authorise_owner(_principal(request, await _bearer(request)), dimension, OWNERS[dimension])
+        allowed = writes.allowed(dimension, request.method, getattr(route, "path", ""))
+        _authorise_owner(await principal_of(request), dimension, allowed)
 
     return gate
+
+
+async def principal_of(request: Request) -> Principal:
+    """The caller of a request, from its bearer token (401 without a valid one)."""
+    return _principal(request, await _bearer(request))

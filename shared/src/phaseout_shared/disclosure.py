@@ -20,6 +20,7 @@ from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
+from phaseout_shared.writes import LEADS
 
 disclosures = aggregate_table("disclosures", register.REGISTER)
 
@@ -82,7 +83,7 @@ def router(dimension: Dimension) -> APIRouter:
         assert work.principal is not None
         async with work:
             found = await register.get(work.session, body.uscc)
-            authorise_write(work.principal, dimension, found.district)
+            authorise_write(work.principal, dimension, found.district, agencies=LEADS[dimension])
             event = PUBLISHED[dimension](
                 disclosure_id=uuid.uuid4(),
                 name=found.name,
@@ -103,7 +104,9 @@ def router(dimension: Dimension) -> APIRouter:
         assert work.principal is not None
         async with work:
             disclosure = await DISCLOSURES.get(work.session, disclosure_id)
-            authorise_write(work.principal, dimension, disclosure.published.district)
+            authorise_write(
+                work.principal, dimension, disclosure.published.district, agencies=LEADS[dimension]
+            )
             if disclosure.state == "withdrawn":
                 raise Conflict("the disclosure is already withdrawn", field="state")
             disclosure.state, disclosure.withdrawn_on = "withdrawn", body.effective_on

@@ -21,12 +21,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared import register
-from phaseout_shared.aggregates import Filters, Repository, aggregate_table, list_page
-from phaseout_shared.auth import authorise_write
+from phaseout_shared.aggregates import Filters, Repository, aggregate_table
+from phaseout_shared.auth import Principal, authorise_write
 from phaseout_shared.consumer import Delivery, Handler
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import ReferralKind
@@ -37,6 +37,7 @@ from phaseout_shared.envelope import Envelope
 from phaseout_shared.limits import Day
 from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.reference import Agency, Dimension
+from phaseout_shared.scope import READ_BY_PARTIES, Scope
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.web import ConsumerSpec
 
@@ -150,6 +151,13 @@ async def _refer(
     await outbox.append(session, referral.pull_events(), subject=referral.uscc, at=now)
 
 
+def _parties(principal: Principal) -> list[ColumnElement[bool]]:
+    doc = referrals.c.doc
+    return Scope.of(principal).referral_filter(
+        sender=doc["sender"].astext, receiver=doc["receiver"].astext, district=referrals.c.district
+    )
+
+
 class Step(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -242,7 +250,7 @@ def router(dimension: Dimension, subscriptions: Sequence[Subscription] = ()) -> 
             )
             return referral
 
-    @api.get("", response_model=Page[Referral])
+    @api.get("", response_model=Page[Referral], openapi_extra=READ_BY_PARTIES)
     async def list_(
         work: Work,
         paging: Paging,
@@ -250,9 +258,25 @@ def router(dimension: Dimension, subscriptions: Sequence[Subscription] = ()) -> 
         state: str | None = None,
         overdue_as_of: Day | None = None,
     ) -> Page[Referral]:
-        return await list_page(
-            REFERRALS, work, paging, Filters(uscc=uscc, state=state, overdue_as_of=overdue_as_of)
+        """The referrals the caller is a party to (or reads as the city bureau or the
+        district's government)."""
+        assert work.principal is not None
+        filters = Filters(uscc=uscc, state=state, overdue_as_of=overdue_as_of)
+        query = REFERRALS.query(filters, work.principal).where(*_parties(work.principal))
+        async with work:
+            items, total = await REFERRALS.page(work.session, query, paging.limit, paging.offset)
+        return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+
+    @api.get("/{referral_id}", response_model=Referral, openapi_extra=READ_BY_PARTIES)
+    async def read(referral_id: str, work: Work) -> Referral:
+        """One referral, to its parties (403 to anyone else)."""
+        assert work.principal is not None
+        async with work:
+            referral = await REFERRALS.get(work.session, referral_id, for_update=False)
+        Scope.of(work.principal).check_referral(
+            referral.sender, referral.receiver, referral.district
         )
+        return referral
 
     @api.post("/{referral_id}/acceptance", response_model=Referral)
     async def accept(referral_id: str, body: Step, work: ReferralWork) -> Referral:

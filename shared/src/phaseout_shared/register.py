@@ -31,15 +31,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_shared.auth import CurrentPrincipal, Principal, authorise_write
+from phaseout_shared.auth import CurrentPrincipal, authorise_write
 from phaseout_shared.contracts.enterprise import REGISTERED, UPDATED, EnterpriseFacts
 from phaseout_shared.deps import Page, Paging, Work, versioned
-from phaseout_shared.domain.errors import Conflict, Forbidden, NotFound
+from phaseout_shared.domain.errors import Conflict, NotFound
 from phaseout_shared.limits import Day, Uscc
 from phaseout_shared.reference import Dimension, District, Industry
+from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.versions import of as versions_of
 from phaseout_shared.versions import stale_write
+from phaseout_shared.writes import LEADS
 
 REGISTER = MetaData()
 
@@ -109,7 +111,7 @@ def router(dimension: Dimension) -> APIRouter:
     @api.post("", status_code=status.HTTP_201_CREATED, response_model=EnterpriseOut)
     async def register(body: EnterpriseIn, work: EntryWork) -> EnterpriseOut:
         assert work.principal is not None
-        authorise_write(work.principal, dimension, body.district)
+        authorise_write(work.principal, dimension, body.district, agencies=LEADS[dimension])
         async with work:
             return await _save(work, body, REGISTERED[dimension], version=1)
 
@@ -123,8 +125,8 @@ def router(dimension: Dimension) -> APIRouter:
         assert work.principal is not None
         async with work:
             current = await get(work.session, uscc, for_update=True)
-            authorise_write(work.principal, dimension, current.district)
-            authorise_write(work.principal, dimension, body.district)
+            authorise_write(work.principal, dimension, current.district, agencies=LEADS[dimension])
+            authorise_write(work.principal, dimension, body.district, agencies=LEADS[dimension])
             new = EnterpriseIn(uscc=uscc, **body.model_dump())
             return await _save(
                 work, new, UPDATED[dimension], version=current.version + 1, holds=current
@@ -204,8 +206,4 @@ async def _save(
     return await get(work.session, body.uscc)
 
 
-def _authorise_read(principal: Principal, district: str) -> None:
-    if not principal.covers(district):
-        raise Forbidden(
-            f"an officer of {principal.jurisdiction} cannot read {district}", field="district"
-        )
+_authorise_read = authorise_read

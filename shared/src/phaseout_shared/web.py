@@ -22,6 +22,7 @@ import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
@@ -29,7 +30,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
-from phaseout_shared import auth, bus, inbox, migrations, telemetry, versions
+from phaseout_shared import auth, bus, inbox, migrations, scope, telemetry, versions, writes
 from phaseout_shared.admission import Admission
 from phaseout_shared.consumer import EventConsumer, Handler
 from phaseout_shared.db import Database
@@ -192,9 +193,11 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     for unavailable in UNAVAILABLE:
         app.add_exception_handler(unavailable, _unavailable)
     app.include_router(_health_router(spec))
-    gate = _write_gate(spec)
+    gates = _gates(spec)
     for router in spec.routers:
-        app.include_router(router, dependencies=gate)
+        app.include_router(router, dependencies=gates)
+    if gates:
+        writes.check_routes(Dimension(spec.name), _write_routes(spec.routers))
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*")
     app.add_middleware(
         Admission,
@@ -278,11 +281,28 @@ def _document_answers(operation: dict[str, Any], *, reads: bool) -> None:
             responses.setdefault(status, {"description": description, "content": body})
 
 
-def _write_gate(spec: ServiceSpec) -> list[Any]:
-    """An agency service (named after its dimension) admits writes from its owners only."""
+def _gates(spec: ServiceSpec) -> list[Any]:
+    """An agency service (named after its dimension) admits each write from the agencies the
+    write table names for it, and reads from the dimension's readers (`scope`)."""
     if spec.name not in {d.value for d in Dimension}:
         return []
-    return [Depends(auth.owners_only(Dimension(spec.name)))]
+    dimension = Dimension(spec.name)
+    return [Depends(auth.owners_only(dimension)), Depends(scope.readers_only(dimension))]
+
+
+def _write_routes(routers: Sequence[Any]) -> list[str]:
+    """`METHOD /path` of every route that records something, as the write gate names it (the
+    route's own path: the services include their routers without a prefix)."""
+    found: list[str] = []
+    for router in routers:
+        for route in router.routes:
+            included = getattr(route, "original_router", None)
+            if included is not None or isinstance(route, APIRouter):
+                found += _write_routes([included or route])
+            elif isinstance(route, APIRoute) and auth.records(route):
+                methods = (route.methods or set()) & auth.WRITE_METHODS
+                found += [f"{m} {route.path}" for m in sorted(methods)]
+    return found
 
 
 def _health_router(spec: ServiceSpec) -> APIRouter:

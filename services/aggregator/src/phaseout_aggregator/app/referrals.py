@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -112,11 +112,9 @@ async def referrals_in_scope(
     q = select(t, rank.label("rank")).where(t.c.updated_on <= as_of)
     if uscc is not None:
         q = q.where(t.c.uscc == uscc)
-    if scope.district is not None:
-        q = q.where(t.c.district == scope.district)
-    if scope.dimensions is not None:
-        dimensions = sorted(scope.dimensions)
-        q = q.where(or_(t.c.dimension.in_(dimensions), t.c.sender.in_(dimensions)))
+    q = q.where(
+        *scope.referral_filter(sender=t.c.sender, receiver=t.c.receiver, district=t.c.district)
+    )
     sub = q.subquery()
     latest = select(sub).where(sub.c.rank == 1)
     if overdue:

@@ -128,12 +128,15 @@ async def enterprise_status(
     session: AsyncSession, uscc: str, as_of: date, scope: Scope
 ) -> EnterpriseStatus:
     events = await _timeline(session, uscc, as_of, scope)
-    agencies = _identities(events)
-    if not agencies:
+    registered = _identities(events)
+    if not registered:
         raise NotFound(f"no agency had registered {uscc} by {as_of}", field="uscc")
-    if scope.district is not None and scope.district not in {a.district for a in agencies}:
+    agencies = [a for a in registered if scope.covers(a.dimension, a.district)]
+    if not agencies:
         raise Forbidden(f"{uscc} is outside the caller's jurisdiction", field="uscc")
-    merged, conflicts = _merge(agencies)
+    referrals = await referrals_in_scope(session, scope, as_of, uscc=uscc)
+    events = _in_scope(events, registered, {r.referral_id for r in referrals}, scope)
+    merged, conflicts = merge(agencies)
     cases = [
         CaseView.model_validate(c) for c in await cases_as_of(session, as_of, scope, Where(uscc))
     ]
@@ -152,7 +155,7 @@ async def enterprise_status(
         exit_status=_exit_status(cases, exits),
         exits=exits,
         measures=_measures(events, cases, as_of),
-        referrals=await referrals_in_scope(session, scope, as_of, uscc=uscc),
+        referrals=referrals,
         timeline=events,
     )
 
@@ -172,6 +175,26 @@ async def _timeline(
     )
     rows = await session.execute(q.order_by(*order))
     return [TimelineEntry.model_validate(dict(r._mapping)) for r in rows]
+
+
+def _in_scope(
+    events: list[TimelineEntry],
+    registered: list[AgencyView],
+    referrals: set[str],
+    scope: Scope,
+) -> list[TimelineEntry]:
+    """The events the caller reads. Each is filed under the district its owner recorded it in:
+    the district the event names, or, for the few that name none, the owner's own register
+    entry of the enterprise (never another dimension's). A referral's events are read by the
+    referral's parties (`Scope.reads_referral`)."""
+    district = {a.dimension: a.district for a in registered}
+
+    def seen(e: TimelineEntry) -> bool:
+        if e.type.split(".")[2] == "referral":
+            return str(e.data.get("referral_id")) in referrals
+        return scope.covers(e.dimension, e.data.get("district") or district.get(e.dimension))
+
+    return [e for e in events if seen(e)]
 
 
 def _identities(events: list[TimelineEntry]) -> list[AgencyView]:
@@ -195,7 +218,8 @@ def _agency_view(e: TimelineEntry) -> AgencyView:
     )
 
 
-def _merge(views: list[AgencyView]) -> tuple[dict[str, str], list[Conflict]]:
+def merge(views: list[AgencyView]) -> tuple[dict[str, str], list[Conflict]]:
+    """The identity most registers hold, and the fields on which they disagree."""
     merged: dict[str, str] = {}
     conflicts = []
     for field in ("name", "district", "industry", "address"):

@@ -16,7 +16,6 @@ from phaseout_energy.api.deps import (
     UsccPath,
     UsccQ,
     as_of,
-    authorise_read,
     page_of,
 )
 from phaseout_energy.app import commands
@@ -85,9 +84,7 @@ async def list_cases(
 @router.get("/cases/{case_id}", tags=["cases"])
 async def read_case(case_id: UUID, work: CaseWork) -> EnergyCase:
     async with work:
-        case = await CASES.get(work.session, str(case_id), for_update=False)
-    authorise_read(work.principal, case.district)
-    return case
+        return await CASES.read(work.session, str(case_id), work.principal)
 
 
 @router.post("/cases/{case_id}/extension", tags=["cases"])

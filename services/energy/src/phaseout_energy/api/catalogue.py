@@ -19,6 +19,7 @@ from phaseout_energy.domain.catalogue import (
 from phaseout_shared.auth import RECORDS_NOTHING
 from phaseout_shared.contracts.energy import CatalogueAmended
 from phaseout_shared.deps import Work
+from phaseout_shared.scope import READ_BY_ANYONE
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 VersionQ = Annotated[
@@ -26,7 +27,7 @@ VersionQ = Annotated[
 ]
 
 
-@router.get("/catalogue")
+@router.get("/catalogue", openapi_extra=READ_BY_ANYONE)
 async def list_catalogue(
     work: Work,
     version: VersionQ = None,
@@ -43,14 +44,14 @@ async def list_catalogue(
     return catalogue.listing(shown, industry=industry, status=status)
 
 
-@router.get("/catalogue/versions/{version}")
+@router.get("/catalogue/versions/{version}", openapi_extra=READ_BY_ANYONE)
 async def read_version(version: Annotated[int, Path(ge=1, le=2**31 - 1)], work: Work) -> Catalogue:
     """A whole version, with the amendments that made it (its audit trail)."""
     async with work:
         return await versions.version(work.session, version)
 
 
-@router.get("/catalogue/amendments")
+@router.get("/catalogue/amendments", openapi_extra=READ_BY_ANYONE)
 async def list_amendments(work: Work) -> list[AmendmentRecord]:
     """Every amendment, oldest first, with the version each one made."""
     async with work:

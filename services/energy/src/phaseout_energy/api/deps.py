@@ -1,4 +1,4 @@
-"""What the energy routes share: query parameters, read rights, paging a query."""
+"""What the energy routes share: query parameters, paging a query."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from fastapi import Path, Query
 from sqlalchemy import Select
 
 from phaseout_shared.aggregates import A, Repository
-from phaseout_shared.auth import Principal
 from phaseout_shared.deps import Page, PageParams
-from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import USCC, District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -27,14 +25,6 @@ def as_of(description: str) -> Any:
 
 
 AsOf = Annotated[Day, as_of("The day the answer is for")]
-
-
-def authorise_read(principal: Principal | None, district: str) -> None:
-    """A district's officers read their own district; city officers read everything."""
-    if principal is not None and not principal.covers(district):
-        raise Forbidden(
-            f"an officer of {principal.jurisdiction} cannot read {district}", field="district"
-        )
 
 
 async def page_of(

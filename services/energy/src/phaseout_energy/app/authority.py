@@ -10,11 +10,13 @@ officer.
 
 from __future__ import annotations
 
+from phaseout_shared import writes
 from phaseout_shared.auth import authorise_write
 from phaseout_shared.reference import CITY, Agency, Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
 
-SUPERVISORS = frozenset({Agency.MIIT, Agency.DRC})
+SUPERVISORS = writes.LEADS[Dimension.ENERGY]
+"""The energy leads, as the write table names them (`phaseout_shared.writes`)."""
 
 
 def authorise(work: UnitOfWork, district: str, agencies: frozenset[Agency] = SUPERVISORS) -> Agency:

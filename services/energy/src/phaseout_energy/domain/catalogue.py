@@ -17,10 +17,11 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from phaseout_shared import writes
 from phaseout_shared.contracts.energy import AmendmentKind
 from phaseout_shared.reference import Agency, Dimension, Industry
 
-AMENDING_AGENCIES = frozenset({Agency.MIIT, Agency.DRC})
+AMENDING_AGENCIES = writes.allowed(Dimension.ENERGY, "POST", "/v1/catalogue/amendments")
 """Who loads and amends the limits: the energy agencies (市工业和信息化局、发展改革委)."""
 
 FROZEN = ConfigDict(frozen=True, extra="forbid")

@@ -15,7 +15,6 @@ from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.environment import CaseState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
-from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.limits import Day
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -55,14 +54,7 @@ async def sweep_overdue(body: s.OverdueSweepIn, work: Work) -> list[EnvironmentC
 async def read_case(case_id: str, work: CaseWork) -> EnvironmentCase:
     """One case; a district officer reads the cases of the district only."""
     async with work:
-        case = await CASES.get(work.session, case_id, for_update=False)
-    assert work.principal is not None
-    if not work.principal.covers(case.district):
-        raise Forbidden(
-            f"an officer of {work.principal.jurisdiction} cannot read {case.district}",
-            field="district",
-        )
-    return case
+        return await CASES.read(work.session, case_id, work.principal)
 
 
 @router.post("/{case_id}/measures")

@@ -13,18 +13,19 @@ from phaseout_environment.app.catalogue import amend_catalogue
 from phaseout_environment.domain.catalogue import Catalogue
 from phaseout_environment.domain.limits import LimitListing, LimitStatus
 from phaseout_shared.deps import Work
+from phaseout_shared.scope import READ_BY_ANYONE
 
 router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"])
 
 
-@router.get("")
+@router.get("", openapi_extra=READ_BY_ANYONE)
 async def read_catalogue(work: Work) -> Catalogue:
     """The current version: the plan's requirements, grounds, equipment rules and limits."""
     async with work:
         return await current_catalogue(work.session)
 
 
-@router.get("/limits")
+@router.get("/limits", openapi_extra=READ_BY_ANYONE)
 async def list_limits(
     work: Work,
     industry: IndustryQ = None,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from phaseout_shared import writes
 from phaseout_shared.auth import authorise_write
-from phaseout_shared.reference import CITY, Agency, Dimension
+from phaseout_shared.reference import CITY, Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
 
-MEE = frozenset({Agency.MEE})
+MEE = writes.LEADS[Dimension.ENVIRONMENT]
 
 
 def authorise(work: UnitOfWork, district: str = CITY) -> None:

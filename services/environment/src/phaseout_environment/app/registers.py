@@ -15,7 +15,8 @@ from phaseout_shared import register
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.environment import ListKind
 from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.domain.errors import Forbidden, NotFound
+from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 
 
@@ -113,12 +114,7 @@ async def revoke_permit(
 async def permit_status(work: UnitOfWork, uscc: str, as_of: date) -> Standing:
     """Whether the enterprise holds a valid permit on a day, and each permit's status then."""
     enterprise = await register.get(work.session, uscc)
-    assert work.principal is not None
-    if not work.principal.covers(enterprise.district):
-        raise Forbidden(
-            f"an officer of {work.principal.jurisdiction} cannot read {enterprise.district}",
-            field="district",
-        )
+    authorise_read(work.principal, enterprise.district)
     return Standing.of(uscc, await permits_of(work, uscc), as_of)
 
 

@@ -19,12 +19,13 @@ from phaseout_environment.domain.limits import (
     LimitStatus,
     Standard,
 )
+from phaseout_shared import writes
 from phaseout_shared.contracts.environment import AmendmentKind, CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from phaseout_shared.reference import Agency
+from phaseout_shared.reference import Dimension
 
-AMENDING_AGENCIES = frozenset({Agency.MEE})
+AMENDING_AGENCIES = writes.allowed(Dimension.ENVIRONMENT, "POST", "/v1/catalogue/amendments")
 NEW_LIMIT_FIELDS = ("medium", "facility_zh", "facility_en", "pollutant_zh", "pollutant_en")
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import Path, Query
 
 from phaseout_shared.aggregates import A, Repository
-from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.reference import USCC, District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -21,11 +20,4 @@ UsccPath = Annotated[USCC, Path(description="Unified social credit code")]
 async def one_of(repo: Repository[A], work: UnitOfWork, id_: str) -> A:
     """One aggregate by id; a district's officers read only their own district's."""
     async with work:
-        found = await repo.get(work.session, id_, for_update=False)
-    district = str(repo.columns(found)["district"])
-    principal = work.principal
-    if principal is not None and not principal.covers(district):
-        raise Forbidden(
-            f"an officer of {principal.jurisdiction} cannot read {district}", field="district"
-        )
-    return found
+        return await repo.read(work.session, id_, work.principal)

@@ -26,6 +26,7 @@ from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import Industry
+from phaseout_shared.scope import READ_BY_ANYONE
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -44,7 +45,7 @@ UnlicensedWork = Annotated[UnitOfWork, versioned("unlicensed_cases")]
 """Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
-@router.get("/applicability/{industry}", tags=["table 3"])
+@router.get("/applicability/{industry}", tags=["table 3"], openapi_extra=READ_BY_ANYONE)
 async def read_applicability(industry: Industry, _: CurrentPrincipal) -> Applicability:
     """Whether the Product Quality Law reaches an industry (Table 3), recording nothing."""
     return applicability(industry)

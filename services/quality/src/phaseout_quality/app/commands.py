@@ -43,7 +43,7 @@ def authorise(work: UnitOfWork, district: str) -> None:
 
 async def find(work: UnitOfWork, repo: Repository[A], filters: Filters) -> list[A]:
     """Every aggregate under the filters, read without taking it for change."""
-    rows = await work.session.execute(repo.query(filters).order_by(repo.table.c.id))
+    rows = await work.session.execute(repo.query(filters, None).order_by(repo.table.c.id))
     return [repo.model.model_validate(row.doc) for row in rows]
 
 

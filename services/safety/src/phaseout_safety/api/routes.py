@@ -17,12 +17,13 @@ from phaseout_safety.domain.inspection import Finding, Inspection
 from phaseout_safety.domain.listing import Listing
 from phaseout_shared import register
 from phaseout_shared.aggregates import Filters, Repository, list_page
-from phaseout_shared.auth import CurrentPrincipal, Principal
+from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.contracts.safety import ListName
 from phaseout_shared.deps import Page, Paging, Work, versioned
-from phaseout_shared.domain.errors import Forbidden, NotFound
+from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import District, Industry
+from phaseout_shared.scope import READ_BY_ANYONE, authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -34,12 +35,7 @@ OverdueAsOf = Annotated[
 ]
 
 
-def covering(principal: Principal | None, district: str) -> None:
-    """A district officer reads only the district's records."""
-    if principal is not None and not principal.covers(district):
-        raise Forbidden(
-            f"an officer of {principal.jurisdiction} cannot read {district}", field="district"
-        )
+covering = authorise_read
 
 
 R = TypeVar("R", Listing, Inspection, Hazard, SuspensionCase)
@@ -57,9 +53,7 @@ async def listed(
 async def read(repo: Repository[R], work: UnitOfWork, id_: str) -> R:
     """One aggregate by its id, if the reader's jurisdiction covers its district."""
     async with work:
-        found = await repo.get(work.session, id_, for_update=False)
-    covering(work.principal, found.district)
-    return found
+        return await repo.read(work.session, id_, work.principal)
 
 
 ListingWork = Annotated[UnitOfWork, versioned("listings")]
@@ -67,7 +61,7 @@ InspectionWork = Annotated[UnitOfWork, versioned("inspections")]
 """Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
-@router.get("/catalogue", tags=["catalogue"])
+@router.get("/catalogue", tags=["catalogue"], openapi_extra=READ_BY_ANYONE)
 async def catalogue(_: CurrentPrincipal) -> Catalogue:
     """The safety catalogue in force: Table 4 and 二（四） of the plan, versioned."""
     return table4()
@@ -144,8 +138,8 @@ async def ledger(uscc: str, work: Work) -> s.Ledger:
             listing = await LISTINGS.get(work.session, uscc, for_update=False)
         except NotFound:
             listing = None
-        hazards, _ = await HAZARDS.page(work.session, HAZARDS.query(mine), 500, 0)
-        cases, _ = await CASES.page(work.session, CASES.query(mine), 500, 0)
+        hazards, _ = await HAZARDS.page(work.session, HAZARDS.query(mine, work.principal), 500, 0)
+        cases, _ = await CASES.page(work.session, CASES.query(mine, work.principal), 500, 0)
     return s.Ledger(
         enterprise=enterprise,
         listing=listing,

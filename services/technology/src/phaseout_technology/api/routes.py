@@ -84,7 +84,7 @@ async def list_cases(
 @router.get("/cases/{case_id}", tags=["cases"])
 async def read_case(case_id: str, work: CaseWork) -> EliminationCase:
     async with work:
-        return await CASES.get(work.session, case_id, for_update=False)
+        return await CASES.read(work.session, case_id, work.principal)
 
 
 @router.post("/cases/{case_id}/dismantling", tags=["cases"])

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from phaseout_shared import register
+from phaseout_shared import register, writes
 from phaseout_shared.auth import authorise_write
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
@@ -26,9 +26,9 @@ from phaseout_technology.domain.market_access import ProposedProject, check_proj
 from phaseout_technology.domain.survey import RecordedCheck, SurveyedItem, item_key
 from phaseout_technology.domain.tips import Tip
 
-SURVEYORS = frozenset({Agency.MIIT})
+SURVEYORS = writes.LEADS[Dimension.TECHNOLOGY]
 """Surveys, cases and tips are miit's; market-access checks are drc's (DOMAIN.md §5)."""
-MARKET_ACCESS = frozenset({Agency.DRC})
+MARKET_ACCESS = writes.allowed(Dimension.TECHNOLOGY, "POST", "/v1/project-checks")
 
 
 def _authorise(work: UnitOfWork, district: str, agencies: frozenset[Agency] = SURVEYORS) -> None:
