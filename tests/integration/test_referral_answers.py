@@ -53,8 +53,9 @@ async def price(platform: Platform, agency: str, uscc: str, kind: str) -> str:
 
 
 async def referrals_at_energy(platform: Platform, uscc: str) -> dict[str, Any] | None:
+    """Both pricing referrals, read by the city bureau (drc and water each read only its own)."""
     r = await platform.clients["energy"].get(
-        "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("drc")
+        "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("miit")
     )
     found = {x["kind"]: x for x in r.json()["items"]}
     return found if len(found) == 2 else None
