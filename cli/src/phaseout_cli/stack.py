@@ -36,10 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 
 from phaseout_cli import kafka_security
 from phaseout_cli.processes import alive, pid_of, spawn, stop_process, tail, wait_until
+from phaseout_shared import bus
 from phaseout_shared.bus import KafkaAccess
 
 __all__ = [
@@ -398,26 +399,7 @@ def stop_kafka(cfg: StackConfig, timeout: float = 60) -> bool:
 
 async def aensure_topics(cfg: StackConfig, topics: Iterable[str], partitions: int = 3) -> list[str]:
     """`ensure_topics` for code that already runs an event loop."""
-    admin = AIOKafkaAdminClient(**kafka_access(cfg).options())
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        missing = sorted(set(topics) - existing)
-        if not missing:
-            return []
-        new = [NewTopic(name=t, num_partitions=partitions, replication_factor=1) for t in missing]
-        response = await admin.create_topics(new)
-    finally:
-        await admin.close()
-    return _created(response.topic_errors)
-
-
-def _created(topic_errors: Sequence[tuple[object, ...]]) -> list[str]:
-    """The topics a CreateTopics response created; 'already exists' (36) is not an error."""
-    failed = [(t, code) for t, code, *_ in topic_errors if code not in (0, 36)]
-    if failed:
-        raise RuntimeError(f"creating topics failed (topic, Kafka error code): {failed}")
-    return [str(t) for t, code, *_ in topic_errors if code == 0]
+    return await bus.ensure_topics(kafka_access(cfg), topics, partitions=partitions)
 
 
 def ensure_topics(cfg: StackConfig, topics: Iterable[str], partitions: int = 3) -> list[str]:

@@ -203,15 +203,7 @@ def _principal(
     return principal
 
 
-def _optional_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal | None:
-    return None if credentials is None else _principal(request, credentials)
-
-
 CurrentPrincipal = Annotated[Principal, Depends(_principal)]
-OptionalPrincipal = Annotated[Principal | None, Depends(_optional_principal)]
 
 
 def records(route: BaseRoute | None) -> bool:

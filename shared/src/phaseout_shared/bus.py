@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import ssl
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,10 +90,10 @@ def make_producer(
 async def ensure_topics(
     kafka: KafkaAccess, topics: Iterable[str], *, partitions: int = 3, replication: int = 1
 ) -> list[str]:
-    """Create the topics that do not exist yet (idempotent); returns those it asked for.
+    """Create the topics that do not exist yet (idempotent); returns those it created.
 
     On a secured broker only the admin principal may create topics, so a service finds them
-    provisioned and asks for nothing.
+    provisioned and asks for nothing. A topic another process created meanwhile is no error.
     """
     admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
@@ -101,14 +101,23 @@ async def ensure_topics(
         existing = set(await admin.list_topics())
         wanted = [
             NewTopic(name=t, num_partitions=partitions, replication_factor=replication)
-            for t in topics
-            if t not in existing
+            for t in sorted(set(topics) - existing)
         ]
-        if wanted:
-            try:
-                await admin.create_topics(wanted)
-            except TopicAlreadyExistsError:
-                log.info("topics created concurrently by another process")
-        return [t.name for t in wanted]
+        if not wanted:
+            return []
+        try:
+            response = await admin.create_topics(wanted)
+        except TopicAlreadyExistsError:
+            log.info("topics created concurrently by another process")
+            return []
     finally:
         await admin.close()
+    return _created(response.topic_errors)
+
+
+def _created(topic_errors: Sequence[tuple[object, ...]]) -> list[str]:
+    """The topics a CreateTopics response created; 'already exists' (36) is not an error."""
+    failed = [(t, code) for t, code, *_ in topic_errors if code not in (0, 36)]
+    if failed:
+        raise RuntimeError(f"creating topics failed (topic, Kafka error code): {failed}")
+    return [str(t) for t, code, *_ in topic_errors if code == 0]

@@ -22,7 +22,6 @@ from phaseout_shared.contracts import load_all
 from phaseout_shared.contracts.base import EventPayload, registry
 
 TRACE_HEADERS = ("traceparent", "tracestate")
-REQUIRED_HEADERS = ("ce_id", "ce_type", "ce_source", "ce_specversion", "ce_time")
 _FORMAT = JSONFormat()
 
 

@@ -100,11 +100,6 @@ async def get(session: AsyncSession, uscc: str, *, for_update: bool = False) -> 
     return found
 
 
-async def district_of(session: AsyncSession, uscc: str) -> str:
-    """The district of a registered enterprise (what district officers' rights depend on)."""
-    return (await get(session, uscc)).district
-
-
 def router(dimension: Dimension) -> APIRouter:
     api = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 

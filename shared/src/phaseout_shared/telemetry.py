@@ -40,9 +40,6 @@ CONSUMER_LAG = meter.create_gauge(
 OUTBOX_BACKLOG = meter.create_gauge(
     "phaseout.outbox.backlog", unit="{event}", description="Outbox rows not yet published"
 )
-OPEN_CASES = meter.create_gauge(
-    "phaseout.cases.open", unit="{case}", description="Cases not yet closed, per dimension"
-)
 
 _configured = False
 
