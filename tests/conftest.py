@@ -26,7 +26,7 @@ from pydantic import SecretStr
 from supersession_examples import CheckSupersession, check_supersession
 
 from phaseout_cli import stack
-from phaseout_shared import auth, telemetry
+from phaseout_shared import auth, observability, telemetry
 from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.settings import Settings
 from phaseout_shared.web import create_app
@@ -105,7 +105,12 @@ def test_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderT
     urls = stack.ensure_databases(config, [*SERVICES, "relaytest", "rebuild"])
     keys = Path(tmp_path_factory.mktemp("keys"))
     private, public = auth.ensure_dev_keys(keys)
-    telemetry.configure("tests", None, extra_span_processors=[SimpleSpanProcessor(SPANS)])
+    telemetry.configure(
+        "tests",
+        None,
+        extra_span_processors=[SimpleSpanProcessor(SPANS)],
+        metric_readers=[observability.metric_reader()],
+    )
     try:
         yield StackUnderTest(
             config, stack.kafka_access(config), urls, private.read_text(), public.read_text()

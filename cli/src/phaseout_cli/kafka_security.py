@@ -9,6 +9,9 @@ Each profile of the local stack gets, under `<state>/kafka/`:
 - the principals' SCRAM-SHA-512 credentials and ACLs, applied by `provision` as `admin` through
   Kafka's admin API (confluent-kafka's client), every time the stack starts (idempotent).
 Nothing here is committed; `phaseout status` prints the ACL table.
+
+The same files and the same provisioning serve the container stack (`phaseout_cli.compose`):
+anything with a `kafka_home` and a `bootstrap` (a `BusHome`) names where they are.
 """
 
 from __future__ import annotations
@@ -16,34 +19,50 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.principals import ADMIN, PRINCIPALS, Principal, topics
-
-if TYPE_CHECKING:
-    from phaseout_cli.stack import StackConfig
 
 CONTROLLER = "controller"
 PARTITIONS = 3
 
 
-def tls_dir(cfg: StackConfig) -> Path:
+class BusHome(Protocol):
+    """Where a broker's secrets live (`kafka_home`) and how clients reach it (`bootstrap`)."""
+
+    @property
+    def kafka_home(self) -> Path: ...
+
+    @property
+    def bootstrap(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Installation:
+    """A broker's secrets in a folder of their own (a container stack's, mounted read-only)."""
+
+    kafka_home: Path
+    bootstrap: str
+
+
+def tls_dir(cfg: BusHome) -> Path:
     return cfg.kafka_home / "tls"
 
 
-def ca_file(cfg: StackConfig) -> Path:
+def ca_file(cfg: BusHome) -> Path:
     return tls_dir(cfg) / "ca.pem"
 
 
-def secret_file(cfg: StackConfig, principal: str) -> Path:
+def secret_file(cfg: BusHome, principal: str) -> Path:
     """Where a principal's password lives (what `PHASEOUT_KAFKA_PASSWORD_FILE` names)."""
     return cfg.kafka_home / "secrets" / principal
 
 
-def password(cfg: StackConfig, principal: str) -> str:
+def password(cfg: BusHome, principal: str) -> str:
     """A principal's password: generated once, kept 0600 in the profile's state."""
     path = secret_file(cfg, principal)
     if not path.exists():
@@ -53,12 +72,12 @@ def password(cfg: StackConfig, principal: str) -> str:
     return path.read_text().strip()
 
 
-def access(cfg: StackConfig, principal: str = ADMIN) -> KafkaAccess:
+def access(cfg: BusHome, principal: str = ADMIN) -> KafkaAccess:
     """How a client reaches the profile's broker as `principal`."""
     return KafkaAccess(cfg.bootstrap, principal, password(cfg, principal), ca_file(cfg))
 
 
-def broker_settings(cfg: StackConfig) -> dict[str, str]:
+def broker_settings(cfg: BusHome) -> dict[str, str]:
     """The values `server.properties` takes: TLS files and the two built-in logins."""
     ensure_tls(cfg)
     return {
@@ -69,7 +88,7 @@ def broker_settings(cfg: StackConfig) -> dict[str, str]:
     }
 
 
-def bootstrap_scram(cfg: StackConfig) -> list[str]:
+def bootstrap_scram(cfg: BusHome) -> list[str]:
     """The storage tool's arguments that create the admin's SCRAM credential at format time,
     so that the broker can authenticate to itself before anything else exists."""
     return ["--add-scram", f"SCRAM-SHA-512=[name={ADMIN},password={password(cfg, ADMIN)}]"]
@@ -78,8 +97,9 @@ def bootstrap_scram(cfg: StackConfig) -> list[str]:
 # --- TLS ---------------------------------------------------------------------------------------
 
 
-def ensure_tls(cfg: StackConfig, days: int = 825) -> None:
-    """An authority and the broker's certificate, made once per installation."""
+def ensure_tls(cfg: BusHome, days: int = 825, hosts: Sequence[str] = ("localhost",)) -> None:
+    """An authority and the broker's certificate (for 127.0.0.1 and `hosts`), made once per
+    installation."""
     folder = tls_dir(cfg)
     if (folder / "server.pem").exists() and ca_file(cfg).exists():
         return
@@ -103,7 +123,8 @@ def ensure_tls(cfg: StackConfig, days: int = 825) -> None:
             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         )
         if not ca:
-            names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            names: list[x509.GeneralName] = [x509.DNSName(h) for h in hosts]
+            names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
             builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
         return builder.sign(signer, hashes.SHA256())
 
@@ -135,7 +156,7 @@ def acl_rows(principals: Iterable[Principal] = PRINCIPALS) -> list[tuple[str, st
     return rows
 
 
-def provision(cfg: StackConfig, timeout: float = 30) -> None:
+def provision(cfg: BusHome, timeout: float = 30) -> None:
     """As admin: the topics, each principal's SCRAM credential and its ACLs (idempotent)."""
     from confluent_kafka import KafkaException
     from confluent_kafka.admin import (
@@ -188,7 +209,7 @@ def _wait_all(futures: dict[Any, Any], timeout: float) -> None:
         future.result(timeout)
 
 
-def _librdkafka_config(cfg: StackConfig) -> dict[str, str | int | float | bool]:
+def _librdkafka_config(cfg: BusHome) -> dict[str, str | int | float | bool]:
     return {
         "bootstrap.servers": cfg.bootstrap,
         "security.protocol": "SASL_SSL",

@@ -265,6 +265,8 @@ def _write_kafka_properties(cfg: StackConfig) -> Path:
     props = cfg.kafka_home / "server.properties"
     data = cfg.kafka_home / "data"
     text = template.format(
+        listen_host="127.0.0.1",
+        advertised_host="127.0.0.1",
         port=cfg.kafka_port,
         controller_port=cfg.controller_port,
         data=data,

@@ -13,13 +13,15 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
 HERE = Path(__file__).parent / "alembic"
 PLATFORM_VERSIONS = HERE / "platform"
 REGISTER_VERSIONS = HERE / "register"
+LOCK_KEY = 0x7068_6173_656F_7574 & 0x7FFF_FFFF_FFFF_FFFF
+"""The advisory lock every replica of a service takes around its migrations ("phaseout")."""
 
 
 def alembic_config(
@@ -55,6 +57,9 @@ def run_env() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            # Replicas starting together migrate one after the other: the lock is held until
+            # this transaction commits, and the next one then finds the revisions applied.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             context.run_migrations()
 
     async def online() -> None:

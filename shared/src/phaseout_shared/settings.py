@@ -6,8 +6,10 @@ Every service reads the same object; defaults fit the local stack (`deploy/local
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from phaseout_shared.bus import KafkaAccess
@@ -21,10 +23,23 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PHASEOUT_", extra="ignore")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, data: object) -> object:
+        """An empty value (`PHASEOUT_OTLP_ENDPOINT=` from a compose default) means unset."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v != ""}
+        return data
+
     service: str = Field(default="", description="The service's name, e.g. energy or aggregator")
     database_url: SecretStr = Field(
         default=SecretStr(""),
         description="SQLAlchemy URL of the service's own database (postgresql+asyncpg://…)",
+    )
+    database_password_file: Path | None = Field(
+        default=None,
+        description="A file holding the database role's password (a mounted secret), which "
+        "takes the place of any password in database_url",
     )
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092")
     kafka_username: str | None = Field(
@@ -49,6 +64,17 @@ class Settings(BaseSettings):
     jwt_audience: str = Field(default="phaseout")
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP endpoint of a collector, e.g. http://otel:4318"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="The least severe log records written"
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="One JSON object per line, or text for people"
+    )
+    log_file: Path | None = Field(
+        default=None,
+        description="Write the log to this file, rotated at 10 MB (five kept); unset writes to "
+        "standard output, as containers expect",
     )
     topic_partitions: int = Field(default=3, gt=0, description="Partitions of topics it creates")
     topic_replication: int = Field(
@@ -77,6 +103,20 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=14, gt=0, description="Keep sent outbox rows and inbox ids")
     run_migrations: bool = Field(default=True, description="Apply migrations on start-up")
     run_workers: bool = Field(default=True, description="Run the outbox relay and consumers")
+
+    @model_validator(mode="after")
+    def _database_password_from_file(self) -> Settings:
+        if self.database_password_file is None:
+            return self
+        url = self.database_url.get_secret_value()
+        scheme, sep, rest = url.partition("://")
+        credentials, at, location = rest.rpartition("@")
+        if not (sep and at):
+            raise ValueError("database_url must name its role (scheme://role@host/db)")
+        role = credentials.split(":", 1)[0]
+        password = quote(self.database_password_file.read_text().strip(), safe="")
+        self.database_url = SecretStr(f"{scheme}://{role}:{password}@{location}")
+        return self
 
     def kafka(self) -> KafkaAccess:
         """How this service reaches the broker, and as whom."""

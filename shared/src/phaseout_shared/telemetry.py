@@ -1,6 +1,7 @@
-"""OpenTelemetry for every service: traces (HTTP, SQL, Kafka), metrics, and logs with trace ids.
+"""OpenTelemetry for every service: traces (HTTP, SQL, Kafka), metrics, and trace ids for logs.
 
-Spans and metrics are exported over OTLP/HTTP when `PHASEOUT_OTLP_ENDPOINT` is set. The W3C
+Spans and metrics are exported over OTLP/HTTP when `PHASEOUT_OTLP_ENDPOINT` is set; metrics are
+also served at `/metrics` (`observability`, which writes the logs too). The W3C
 trace context crosses Kafka in the record headers (see `outbox` and `consumer`), so one trace
 runs from an agency's API call through the outbox and the broker into the aggregator.
 """
@@ -84,19 +85,3 @@ def configure(
         provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)
     metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=readers))
-    _configure_logging()
-
-
-def _configure_logging() -> None:
-    handler = logging.StreamHandler()
-    handler.addFilter(TraceIdFilter())
-    handler.setFormatter(
-        logging.Formatter(
-            "%(asctime)s %(levelname)s %(name)s trace_id=%(trace_id)s span_id=%(span_id)s "
-            "%(message)s"
-        )
-    )
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)

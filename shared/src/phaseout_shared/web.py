@@ -30,7 +30,17 @@ from sqlalchemy import MetaData
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
-from phaseout_shared import auth, bus, inbox, migrations, scope, telemetry, versions, writes
+from phaseout_shared import (
+    auth,
+    bus,
+    inbox,
+    migrations,
+    observability,
+    scope,
+    telemetry,
+    versions,
+    writes,
+)
 from phaseout_shared.admission import Admission
 from phaseout_shared.consumer import EventConsumer, Handler
 from phaseout_shared.db import Database
@@ -158,6 +168,8 @@ class ServiceSpec:
     consumers: Sequence[ConsumerSpec] = ()
     description: str = ""
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
+    case_counter: observability.CaseCounter | None = None
+    """Counts its open and overdue cases per dimension, for `/metrics`."""
 
 
 def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_clock) -> FastAPI:
@@ -169,7 +181,7 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     app = FastAPIOffline(
         title=f"Phaseout {spec.name}",
         description=spec.description,
-        version="0.1.0",
+        version=observability.version_of(spec.name),
         lifespan=_lifespan(spec, settings),
     )
     app.state.settings = settings
@@ -193,12 +205,14 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     for unavailable in UNAVAILABLE:
         app.add_exception_handler(unavailable, _unavailable)
     app.include_router(_health_router(spec))
+    app.include_router(observability.router())
+    app.state.case_counter = spec.case_counter
     gates = _gates(spec)
     for router in spec.routers:
         app.include_router(router, dependencies=gates)
     if gates:
         writes.check_routes(Dimension(spec.name), _write_routes(spec.routers))
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
     app.add_middleware(
         Admission,
         max_body_bytes=settings.max_body_bytes,
@@ -339,7 +353,12 @@ def _health_router(spec: ServiceSpec) -> APIRouter:
 def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        telemetry.configure(spec.name, settings.otlp_endpoint)
+        telemetry.configure(
+            spec.name, settings.otlp_endpoint, metric_readers=[observability.metric_reader()]
+        )
+        observability.configure_logging(
+            spec.name, settings.log_level, settings.log_format, settings.log_file
+        )
         url = settings.database_url.get_secret_value()
         if settings.run_migrations:
             await asyncio.to_thread(migrations.upgrade, url, spec.version_locations, spec.metadata)

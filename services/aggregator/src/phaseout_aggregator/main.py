@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
 from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public
+from phaseout_aggregator.app.history import cases_as_of
 from phaseout_aggregator.app.projections import apply
+from phaseout_shared.city_time import city_date
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS
+from phaseout_shared.observability import CaseCounts
 from phaseout_shared.outbox import topic_of
 from phaseout_shared.reference import Dimension
+from phaseout_shared.scope import Scope
 from phaseout_shared.settings import Settings
 from phaseout_shared.web import ConsumerSpec, ServiceSpec, create_app
 
 AGENCY_TOPICS = [topic_of(d.value) for d in Dimension]
+
+
+async def count_cases(app: Any) -> CaseCounts:
+    """The city's open and overdue cases per dimension today, for `/metrics`."""
+    today = city_date(app.state.clock())
+    async with app.state.db.sessions() as session:
+        cases = await cases_as_of(session, today, Scope(None, None))
+    opened = Counter(c["dimension"] for c in cases if c["open"])
+    overdue = Counter(c["dimension"] for c in cases if c["overdue"])
+    return {d.value: (opened[d.value], overdue[d.value]) for d in Dimension}
+
 
 SPEC = ServiceSpec(
     name="aggregator",
@@ -34,6 +51,7 @@ SPEC = ServiceSpec(
     publishes=False,
     consumers=[ConsumerSpec(name="aggregator", topics=AGENCY_TOPICS, handler=apply)],
     description="The city bureau's consolidated view of the campaign (市工业和信息化局)",
+    case_counter=count_cases,
 )
 
 
