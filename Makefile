@@ -7,7 +7,7 @@ BOOT := .phaseout/bootstrap
 UV := $(BOOT)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install up down status test lint unit bench clean
+.PHONY: install up down status test lint unit bench clean image compose-secrets compose-test
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -38,6 +38,25 @@ unit: install
 
 test: lint
 	.venv/bin/pytest -q -p no:cacheprovider
+
+# The container image (podman, or docker with ENGINE=docker), tagged with the workspace's version
+# as compose and k8s ask for it.
+ENGINE ?= podman
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -1)
+image:
+	$(ENGINE) build -f deploy/docker/Dockerfile --build-arg VERSION=$(VERSION) \
+	  --secret id=ca_bundle,src=/etc/ssl/certs/ca-certificates.crt -t phaseout:$(VERSION) .
+
+# deploy/docker-compose.yml's secrets under .phaseout/compose/ (made once, never committed).
+compose-secrets: install
+	.venv/bin/python -m phaseout_cli.compose secrets
+
+# The compose stack for real: rootful podman and podman-compose, base images made here from
+# Debian's packages (no registry needed); builds, starts, waits for health, runs the demo, reads
+# the 2019 exit list back through the aggregator, checks Prometheus, tears down.
+COMPOSE_TEST_ARGS ?= --local-bases --port-prefix 29
+compose-test: install
+	.venv/bin/python -m phaseout_cli.compose test $(COMPOSE_TEST_ARGS)
 
 bench: install
 	.venv/bin/python -m bench

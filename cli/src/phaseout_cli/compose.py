@@ -47,7 +47,8 @@ STATE = REPO / ".phaseout" / "compose"
 COMPOSE_FILE = REPO / "deploy" / "docker-compose.yml"
 BASE_FOLDER = REPO / "deploy" / "docker" / "base"
 SERVICES = tuple(PORTS)
-STACK = ("postgres", "kafka", "provision", *SERVICES, "prometheus")
+INFRASTRUCTURE = ("postgres", "kafka", "provision")
+STACK = (*INFRASTRUCTURE, *SERVICES, "prometheus")
 """The compose services `test` starts; the demo runs after them, once they are healthy."""
 BOOTSTRAP = "kafka:9093"
 DEBIAN = "phaseout-base/debian:bookworm"
@@ -269,6 +270,15 @@ def _wait_healthy(project: str, env: dict[str, str], within: float) -> None:
         time.sleep(3)
 
 
+def _wait_exit(container: str, env: dict[str, str], within: float) -> None:
+    """Wait for a one-shot container to finish, and require that it succeeded."""
+    done = subprocess.run(
+        ["podman", "wait", container], env=env, capture_output=True, text=True, timeout=within
+    )
+    if done.returncode != 0 or done.stdout.strip() != "0":
+        raise RuntimeError(f"{container} failed (exit {done.stdout.strip()}): {done.stderr}")
+
+
 def _expected_exits(count: int, seed: int) -> set[str]:
     from phaseout_cli import demo, demo_year
 
@@ -333,7 +343,12 @@ def run_test(*, local_bases: bool, port_prefix: str, count: int, keep: bool, pro
     compose += ["-f", str(COMPOSE_FILE)]
     try:
         _run([*compose, "build"], env)
-        _run([*compose, "up", "-d", *STACK], env, stdout=subprocess.DEVNULL)
+        # In phases, each `--no-deps`: podman 4.3 cannot start a container whose `--requires`
+        # names a one-shot container that has exited (and runs no health-check conditions).
+        up = [*compose, "up", "-d", "--no-deps"]
+        _run([*up, *INFRASTRUCTURE], env, stdout=subprocess.DEVNULL)
+        _wait_exit(f"{project}_provision_1", env, within=300)
+        _run([*up, *SERVICES, "prometheus"], env, stdout=subprocess.DEVNULL)
         _wait_healthy(project, env, within=300)
         print(f"compose-test: healthy after {time.monotonic() - started:.0f}s", flush=True)
         _run([*compose, "run", "--rm", "--no-deps", "demo"], env)

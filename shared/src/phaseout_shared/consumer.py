@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -162,6 +163,8 @@ class EventConsumer:
         self._pending: dict[TopicPartition, int] = {}
         self._positions: dict[TopicPartition, int] = {}
         self.applied = 0
+        self.polled_at = time.monotonic()
+        """When its loop last asked the broker for records (readiness: is it consuming?)."""
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set; each run uses a fresh client, so it can be restarted."""
@@ -171,6 +174,7 @@ class EventConsumer:
         await kafka.start()
         try:
             while not stop.is_set():
+                self.polled_at = time.monotonic()
                 batches = await kafka.getmany(timeout_ms=200, max_records=self.max_batch)
                 await self.process_batch([r for records in batches.values() for r in records])
                 for tp, records in batches.items():

@@ -42,7 +42,7 @@ CaseCounter = Callable[[Any], Awaitable[CaseCounts]]
 CASES_EVERY = 30.0
 
 _reader: PrometheusMetricReader | None = None
-_cases: dict[str, CaseCounts] = {}
+_cases: CaseCounts = {}
 
 
 def metric_reader() -> PrometheusMetricReader:
@@ -55,11 +55,7 @@ def metric_reader() -> PrometheusMetricReader:
 
 def _observe(index: int) -> Callable[[CallbackOptions], list[Observation]]:
     def callback(_: CallbackOptions) -> list[Observation]:
-        return [
-            Observation(counts[index], {"service": service, "dimension": dimension})
-            for service, by_dimension in _cases.items()
-            for dimension, counts in by_dimension.items()
-        ]
+        return [Observation(counts[index], {"dimension": d}) for d, counts in _cases.items()]
 
     return callback
 
@@ -86,9 +82,12 @@ class _CaseRefresh:
             return
         self.at = time.monotonic()
         try:
-            _cases[app.state.spec.name] = await counter(app)
+            counted = await counter(app)
         except Exception:
             logging.getLogger(__name__).warning("counting cases failed", exc_info=True)
+        else:
+            _cases.clear()
+            _cases.update(counted)
 
 
 def version_of(service: str) -> str:
@@ -115,6 +114,43 @@ def router() -> APIRouter:
         return {"service": name, "version": version_of(name)}
 
     return found
+
+
+# --- readiness -----------------------------------------------------------------------------------
+
+
+async def oldest_pending_age(sessions: Any) -> float | None:
+    """Seconds the oldest unpublished, unparked outbox row has waited (None: none waits)."""
+    from sqlalchemy import func, select
+
+    from phaseout_shared.db import outbox
+
+    async with sessions() as session:
+        age = await session.scalar(
+            select(func.extract("epoch", func.now() - func.min(outbox.c.created_at))).where(
+                outbox.c.sent_at.is_(None), outbox.c.parked_at.is_(None)
+            )
+        )
+    return None if age is None else float(age)
+
+
+async def worker_checks(state: Any, stall_seconds: float) -> dict[str, str]:
+    """Readiness of the workers: the outbox relay keeps publishing, each consumer keeps
+    polling the broker (a worker that died and is being restarted polls no more)."""
+    checks: dict[str, str] = {}
+    relay = getattr(state, "relay", None)
+    if relay is not None:
+        age = await oldest_pending_age(relay.sessions)
+        stuck = age is not None and age > stall_seconds
+        checks["outbox"] = f"stuck: an event unpublished for {age:.0f}s" if stuck else "ok"
+    now = time.monotonic()
+    for consumer in getattr(state, "consumers", []):
+        idle = now - consumer.polled_at
+        stalled = idle > stall_seconds
+        checks[f"consumer {consumer.name}"] = (
+            f"stalled: no poll for {idle:.0f}s" if stalled else "ok"
+        )
+    return checks
 
 
 # --- logs ---------------------------------------------------------------------------------------

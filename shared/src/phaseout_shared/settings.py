@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         gt=0,
         description="The longest a token may live from its issue (iat) to its expiry (exp)",
     )
+    stall_seconds: float = Field(
+        default=60,
+        gt=0,
+        description="Readiness fails when the oldest unpublished outbox row has waited this "
+        "long, or a consumer has not polled the broker for this long",
+    )
     retention_days: int = Field(default=14, gt=0, description="Keep sent outbox rows and inbox ids")
     run_migrations: bool = Field(default=True, description="Apply migrations on start-up")
     run_workers: bool = Field(default=True, description="Run the outbox relay and consumers")

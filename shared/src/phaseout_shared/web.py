@@ -340,6 +340,9 @@ def _health_router(spec: ServiceSpec) -> APIRouter:
             checks["kafka"] = "ok"
         except Exception as exc:
             checks["kafka"] = f"unavailable: {exc.__class__.__name__}"
+        if checks["database"] == "ok":
+            stall = request.app.state.settings.stall_seconds
+            checks.update(await asyncio.wait_for(observability.worker_checks(state, stall), 2))
         ok = all(v == "ok" for v in checks.values())
         answer: dict[str, Any] = {"ready": ok, "checks": checks}
         relay: Relay | None = getattr(state, "relay", None)
