@@ -351,7 +351,7 @@ def run_test(*, local_bases: bool, port_prefix: str, count: int, keep: bool, pro
         _run([*up, *SERVICES, "prometheus"], env, stdout=subprocess.DEVNULL)
         _wait_healthy(project, env, within=300)
         print(f"compose-test: healthy after {time.monotonic() - started:.0f}s", flush=True)
-        _run([*compose, "run", "--rm", "--no-deps", "demo"], env)
+        _run([*compose, "run", "--rm", "--no-deps", "-T", "demo"], env)
         private_key = (folder / "keys" / "jwt-private.pem").read_text()
         check_exit_list(f"http://127.0.0.1:{port_prefix}00", private_key, count, seed=2019)
         check_prometheus(f"http://127.0.0.1:{port_prefix}90")

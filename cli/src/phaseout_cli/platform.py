@@ -34,6 +34,8 @@ def service(cfg: stack.StackConfig, name: str, url: str, port: int) -> processes
         "PHASEOUT_HTTP_HOST": "127.0.0.1",
         "PHASEOUT_HTTP_PORT": str(port),
         "PHASEOUT_JWT_PUBLIC_KEY_FILE": str(public),
+        # JSON lines, rotated at 10 MB; standard output (<name>.log) keeps what comes before.
+        "PHASEOUT_LOG_FILE": str(services_folder(cfg) / f"{name}.jsonl"),
     }
     return processes.Service(name, processes.service_command(name), port, env)
 
