@@ -108,8 +108,11 @@ async def test_version_names_the_service_and_its_package(platform: Platform) -> 
 
 async def test_readiness_fails_while_the_outbox_is_stuck(test_stack: StackUnderTest) -> None:
     """The relay does not run (as if it hung): an event waits past the stall limit, readiness
-    says so; once the relay publishes it, the service is ready again."""
-    settings = test_stack.settings("energy", run_workers=False, stall_seconds=1)
+    says so; once the relay publishes it, the service is ready again. (A database of its own:
+    no other energy relay publishes from it.)"""
+    settings = test_stack.settings(
+        "energy", database="relaytest", run_workers=False, stall_seconds=1
+    )
     app = create_app_for("energy", settings)
     async with running(app), client(app, "energy") as http:
         app.state.relay = Relay(app.state.db.sessions, app.state.producer)
@@ -131,6 +134,9 @@ async def test_readiness_fails_while_the_outbox_is_stuck(test_stack: StackUnderT
 
 
 async def test_readiness_fails_while_a_consumer_does_not_poll(test_stack: StackUnderTest) -> None:
+    """A consumer that has not polled for longer than the limit fails readiness; polling again,
+    it passes. (It joins the aggregator's group beside the running one: a rebalance, and the
+    inbox applies nothing twice.)"""
     settings = test_stack.settings("aggregator", run_workers=False, stall_seconds=1)
     app = create_app_for("aggregator", settings)
     async with running(app), client(app, "aggregator") as http:
@@ -153,10 +159,12 @@ async def test_readiness_fails_while_a_consumer_does_not_poll(test_stack: StackU
         task = asyncio.create_task(consumer.run(stop))
         try:
 
-            async def ready() -> bool:
-                return (await http.get("/health/ready")).status_code == 200
+            async def ready() -> dict[str, Any] | None:
+                answer = await http.get("/health/ready")
+                return answer.json() if answer.status_code == 200 else None
 
-            assert await eventually(ready, within=30)
+            checks = (await eventually(ready, within=30))["checks"]
+            assert checks["consumer aggregator"] == "ok"
         finally:
             stop.set()
             await task
