@@ -107,3 +107,17 @@ def test_each_service_speaks_to_kafka_as_its_own_principal(name: str) -> None:
 
 def test_no_secret_value_is_in_the_repository() -> None:
     assert not of("Secret"), "secrets come from the cluster, never from the repo"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_service_exports_telemetry_and_waits_for_its_migrations(name: str) -> None:
+    template = of("Deployment")[name]["spec"]["template"]
+    (container,) = template["spec"]["containers"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["PHASEOUT_OTLP_ENDPOINT"] == "http://otel-collector:4318"
+    assert template["metadata"]["annotations"]["prometheus.io/scrape"] == "true"
+    assert container["startupProbe"]["httpGet"] == {"path": "/health/live", "port": SERVICES[name]}
+    budget = (
+        container["startupProbe"]["periodSeconds"] * container["startupProbe"]["failureThreshold"]
+    )
+    assert budget >= 300, "migrations of a large database get minutes before liveness counts"
