@@ -94,11 +94,15 @@ class Scenario:
             base = platform.service(self.config, "aggregator", self.urls["aggregator"], ports[name])
             command = (sys.executable, str(HERE / "fault_aggregator.py"))
             env = {**base.env, "FAULT_GROUP": self.group, "PHASEOUT_CONSUMER_MAX_RETRIES": "5"}
-            return processes.Service(name, command, ports[name], env)
+            return processes.Service(name, command, ports[name], {**env, **self._log_file(name)})
         base = platform.service(self.config, "technology", self.urls["technology"], ports[name])
         workers = "true" if name == "relay" else "false"
-        env = {**base.env, "PHASEOUT_RUN_WORKERS": workers}
+        env = {**base.env, "PHASEOUT_RUN_WORKERS": workers, **self._log_file(name)}
         return processes.Service(name, base.command, ports[name], env)
+
+    def _log_file(self, name: str) -> dict[str, str]:
+        """Each process its own log (the relay runs with the technology service's settings)."""
+        return {"PHASEOUT_LOG_FILE": str(self.folder / f"{name}.jsonl")}
 
     def start(self, name: str, timeout: float = 120) -> None:
         processes.start_services(self.folder, [self.service(name)], timeout)
@@ -114,7 +118,8 @@ class Scenario:
         return processes.pid_of(self.folder / f"{name}.pid")
 
     def log(self, name: str) -> str:
-        return processes.tail(self.folder / f"{name}.log", 30)
+        output = processes.tail(self.folder / f"{name}.log", 30)
+        return output + processes.tail(self.folder / f"{name}.jsonl", 30)
 
     def token(self) -> str:
         private, _ = platform.dev_keys()

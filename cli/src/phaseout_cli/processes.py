@@ -187,7 +187,15 @@ def start_service(folder: Path, service: Service) -> int:
     running = pid_of(pidfile)
     if running is not None:
         return running
+    rotate(log)
     return spawn(service.command, log, pidfile, {**os.environ, **service.env})
+
+
+def rotate(log: Path, limit: int = 20 * 1024 * 1024) -> None:
+    """Keep a process's standard output small: past `limit`, the old one becomes `<log>.1`
+    when the process starts again (its records proper go to its rotated `.jsonl`)."""
+    if log.exists() and log.stat().st_size > limit:
+        log.replace(log.with_name(log.name + ".1"))
 
 
 def is_ready(port: int) -> bool:

@@ -39,7 +39,7 @@ import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 
 from phaseout_cli import kafka_security
-from phaseout_cli.processes import alive, pid_of, spawn, stop_process, tail, wait_until
+from phaseout_cli.processes import alive, pid_of, rotate, spawn, stop_process, tail, wait_until
 from phaseout_shared import bus
 from phaseout_shared.bus import KafkaAccess
 
@@ -384,14 +384,9 @@ def _spawn_kafka(cfg: StackConfig) -> int:
     cfg.kafka_home.mkdir(parents=True, exist_ok=True)
     props = _write_kafka_properties(cfg)
     _format_storage(cfg, java, classpath, props)
-    _rotate(_kafka_log(cfg))
+    rotate(_kafka_log(cfg))
     command = _kafka_command(cfg, java, classpath, props)
     return spawn(command, _kafka_log(cfg), _kafka_pidfile(cfg), marker=KAFKA_MAIN)
-
-
-def _rotate(log: Path, limit: int = 20 * 1024 * 1024) -> None:
-    if log.exists() and log.stat().st_size > limit:
-        log.replace(log.with_name(log.name + ".1"))
 
 
 def stop_kafka(cfg: StackConfig, timeout: float = 60) -> bool:
