@@ -340,14 +340,25 @@ def _health_router(spec: ServiceSpec) -> APIRouter:
             checks["kafka"] = "ok"
         except Exception as exc:
             checks["kafka"] = f"unavailable: {exc.__class__.__name__}"
-        if checks["database"] == "ok":
+        relay: Relay | None = getattr(state, "relay", None)
+        outbox: dict[str, int] = {}
+        if relay is not None and checks["database"] == "ok":
+            try:
+                outbox["parked"] = await asyncio.wait_for(relay.parked_rows(), 2)
+            except Exception as exc:
+                checks["outbox"] = f"unavailable: {exc.__class__.__name__}"
+        if checks["database"] == "ok" and "outbox" not in checks:
+            # A stuck outbox or a consumer that stopped polling (503, never 500, if the check
+            # itself cannot be answered in time).
             stall = request.app.state.settings.stall_seconds
-            checks.update(await asyncio.wait_for(observability.worker_checks(state, stall), 2))
+            try:
+                checks.update(await asyncio.wait_for(observability.worker_checks(state, stall), 2))
+            except Exception as exc:
+                checks["workers"] = f"unavailable: {exc.__class__.__name__}"
         ok = all(v == "ok" for v in checks.values())
         answer: dict[str, Any] = {"ready": ok, "checks": checks}
-        relay: Relay | None = getattr(state, "relay", None)
-        if relay is not None and checks["database"] == "ok":
-            answer["outbox"] = {"parked": await asyncio.wait_for(relay.parked_rows(), 2)}
+        if outbox:
+            answer["outbox"] = outbox
         return JSONResponse(answer, status_code=200 if ok else 503)
 
     return router
