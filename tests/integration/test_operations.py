@@ -67,7 +67,7 @@ async def test_metrics_count_requests_published_and_consumed_events(platform: Pl
         later = total(text, "phaseout_events_consumed_total", consumer="aggregator")
         return text if later > consumed else None
 
-    text = await eventually(counted, within=30)
+    text = await eventually(counted, within=90)
     response = await aggregator.get("/metrics")
     assert response.headers["content-type"].startswith("text/plain")
     assert total(text, "phaseout_events_published_total") > published

@@ -204,7 +204,12 @@ async def test_readiness_reports_database_and_kafka(platform: Platform) -> None:
     for name, c in platform.clients.items():
         r = await c.get("/health/ready")
         assert r.status_code == 200, name
-        assert r.json()["checks"] == {"database": "ok", "kafka": "ok"}
+        checks = r.json()["checks"]
+        assert (checks.pop("database"), checks.pop("kafka")) == ("ok", "ok")
+        spec = platform.apps[name].state.spec
+        workers = {"outbox"} if spec.publishes else set()
+        workers |= {f"consumer {c.name}" for c in spec.consumers}
+        assert checks == dict.fromkeys(workers, "ok")
         assert (await c.get("/health/live")).json()["service"] == name
 
 
