@@ -36,6 +36,7 @@ def service(cfg: stack.StackConfig, name: str, url: str, port: int) -> processes
         "PHASEOUT_JWT_PUBLIC_KEY_FILE": str(public),
         # JSON lines, rotated at 10 MB; standard output (<name>.log) keeps what comes before.
         "PHASEOUT_LOG_FILE": str(services_folder(cfg) / f"{name}.jsonl"),
+        "PHASEOUT_EVIDENCE_DIR": str(cfg.state / "evidence" / name),
     }
     return processes.Service(name, processes.service_command(name), port, env)
 
