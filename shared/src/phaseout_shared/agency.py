@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 import uvicorn
@@ -26,6 +26,7 @@ def agency_spec(
     routers: Sequence[APIRouter] = (),
     consumers: Sequence[ConsumerSpec] = (),
     subscriptions: Sequence[referrals.Subscription] = (),
+    on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
 ) -> ServiceSpec:
     """An agency service: the register, its own routers, tables and migrations, its topic."""
     return ServiceSpec(
@@ -43,6 +44,7 @@ def agency_spec(
             *([referrals.consumer(dimension, subscriptions)] if subscriptions else []),
         ],
         description=description,
+        on_startup=list(on_startup),
     )
 
 

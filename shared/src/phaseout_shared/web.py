@@ -30,7 +30,17 @@ from sqlalchemy import MetaData
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
-from phaseout_shared import auth, bus, inbox, migrations, scope, telemetry, versions, writes
+from phaseout_shared import (
+    auth,
+    bus,
+    inbox,
+    messages,
+    migrations,
+    scope,
+    telemetry,
+    versions,
+    writes,
+)
 from phaseout_shared.admission import Admission
 from phaseout_shared.consumer import EventConsumer, Handler
 from phaseout_shared.db import Database
@@ -90,9 +100,19 @@ def _details(errors: Sequence[Any]) -> list[dict[str, Any]]:
     ]
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+def _localised(request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reasons in the caller's language (`Accept-Language`), codes named; as raised for a
+    caller that names no language."""
+    accept = request.headers.get("accept-language")
+    if not accept:
+        return items
+    lang = messages.language(accept)
+    return [{**item, "reason": messages.localise(item.get("reason"), lang)} for item in items]
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return problem(422, _details(exc.errors()))
+    return problem(422, _localised(request, _details(exc.errors())))
 
 
 UNAVAILABLE = (
@@ -126,15 +146,17 @@ async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, errors.DomainError)
     status = next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
-    return problem(status, [{"field": exc.field, "reason": exc.reason, "rule": exc.rule}])
+    item = {"field": exc.field, "reason": exc.reason, "rule": exc.rule}
+    return problem(status, _localised(request, [item]))
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, [{"field": None, "reason": exc.detail, "rule": None}])
+    item = {"field": None, "reason": exc.detail, "rule": None}
+    return problem(exc.status_code, _localised(request, [item]))
 
 
 @dataclass(frozen=True)

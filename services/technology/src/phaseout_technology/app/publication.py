@@ -1,0 +1,62 @@
+"""The catalogue's names for everyone who shows kinds and rules: published once per version.
+
+At start the service publishes the Table 5 catalogue it holds (the names of its equipment kinds,
+the plan's wording of its rules) as `phaseout.technology.catalogue.published.v1`, unless its
+outbox already holds that version's event. The aggregator names what it lists from it, so that a
+new catalogue version reaches the city's lists without a copy of the catalogue anywhere else.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from phaseout_shared.contracts.technology import CataloguePublished, KindName, RuleName
+from phaseout_shared.db import outbox
+from phaseout_shared.unit_of_work import UnitOfWork
+from phaseout_technology.domain.catalogue import Catalogue, table5
+
+CATALOGUE_SUBJECT = "catalogue"
+"""The key of catalogue events: they concern no enterprise, and stay in order on one partition."""
+
+
+def names_of(catalogue: Catalogue) -> CataloguePublished:
+    """The catalogue's names and wording, as the event carries them."""
+    return CataloguePublished(
+        version=catalogue.version,
+        title_zh=catalogue.title_zh,
+        title_en=catalogue.title_en,
+        kinds={
+            code: KindName(industry=spec.industry, name_zh=spec.name_zh, name_en=spec.name_en)
+            for code, spec in catalogue.kinds.items()
+        },
+        rules={
+            rule.id: RuleName(
+                industry=rule.industry,
+                wording_zh=rule.wording_zh,
+                wording_en=rule.wording_en,
+                table=rule.source.table,
+                row=rule.source.row,
+                item=rule.source.item,
+                citation=rule.citation,
+            )
+            for rule in catalogue.rules
+        },
+    )
+
+
+async def publish_catalogue(app: FastAPI) -> None:
+    """Publish the catalogue's names unless this version's event is already in the outbox."""
+    event = names_of(table5())
+    state = app.state
+    async with UnitOfWork(state.db.sessions, state.outbox, state.clock) as work:
+        known = await work.session.scalar(
+            select(outbox.c.seq)
+            .where(
+                outbox.c.type == CataloguePublished.event_type,
+                outbox.c.data["version"].astext == event.version,
+            )
+            .limit(1)
+        )
+        if known is None:
+            await work.emit([event], subject=CATALOGUE_SUBJECT)
