@@ -512,7 +512,7 @@ def test_sign_in_and_the_city_overview(page: Browser, city: City) -> None:
     assert int(kpi["exited"]) >= len(KILNS) and int(kpi["overdue"]) >= 4
     assert int(kpi["enterprises"].replace(",", "")) >= 30
     ceramics = page.texts("tr[data-industry=ceramics] td")
-    assert ceramics[0] == "陶瓷" and ceramics[2] == "m²/a"
+    assert ceramics[0] == "陶瓷" and ceramics[2] == "平方米/年"
     flags = dict(
         zip(page.attrs(".flags li", "data-district"), page.texts(".flags li"), strict=True)
     )
@@ -575,10 +575,12 @@ def test_the_exit_list_filters_sorts_pages_and_exports(page: Browser, city: City
 
     page.js("document.querySelector('#export-csv').click()")
     rows = list(csv.reader(io.StringIO(downloaded(page, "*.csv").decode("utf-8-sig"))))
-    assert rows[0][1] == "统一社会信用代码", "headed in the page's language"
+    assert rows[0][3] == "统一社会信用代码", "headed in the page's language"
     listed = [row for row in rows[1:] if row and row[0].isdigit()]
-    assert dapeng <= {row[1] for row in listed}
-    assert {row[3] for row in listed} == {"大鹏新区"}, "exported with the page's filters"
+    assert dapeng <= {row[3] for row in listed}
+    assert {row[1] for row in listed} == {"大鹏新区"}, "exported with the page's filters"
+    assert {row[5] for row in listed} == {"建筑卫生陶瓷窑炉"}, "the kind by its name"
+    assert {row[7] for row in listed} == {"平方米/年"} and {row[11] for row in listed} == {"已退出"}
     page.js("document.querySelector('#export-xlsx').click()")
     assert downloaded(page, "*.xlsx")[:2] == b"PK", "an xlsx workbook (a zip)"
 
@@ -713,3 +715,98 @@ def test_the_api_docs_render_offline(
         offline.screenshot(f"api-docs{path.replace('/', '-')}")
     finally:
         offline.close()
+
+
+# ---------------------------------------------------------------- names, not codes; 1366 px
+
+
+def codes() -> set[str]:
+    """Every code a Chinese page must show by its name: the city's codes, capacity units, exit
+    statuses, case and referral states, the Table 5 equipment kinds and rule ids."""
+    from phaseout_shared.reference import UNITS, Agency, Dimension, District, Industry
+    from phaseout_technology.domain.catalogue import table5
+
+    catalogue = table5()
+    found = {m.value for kind in (Agency, District, Industry, Dimension) for m in kind}
+    found |= set(UNITS) | {"exited", "revived", "open", "overdue", "sealed", "dismantled"}
+    found |= set(catalogue.kinds) | {rule.id for rule in catalogue.rules}
+    return found | {"phaseout", "None", "null", "undefined"}
+
+
+def codes_in(text: str, listed: set[str]) -> set[str]:
+    """The codes that stand as words in the text (not inside a longer word or a USCC)."""
+    import re
+
+    return {
+        code
+        for code in listed
+        if re.search(rf"(?<![A-Za-z0-9_]){re.escape(code)}(?![A-Za-z0-9_])", text)
+    }
+
+
+PAGES = [
+    ("overview", "#/overview"),
+    ("district", "#/district?district=dapeng"),
+    ("exits", "#/exits"),
+    ("enterprise", "#/enterprise"),
+    ("overdue", "#/overdue?year=2019"),
+    ("public", "#/public"),
+]
+
+
+@needs_chromium
+def test_no_code_where_a_name_belongs_on_any_chinese_page(page: Browser, city: City) -> None:
+    """Every page, as the city bureau and as a district government, in Chinese: the visible
+    text holds no code (an enterprise's page too, with its timeline told in words)."""
+    listed = codes()
+    seen: dict[str, set[str]] = {}
+    for who in ("city", "futian"):
+        sign_in(page, city.tokens[who])
+        kiln = next(u for u, d in city.kilns if d == ("dapeng" if who == "city" else "futian"))
+        pages = [*PAGES, ("enterprise", f"#/enterprise?uscc={kiln}&as_of={AS_OF}")]
+        if who == "futian":
+            pages = [(v, p.replace("dapeng", "futian")) for v, p in pages if v != "overview"]
+        for view, path in pages:
+            page.open(f"{city.base}/dashboard/{path}", view)
+            text = page.js("document.body.innerText")
+            found = codes_in(text, listed)
+            if found:
+                seen[f"{who} {path}"] = found
+    assert seen == {}, "codes shown where names belong"
+    sign_in(page, city.tokens["city"])
+    page.open(
+        f"{city.base}/dashboard/#/enterprise?uscc={city.kilns[0][0]}&as_of={AS_OF}", "enterprise"
+    )
+    timeline = page.texts("tbody tr[data-type] td:nth-child(3)")
+    assert any("市工业和信息化局：案件验收通过" in row for row in timeline), timeline
+    assert page.texts("details.provenance summary")[0] == "数据来源", "provenance, as a detail"
+    page.screenshot("enterprise-story")
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1366, 1440])
+def test_the_pages_fit_the_screen_without_a_sideways_scroll(
+    page: Browser, city: City, width: int
+) -> None:
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 768, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        sign_in(page, city.tokens["city"])
+        for view, path in [*PAGES, ("exits", "#/exits?size=100")]:
+            page.open(f"{city.base}/dashboard/{path}", view)
+            wide = page.js(
+                "[document.documentElement, ...document.querySelectorAll('.card')]"
+                ".filter(e => e.scrollWidth > e.clientWidth + 1)"
+                ".map(e => (e.querySelector('h2')?.innerText ?? e.tagName) + ' ' + e.scrollWidth"
+                " + '>' + e.clientWidth)"
+            )
+            assert wide == [], f"{path} scrolls sideways at {width} px: {wide}"
+        page.open(f"{city.base}/dashboard/#/exits", "exits")
+        page.screenshot(f"exits-{width}")
+    finally:
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
