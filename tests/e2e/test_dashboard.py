@@ -31,7 +31,7 @@ import pytest
 from conftest import StackUnderTest
 from support import make_uscc
 
-from phaseout_cli import demo, platform, processes, stack
+from phaseout_cli import demo, keycloak, platform, processes, stack
 from phaseout_shared import auth
 
 pytestmark = pytest.mark.e2e
@@ -43,6 +43,7 @@ needs_chromium = pytest.mark.skipif(
 SLOT = int(os.environ.get("PHASEOUT_TEST_SLOT", "0"))
 PORTS = {name: port + 20000 + 100 * SLOT for name, port in platform.PORTS.items()}
 """Apart from test_processes.py's (+10000) so that the two never share a port."""
+KEYCLOAK_PORT = 28180 + 100 * SLOT
 SHOTS = stack.REPO / "test-artifacts" / "screenshots"
 DASHBOARD = stack.REPO / "dashboard"
 STATIC = stack.REPO / "services/aggregator/src/phaseout_aggregator/static"
@@ -69,6 +70,8 @@ cases overdue (a talk), longgang one of three (a circular)."""
 class City:
     base: str
     tokens: dict[str, str]
+    issuer: str | None = None
+    """The local identity provider's (Keycloak's), when it could start here."""
     kilns: list[tuple[str, str]] = field(default_factory=list)
     """(uscc, district) of each exited kiln, in KILNS order."""
     overdue: list[str] = field(default_factory=list)
@@ -197,7 +200,10 @@ def city(test_stack: StackUnderTest) -> Iterator[City]:
     config = test_stack.config
     folder = config.state / "services-dashboard"
     urls = stack.ensure_databases(config, list(PORTS))
-    services = [platform.service(config, name, urls[name], port) for name, port in PORTS.items()]
+    issuer = platform.identity_provider(config, KEYCLOAK_PORT, PORTS["aggregator"])
+    services = [
+        platform.service(config, name, urls[name], port, issuer) for name, port in PORTS.items()
+    ]
     private = platform.dev_keys()[0].read_text()
     tokens = {
         "city": token(private, "miit", "city"),
@@ -211,11 +217,12 @@ def city(test_stack: StackUnderTest) -> Iterator[City]:
                 "the aggregator does not serve /dashboard/: add dashboard.router to the routers "
                 "of phaseout_aggregator.main.SPEC"
             )
-        built = City(base, tokens)
+        built = City(base, tokens, issuer)
         make_data(built, private)
         yield built
     finally:
         processes.stop_services(folder, list(PORTS))
+        keycloak.down(config.state / "keycloak")
 
 
 # ---------------------------------------------------------------- the browser
@@ -810,3 +817,59 @@ def test_the_pages_fit_the_screen_without_a_sideways_scroll(
             "Emulation.setDeviceMetricsOverride",
             {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
         )
+
+
+# ---------------------------------------------------------------- sign-in through the provider
+
+
+@needs_chromium
+@pytest.mark.parametrize(
+    ("user", "who", "view"),
+    [("futian", "福田区 · 区政府", "district"), ("miit", "市工业和信息化局 · 全市", "overview")],
+)
+def test_signing_in_through_the_identity_provider(
+    page: Browser, city: City, user: str, who: str, view: str
+) -> None:
+    """Authorization code with PKCE through the local Keycloak: a district government and the
+    city bureau each see their own scope; the token refreshes; signing out ends the session."""
+    if city.issuer is None:
+        pytest.skip("the local identity provider could not start here (JDK 21+, Maven Central)")
+    page.open(f"{city.base}/dashboard/#/signin", "signin")
+    assert page.texts("#signin-oidc") == ["通过统一身份认证登录"]
+    assert page.js("document.querySelector('#signin-developer').open") is False, (
+        "pasting a token is a developer option only"
+    )
+    page.js("document.querySelector('#signin-oidc').click()")
+    page.wait(
+        "location.href.includes('/realms/phaseout/') && !!document.querySelector('#username')",
+        within=60,
+    )
+    page.js(
+        f"document.querySelector('#username').value = {json.dumps(user)};"
+        f"document.querySelector('#password').value = {json.dumps(keycloak.PASSWORD)};"
+        "document.querySelector('#kc-login').click()"
+    )
+    page.wait(f"document.body && document.body.dataset.ready === {json.dumps(view)}", within=60)
+    assert page.js("location.href").startswith(f"{city.base}/dashboard/")
+    assert page.texts("#who") == [who]
+    token = page.js("sessionStorage.getItem('phaseout.token')")
+    assert keycloak.issuer(KEYCLOAK_PORT) == city.issuer and token.count(".") == 2
+    if user == "futian":
+        futian = {u for u, d in city.kilns if d == "futian"}
+        assert futian <= set(page.attrs("tbody tr[data-uscc]", "data-uscc"))
+        assert set(page.attrs("tbody tr[data-district]", "data-district")) == {"futian"}
+        page.open(f"{city.base}/dashboard/#/exits?district=luohu", "exits")
+        assert page.attrs(".error", "data-status") == ["403"]
+        assert "罗湖区不在您的管辖范围内" in page.texts(".error")[0], "the reason in Chinese"
+    else:
+        page.open(f"{city.base}/dashboard/#/exits", "exits")
+        assert {u for u, _ in city.kilns} <= set(page.attrs("tbody tr[data-uscc]", "data-uscc"))
+    refreshed = page.js(
+        "fetch('/auth/token').then(r => r.ok ? r.json() : null).then(b => b && b.principal)"
+    )
+    assert refreshed["jurisdiction"] == ("futian" if user == "futian" else "city")
+    page.screenshot(f"signed-in-{user}")
+    page.call("Page.navigate", {"url": f"{city.base}/auth/logout"})
+    page.wait("document.body && document.body.dataset.ready === 'signin'", within=60)
+    assert page.js("fetch('/auth/token').then(r => r.status)") == 401
+    assert page.texts("#who") == ["公众（未登录）"]

@@ -36,6 +36,7 @@ from phaseout_shared import (
     inbox,
     messages,
     migrations,
+    oidc,
     scope,
     telemetry,
     versions,
@@ -204,6 +205,8 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         audience=settings.jwt_audience,
         max_lifetime=timedelta(hours=settings.jwt_max_lifetime_hours),
     )
+    if settings.oidc_issuer:
+        app.state.verify_token = _either(app.state.verify_token, settings)
     app.state.outbox = Outbox(
         topic=topic_of(spec.name),
         source=f"/phaseout/{spec.name}",
@@ -356,6 +359,22 @@ def _health_router(spec: ServiceSpec) -> APIRouter:
         return JSONResponse(answer, status_code=200 if ok else 503)
 
     return router
+
+
+def _either(platform: Callable[[str], auth.Principal], settings: Settings) -> Any:
+    """The platform's own tokens, and those of the city's identity provider (by their `iss`)."""
+    assert settings.oidc_issuer is not None
+    provider = oidc.Provider.configured(
+        settings.oidc_issuer, settings.oidc_audience, settings.oidc_groups
+    )
+    lifetime = timedelta(hours=settings.jwt_max_lifetime_hours)
+
+    def verify(token: str) -> auth.Principal:
+        if oidc.issuer_of(token) == provider.issuer:
+            return provider.verify(token, lifetime)
+        return platform(token)
+
+    return verify
 
 
 def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]:

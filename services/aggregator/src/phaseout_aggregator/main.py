@@ -8,7 +8,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
-from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public
+from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public, signin
 from phaseout_aggregator.app.projections import apply
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS
@@ -30,6 +30,7 @@ SPEC = ServiceSpec(
         calendar.router,
         public.router,
         dashboard.router,
+        signin.router,
     ],
     publishes=False,
     consumers=[ConsumerSpec(name="aggregator", topics=AGENCY_TOPICS, handler=apply)],

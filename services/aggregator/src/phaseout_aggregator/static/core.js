@@ -7,6 +7,7 @@ import { EVENTS_ZH, LABELS, STATES_ZH } from "./i18n.js";
 export const TOKEN_KEY = "phaseout.token"; // sessionStorage: gone when the tab closes
 export const AS_OF_KEY = "phaseout.asOf"; // sessionStorage
 export const LANG_KEY = "phaseout.lang"; // localStorage: the language choice persists
+export const PRINCIPAL_KEY = "phaseout.principal"; // sessionStorage: who a provider's token names
 const PAGE_SIZES = [10, 25, 50, 100];
 
 export const state = {
@@ -189,7 +190,37 @@ export function claimsOf(jwt) {
 
 function claims() {
   const jwt = token();
-  return jwt ? claimsOf(jwt) : null;
+  if (!jwt) return null;
+  const mapped = sessionStorage.getItem(PRINCIPAL_KEY);
+  return mapped ? JSON.parse(mapped) : claimsOf(jwt);
+}
+
+/** Signed in through the city's identity provider (not with a pasted token). */
+export function viaProvider() {
+  return sessionStorage.getItem(PRINCIPAL_KEY) != null;
+}
+
+let refreshing = null;
+
+/** A fresh access token from the aggregator's sign-in (refreshed at the provider), kept in
+ * this tab with who it names, and refreshed again a little before it expires. */
+export async function providerToken() {
+  const response = await fetch("/auth/token", {
+    credentials: "same-origin",
+    headers: { "Accept-Language": state.lang === "zh" ? "zh-CN" : "en" },
+  });
+  if (!response.ok) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(PRINCIPAL_KEY);
+    return false;
+  }
+  const body = await response.json();
+  sessionStorage.setItem(TOKEN_KEY, body.access_token);
+  sessionStorage.setItem(PRINCIPAL_KEY, JSON.stringify(body.principal));
+  clearTimeout(refreshing);
+  const seconds = Math.max(10, Number(body.expires_in ?? 300) - 30);
+  refreshing = setTimeout(providerToken, seconds * 1000);
+  return true;
 }
 
 /** The caller's own district, or null for a city-wide user. */

@@ -800,37 +800,55 @@ async function publicView() {
 
 function signinView() {
   const message = h("p", { class: "error", hidden: true, id: "signin-error" }, t("signin.bad"));
+  const paste = h(
+    "form",
+    {
+      class: "signin",
+      id: "signin",
+      onsubmit: (e) => {
+        e.preventDefault();
+        const jwt = e.target.elements.token.value.trim();
+        if (!claimsOf(jwt)) {
+          message.hidden = false;
+          return;
+        }
+        sessionStorage.setItem(TOKEN_KEY, jwt);
+        go(defaultView());
+      },
+    },
+    h("p", {}, t("signin.help")),
+    field(
+      t("signin.token"),
+      h("textarea", {
+        name: "token",
+        rows: 5,
+        cols: 80,
+        spellcheck: "false",
+        autocomplete: "off",
+      }),
+    ),
+    message,
+    h("button", { type: "submit" }, t("signin.submit")),
+  );
+  const provider = state.oidc
+    ? [
+        h("p", {}, t("signin.provider_help")),
+        h(
+          "a",
+          { id: "signin-oidc", class: "button primary", href: "/auth/login" },
+          t("signin.provider"),
+        ),
+      ]
+    : null;
   return [
     h("h1", {}, t("signin.title")),
     h(
-      "form",
-      {
-        class: "card signin",
-        id: "signin",
-        onsubmit: (e) => {
-          e.preventDefault();
-          const jwt = e.target.elements.token.value.trim();
-          if (!claimsOf(jwt)) {
-            message.hidden = false;
-            return;
-          }
-          sessionStorage.setItem(TOKEN_KEY, jwt);
-          go(defaultView());
-        },
-      },
-      h("p", {}, t("signin.help")),
-      field(
-        t("signin.token"),
-        h("textarea", {
-          name: "token",
-          rows: 5,
-          cols: 80,
-          spellcheck: "false",
-          autocomplete: "off",
-        }),
-      ),
-      message,
-      h("button", { type: "submit" }, t("signin.submit")),
+      "div",
+      { class: "card signin" },
+      provider,
+      provider
+        ? h("details", { id: "signin-developer" }, h("summary", {}, t("signin.developer")), paste)
+        : paste,
       h("p", {}, h("a", { href: "#/public" }, t("signin.public"))),
     ),
   ];
