@@ -24,6 +24,7 @@ TYPES: dict[str, type[EventPayload]] = {
     "phaseout.technology.tip.assigned.v1": technology.TipAssigned,
     "phaseout.technology.tip.closed.v1": technology.TipClosed,
     "phaseout.technology.project_check.recorded.v1": technology.ProjectCheckRecorded,
+    "phaseout.technology.catalogue.published.v1": technology.CataloguePublished,
 }
 CASE_EVENTS = [name for name in TYPES if ".case." in name or "shutdown" in name or "ditiao" in name]
 EXIT_LIST = ["case.opened", "case.acceptance_passed", "case.revival_found"]
