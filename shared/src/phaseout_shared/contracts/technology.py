@@ -297,6 +297,7 @@ class CataloguePublished(EventPayload):
     one row per version), keyed by the subject `catalogue`."""
 
     version: str = Field(description="The catalogue version, e.g. 2019.1")
+    effective_on: date = Field(description="The city's date when the service published it")
     title_zh: str = Field(description="The table's title in the plan")
     title_en: str = Field(description="The title in English")
     kinds: dict[str, KindName] = Field(description="Every equipment kind, by its code")

@@ -8,9 +8,12 @@ new catalogue version reaches the city's lists without a copy of the catalogue a
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from phaseout_shared.city_time import city_date
 from phaseout_shared.contracts.technology import CataloguePublished, KindName, RuleName
 from phaseout_shared.db import outbox
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -20,10 +23,11 @@ CATALOGUE_SUBJECT = "catalogue"
 """The key of catalogue events: they concern no enterprise, and stay in order on one partition."""
 
 
-def names_of(catalogue: Catalogue) -> CataloguePublished:
+def names_of(catalogue: Catalogue, on: date) -> CataloguePublished:
     """The catalogue's names and wording, as the event carries them."""
     return CataloguePublished(
         version=catalogue.version,
+        effective_on=on,
         title_zh=catalogue.title_zh,
         title_en=catalogue.title_en,
         kinds={
@@ -47,9 +51,9 @@ def names_of(catalogue: Catalogue) -> CataloguePublished:
 
 async def publish_catalogue(app: FastAPI) -> None:
     """Publish the catalogue's names unless this version's event is already in the outbox."""
-    event = names_of(table5())
     state = app.state
     async with UnitOfWork(state.db.sessions, state.outbox, state.clock) as work:
+        event = names_of(table5(), city_date(work.now))
         known = await work.session.scalar(
             select(outbox.c.seq)
             .where(
