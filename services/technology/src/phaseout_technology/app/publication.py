@@ -8,6 +8,7 @@ new catalogue version reaches the city's lists without a copy of the catalogue a
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from fastapi import FastAPI
@@ -16,8 +17,11 @@ from sqlalchemy import select
 from phaseout_shared.city_time import city_date
 from phaseout_shared.contracts.technology import CataloguePublished, KindName, RuleName
 from phaseout_shared.db import outbox
+from phaseout_shared.domain.errors import DomainError
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.domain.catalogue import Catalogue, table5
+
+log = logging.getLogger(__name__)
 
 CATALOGUE_SUBJECT = "catalogue"
 """The key of catalogue events: they concern no enterprise, and stay in order on one partition."""
@@ -50,7 +54,17 @@ def names_of(catalogue: Catalogue, on: date) -> CataloguePublished:
 
 
 async def publish_catalogue(app: FastAPI) -> None:
-    """Publish the catalogue's names unless this version's event is already in the outbox."""
+    """Publish the catalogue's names unless this version's event is already in the outbox.
+
+    It never stops the service from starting: an event the outbox refuses (larger than
+    `PHASEOUT_MAX_EVENT_BYTES`) is logged, and the lists show the codes until it can be sent."""
+    try:
+        await _publish(app)
+    except DomainError as exc:
+        log.error("the catalogue's names were not published: %s", exc.reason)
+
+
+async def _publish(app: FastAPI) -> None:
     state = app.state
     async with UnitOfWork(state.db.sessions, state.outbox, state.clock) as work:
         event = names_of(table5(), city_date(work.now))
