@@ -37,6 +37,7 @@ def service(
         "PHASEOUT_HTTP_HOST": "127.0.0.1",
         "PHASEOUT_HTTP_PORT": str(port),
         "PHASEOUT_JWT_PUBLIC_KEY_FILE": str(public),
+        "PHASEOUT_EVIDENCE_DIR": str(cfg.state / "evidence" / name),
     }
     if oidc_issuer is not None:
         env["PHASEOUT_OIDC_ISSUER"] = oidc_issuer
