@@ -6,6 +6,7 @@ import {
   AS_OF_KEY,
   ApiError,
   LANG_KEY,
+  PRINCIPAL_KEY,
   TOKEN_KEY,
   asOf,
   defaultView,
@@ -14,12 +15,14 @@ import {
   errorBox,
   go,
   h,
+  providerToken,
   ownDistrict,
   route,
   state,
   t,
   today,
   token,
+  viaProvider,
   whoLabel,
 } from "./core.js";
 import { VIEWS } from "./views.js";
@@ -87,8 +90,11 @@ function renderChrome(current) {
           {
             id: "signout",
             onclick: () => {
+              const provider = viaProvider();
               sessionStorage.removeItem(TOKEN_KEY);
-              go("signin");
+              sessionStorage.removeItem(PRINCIPAL_KEY);
+              if (provider) location.href = "/auth/logout";
+              else go("signin");
             },
           },
           t("nav.signout"),
@@ -130,6 +136,15 @@ async function start() {
   } catch (err) {
     document.getElementById("main").replaceChildren(errorBox(new ApiError(0, err.message)));
     return;
+  }
+  try {
+    state.oidc = (await (await fetch("/auth/config")).json()).oidc === true;
+  } catch {
+    state.oidc = false;
+  }
+  const { params } = route();
+  if (state.oidc && (params.has("signed_in") || viaProvider())) {
+    if ((await providerToken()) && params.has("signed_in")) location.replace(`#/${defaultView()}`);
   }
   window.addEventListener("hashchange", render);
   await render();

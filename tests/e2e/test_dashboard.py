@@ -31,7 +31,7 @@ import pytest
 from conftest import StackUnderTest
 from support import make_uscc
 
-from phaseout_cli import demo, platform, processes, stack
+from phaseout_cli import demo, keycloak, platform, processes, stack
 from phaseout_shared import auth
 
 pytestmark = pytest.mark.e2e
@@ -43,6 +43,7 @@ needs_chromium = pytest.mark.skipif(
 SLOT = int(os.environ.get("PHASEOUT_TEST_SLOT", "0"))
 PORTS = {name: port + 20000 + 100 * SLOT for name, port in platform.PORTS.items()}
 """Apart from test_processes.py's (+10000) so that the two never share a port."""
+KEYCLOAK_PORT = 28180 + 100 * SLOT
 SHOTS = stack.REPO / "test-artifacts" / "screenshots"
 DASHBOARD = stack.REPO / "dashboard"
 STATIC = stack.REPO / "services/aggregator/src/phaseout_aggregator/static"
@@ -69,6 +70,8 @@ cases overdue (a talk), longgang one of three (a circular)."""
 class City:
     base: str
     tokens: dict[str, str]
+    issuer: str | None = None
+    """The local identity provider's (Keycloak's), when it could start here."""
     kilns: list[tuple[str, str]] = field(default_factory=list)
     """(uscc, district) of each exited kiln, in KILNS order."""
     overdue: list[str] = field(default_factory=list)
@@ -197,7 +200,10 @@ def city(test_stack: StackUnderTest) -> Iterator[City]:
     config = test_stack.config
     folder = config.state / "services-dashboard"
     urls = stack.ensure_databases(config, list(PORTS))
-    services = [platform.service(config, name, urls[name], port) for name, port in PORTS.items()]
+    issuer = platform.identity_provider(config, KEYCLOAK_PORT, PORTS["aggregator"])
+    services = [
+        platform.service(config, name, urls[name], port, issuer) for name, port in PORTS.items()
+    ]
     private = platform.dev_keys()[0].read_text()
     tokens = {
         "city": token(private, "miit", "city"),
@@ -211,11 +217,12 @@ def city(test_stack: StackUnderTest) -> Iterator[City]:
                 "the aggregator does not serve /dashboard/: add dashboard.router to the routers "
                 "of phaseout_aggregator.main.SPEC"
             )
-        built = City(base, tokens)
+        built = City(base, tokens, issuer)
         make_data(built, private)
         yield built
     finally:
         processes.stop_services(folder, list(PORTS))
+        keycloak.down(config.state / "keycloak")
 
 
 # ---------------------------------------------------------------- the browser
@@ -512,7 +519,7 @@ def test_sign_in_and_the_city_overview(page: Browser, city: City) -> None:
     assert int(kpi["exited"]) >= len(KILNS) and int(kpi["overdue"]) >= 4
     assert int(kpi["enterprises"].replace(",", "")) >= 30
     ceramics = page.texts("tr[data-industry=ceramics] td")
-    assert ceramics[0] == "陶瓷" and ceramics[2] == "m²/a"
+    assert ceramics[0] == "陶瓷" and ceramics[2] == "平方米/年"
     flags = dict(
         zip(page.attrs(".flags li", "data-district"), page.texts(".flags li"), strict=True)
     )
@@ -575,10 +582,12 @@ def test_the_exit_list_filters_sorts_pages_and_exports(page: Browser, city: City
 
     page.js("document.querySelector('#export-csv').click()")
     rows = list(csv.reader(io.StringIO(downloaded(page, "*.csv").decode("utf-8-sig"))))
-    assert rows[0][1] == "统一社会信用代码", "headed in the page's language"
+    assert rows[0][3] == "统一社会信用代码", "headed in the page's language"
     listed = [row for row in rows[1:] if row and row[0].isdigit()]
-    assert dapeng <= {row[1] for row in listed}
-    assert {row[3] for row in listed} == {"大鹏新区"}, "exported with the page's filters"
+    assert dapeng <= {row[3] for row in listed}
+    assert {row[1] for row in listed} == {"大鹏新区"}, "exported with the page's filters"
+    assert {row[5] for row in listed} == {"建筑卫生陶瓷窑炉"}, "the kind by its name"
+    assert {row[7] for row in listed} == {"平方米/年"} and {row[11] for row in listed} == {"已退出"}
     page.js("document.querySelector('#export-xlsx').click()")
     assert downloaded(page, "*.xlsx")[:2] == b"PK", "an xlsx workbook (a zip)"
 
@@ -713,3 +722,154 @@ def test_the_api_docs_render_offline(
         offline.screenshot(f"api-docs{path.replace('/', '-')}")
     finally:
         offline.close()
+
+
+# ---------------------------------------------------------------- names, not codes; 1366 px
+
+
+def codes() -> set[str]:
+    """Every code a Chinese page must show by its name: the city's codes, capacity units, exit
+    statuses, case and referral states, the Table 5 equipment kinds and rule ids."""
+    from phaseout_shared.reference import UNITS, Agency, Dimension, District, Industry
+    from phaseout_technology.domain.catalogue import table5
+
+    catalogue = table5()
+    found = {m.value for kind in (Agency, District, Industry, Dimension) for m in kind}
+    found |= set(UNITS) | {"exited", "revived", "open", "overdue", "sealed", "dismantled"}
+    found |= set(catalogue.kinds) | {rule.id for rule in catalogue.rules}
+    return found | {"phaseout", "None", "null", "undefined"}
+
+
+def codes_in(text: str, listed: set[str]) -> set[str]:
+    """The codes that stand as words in the text (not inside a longer word or a USCC)."""
+    import re
+
+    return {
+        code
+        for code in listed
+        if re.search(rf"(?<![A-Za-z0-9_]){re.escape(code)}(?![A-Za-z0-9_])", text)
+    }
+
+
+PAGES = [
+    ("overview", "#/overview"),
+    ("district", "#/district?district=dapeng"),
+    ("exits", "#/exits"),
+    ("enterprise", "#/enterprise"),
+    ("overdue", "#/overdue?year=2019"),
+    ("public", "#/public"),
+]
+
+
+@needs_chromium
+def test_no_code_where_a_name_belongs_on_any_chinese_page(page: Browser, city: City) -> None:
+    """Every page, as the city bureau and as a district government, in Chinese: the visible
+    text holds no code (an enterprise's page too, with its timeline told in words)."""
+    listed = codes()
+    seen: dict[str, set[str]] = {}
+    for who in ("city", "futian"):
+        sign_in(page, city.tokens[who])
+        kiln = next(u for u, d in city.kilns if d == ("dapeng" if who == "city" else "futian"))
+        pages = [*PAGES, ("enterprise", f"#/enterprise?uscc={kiln}&as_of={AS_OF}")]
+        if who == "futian":
+            pages = [(v, p.replace("dapeng", "futian")) for v, p in pages if v != "overview"]
+        for view, path in pages:
+            page.open(f"{city.base}/dashboard/{path}", view)
+            text = page.js("document.body.innerText")
+            found = codes_in(text, listed)
+            if found:
+                seen[f"{who} {path}"] = found
+    assert seen == {}, "codes shown where names belong"
+    sign_in(page, city.tokens["city"])
+    page.open(
+        f"{city.base}/dashboard/#/enterprise?uscc={city.kilns[0][0]}&as_of={AS_OF}", "enterprise"
+    )
+    timeline = page.texts("tbody tr[data-type] td:nth-child(3)")
+    assert any("市工业和信息化局：案件验收通过" in row for row in timeline), timeline
+    assert page.texts("details.provenance summary")[0] == "数据来源", "provenance, as a detail"
+    page.screenshot("enterprise-story")
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1366, 1440])
+def test_the_pages_fit_the_screen_without_a_sideways_scroll(
+    page: Browser, city: City, width: int
+) -> None:
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 768, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        sign_in(page, city.tokens["city"])
+        for view, path in [*PAGES, ("exits", "#/exits?size=100")]:
+            page.open(f"{city.base}/dashboard/{path}", view)
+            wide = page.js(
+                "[document.documentElement, ...document.querySelectorAll('.card')]"
+                ".filter(e => e.scrollWidth > e.clientWidth + 1)"
+                ".map(e => (e.querySelector('h2')?.innerText ?? e.tagName) + ' ' + e.scrollWidth"
+                " + '>' + e.clientWidth)"
+            )
+            assert wide == [], f"{path} scrolls sideways at {width} px: {wide}"
+        page.open(f"{city.base}/dashboard/#/exits", "exits")
+        page.screenshot(f"exits-{width}")
+    finally:
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
+
+
+# ---------------------------------------------------------------- sign-in through the provider
+
+
+@needs_chromium
+@pytest.mark.parametrize(
+    ("user", "who", "view"),
+    [("futian", "福田区 · 区政府", "district"), ("miit", "市工业和信息化局 · 全市", "overview")],
+)
+def test_signing_in_through_the_identity_provider(
+    page: Browser, city: City, user: str, who: str, view: str
+) -> None:
+    """Authorization code with PKCE through the local Keycloak: a district government and the
+    city bureau each see their own scope; the token refreshes; signing out ends the session."""
+    if city.issuer is None:
+        pytest.skip("the local identity provider could not start here (JDK 21+, Maven Central)")
+    page.open(f"{city.base}/dashboard/#/signin", "signin")
+    assert page.texts("#signin-oidc") == ["通过统一身份认证登录"]
+    assert page.js("document.querySelector('#signin-developer').open") is False, (
+        "pasting a token is a developer option only"
+    )
+    page.js("document.querySelector('#signin-oidc').click()")
+    page.wait(
+        "location.href.includes('/realms/phaseout/') && !!document.querySelector('#username')",
+        within=60,
+    )
+    page.js(
+        f"document.querySelector('#username').value = {json.dumps(user)};"
+        f"document.querySelector('#password').value = {json.dumps(keycloak.PASSWORD)};"
+        "document.querySelector('#kc-login').click()"
+    )
+    page.wait(f"document.body && document.body.dataset.ready === {json.dumps(view)}", within=60)
+    assert page.js("location.href").startswith(f"{city.base}/dashboard/")
+    assert page.texts("#who") == [who]
+    token = page.js("sessionStorage.getItem('phaseout.token')")
+    assert keycloak.issuer(KEYCLOAK_PORT) == city.issuer and token.count(".") == 2
+    if user == "futian":
+        futian = {u for u, d in city.kilns if d == "futian"}
+        assert futian <= set(page.attrs("tbody tr[data-uscc]", "data-uscc"))
+        assert set(page.attrs("tbody tr[data-district]", "data-district")) == {"futian"}
+        page.open(f"{city.base}/dashboard/#/exits?district=luohu", "exits")
+        assert page.attrs(".error", "data-status") == ["403"]
+        assert "罗湖区不在您的管辖范围内" in page.texts(".error")[0], "the reason in Chinese"
+    else:
+        page.open(f"{city.base}/dashboard/#/exits", "exits")
+        assert {u for u, _ in city.kilns} <= set(page.attrs("tbody tr[data-uscc]", "data-uscc"))
+    refreshed = page.js(
+        "fetch('/auth/token').then(r => r.ok ? r.json() : null).then(b => b && b.principal)"
+    )
+    assert refreshed["jurisdiction"] == ("futian" if user == "futian" else "city")
+    page.screenshot(f"signed-in-{user}")
+    page.call("Page.navigate", {"url": f"{city.base}/auth/logout"})
+    page.wait("document.body && document.body.dataset.ready === 'signin'", within=60)
+    assert page.js("fetch('/auth/token').then(r => r.status)") == 401
+    assert page.texts("#who") == ["公众（未登录）"]

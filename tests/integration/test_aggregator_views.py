@@ -147,11 +147,26 @@ async def test_exit_list_exports_read_back(platform: Platform) -> None:
     uscc, _ = await exited_kiln(platform, district="dapeng")
     agg, h = platform.clients["aggregator"], platform.stack.headers("miit")
     params = {"year": 2019, "district": "dapeng", "industry": "ceramics"}
-    listed = (await agg.get("/v1/exits", params=params, headers=h)).json()
+
+    async def named() -> Any:
+        """The list once the technology catalogue's names have reached the aggregator."""
+        body = (await agg.get("/v1/exits", params=params, headers=h)).json()
+        row = next(r for r in body["rows"] if r["uscc"] == uscc)
+        return body if row["item_name"]["zh"] != "kiln" else None
+
+    listed = await eventually(named)
     row = next(r for r in listed["rows"] if r["uscc"] == uscc)
     assert (row["item"], row["capacity_unit"], row["exited_on"]) == ("kiln", "m²/a", "2019-06-20")
     assert row["opened_on"] == "2019-05-06", "the case opened when the kiln was found"
-    assert "T5-ceramics" in row["legal_basis"]
+    assert "T5-ceramics" in row["legal_basis"], "the rule's id kept as provenance"
+    assert row["item_name"] == {
+        "zh": "建筑卫生陶瓷窑炉",
+        "en": "building or sanitary ceramics kiln",
+    }
+    assert row["unit_name"] == {"zh": "平方米/年", "en": "square metres a year"}
+    assert row["status_name"] == {"zh": "已退出", "en": "Exited"}
+    assert "《行动计划》表 5 第" in row["basis"]["zh"] and "目录 2019.1 版" in row["basis"]["zh"]
+    assert "T5-" not in row["basis"]["zh"] + row["basis"]["en"], "the plan's words, not the id"
     total = next(
         t for t in listed["totals"] if t["industry"] == "ceramics" and t["capacity_unit"] == "m²/a"
     )
@@ -165,18 +180,23 @@ async def test_exit_list_exports_read_back(platform: Platform) -> None:
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(r.content))
     sheet = book["退出清单"]
-    assert sheet["A1"].value.startswith("依法关闭退出的落后产能企业清单")
-    headings = [c.value for c in sheet[2]]
-    assert headings[:4] == ["序号", "统一社会信用代码", "企业名称", "所在区"]
-    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
-    mine = next(r for r in rows if r[1] == uscc)
-    assert mine[3] == "大鹏新区" and mine[4] == "陶瓷" and mine[7] == 800000
-    assert book["合计"]["A2"].value == "陶瓷"
+    assert sheet["A1"].value == "依法关闭退出的落后产能企业清单"
+    assert sheet["A2"].value == "范围：大鹏新区、陶瓷、2019 年    截至：" + listed["as_of"]
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:M")
+    headings = [c.value for c in sheet[3]]
+    assert headings[:4] == ["序号", "所在区", "企业名称", "统一社会信用代码"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4)]
+    mine = next(r for r in rows if r[3] == uscc)
+    assert mine[1] == "大鹏新区" and mine[4] == "陶瓷" and mine[5] == "建筑卫生陶瓷窑炉"
+    assert mine[6] == 800000 and mine[7] == "平方米/年" and mine[11] == "已退出"
+    assert mine[12] == "市工业和信息化局"
+    assert book["合计"]["A4"].value == "陶瓷"
 
     r = await agg.get("/v1/exits", params={**params, "format": "csv", "lang": "en"}, headers=h)
-    table = list(csv.reader(io.StringIO(r.text)))
-    assert table[0][:3] == ["No.", "Unified social credit code", "Enterprise"]
-    assert any(line[1] == uscc and line[3] == "dapeng" for line in table[1:])
+    assert r.content.startswith(b"\xef\xbb\xbf"), "a BOM in English too"
+    table = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert table[0][:4] == ["No.", "District", "Enterprise", "Unified social credit code"]
+    assert any(line[3] == uscc and line[1] == "Dapeng New District" for line in table[1:])
 
     assert (
         await agg.get("/v1/exits", params={"year": 2018, "district": "dapeng"}, headers=h)
@@ -415,12 +435,14 @@ async def test_annual_report_and_the_consolidated_registers(platform: Platform) 
     r = await agg.get("/v1/reports/annual", params={"year": 2019, "format": "xlsx"}, headers=h)
     book = load_workbook(io.BytesIO(r.content))
     assert book.sheetnames[:2] == ["年度总结", "退出清单"] and "信息公开" in book.sheetnames
-    summary = [[c.value for c in row] for row in book["年度总结"].iter_rows(min_row=3)]
+    summary = [[c.value for c in row] for row in book["年度总结"].iter_rows(min_row=4)]
     assert any(row[0] == "罗湖区" and row[5] >= 1 for row in summary)
+    assert book["年度总结"]["A1"].value == "2019 年度落后产能退出工作总结"
     r = await agg.get(
         "/v1/reports/annual", params={"year": 2019, "format": "csv", "lang": "en"}, headers=h
     )
-    assert r.text.startswith("district,registered,inspected") and uscc in r.text
+    assert r.text.startswith("\ufeffDistrict,Enterprises registered,Enterprises inspected")
+    assert uscc in r.text
     registers = (await agg.get("/v1/registers", params={"district": "luohu"}, headers=h)).json()
     assert {"uscc": uscc, "supervised_by": ["technology"]}.items() <= next(
         r for r in registers if r["uscc"] == uscc

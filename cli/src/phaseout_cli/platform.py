@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from phaseout_cli import kafka_security, processes, stack
+from phaseout_cli import kafka_security, keycloak, processes, stack
 from phaseout_cli.demo import load as load_demo
 from phaseout_cli.ports import PORTS
 from phaseout_shared import auth
@@ -21,8 +21,11 @@ def services_folder(cfg: stack.StackConfig) -> Path:
     return cfg.state / "services"
 
 
-def service(cfg: stack.StackConfig, name: str, url: str, port: int) -> processes.Service:
-    """How `phaseout up` runs one service: its entry point, with its settings in the env."""
+def service(
+    cfg: stack.StackConfig, name: str, url: str, port: int, oidc_issuer: str | None = None
+) -> processes.Service:
+    """How `phaseout up` runs one service: its entry point, with its settings in the env
+    (and the identity provider whose tokens it accepts beside the platform's own)."""
     _, public = dev_keys()
     env = {
         "PHASEOUT_SERVICE": name,
@@ -38,12 +41,16 @@ def service(cfg: stack.StackConfig, name: str, url: str, port: int) -> processes
         "PHASEOUT_LOG_FILE": str(services_folder(cfg) / f"{name}.jsonl"),
         "PHASEOUT_EVIDENCE_DIR": str(cfg.state / "evidence" / name),
     }
+    if oidc_issuer is not None:
+        env["PHASEOUT_OIDC_ISSUER"] = oidc_issuer
     return processes.Service(name, processes.service_command(name), port, env)
 
 
-def start_services(cfg: stack.StackConfig, ports: dict[str, int]) -> None:
+def start_services(
+    cfg: stack.StackConfig, ports: dict[str, int], oidc_issuer: str | None = None
+) -> None:
     urls = stack.ensure_databases(cfg, list(ports))
-    services = [service(cfg, name, urls[name], port) for name, port in ports.items()]
+    services = [service(cfg, name, urls[name], port, oidc_issuer) for name, port in ports.items()]
     processes.start_services(services_folder(cfg), services)
 
 
@@ -51,14 +58,38 @@ def stop_services(cfg: stack.StackConfig, names: list[str]) -> None:
     processes.stop_services(services_folder(cfg), names)
 
 
+KEYCLOAK_PORT = 8180
+"""The local identity provider (Keycloak, realm `phaseout`)."""
+
+
+def identity_provider(cfg: stack.StackConfig, port: int, aggregator: int) -> str | None:
+    """Start the profile's Keycloak with its demo realm; its issuer, or None (said why) when
+    it cannot run here (no JDK 21 or later, no Maven Central)."""
+    try:
+        running = keycloak.up(
+            stack.CACHE,
+            cfg.state / "keycloak",
+            port,
+            [f"http://127.0.0.1:{aggregator}/auth/callback"],
+        )
+    except RuntimeError as exc:
+        print(f"identity provider not started: {exc}")
+        return None
+    return running.issuer
+
+
 def up(*, demo: bool) -> None:
     cfg = stack.local_config()
     dev_keys()
     stack.up(cfg)
-    start_services(cfg, PORTS)
+    issuer = identity_provider(cfg, KEYCLOAK_PORT, PORTS["aggregator"])
+    start_services(cfg, PORTS, issuer)
     print("Phaseout runs:")
     for name, port in PORTS.items():
         print(f"  {name:<12} http://127.0.0.1:{port}/docs")
+    print(f"  {'dashboard':<12} http://127.0.0.1:{PORTS['aggregator']}/dashboard/")
+    if issuer is not None:
+        print(f"  {'sign-in':<12} {issuer} (demo users: miit, mee, futian, …; password phaseout)")
     if demo:
         private, _ = dev_keys()
         accepted = load_demo(PORTS, private.read_text())
@@ -68,6 +99,7 @@ def up(*, demo: bool) -> None:
 def down() -> None:
     cfg = stack.local_config()
     stop_services(cfg, list(PORTS))
+    keycloak.down(cfg.state / "keycloak")
     stack.down(cfg)
 
 

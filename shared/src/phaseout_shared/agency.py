@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ def agency_spec(
     routers: Sequence[APIRouter] = (),
     consumers: Sequence[ConsumerSpec] = (),
     subscriptions: Sequence[referrals.Subscription] = (),
+    on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     evidence_targets: Mapping[str, Repository[Any]] | None = None,
 ) -> ServiceSpec:
     """An agency service: the register, its own routers, tables and migrations, its topic;
@@ -48,6 +49,7 @@ def agency_spec(
             *([referrals.consumer(dimension, subscriptions)] if subscriptions else []),
         ],
         description=description,
+        on_startup=list(on_startup),
     )
 
 

@@ -6,9 +6,11 @@ They are part of the contract between agencies: they travel unchanged.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Agency(StrEnum):
@@ -119,6 +121,100 @@ NAMES_ZH: dict[str, str] = {
     "technology": "技术",
 }
 """Chinese display names of every code above."""
+
+NAMES_EN: dict[str, str] = {
+    "miit": "Industry and Information Technology Bureau",
+    "drc": "Development and Reform Commission",
+    "mee": "Ecology and Environment Bureau",
+    "samr": "Market Regulation Administration",
+    "mem": "Emergency Management Bureau",
+    "water": "Water Affairs Bureau",
+    "futian": "Futian",
+    "luohu": "Luohu",
+    "nanshan": "Nanshan",
+    "yantian": "Yantian",
+    "baoan": "Bao'an",
+    "longgang": "Longgang",
+    "longhua": "Longhua",
+    "pingshan": "Pingshan",
+    "guangming": "Guangming",
+    "dapeng": "Dapeng New District",
+    "shenshan": "Shenzhen-Shanwei Cooperation Zone",
+    "city": "City-wide",
+    "steel": "Steel",
+    "cement": "Cement",
+    "electrolytic_aluminium": "Electrolytic aluminium",
+    "flat_glass": "Flat glass",
+    "paper": "Paper",
+    "dyeing": "Printing and dyeing",
+    "leather": "Leather",
+    "lead_acid_battery": "Lead-acid batteries",
+    "copper_smelting": "Copper smelting",
+    "lead_smelting": "Lead smelting",
+    "small_thermal_power": "Small thermal power",
+    "ceramics": "Ceramics",
+    "energy": "Energy",
+    "environment": "Environment",
+    "quality": "Quality",
+    "safety": "Safety",
+    "technology": "Technology",
+}
+"""English display names of the same codes."""
+
+UNITS: dict[str, tuple[str, str]] = {
+    "t/a": ("吨/年", "tonnes a year"),
+    "m²/a": ("平方米/年", "square metres a year"),
+    "m2/a": ("平方米/年", "square metres a year"),
+    "m/a": ("米/年", "metres a year"),
+    "m³/a": ("立方米/年", "cubic metres a year"),
+    "hides/a": ("标张/年", "hides a year"),
+    "kVAh/a": ("千伏安时/年", "kVAh a year"),
+    "10⁴ kVAh/a": ("万千伏安时/年", "10,000 kVAh a year"),
+    "pcs/a": ("件/年", "pieces a year"),
+    "MW": ("兆瓦", "MW"),
+    "kW": ("千瓦", "kW"),
+    "t": ("吨", "tonnes"),
+    "m³": ("立方米", "cubic metres"),
+    "kA": ("千安", "kA"),
+}
+"""Capacity units as the agencies record them (`capacity_unit`), named in Chinese and English.
+A unit not listed here is shown as recorded."""
+
+STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "exited": ("已退出", "Exited"),
+    "revived": ("死灰复燃", "Revived"),
+}
+"""The exit list's statuses."""
+
+
+def name_of(code: str | None, lang: str = "zh") -> str:
+    """A district, industry, dimension or agency code named in `lang` (the code if unknown)."""
+    if code is None:
+        return ""
+    names = NAMES_ZH if lang == "zh" else NAMES_EN
+    return names.get(str(code), str(code))
+
+
+def unit_name(unit: str, lang: str = "zh") -> str:
+    """A capacity unit as an official writes it: 吨/年 rather than t/a."""
+    named = UNITS.get(unit)
+    return unit if named is None else named[0 if lang == "zh" else 1]
+
+
+def code_of(kind: type[E], value: str) -> E:
+    """A member of `kind` from its code or its Chinese or English name (钢铁, Steel, steel).
+
+    Raises ValueError naming the values accepted when none matches.
+    """
+    wanted = value.strip()
+    for member in kind:
+        zh = NAMES_ZH.get(member.value, "")
+        english = NAMES_EN.get(member.value, "").casefold()
+        if wanted.casefold() in (member.value, english) or wanted in (zh, zh.removesuffix("区")):
+            return member
+    accepted = ", ".join(f"{m.value} ({NAMES_ZH.get(m.value, m.value)})" for m in kind)
+    raise ValueError(f"unknown {kind.__name__.lower()} {value!r}: one of {accepted}")
+
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

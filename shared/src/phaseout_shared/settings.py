@@ -62,6 +62,20 @@ class Settings(BaseSettings):
     jwt_public_key: SecretStr | None = Field(default=None, description="The same key, inline")
     jwt_issuer: str = Field(default="phaseout")
     jwt_audience: str = Field(default="phaseout")
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="The city's OpenID Connect provider (its issuer URL): its access tokens "
+        "are accepted beside the platform's own, and the dashboard signs in through it",
+    )
+    oidc_audience: str = Field(default="phaseout", description="The audience its tokens name")
+    oidc_groups: str | None = Field(
+        default=None,
+        description="JSON: the group path prefixes naming agency, jurisdiction and roles, e.g. "
+        '{"agency": "/agencies/", "jurisdiction": "/jurisdictions/", "roles": "/roles/"}',
+    )
+    oidc_client_id: str = Field(
+        default="phaseout-dashboard", description="The dashboard's client at the provider"
+    )
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP endpoint of a collector, e.g. http://otel:4318"
     )

@@ -34,8 +34,10 @@ from phaseout_shared import (
     auth,
     bus,
     inbox,
+    messages,
     migrations,
     observability,
+    oidc,
     scope,
     telemetry,
     versions,
@@ -102,9 +104,19 @@ def _details(errors: Sequence[Any]) -> list[dict[str, Any]]:
     ]
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+def _localised(request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reasons in the caller's language (`Accept-Language`), codes named; as raised for a
+    caller that names no language."""
+    accept = request.headers.get("accept-language")
+    if not accept:
+        return items
+    lang = messages.language(accept)
+    return [{**item, "reason": messages.localise(item.get("reason"), lang)} for item in items]
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return problem(422, _details(exc.errors()))
+    return problem(422, _localised(request, _details(exc.errors())))
 
 
 UNAVAILABLE = (
@@ -138,15 +150,17 @@ async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, errors.DomainError)
     status = next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
-    return problem(status, [{"field": exc.field, "reason": exc.reason, "rule": exc.rule}])
+    item = {"field": exc.field, "reason": exc.reason, "rule": exc.rule}
+    return problem(status, _localised(request, [item]))
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, [{"field": None, "reason": exc.detail, "rule": None}])
+    item = {"field": None, "reason": exc.detail, "rule": None}
+    return problem(exc.status_code, _localised(request, [item]))
 
 
 @dataclass(frozen=True)
@@ -196,6 +210,8 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         audience=settings.jwt_audience,
         max_lifetime=timedelta(hours=settings.jwt_max_lifetime_hours),
     )
+    if settings.oidc_issuer:
+        app.state.verify_token = _either(app.state.verify_token, settings)
     app.state.outbox = Outbox(
         topic=topic_of(spec.name),
         source=f"/phaseout/{spec.name}",
@@ -372,6 +388,22 @@ def _health_router(spec: ServiceSpec) -> APIRouter:
         return JSONResponse(answer, status_code=200 if ok else 503)
 
     return router
+
+
+def _either(platform: Callable[[str], auth.Principal], settings: Settings) -> Any:
+    """The platform's own tokens, and those of the city's identity provider (by their `iss`)."""
+    assert settings.oidc_issuer is not None
+    provider = oidc.Provider.configured(
+        settings.oidc_issuer, settings.oidc_audience, settings.oidc_groups
+    )
+    lifetime = timedelta(hours=settings.jwt_max_lifetime_hours)
+
+    def verify(token: str) -> auth.Principal:
+        if oidc.issuer_of(token) == provider.issuer:
+            return provider.verify(token, lifetime)
+        return platform(token)
+
+    return verify
 
 
 def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]:

@@ -14,7 +14,12 @@ NO_ENTERPRISE_FACTS = {
     "/v1/calendar": "who owes which report when, and what came in",
     "/v1/public/disclosures": "what the agencies made public, inside its window",
     "/dashboard": "static files",
-    "/dashboard/reference.json": "the codes of VOCABULARY.md",
+    "/dashboard/reference.json": "the codes of VOCABULARY.md and the catalogues' kinds",
+    "/auth/config": "whether the dashboard signs in through an identity provider",
+    "/auth/login": "the way to the identity provider",
+    "/auth/callback": "the way back from it",
+    "/auth/token": "the signed-in user's own token",
+    "/auth/logout": "the way out",
     "/dashboard/{path:path}": "static files",
 }
 

@@ -10,7 +10,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
-from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public
+from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public, signin
 from phaseout_aggregator.app.history import cases_as_of
 from phaseout_aggregator.app.projections import apply
 from phaseout_shared.city_time import city_date
@@ -47,6 +47,7 @@ SPEC = ServiceSpec(
         calendar.router,
         public.router,
         dashboard.router,
+        signin.router,
     ],
     publishes=False,
     consumers=[ConsumerSpec(name="aggregator", topics=AGENCY_TOPICS, handler=apply)],

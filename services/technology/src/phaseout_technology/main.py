@@ -11,6 +11,7 @@ from phaseout_shared.reference import Agency, Dimension
 from phaseout_shared.referrals import ActRule, Subscription
 from phaseout_technology.adapters.tables import CASES, ITEMS, METADATA, cases
 from phaseout_technology.api.routes import router
+from phaseout_technology.app.publication import publish_catalogue
 
 CLOSURES = frozenset({"phaseout.environment.closure.ordered.v1", "phaseout.safety.case.closed.v1"})
 """A closure ordered by environment or safety: technology checks the dismantling or sealing and
@@ -34,6 +35,7 @@ SPEC = agency_spec(
     subscriptions=[
         Subscription(ReferralKind.DISMANTLING_CHECK, Agency.MIIT, CLOSURES, act=CHECKED)
     ],
+    on_startup=[publish_catalogue],
     evidence_targets={"case": CASES, "item": ITEMS},
 )
 

@@ -280,3 +280,43 @@ class ProjectCheckRecorded(EventPayload):
     items: tuple[CheckedItem, ...] = Field(description="Each planned item and its verdict")
     catalogue_version: str = Field(description="Version of the rule catalogue applied")
     effective_on: date = Field(description="The date of the check")
+
+
+class KindName(BaseModel):
+    """An equipment kind of Table 5 as officials name it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    industry: Industry = Field(description="The kind's key industry")
+    name_zh: str = Field(description="The plan's name, e.g. 炼铁高炉")
+    name_en: str = Field(description="The name in English, e.g. iron-making blast furnace")
+
+
+class RuleName(BaseModel):
+    """A rule of Table 5 in the plan's words, and where it stands in the plan."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    industry: Industry = Field(description="The rule's key industry")
+    wording_zh: str = Field(description="The plan's wording of the requirement")
+    wording_en: str = Field(description="The requirement in English")
+    table: int = Field(description="The plan's table")
+    row: int = Field(description="The table's row (序号)")
+    item: int | None = Field(description="The row's item ((1), (2) …), if it has several")
+    citation: str = Field(description="Table, row and item, e.g. Table 5, row 1 (steel), item (1)")
+
+
+@event_type("phaseout.technology.catalogue.published.v1")
+class CataloguePublished(EventPayload):
+    """The technology service holds this version of the Table 5 catalogue: the names of its
+    equipment kinds and the wording of its rules, for those who show kinds and rules by name.
+
+    Published once per version (again after the outbox's retention, harmlessly: a consumer keeps
+    one row per version), keyed by the subject `catalogue`."""
+
+    version: str = Field(description="The catalogue version, e.g. 2019.1")
+    effective_on: date = Field(description="The city's date when the service published it")
+    title_zh: str = Field(description="The table's title in the plan")
+    title_en: str = Field(description="The title in English")
+    kinds: dict[str, KindName] = Field(description="Every equipment kind, by its code")
+    rules: dict[str, RuleName] = Field(description="Every rule, by its id")

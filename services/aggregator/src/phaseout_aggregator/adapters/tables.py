@@ -96,6 +96,7 @@ exit_events = Table(
     Column("effective_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("sequence", BigInteger),
+    Column("basis", Text),
     Index("exit_events_case", "dimension", "case_id", "effective_on"),
 )
 """Capacity that exited by law (依法关闭退出), and revivals found later, with their dates."""
@@ -165,3 +166,19 @@ referral_events = Table(
     Index("referral_events_referral", "referral_id", "updated_on"),
 )
 """Every state each referral between agencies has been in, from when (as of D: its latest row)."""
+
+catalogue_names = Table(
+    "catalogue_names",
+    METADATA,
+    Column("dimension", String(20), primary_key=True),
+    Column("entry", String(10), primary_key=True),
+    Column("code", String(100), primary_key=True),
+    Column("version", String(20), primary_key=True),
+    Column("industry", String(40)),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("citation", Text),
+    Column("event_id", String(100), nullable=False),
+)
+"""The names of a catalogue's entries (`entry`: an equipment `kind` or a `rule`), per version,
+as the agency that keeps the catalogue published them."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.dialects.postgresql import insert
 
 from phaseout_aggregator.adapters.tables import oversight_rule
@@ -24,7 +25,7 @@ from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.deps import InjectedClock
 from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.limits import Day
-from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry
+from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry, name_of
 
 router = APIRouter(prefix="/v1", tags=["city"])
 MEDIA = {
@@ -33,13 +34,37 @@ MEDIA = {
 }
 
 
-def download(content: str | bytes, filename: str) -> Response:
-    """A file to save, as a bureau would file it."""
-    return Response(
-        content,
-        media_type=MEDIA[filename.rsplit(".", 1)[1]],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+def download(content: str | bytes | Iterator[str], filename: str) -> Response:
+    """A file to save, as a bureau would file it (a CSV streamed line by line)."""
+    media_type = MEDIA[filename.rsplit(".", 1)[1]]
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if isinstance(content, str | bytes):
+        return Response(content, media_type=media_type, headers=headers)
+    return StreamingResponse(content, media_type=media_type, headers=headers)
+
+
+def scope_names(
+    scope: Any,
+    lang: exports.Language,
+    *,
+    year: int | None = None,
+    district: str | None = None,
+    industry: str | None = None,
+    dimension: str | None = None,
+) -> list[str]:
+    """What an export covers, named: the district, the dimensions, the filters and the year."""
+    zh = lang == "zh"
+    named = [name_of(district or scope.district, lang)] if (district or scope.district) else []
+    if dimension is not None:
+        named.append(name_of(dimension, lang))
+    elif scope.dimensions is not None:
+        sep = "、" if zh else ", "
+        named.append(sep.join(name_of(d, lang) for d in sorted(scope.dimensions)))
+    if industry is not None:
+        named.append(name_of(industry, lang))
+    if year is not None:
+        named.append(f"{year} 年" if zh else f"year {year}")
+    return named
 
 
 def _where(
@@ -107,8 +132,12 @@ async def read_exit_list(
     found = await exit_list(session, as_of, scope, where, year=year, status=status)
     if format == "json":
         return found
-    content = exports.to_csv(found, lang) if format == "csv" else exports.to_xlsx(found, lang)
-    return download(content, f"exit-list-{as_of}.{format}")
+    if format == "csv":
+        return download(exports.csv_lines(exports.table(found, lang)), f"exit-list-{as_of}.csv")
+    named = scope_names(
+        scope, lang, year=year, district=district, industry=industry, dimension=dimension
+    )
+    return download(exports.to_xlsx(found, lang, named), f"exit-list-{as_of}.xlsx")
 
 
 @router.get("/districts/progress", response_model=list[DistrictProgress])
@@ -156,8 +185,10 @@ async def read_annual_report(
     report = await annual.annual_report(session, year, scope)
     if format == "json":
         return report
-    content = annual.to_csv(report, lang) if format == "csv" else annual.to_xlsx(report, lang)
-    return download(content, f"annual-report-{year}.{format}")
+    if format == "csv":
+        return download(annual.to_csv(report, lang), f"annual-report-{year}.csv")
+    named = scope_names(scope, lang, year=year)
+    return download(annual.to_xlsx(report, lang, named), f"annual-report-{year}.xlsx")
 
 
 @router.get("/registers", response_model=list[annual.RegisterRow])

@@ -2,8 +2,9 @@
 
 The pages (built from `dashboard/` into `static/`, ECharts vendored, nothing fetched at run time)
 call the aggregator's own JSON API with the user's bearer token, so the access rules are the
-API's. This router serves the files and the reference names the pages show codes with; it reads
-no data and needs no token.
+API's. This router serves the files and the reference names the pages show codes with (the
+city's codes, and the equipment kinds the aggregator learnt from the catalogues' events); it needs
+no token.
 """
 
 from __future__ import annotations
@@ -15,10 +16,22 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
+from phaseout_aggregator.api.deps import Session
+from phaseout_aggregator.app.names import catalogues
 from phaseout_shared.city_time import city_date
 from phaseout_shared.deps import InjectedClock
 from phaseout_shared.domain.errors import NotFound
-from phaseout_shared.reference import NAMES_ZH, Agency, Dimension, District, Industry
+from phaseout_shared.reference import (
+    NAMES_EN,
+    NAMES_ZH,
+    STATUS_NAMES,
+    UNITS,
+    Agency,
+    Dimension,
+    District,
+    Industry,
+)
+from phaseout_shared.writes import LEADS
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -34,56 +47,21 @@ SECURITY_HEADERS = {
 }
 """The pages hold a bearer token in sessionStorage: they run only their own scripts."""
 
-NAMES_EN: dict[str, str] = {
-    "miit": "Industry and Information Technology Bureau",
-    "drc": "Development and Reform Commission",
-    "mee": "Ecology and Environment Bureau",
-    "samr": "Market Regulation Administration",
-    "mem": "Emergency Management Bureau",
-    "water": "Water Affairs Bureau",
-    "futian": "Futian",
-    "luohu": "Luohu",
-    "nanshan": "Nanshan",
-    "yantian": "Yantian",
-    "baoan": "Bao'an",
-    "longgang": "Longgang",
-    "longhua": "Longhua",
-    "pingshan": "Pingshan",
-    "guangming": "Guangming",
-    "dapeng": "Dapeng New District",
-    "shenshan": "Shenzhen-Shanwei Cooperation Zone",
-    "city": "City-wide",
-    "steel": "Steel",
-    "cement": "Cement",
-    "electrolytic_aluminium": "Electrolytic aluminium",
-    "flat_glass": "Flat glass",
-    "paper": "Paper",
-    "dyeing": "Printing and dyeing",
-    "leather": "Leather",
-    "lead_acid_battery": "Lead-acid batteries",
-    "copper_smelting": "Copper smelting",
-    "lead_smelting": "Lead smelting",
-    "small_thermal_power": "Small thermal power",
-    "ceramics": "Ceramics",
-    "energy": "Energy",
-    "environment": "Environment",
-    "quality": "Quality",
-    "safety": "Safety",
-    "technology": "Technology",
-}
-"""English display names of the codes whose Chinese names are `reference.NAMES_ZH`."""
-
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 
 
 def reference() -> dict[str, Any]:
-    """The codes the dashboard offers in its filters, and their names in both languages."""
+    """The codes the dashboard offers in its filters, and their names in both languages: the
+    city's codes, capacity units, exit statuses, and which agencies lead each dimension."""
     return {
         "districts": [d.value for d in District],
         "industries": [i.value for i in Industry],
         "dimensions": [d.value for d in Dimension],
         "agencies": [a.value for a in Agency],
         "names": {"zh": NAMES_ZH, "en": NAMES_EN},
+        "units": {code: {"zh": zh, "en": en} for code, (zh, en) in UNITS.items()},
+        "statuses": {code: {"zh": zh, "en": en} for code, (zh, en) in STATUS_NAMES.items()},
+        "leads": {d.value: sorted(a.value for a in LEADS[d]) for d in Dimension},
     }
 
 
@@ -93,11 +71,19 @@ async def dashboard_root() -> RedirectResponse:
 
 
 @router.get("/dashboard/reference.json")
-async def dashboard_reference(now: InjectedClock) -> JSONResponse:
-    """The codes, and the platform's clock: the dashboard's "today" is the city's date by it."""
+async def dashboard_reference(now: InjectedClock, session: Session) -> JSONResponse:
+    """The codes, the equipment kinds as the catalogues' keepers named them, and the platform's
+    clock: the dashboard's "today" is the city's date by it."""
     moment = now()
     clock = {"now": moment.isoformat(), "today": city_date(moment).isoformat()}
-    return JSONResponse({**reference(), "clock": clock}, headers=SECURITY_HEADERS)
+    known = await catalogues(session)
+    kinds: dict[str, dict[str, str]] = {}
+    for (_, entry, code), versions in sorted(known.entries.items()):
+        if entry == "kind":
+            zh, en, _ = versions[max(versions)]
+            kinds[code] = {"zh": zh, "en": en}
+    body = {**reference(), "kinds": kinds, "clock": clock}
+    return JSONResponse(body, headers=SECURITY_HEADERS)
 
 
 @router.get("/dashboard/{path:path}")

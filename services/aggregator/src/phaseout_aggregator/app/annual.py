@@ -3,7 +3,7 @@ and the consolidated registers (who supervises whom), as the plan asks them to b
 
 from __future__ import annotations
 
-import io
+from collections.abc import Sequence
 from datetime import date
 
 from pydantic import BaseModel
@@ -17,7 +17,7 @@ from phaseout_aggregator.app.disclosure import PublicDisclosure
 from phaseout_aggregator.app.exit_list import ExitList, exit_list
 from phaseout_aggregator.app.history import Where
 from phaseout_aggregator.app.progress import DistrictProgress, district_progress
-from phaseout_shared.reference import NAMES_ZH
+from phaseout_shared.reference import name_of
 
 
 class AnnualReport(BaseModel):
@@ -49,58 +49,90 @@ async def annual_report(session: AsyncSession, year: int, scope: Scope) -> Annua
     )
 
 
-SUMMARY = ("district", "registered", "inspected", "open_cases", "overdue", "exited", "flag")
-SUMMARY_ZH = ("区", "在册企业", "已检查", "未结案件", "逾期", "已退出", "督办")
+SUMMARY_COLUMNS: Sequence[exports.Column] = (
+    exports.Column("区", "District", 16),
+    exports.Column("在册企业", "Enterprises registered", 12, "int"),
+    exports.Column("已检查企业", "Enterprises inspected", 12, "int"),
+    exports.Column("未结案件", "Open cases", 10, "int"),
+    exports.Column("逾期", "Overdue", 8, "int"),
+    exports.Column("已退出", "Exited", 8, "int"),
+    exports.Column("督办", "Flag", 8),
+)
+DISCLOSURE_COLUMNS: Sequence[exports.Column] = (
+    exports.Column("统一社会信用代码", "USCC", 22, "code"),
+    exports.Column("企业名称", "Enterprise", 32),
+    exports.Column("违法行为", "Violation", 40),
+    exports.Column("处理措施", "Order", 30),
+    exports.Column("公示起", "From", 12, "date"),
+    exports.Column("公示止", "Until", 12, "date"),
+)
+FLAGS = {"circular": ("通报", "Circular"), "talk": ("约谈", "Talk")}
 
 
 def _summary_rows(report: AnnualReport, lang: exports.Language) -> list[list[object]]:
     rows: list[list[object]] = []
     for p in report.summary:
-        name = NAMES_ZH[p.district] if lang == "zh" else p.district
         t = p.totals
+        flag = FLAGS[p.flag][0 if lang == "zh" else 1] if p.flag in FLAGS else ""
         rows.append(
-            [name, t.registered, t.inspected, t.open_cases, t.overdue, t.exited, p.flag or ""]
+            [
+                name_of(p.district, lang),
+                t.registered,
+                t.inspected,
+                t.open_cases,
+                t.overdue,
+                t.exited,
+                flag,
+            ]
         )
     return rows
 
 
-def to_xlsx(report: AnnualReport, lang: exports.Language) -> bytes:
-    from openpyxl import load_workbook
+def title_of(report: AnnualReport, lang: exports.Language) -> str:
+    if lang == "zh":
+        return f"{report.year} 年度落后产能退出工作总结"
+    return f"{report.year} annual report on the phase-out of backward capacity"
 
-    book = load_workbook(io.BytesIO(exports.to_xlsx(report.exits, lang)))
-    summary = book.create_sheet("年度总结" if lang == "zh" else "Summary", 0)
-    exports.append(
-        summary,
-        [f"{report.year} " + ("年度落后产能退出工作总结" if lang == "zh" else "annual report")],
+
+def to_xlsx(report: AnnualReport, lang: exports.Language, scope: Sequence[str] = ()) -> bytes:
+    book = exports.workbook()
+    line = exports.scope_line(lang, report.as_of, scope)
+    summary = exports.Sheet(
+        book,
+        "年度总结" if lang == "zh" else "Summary",
+        SUMMARY_COLUMNS,
+        lang,
+        title=title_of(report, lang),
+        subtitle=line,
     )
-    exports.append(summary, SUMMARY_ZH if lang == "zh" else SUMMARY)
-    for row in _summary_rows(report, lang):
-        exports.append(summary, row)
-    public = book.create_sheet("信息公开" if lang == "zh" else "Disclosures")
-    exports.append(
+    exports.fill(summary, _summary_rows(report, lang))
+    exports.exit_sheets(book, report.exits, lang, scope)
+    public = exports.Sheet(
+        book,
+        "信息公开" if lang == "zh" else "Disclosures",
+        DISCLOSURE_COLUMNS,
+        lang,
+        title="信息公开" if lang == "zh" else "Public disclosures",
+        subtitle=line,
+    )
+    exports.fill(
         public,
-        ["统一社会信用代码", "企业名称", "违法行为", "处理措施", "公示起", "公示止"]
-        if lang == "zh"
-        else ["USCC", "Enterprise", "Violation", "Order", "From", "Until"],
+        (
+            [d.uscc, d.name, d.violation, d.order, d.publicity_from, d.publicity_until]
+            for d in report.disclosures
+        ),
     )
-    for d in report.disclosures:
-        exports.append(
-            public, [d.uscc, d.name, d.violation, d.order, d.publicity_from, d.publicity_until]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.saved(book)
 
 
 def to_csv(report: AnnualReport, lang: exports.Language) -> str:
     return exports.csv_text(
         [
-            SUMMARY_ZH if lang == "zh" else SUMMARY,
+            exports.headings(SUMMARY_COLUMNS, lang),
             *_summary_rows(report, lang),
             [],
             *exports.table(report.exits, lang),
-        ],
-        lang,
+        ]
     )
 
 

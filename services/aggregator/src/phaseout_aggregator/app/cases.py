@@ -85,6 +85,7 @@ async def project_exit(session: AsyncSession, envelope: Envelope, payload: Event
         return
     p: Any = payload
     basis = getattr(p, "rule", None) or f"{p.standard} {p.indicator_id}"
+    words = getattr(p, "basis", None)
     await insert_new(
         session,
         exit_events,
@@ -104,5 +105,6 @@ async def project_exit(session: AsyncSession, envelope: Envelope, payload: Event
             effective_on=p.effective_on,
             recorded_at=envelope.time,
             sequence=payload.sequence,
+            basis=words if isinstance(words, str) else None,
         ),
     )

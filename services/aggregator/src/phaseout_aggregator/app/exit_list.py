@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_aggregator.adapters.tables import identity
 from phaseout_aggregator.app.access import Scope
 from phaseout_aggregator.app.history import Where, exits_as_of
+from phaseout_aggregator.app.names import Named, catalogues, exit_names
+from phaseout_shared.reference import unit_name
 
 
 class ExitRow(BaseModel):
@@ -27,7 +29,11 @@ class ExitRow(BaseModel):
     item: str = Field(description="The line or equipment (kind, or standard and indicator)")
     capacity_amount: Decimal
     capacity_unit: str
-    legal_basis: str = Field(description="Dimension rule and catalogue version")
+    legal_basis: str = Field(description="Dimension rule and catalogue version (provenance)")
+    item_name: Named = Field(description="The line or equipment, named (炼铁高炉)")
+    basis: Named = Field(description="The legal basis in words: the plan's wording and where")
+    unit_name: Named = Field(description="The capacity unit, named (吨/年)")
+    status_name: Named = Field(description="exited (已退出) or revived (死灰复燃)")
     opened_on: date | None = Field(description="When the case that led to the exit opened")
     exited_on: date | None = Field(description="Verification: on-site acceptance or shutdown")
     status: str
@@ -36,6 +42,7 @@ class ExitRow(BaseModel):
 class Total(BaseModel):
     industry: str
     capacity_unit: str
+    unit_name: Named
     capacity_amount: Decimal
     items: int
 
@@ -62,9 +69,11 @@ async def exit_list(
         and (status is None or e["status"] == status)
     ]
     names = await _names(session, {e["uscc"] for e in exits})
+    known = await catalogues(session)
     rows = []
     for e in exits:
         exited = e["exited_on"]
+        named = exit_names(e, known)
         rows.append(
             ExitRow(
                 uscc=e["uscc"],
@@ -76,6 +85,10 @@ async def exit_list(
                 capacity_amount=e["capacity_amount"],
                 capacity_unit=e["capacity_unit"],
                 legal_basis=f"{e['dimension']}: {e['rule']} (catalogue {e['catalogue_version']})",
+                item_name=named.item,
+                basis=named.basis,
+                unit_name=named.unit,
+                status_name=named.status,
                 opened_on=e["opened_on"],
                 exited_on=exited,
                 status=e["status"],
@@ -97,6 +110,12 @@ def _totals(rows: list[ExitRow]) -> list[Total]:
         if r.status == "exited":
             sums[(r.industry, r.capacity_unit)].append(r.capacity_amount)
     return [
-        Total(industry=i, capacity_unit=u, capacity_amount=sum(v, Decimal(0)), items=len(v))
+        Total(
+            industry=i,
+            capacity_unit=u,
+            unit_name=Named(zh=unit_name(u, "zh"), en=unit_name(u, "en")),
+            capacity_amount=sum(v, Decimal(0)),
+            items=len(v),
+        )
         for (i, u), v in sorted(sums.items())
     ]

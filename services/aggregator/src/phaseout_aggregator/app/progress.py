@@ -43,7 +43,10 @@ class Counts(BaseModel):
 
 class DistrictProgress(BaseModel):
     district: str
-    totals: Counts
+    totals: Counts = Field(
+        description="The district's figures: registered and inspected count enterprises, each "
+        "once whatever the number of registers it is on; cases and exits are summed"
+    )
     by_dimension: dict[str, Counts]
     flag: str | None = Field(description="circular (通报), talk (约谈), or none")
 
@@ -66,6 +69,23 @@ async def _distinct(
     return {(d, dim): n for d, dim, n in rows.tuples() if d is not None}
 
 
+async def _enterprises(
+    session: AsyncSession, as_of: date, nouns: tuple[str, ...] | None, scope: Scope
+) -> dict[str, int]:
+    """Per district, the enterprises (each once, whatever its registers) in the caller's
+    dimensions: registered (no `nouns`) or inspected."""
+    noun = func.split_part(timeline.c.type, ".", 3)
+    district = timeline.c.data["district"].astext
+    q = select(district, func.count(timeline.c.uscc.distinct())).where(
+        timeline.c.effective_on <= as_of
+    )
+    q = q.where(noun.in_(nouns)) if nouns else q.where(noun == "enterprise")
+    if scope.dimensions is not None:
+        q = q.where(timeline.c.dimension.in_(sorted(scope.dimensions)))
+    rows = await session.execute(q.group_by(district))
+    return {d: n for d, n in rows.tuples() if d is not None}
+
+
 async def district_progress(
     session: AsyncSession, as_of: date, scope: Scope
 ) -> list[DistrictProgress]:
@@ -80,8 +100,14 @@ async def district_progress(
         counts[c["district"]][c["dimension"]].overdue += int(c["overdue"])
     for e in await exits_as_of(session, as_of, scope):
         counts[e["district"]][e["dimension"]].exited += int(e["status"] == "exited")
+    registered = await _enterprises(session, as_of, None, scope)
+    inspected = await _enterprises(session, as_of, INSPECTION_NOUNS, scope)
     districts = [d.value for d in District if scope.district in (None, d.value)]
-    return [_progress(d, counts[d], rule, scope) for d in districts]
+    progress = [_progress(d, counts[d], rule, scope) for d in districts]
+    for p in progress:
+        p.totals.registered = registered.get(p.district, 0)
+        p.totals.inspected = inspected.get(p.district, 0)
+    return progress
 
 
 def _progress(

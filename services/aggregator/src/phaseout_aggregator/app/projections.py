@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_aggregator.adapters.tables import identity, timeline
 from phaseout_aggregator.app.cases import project_case, project_exit
 from phaseout_aggregator.app.disclosure import project_disclosure
+from phaseout_aggregator.app.names import project_catalogue
 from phaseout_aggregator.app.referrals import project_referral
 from phaseout_aggregator.app.upsert import insert_new, upsert_if_newer
 from phaseout_shared.consumer import Delivery
@@ -88,4 +89,5 @@ PROJECTORS: dict[str, Projector] = {
     "referral.accepted": project_referral,
     "referral.acted_on": project_referral,
     "referral.declined": project_referral,
+    "catalogue.published": project_catalogue,
 }

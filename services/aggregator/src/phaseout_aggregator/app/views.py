@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_aggregator.adapters.tables import timeline
 from phaseout_aggregator.app.access import Scope
 from phaseout_aggregator.app.history import Where, cases_as_of, exits_as_of
+from phaseout_aggregator.app.names import Catalogues, Named, catalogues, exit_names
 from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
 from phaseout_shared.contracts.base import Stage
 from phaseout_shared.contracts.stages import stage_of
@@ -68,6 +69,10 @@ class ExitView(BaseModel):
     catalogue_version: str
     exited_on: date | None
     status: str = Field(description="exited, or revived if later found running again")
+    item_name: Named = Field(description="The line or equipment, named (炼铁高炉)")
+    basis: Named = Field(description="The legal basis in words: the plan's wording and where")
+    unit_name: Named = Field(description="The capacity unit, named (吨/年)")
+    status_name: Named = Field(description="exited (已退出) or revived (死灰复燃)")
 
 
 class DimensionStatus(BaseModel):
@@ -127,6 +132,16 @@ class EnterpriseStatus(BaseModel):
     timeline: list[TimelineEntry]
 
 
+def _named(row: dict[str, Any], known: Catalogues) -> dict[str, Named]:
+    named = exit_names(row, known)
+    return {
+        "item_name": named.item,
+        "basis": named.basis,
+        "unit_name": named.unit,
+        "status_name": named.status,
+    }
+
+
 async def enterprise_status(
     session: AsyncSession, uscc: str, as_of: date, scope: Scope
 ) -> EnterpriseStatus:
@@ -143,8 +158,10 @@ async def enterprise_status(
     cases = [
         CaseView.model_validate(c) for c in await cases_as_of(session, as_of, scope, Where(uscc))
     ]
+    known = await catalogues(session)
     exits = [
-        ExitView.model_validate(e) for e in await exits_as_of(session, as_of, scope, Where(uscc))
+        ExitView.model_validate({**e, **_named(e, known)})
+        for e in await exits_as_of(session, as_of, scope, Where(uscc))
     ]
     return EnterpriseStatus(
         uscc=uscc,

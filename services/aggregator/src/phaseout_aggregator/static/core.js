@@ -7,6 +7,7 @@ import { EVENTS_ZH, LABELS, STATES_ZH } from "./i18n.js";
 export const TOKEN_KEY = "phaseout.token"; // sessionStorage: gone when the tab closes
 export const AS_OF_KEY = "phaseout.asOf"; // sessionStorage
 export const LANG_KEY = "phaseout.lang"; // localStorage: the language choice persists
+export const PRINCIPAL_KEY = "phaseout.principal"; // sessionStorage: who a provider's token names
 const PAGE_SIZES = [10, 25, 50, 100];
 
 export const state = {
@@ -36,17 +37,53 @@ export function nameOf(code) {
   return state.ref.names[state.lang][code] ?? code;
 }
 
+/** A thing the API names in both languages ({zh, en}), in the current one. */
+export function named(names) {
+  if (names == null) return "";
+  return names[state.lang] ?? names.zh ?? "";
+}
+
+/** A capacity unit as officials write it (吨/年 rather than t/a). */
+export function unitName(code) {
+  if (code == null) return "";
+  return state.ref.units?.[code]?.[state.lang] ?? code;
+}
+
 /** A case, measure or referral state. */
 export function stateName(code) {
   if (code == null) return "";
   return state.lang === "zh" ? (STATES_ZH[code] ?? code) : words(code);
 }
 
-/** `phaseout.technology.case.acceptance_passed.v1` → "案件 · 验收通过" / "Case · acceptance passed". */
+/** `phaseout.technology.case.acceptance_passed.v1` → "案件验收通过" / "Case: acceptance passed". */
 export function eventName(type) {
   const [, , noun, verb] = type.split(".");
-  if (state.lang === "zh") return `${EVENTS_ZH[noun] ?? noun} · ${EVENTS_ZH[verb] ?? verb}`;
-  return `${words(noun)} · ${String(verb).replaceAll("_", " ")}`;
+  if (state.lang === "zh")
+    return `${EVENTS_ZH[noun] ?? words(noun)}${EVENTS_ZH[verb] ?? words(verb)}`;
+  return `${words(noun)}: ${String(verb).replaceAll("_", " ")}`;
+}
+
+const DEADLINES = ["deadline", "due_on", "rectify_by", "exit_by", "until"];
+
+/** An event told as an official would: who did what, under which rule, by when. */
+export function story(entry) {
+  const data = entry.data ?? {};
+  const [, dimension] = entry.type.split(".");
+  const leads = state.ref.leads?.[dimension] ?? [];
+  const who = data.amended_by ?? data.answered_by ?? (leads.length ? leads : null);
+  const agency = Array.isArray(who) ? who.map(nameOf).join("、") : nameOf(who);
+  const zh = state.lang === "zh";
+  const parts = [
+    agency ? `${agency}${zh ? "：" : ": "}${eventName(entry.type)}` : eventName(entry.type),
+  ];
+  if (data.capacity_amount != null && data.capacity_unit) {
+    parts.push(`${amount(data.capacity_amount)} ${unitName(data.capacity_unit)}`);
+  }
+  if (data.kind && state.ref.kinds?.[data.kind]) parts.push(named(state.ref.kinds[data.kind]));
+  const due = DEADLINES.map((k) => data[k]).find((v) => typeof v === "string");
+  if (due) parts.push(zh ? `期限 ${due}` : `due ${due}`);
+  if (data.reason) parts.push(zh ? `理由：${data.reason}` : `reason: ${data.reason}`);
+  return parts.join(zh ? "，" : "; ");
 }
 
 export function amount(value) {
@@ -110,7 +147,7 @@ export function table(columns, rows, { rowAttrs, sort, onSort } = {}) {
       "tr",
       rowAttrs ? rowAttrs(row) : {},
       columns.map(([, cell, opts = {}]) =>
-        h("td", { class: opts.wrap ? "wrap" : null }, cell(row)),
+        h("td", { class: opts.wide ? "wrap wide" : opts.wrap ? "wrap" : null }, cell(row)),
       ),
     ),
   );
@@ -153,7 +190,37 @@ export function claimsOf(jwt) {
 
 function claims() {
   const jwt = token();
-  return jwt ? claimsOf(jwt) : null;
+  if (!jwt) return null;
+  const mapped = sessionStorage.getItem(PRINCIPAL_KEY);
+  return mapped ? JSON.parse(mapped) : claimsOf(jwt);
+}
+
+/** Signed in through the city's identity provider (not with a pasted token). */
+export function viaProvider() {
+  return sessionStorage.getItem(PRINCIPAL_KEY) != null;
+}
+
+let refreshing = null;
+
+/** A fresh access token from the aggregator's sign-in (refreshed at the provider), kept in
+ * this tab with who it names, and refreshed again a little before it expires. */
+export async function providerToken() {
+  const response = await fetch("/auth/token", {
+    credentials: "same-origin",
+    headers: { "Accept-Language": state.lang === "zh" ? "zh-CN" : "en" },
+  });
+  if (!response.ok) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(PRINCIPAL_KEY);
+    return false;
+  }
+  const body = await response.json();
+  sessionStorage.setItem(TOKEN_KEY, body.access_token);
+  sessionStorage.setItem(PRINCIPAL_KEY, JSON.stringify(body.principal));
+  clearTimeout(refreshing);
+  const seconds = Math.max(10, Number(body.expires_in ?? 300) - 30);
+  refreshing = setTimeout(providerToken, seconds * 1000);
+  return true;
 }
 
 /** The caller's own district, or null for a city-wide user. */
@@ -217,7 +284,8 @@ export async function api(path, params = {}, { auth = true, raw = false } = {}) 
   for (const [key, value] of Object.entries(query)) {
     if (value != null && value !== "") url.searchParams.set(key, value);
   }
-  const headers = auth && token() ? { Authorization: `Bearer ${token()}` } : {};
+  const headers = { "Accept-Language": state.lang === "zh" ? "zh-CN,zh;q=0.9" : "en" };
+  if (auth && token()) headers.Authorization = `Bearer ${token()}`;
   let response;
   try {
     response = await fetch(url, { headers });

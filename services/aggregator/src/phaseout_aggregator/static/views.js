@@ -17,12 +17,12 @@ import {
   empty,
   enterpriseLink,
   errorBox,
-  eventName,
   field,
   flagChip,
   go,
   h,
   nameOf,
+  named,
   ownDistrict,
   pager,
   section,
@@ -31,10 +31,12 @@ import {
   sorter,
   state,
   stateName,
+  story,
   t,
   table,
   today,
   token,
+  unitName,
   years,
 } from "./core.js";
 
@@ -105,7 +107,7 @@ async function overview() {
               [
                 [t("col.industry"), (r) => nameOf(r.industry)],
                 [t("col.capacity"), (r) => amount(r.capacity_amount)],
-                [t("col.unit"), (r) => r.capacity_unit],
+                [t("col.unit"), (r) => named(r.unit_name) || unitName(r.capacity_unit)],
                 [t("col.items"), (r) => r.items],
               ],
               exits.totals,
@@ -168,15 +170,25 @@ function exitColumns() {
     [t("col.district"), (r) => nameOf(r.district), { key: "district" }],
     [t("col.industry"), (r) => nameOf(r.industry), { key: "industry" }],
     [t("col.dimension"), (r) => nameOf(r.dimension), { key: "dimension" }],
-    [t("col.item"), (r) => stateName(r.item), { key: "item" }],
+    [t("col.item"), (r) => named(r.item_name), { key: "item", wrap: true }],
     [
       t("col.capacity"),
-      (r) => `${amount(r.capacity_amount)} ${r.capacity_unit}`,
+      (r) => `${amount(r.capacity_amount)} ${named(r.unit_name)}`,
       { key: "capacity_amount" },
     ],
-    [t("col.basis"), (r) => r.legal_basis, { wrap: true }],
-    [t("col.opened_on"), (r) => r.opened_on ?? "", { key: "opened_on" }],
-    [t("col.exited_on"), (r) => r.exited_on ?? "", { key: "exited_on" }],
+    [
+      t("col.basis"),
+      (r) => h("span", { title: r.legal_basis }, named(r.basis)),
+      { wrap: true, wide: true },
+    ],
+    [
+      t("col.dates"),
+      (r) => [
+        h("div", {}, `${t("col.opened_short")} ${r.opened_on ?? "—"}`),
+        h("div", {}, `${t("col.exited_short")} ${r.exited_on ?? "—"}`),
+      ],
+      { key: "exited_on" },
+    ],
     [
       t("col.status"),
       (r) => chip(t(`status.${r.status}`), `status-${r.status}`),
@@ -275,7 +287,7 @@ async function exitsView(params) {
             [
               [t("col.industry"), (r) => nameOf(r.industry)],
               [t("col.capacity"), (r) => amount(r.capacity_amount)],
-              [t("col.unit"), (r) => r.capacity_unit],
+              [t("col.unit"), (r) => named(r.unit_name) || unitName(r.capacity_unit)],
               [t("col.items"), (r) => r.items],
             ],
             listed.totals,
@@ -327,9 +339,13 @@ async function enterpriseView(params) {
         ? table(
             [
               [t("col.dimension"), (x) => nameOf(x.dimension)],
-              [t("col.item"), (x) => stateName(x.item)],
-              [t("col.capacity"), (x) => `${amount(x.capacity_amount)} ${x.capacity_unit}`],
-              [t("col.basis"), (x) => `${x.rule} (${x.catalogue_version})`, { wrap: true }],
+              [t("col.item"), (x) => named(x.item_name), { wrap: true }],
+              [t("col.capacity"), (x) => `${amount(x.capacity_amount)} ${named(x.unit_name)}`],
+              [
+                t("col.basis"),
+                (x) => h("span", { title: `${x.rule} (${x.catalogue_version})` }, named(x.basis)),
+                { wrap: true, wide: true },
+              ],
               [t("col.exited_on"), (x) => x.exited_on ?? ""],
               [t("col.status"), (x) => chip(t(`status.${x.status}`), `status-${x.status}`)],
             ],
@@ -343,10 +359,16 @@ async function enterpriseView(params) {
         [
           [t("col.date"), (x) => x.effective_on ?? ""],
           [t("col.dimension"), (x) => nameOf(x.dimension)],
-          [t("col.event"), (x) => eventName(x.type)],
+          [t("col.event"), (x) => story(x), { wrap: true, wide: true }],
           [
             t("col.source"),
-            (x) => h("span", { class: "mono" }, `${x.topic}@${x.partition}:${x.offset}`),
+            (x) =>
+              h(
+                "details",
+                { class: "provenance" },
+                h("summary", {}, t("timeline.provenance")),
+                h("span", { class: "mono" }, `${x.topic}@${x.partition}:${x.offset}`),
+              ),
           ],
         ],
         e.timeline,
@@ -778,37 +800,55 @@ async function publicView() {
 
 function signinView() {
   const message = h("p", { class: "error", hidden: true, id: "signin-error" }, t("signin.bad"));
+  const paste = h(
+    "form",
+    {
+      class: "signin",
+      id: "signin",
+      onsubmit: (e) => {
+        e.preventDefault();
+        const jwt = e.target.elements.token.value.trim();
+        if (!claimsOf(jwt)) {
+          message.hidden = false;
+          return;
+        }
+        sessionStorage.setItem(TOKEN_KEY, jwt);
+        go(defaultView());
+      },
+    },
+    h("p", {}, t("signin.help")),
+    field(
+      t("signin.token"),
+      h("textarea", {
+        name: "token",
+        rows: 5,
+        cols: 80,
+        spellcheck: "false",
+        autocomplete: "off",
+      }),
+    ),
+    message,
+    h("button", { type: "submit" }, t("signin.submit")),
+  );
+  const provider = state.oidc
+    ? [
+        h("p", {}, t("signin.provider_help")),
+        h(
+          "a",
+          { id: "signin-oidc", class: "button primary", href: "/auth/login" },
+          t("signin.provider"),
+        ),
+      ]
+    : null;
   return [
     h("h1", {}, t("signin.title")),
     h(
-      "form",
-      {
-        class: "card signin",
-        id: "signin",
-        onsubmit: (e) => {
-          e.preventDefault();
-          const jwt = e.target.elements.token.value.trim();
-          if (!claimsOf(jwt)) {
-            message.hidden = false;
-            return;
-          }
-          sessionStorage.setItem(TOKEN_KEY, jwt);
-          go(defaultView());
-        },
-      },
-      h("p", {}, t("signin.help")),
-      field(
-        t("signin.token"),
-        h("textarea", {
-          name: "token",
-          rows: 5,
-          cols: 80,
-          spellcheck: "false",
-          autocomplete: "off",
-        }),
-      ),
-      message,
-      h("button", { type: "submit" }, t("signin.submit")),
+      "div",
+      { class: "card signin" },
+      provider,
+      provider
+        ? h("details", { id: "signin-developer" }, h("summary", {}, t("signin.developer")), paste)
+        : paste,
       h("p", {}, h("a", { href: "#/public" }, t("signin.public"))),
     ),
   ];
