@@ -310,3 +310,54 @@ async def test_raw_readings_are_read_only_within_their_scope(
         "/v1/watch/alerts", params={"uscc": uscc}, headers=headers
     )
     assert alerts.status_code == 200, "every caller with a token reads the alerts in its scope"
+
+
+async def test_power_at_an_exited_mills_address_under_a_new_code_raises_an_alert(
+    platform: Platform,
+) -> None:
+    old, new, district = make_uscc(rng), make_uscc(rng), "pingshan"
+    tech = platform.clients["technology"]
+    miit = platform.stack.headers("miit", district)
+    body = {
+        "uscc": old,
+        "name": "深圳市某造纸有限公司",
+        "district": district,
+        "industry": "paper",
+        "effective_on": "2018-01-02",
+    }
+    assert (await tech.post("/v1/enterprises", json=body, headers=miit)).status_code == 201
+    item = {
+        "item_id": "PM-9",
+        "equipment": {"kind": "cultural_paper_line", "width_m": 1.76, "speed_m_per_min": 110},
+        "capacity_amount": "30000",
+        "capacity_unit": "t/a",
+        "effective_on": "2019-03-01",
+    }
+    surveyed = (await tech.post(f"/v1/enterprises/{old}/items", json=item, headers=miit)).json()
+    case = f"/v1/cases/{surveyed['case_id']}"
+    dismantled = {"description": "主体设备拆除", "effective_on": "2019-04-10"}
+    assert (
+        await tech.post(f"{case}/dismantling", json=dismantled, headers=miit)
+    ).status_code == 200
+    accepted = {"passed": True, "note": "现场验收合格", "effective_on": "2019-04-20"}
+    assert (await tech.post(f"{case}/acceptance", json=accepted, headers=miit)).status_code == 200
+    same_place = "深圳市坪山区某工业园3栋"
+    before = [
+        f"{old},GD-OLD-{old[-6:]},{same_place},{district},{p},80000,160"
+        for p in MONTHS_2018_19[3:15]
+    ]
+    after = [
+        f"{new},GD-NEW-{new[-6:]},{same_place},{district},{p},{kwh},100"
+        for p, kwh in (("2019-06", 2_000), ("2019-07", 45_000))
+    ]
+    assert (
+        await load(platform, "electricity", "\n".join([HEADER, *before, *after]))
+    ).status_code == 201
+
+    async def raised() -> list[Any] | None:
+        return await alerts_of(platform, new) or None
+
+    (alert,) = await eventually(raised, within=90)
+    assert (alert["rule"], alert["period"]) == ("W-new-code-at-address", "2019-07-01")
+    assert alert["elimination_case"] == surveyed["case_id"]
+    assert old in alert["basis"]

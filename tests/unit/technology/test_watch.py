@@ -172,3 +172,24 @@ def test_every_rule_names_its_basis_and_the_catalogue_its_version() -> None:
         assert rule.basis and rule.name_zh and rule.to
         if rule.kind == "after_order":
             assert rule.orders and rule.share_of_baseline is not None
+
+
+def test_power_at_an_exited_enterprises_address_under_a_new_code_is_found() -> None:
+    from phaseout_technology.watch.rules import Predecessor
+
+    accepted = Order(
+        "a-1", "phaseout.technology.case.acceptance_passed.v1", "case-9", date(2019, 5, 20), "x"
+    )
+    old = Predecessor(
+        "91440300MA5DCCGK1X", "某路1号", _months(date(2018, 5, 1), [50_000] * 12), [accepted]
+    )
+    kwh = _months(date(2019, 6, 1), [0, 5_000, 30_000])
+    (finding,) = evaluate(catalogue(), Facts(USCC, kwh=kwh, predecessors=[old]))
+    assert (finding.rule.id, finding.period, finding.order) == (
+        "W-new-code-at-address",
+        date(2019, 8, 1),
+        accepted,
+    )
+    assert "91440300MA5DCCGK1X" in finding.basis and "60%" in finding.basis
+    before_exit = Predecessor(old.uscc, old.address, old.kwh, [])
+    assert evaluate(catalogue(), Facts(USCC, kwh=kwh, predecessors=[before_exit])) == []

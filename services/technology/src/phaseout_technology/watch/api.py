@@ -224,7 +224,7 @@ async def close_alert(alert_id: str, body: OutcomeIn, work: AlertWork) -> Alert:
         refuse_future(work, effective_on=body.effective_on)
         alert.close(body.outcome, body.reason, body.effective_on)
         await ALERTS.save(work.session, alert, work.now)
-        events = alert.pull_events()
+        await work.emit(alert.pull_events(), subject=alert.uscc)
         if body.outcome is WatchOutcome.REVIVAL_CONFIRMED and alert.elimination_case is not None:
             case = await CASES.get(work.session, str(alert.elimination_case))
             case.reopen_revival(
@@ -232,7 +232,7 @@ async def close_alert(alert_id: str, body: OutcomeIn, work: AlertWork) -> Alert:
                 effective_on=body.effective_on,
             )
             await CASES.save(work.session, case, work.now)
-            events += case.pull_events()
-        await work.emit(events, subject=alert.uscc)
+            # the case may be the exited enterprise's, the alert its successor's (a new code)
+            await work.emit(case.pull_events(), subject=case.uscc)
         await work.audit("watch.alert.close", alert_id, body.model_dump(mode="json"))
         return alert

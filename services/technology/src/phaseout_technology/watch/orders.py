@@ -20,7 +20,7 @@ from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.reference import Dimension
 from phaseout_shared.web import ConsumerSpec
 from phaseout_technology.watch.rules import catalogue
-from phaseout_technology.watch.store import raise_alerts
+from phaseout_technology.watch.store import raise_alerts, successors
 from phaseout_technology.watch.tables import licences, orders
 
 LICENCE_RECORDED = "phaseout.quality.licence.recorded.v1"
@@ -39,6 +39,7 @@ def _steel(payload: Any) -> bool:
 def consumer() -> ConsumerSpec:
     outbox = Outbox(topic=topic_of(Dimension.TECHNOLOGY.value), source="/phaseout/technology")
     watched = catalogue().order_types()
+    exits = catalogue().exit_types()
 
     async def handle(
         session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
@@ -60,7 +61,10 @@ def consumer() -> ConsumerSpec:
                 )
                 .on_conflict_do_nothing()
             )
-            await raise_alerts(session, [p.uscc], now=delivery.clock(), outbox=outbox)
+            affected = [p.uscc]
+            if envelope.type in exits:
+                affected += await successors(session, p.uscc)
+            await raise_alerts(session, affected, now=delivery.clock(), outbox=outbox)
         elif envelope.type == LICENCE_RECORDED:
             values = {"uscc": p.uscc, "steel": _steel(p), "active": True}
             await session.execute(

@@ -37,7 +37,9 @@ class Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
-    kind: Literal["after_order", "ditiaogang_intensity", "ditiaogang_unlicensed"]
+    kind: Literal[
+        "after_order", "new_code_at_address", "ditiaogang_intensity", "ditiaogang_unlicensed"
+    ]
     name_zh: str
     basis: str
     to: tuple[Agency, ...] = Field(min_length=1)
@@ -61,6 +63,10 @@ class Catalogue(BaseModel):
     version: str
     title: str
     rules: tuple[Rule, ...]
+
+    def exit_types(self) -> frozenset[str]:
+        """The event types after which another enterprise at the same address is watched."""
+        return frozenset(t for r in self.rules if r.kind == "new_code_at_address" for t in r.orders)
 
     def order_types(self) -> frozenset[str]:
         """Every event type a rule starts or ends a watch on."""
@@ -93,6 +99,17 @@ class Order:
     measure: str | None = None
 
 
+@dataclass(frozen=True)
+class Predecessor:
+    """Another enterprise whose readings were at an address this one now draws power at."""
+
+    uscc: str
+    address: str
+    kwh: Mapping[date, Decimal]
+    """Its current readings at that address, by month."""
+    orders: Sequence[Order]
+
+
 @dataclass
 class Facts:
     """What the watch knows of one enterprise."""
@@ -104,6 +121,7 @@ class Facts:
     """Invoiced tonnes by month and product category."""
     orders: Sequence[Order] = ()
     licensed_steel: bool = False
+    predecessors: Sequence[Predecessor] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +145,8 @@ def evaluate(rules: Catalogue, facts: Facts) -> list[Finding]:
     for rule in rules.rules:
         if rule.kind == "after_order":
             found += _after_order(rule, facts)
+        elif rule.kind == "new_code_at_address":
+            found += _new_code(rule, facts)
         else:
             found += _ditiaogang(rule, facts)
     return sorted(found, key=lambda f: f.period)
@@ -149,18 +169,50 @@ def _watches(rule: Rule, facts: Facts) -> Iterator[tuple[Order, date | None]]:
         yield start, min(ends) if ends else None
 
 
+def _baseline(rule: Rule, kwh: Mapping[date, Decimal], start: date) -> tuple[Decimal, int]:
+    """The mean monthly consumption over the months before `start` with a reading, and how
+    many there were."""
+    before = [
+        kwh[p]
+        for p in (add_months(start, -n) for n in range(1, rule.baseline_months + 1))
+        if p in kwh
+    ]
+    return (sum(before, Decimal(0)) / len(before) if before else Decimal(0)), len(before)
+
+
+def _new_code(rule: Rule, facts: Facts) -> Iterator[Finding]:
+    assert rule.share_of_baseline is not None
+    for before in facts.predecessors:
+        for order, _ in _watches(rule, Facts(before.uscc, orders=before.orders)):
+            start = month(order.effective_on)
+            baseline, months = _baseline(rule, before.kwh, start)
+            if baseline <= 0:
+                continue
+            first_watched = add_months(start, rule.grace_months + 1)
+            for period in sorted(p for p in facts.kwh if p >= first_watched):
+                share = facts.kwh[period] / baseline
+                if share > rule.share_of_baseline:
+                    yield Finding(
+                        rule=rule,
+                        uscc=facts.uscc,
+                        period=period,
+                        key=f"{rule.id}|{facts.uscc}|{before.uscc}",
+                        order=order,
+                        basis=(
+                            f"{rule.basis}. In {period:%Y-%m} this enterprise drew {share:.0%} "
+                            f"of what {before.uscc} drew at {before.address} over the {months} "
+                            f"months before its exit on {order.effective_on} "
+                            f"({order.event_type}); the rule allows "
+                            f"{rule.share_of_baseline:.0%} (rules {rule.id})"
+                        ),
+                    )
+
+
 def _after_order(rule: Rule, facts: Facts) -> Iterator[Finding]:
     assert rule.share_of_baseline is not None
     for order, ends in _watches(rule, facts):
         start = month(order.effective_on)
-        before = [
-            facts.kwh[p]
-            for p in (add_months(start, -n) for n in range(1, rule.baseline_months + 1))
-            if p in facts.kwh
-        ]
-        if not before:
-            continue
-        baseline = sum(before, Decimal(0)) / len(before)
+        baseline, months = _baseline(rule, facts.kwh, start)
         if baseline <= 0:
             continue
         first_watched = add_months(start, rule.grace_months + 1)
@@ -177,7 +229,7 @@ def _after_order(rule: Rule, facts: Facts) -> Iterator[Finding]:
                     order=order,
                     basis=(
                         f"{rule.basis}. In {period:%Y-%m} the enterprise drew {share:.0%} of its "
-                        f"mean monthly consumption over the {len(before)} months before "
+                        f"mean monthly consumption over the {months} months before "
                         f"{order.effective_on} ({order.event_type}); the rule allows "
                         f"{rule.share_of_baseline:.0%} (rules {rule.id})"
                     ),

@@ -18,14 +18,14 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select, text
+from sqlalchemy import ARRAY, ColumnElement, String, any_, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.city_time import city_date
 from phaseout_shared.outbox import Outbox
 from phaseout_technology.watch.alert import Alert, AlertState
 from phaseout_technology.watch.feeds import Feed, Problem, Rejected, Row
-from phaseout_technology.watch.rules import Facts, Order, catalogue, evaluate
+from phaseout_technology.watch.rules import Facts, Order, Predecessor, catalogue, evaluate
 from phaseout_technology.watch.tables import ALERTS, alerts, invoices, licences, orders, readings
 
 
@@ -201,41 +201,108 @@ def _refuse_duplicates(shape: _Shape, rows: list[Row]) -> None:
         raise Rejected(problems)
 
 
-async def facts_of(session: AsyncSession, uscc: str) -> tuple[Facts, str | None]:
-    """What the watch knows of one enterprise, and the district its supply is in."""
-    kwh: dict[date, Decimal] = defaultdict(Decimal)
-    district: str | None = None
-    rows = await session.execute(
-        select(readings.c.period, readings.c.kwh, readings.c.district).where(
-            readings.c.uscc == uscc, readings.c.current
-        )
-    )
-    for period, amount, where in rows:
-        kwh[period] += amount
-        district = where
-    tonnes: dict[tuple[date, str], Decimal] = {}
-    for period, category, amount, where in await session.execute(
-        select(
-            invoices.c.period, invoices.c.category, invoices.c.tonnes, invoices.c.district
-        ).where(invoices.c.uscc == uscc, invoices.c.current)
+async def facts_of(session: AsyncSession, usccs: list[str]) -> dict[str, tuple[Facts, str]]:
+    """What the watch knows of the enterprises (one query per kind of fact, whatever their
+    number), each with the district its supply is in; those it knows no district of are left
+    out."""
+    kwh: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    tonnes: dict[str, dict[tuple[date, str], Decimal]] = defaultdict(dict)
+    districts: dict[str, str] = {}
+    r, i, o = readings.c, invoices.c, orders.c
+    for uscc, period, amount, where in await session.execute(
+        select(r.uscc, r.period, func.sum(r.kwh), func.max(r.district))
+        .where(_among(r.uscc, usccs), r.current)
+        .group_by(r.uscc, r.period)
     ):
-        tonnes[(period, category)] = amount
-        district = district or where
-    found = [
-        Order(r.event_id, r.event_type, r.ref, r.effective_on, r.district, r.measure)
-        for r in await session.execute(select(orders).where(orders.c.uscc == uscc))
-    ]
-    licensed = await session.scalar(
-        select(licences.c.licence_number).where(
-            licences.c.uscc == uscc, licences.c.steel, licences.c.active
+        kwh[uscc][period] += amount
+        districts[uscc] = where
+    for uscc, period, category, amount, where in await session.execute(
+        select(i.uscc, i.period, i.category, i.tonnes, i.district).where(
+            _among(i.uscc, usccs), i.current
         )
+    ):
+        tonnes[uscc][(period, category)] = amount
+        districts.setdefault(uscc, where)
+    found: dict[str, list[Order]] = defaultdict(list)
+    for row in await session.execute(select(orders).where(_among(o.uscc, usccs))):
+        found[row.uscc].append(
+            Order(
+                row.event_id, row.event_type, row.ref, row.effective_on, row.district, row.measure
+            )
+        )
+        districts.setdefault(row.uscc, row.district)
+    licensed = set(
+        (
+            await session.execute(
+                select(licences.c.uscc).where(
+                    _among(licences.c.uscc, usccs), licences.c.steel, licences.c.active
+                )
+            )
+        ).scalars()
     )
-    if district is None and found:
-        district = found[0].district
-    facts = Facts(
-        uscc=uscc, kwh=kwh, tonnes=tonnes, orders=found, licensed_steel=licensed is not None
+    predecessors = await _predecessors(session, usccs)
+    return {
+        uscc: (
+            Facts(
+                uscc=uscc,
+                kwh=kwh.get(uscc, {}),
+                tonnes=tonnes.get(uscc, {}),
+                orders=found.get(uscc, []),
+                licensed_steel=uscc in licensed,
+                predecessors=predecessors.get(uscc, []),
+            ),
+            district,
+        )
+        for uscc, district in districts.items()
+    }
+
+
+async def _predecessors(session: AsyncSession, usccs: list[str]) -> dict[str, list[Predecessor]]:
+    """For each enterprise, the others with an exit on record whose readings were at one of its
+    addresses: their consumption there by month, and their orders."""
+    exits = sorted(catalogue().exit_types())
+    rows = await session.execute(
+        text(
+            "SELECT DISTINCT n.uscc AS successor, o.uscc, o.address, o.period, o.kwh, o.account "
+            "FROM watch_readings n JOIN watch_readings o ON o.address = n.address "
+            "AND o.uscc <> n.uscc AND o.current "
+            "WHERE n.current AND n.uscc = ANY(:codes) AND EXISTS (SELECT 1 FROM watch_orders w "
+            "WHERE w.uscc = o.uscc AND w.event_type = ANY(:exits))"
+        ),
+        {"codes": list(usccs), "exits": exits},
     )
-    return facts, district
+    usage: dict[tuple[str, str, str], dict[date, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
+    for successor, uscc, address, period, amount, _ in rows:
+        usage[(successor, uscc, address)][period] += amount
+    if not usage:
+        return {}
+    earlier = sorted({uscc for _, uscc, _ in usage})
+    their: dict[str, list[Order]] = defaultdict(list)
+    for row in await session.execute(select(orders).where(_among(orders.c.uscc, earlier))):
+        their[row.uscc].append(
+            Order(
+                row.event_id, row.event_type, row.ref, row.effective_on, row.district, row.measure
+            )
+        )
+    found: dict[str, list[Predecessor]] = defaultdict(list)
+    for (successor, uscc, address), kwh in usage.items():
+        found[successor].append(Predecessor(uscc, address, kwh, their[uscc]))
+    return found
+
+
+async def successors(session: AsyncSession, uscc: str) -> list[str]:
+    """The other enterprises drawing power at an address this one drew power at."""
+    rows = await session.execute(
+        text(
+            "SELECT DISTINCT n.uscc FROM watch_readings o JOIN watch_readings n "
+            "ON n.address = o.address AND n.uscc <> o.uscc AND n.current "
+            "WHERE o.uscc = :uscc AND o.current"
+        ),
+        {"uscc": uscc},
+    )
+    return list(rows.scalars())
 
 
 async def raise_alerts(
@@ -244,27 +311,27 @@ async def raise_alerts(
     """Run the rules over the enterprises' facts and raise the alerts not raised before: one
     open alert per watch (`key`), each alert once (its id derives from its watch and month)."""
     rules = catalogue()
-    raised: list[Alert] = []
     today = city_date(now)
-    for uscc in usccs:
-        facts, district = await facts_of(session, uscc)
-        if district is None:
-            continue
-        findings = evaluate(rules, facts)
-        if not findings:
-            continue
-        known = await session.execute(
-            select(alerts.c.id, alerts.c.state, alerts.c.doc["key"].astext).where(
-                alerts.c.uscc == uscc
-            )
+    known_facts = await facts_of(session, usccs)
+    findings = {
+        uscc: found for uscc, (facts, _) in known_facts.items() if (found := evaluate(rules, facts))
+    }
+    if not findings:
+        return []
+    ids: set[str] = set()
+    open_keys: set[str] = set()
+    for id_, state, key in await session.execute(
+        select(alerts.c.id, alerts.c.state, alerts.c.doc["key"].astext).where(
+            _among(alerts.c.uscc, sorted(findings))
         )
-        ids: set[str] = set()
-        open_keys: set[str] = set()
-        for id_, state, key in known:
-            ids.add(id_)
-            if state == AlertState.OPEN:
-                open_keys.add(key)
-        for finding in findings:
+    ):
+        ids.add(id_)
+        if state == AlertState.OPEN:
+            open_keys.add(key)
+    raised: list[Alert] = []
+    for uscc, found in findings.items():
+        district = known_facts[uscc][1]
+        for finding in found:
             if str(finding.alert_id) in ids or finding.key in open_keys:
                 continue
             alert = Alert.raise_for(
@@ -276,6 +343,13 @@ async def raise_alerts(
             open_keys.add(alert.key)
             raised.append(alert)
     return raised
+
+
+def _among(column: Any, usccs: list[str]) -> ColumnElement[bool]:
+    """`column = ANY(:codes)`: one parameter however many codes (an import may touch tens of
+    thousands of enterprises, more than a statement's parameters may number)."""
+    found: ColumnElement[bool] = column == any_(literal(list(usccs), ARRAY(String)))
+    return found
 
 
 def _district(finding: Any, supply: str) -> str:
