@@ -27,10 +27,6 @@ from phaseout_shared.envelope import Envelope
 Projector = Callable[[AsyncSession, Envelope, EventPayload], Awaitable[None]]
 
 
-def dimension_of(event_type: str) -> str:
-    return event_type.split(".")[1]
-
-
 async def apply(
     session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
 ) -> None:
@@ -53,7 +49,7 @@ async def _record(
         "event_id": envelope.id,
         "uscc": envelope.subject,
         "type": envelope.type,
-        "dimension": dimension_of(envelope.type),
+        "dimension": envelope.dimension,
         "source": envelope.source,
         "topic": delivery.topic,
         "partition": delivery.partition,
@@ -70,7 +66,7 @@ async def _identity(session: AsyncSession, envelope: Envelope, payload: EventPay
     assert isinstance(payload, EnterpriseFacts)
     values = {
         "uscc": payload.uscc,
-        "dimension": dimension_of(envelope.type),
+        "dimension": envelope.dimension,
         "name": payload.name,
         "district": payload.district.value,
         "industry": payload.industry.value,

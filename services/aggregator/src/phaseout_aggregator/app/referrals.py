@@ -74,7 +74,7 @@ async def project_referral(
     values: dict[str, Any] = {
         "event_id": envelope.id,
         "referral_id": str(payload.referral_id),
-        "dimension": envelope.type.split(".")[1],
+        "dimension": envelope.dimension,
         "kind": payload.kind.value,
         "sender": payload.sender,
         "receiver": payload.receiver.value,

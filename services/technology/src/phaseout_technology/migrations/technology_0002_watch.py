@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from phaseout_shared.migrations import create_aggregate_table
+from phaseout_shared.alembic.frozen import create_aggregate_table
 
 revision: str = "technology_0002"
 down_revision: str | None = "technology_0001"
