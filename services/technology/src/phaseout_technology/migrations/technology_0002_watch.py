@@ -54,6 +54,7 @@ def upgrade() -> None:
         postgresql_where=sa.text("current"),
     )
     op.create_index("ix_watch_readings_uscc", "watch_readings", ["uscc", "period"])
+    op.create_index("ix_watch_readings_address", "watch_readings", ["address"])
     op.create_table(
         "watch_invoices",
         sa.Column("uscc", sa.String(18), primary_key=True),

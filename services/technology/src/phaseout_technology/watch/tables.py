@@ -50,6 +50,7 @@ readings = Table(
         postgresql_where=text("current"),
     ),
     Index("ix_watch_readings_uscc", "uscc", "period"),
+    Index("ix_watch_readings_address", "address"),
 )
 
 invoices = Table(
