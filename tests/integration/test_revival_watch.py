@@ -109,7 +109,7 @@ async def test_a_sealed_cement_mill_drawing_power_again_is_confirmed_revived(
         found = await alerts_of(platform, uscc)
         return found or None
 
-    (alert,) = await eventually(raised, within=90)
+    (alert,) = await eventually(raised, within=180)
     assert alert["rule"] == "W-technology-eliminated"
     assert alert["period"] == "2019-07-01"
     assert alert["to"] == ["miit"]
@@ -146,7 +146,7 @@ async def test_a_sealed_cement_mill_drawing_power_again_is_confirmed_revived(
         row = await exit_row("2019-12-31")
         return row if row and row["status"] == "revived" else None
 
-    row = await eventually(revived, within=90)
+    row = await eventually(revived, within=180)
     assert row["exited_on"] == "2019-05-20"
     before = await exit_row("2019-08-11")
     assert before is not None and before["status"] == "exited"
@@ -182,7 +182,7 @@ async def test_rebar_invoiced_at_induction_furnace_power_without_licence_alerts_
         items = r.json()["items"] if r.status_code == 200 else []
         return next((x for x in items if x["kind"] == "ditiaogang_investigation"), None)
 
-    referral = await eventually(referred, within=90)
+    referral = await eventually(referred, within=180)
     assert referral["receiver"] == "samr"
     assert referral["trigger_type"] == "phaseout.technology.ditiaogang_alert.raised.v1"
     assert referral["district"] == district
@@ -357,7 +357,7 @@ async def test_power_at_an_exited_mills_address_under_a_new_code_raises_an_alert
     async def raised() -> list[Any] | None:
         return await alerts_of(platform, new) or None
 
-    (alert,) = await eventually(raised, within=90)
+    (alert,) = await eventually(raised, within=180)
     assert (alert["rule"], alert["period"]) == ("W-new-code-at-address", "2019-07-01")
     assert alert["elimination_case"] == surveyed["case_id"]
     assert old in alert["basis"]
