@@ -63,7 +63,7 @@ async def load_city(
             await run.submit(c, seed, tally)
             everyone = [a for a in plan(city, seed) if a.steps]
             tally.feed_rows = await demo_watch.load(
-                http, c.urls["technology"], c.tokens["miit"], city, everyone, seed
+                c.urls["technology"], c.tokens["miit"], city, everyone, seed
             )
     return tally
 

@@ -93,7 +93,6 @@ def files(header: str, rows: list[str]) -> Iterator[bytes]:
 
 
 async def load(
-    http: httpx.AsyncClient,
     technology: str,
     token: str,
     city: Sequence[DemoEnterprise],
@@ -101,20 +100,32 @@ async def load(
     seed: int,
 ) -> int:
     """Import the feeds; the number of rows in them (alerts follow as the watch learns the
-    year's orders from the topics)."""
+    year's orders from the topics). Each file goes on a connection of its own (a pooled one
+    the server closed while idle would lose the upload), and is sent again if the connection
+    fails: an import is idempotent."""
     loaded = 0
     for feed, header, rows in (
         ("electricity", ELECTRICITY, electricity_rows(city, assignments, seed)),
         ("invoices", INVOICES, invoice_rows(seed)),
     ):
         for content in files(header, rows):
-            r = await http.post(
-                f"{technology.rstrip('/')}/v1/watch/feeds/{feed}/imports",
-                content=content,
-                headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"},
-                timeout=120,
+            loaded += await _send(
+                f"{technology.rstrip('/')}/v1/watch/feeds/{feed}/imports", token, content
             )
-            if r.status_code != 201:
-                raise RuntimeError(f"demo feed {feed}: {r.status_code} {r.text[:500]}")
-            loaded += int(r.json()["rows"])
     return loaded
+
+
+async def _send(url: str, token: str, content: bytes, attempts: int = 3) -> int:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
+    for attempt in range(attempts):
+        try:
+            async with httpx.AsyncClient(timeout=120) as fresh:
+                r = await fresh.post(url, content=content, headers=headers)
+        except httpx.TransportError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        if r.status_code != 201:
+            raise RuntimeError(f"demo feed {url}: {r.status_code} {r.text[:500]}")
+        return int(r.json()["rows"])
+    raise AssertionError("unreachable")
