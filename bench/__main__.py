@@ -6,6 +6,7 @@
     python -m bench --only latency --rates 100,500,1000 --duration 10
     python -m bench --before              # also the code as it was before its optimisations
     python -m bench --only startup        # the command line's start-up, no stack needed
+    python -m bench --only watch --readings 1000000   # the revival watch's import vs COPY
 
 The stack (`.phaseout/bench`, pg 54359, Kafka 19162/19163, services 18150-18160) is wiped at
 the start and stopped at the end (`--keep` leaves it running). Results are also written as
@@ -22,11 +23,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import corpus, latency, projection, reads, startup, write_path
+from bench import corpus, latency, projection, reads, startup, watch, write_path
 from bench.env import Bench, machine
 from bench.stats import Report
 
-ALL = ("projection", "rebuild", "write", "latency", "reads", "startup")
+ALL = ("projection", "rebuild", "write", "latency", "reads", "startup", "watch")
 NUMBERS = {
     "projection": "1",
     "write": "2",
@@ -34,6 +35,7 @@ NUMBERS = {
     "reads": "4",
     "rebuild": "5",
     "startup": "6",
+    "watch": "7",
 }
 TITLES = {
     "projection": "Aggregator projection throughput vs a raw aiokafka consumer",
@@ -42,6 +44,7 @@ TITLES = {
     "reads": "Aggregator reads at scale",
     "rebuild": "Rebuild of the aggregator from the topics",
     "startup": "Command-line start-up vs the interpreter's",
+    "watch": "Revival watch: import of monthly readings vs PostgreSQL COPY",
 }
 
 
@@ -55,6 +58,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--duration", type=float, default=10.0, help="seconds per rate for 3")
     p.add_argument("--enterprises", type=int, default=100_000, help="size of 4")
     p.add_argument("--million", action="store_true", help="4 with 1,000,000 enterprises")
+    p.add_argument("--readings", type=int, default=1_000_000, help="size of 7")
     p.add_argument("--samples", type=int, default=200, help="requests per read kind for 4")
     p.add_argument(
         "--before",
@@ -104,6 +108,8 @@ async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
             await reads.run(bench, section, args.enterprises, args.samples)
         elif name == "startup":
             startup.run(section)
+        elif name == "watch":
+            await watch.run(bench, section, args.readings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

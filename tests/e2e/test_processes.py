@@ -143,3 +143,33 @@ async def test_the_demo_year_reaches_the_city_bureau(processes: dict[str, int]) 
     states = {c["uscc"]: c["state"] for c in cases if c["uscc"] in with_case}
     assert set(states) == with_case
     assert {u: states[u] for u in exiting} == exiting
+
+
+def test_feed_import_loads_a_file_once_and_reports_bad_rows_by_line(
+    processes: dict[str, int], tmp_path: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from phaseout_cli.main import app
+
+    uscc = make_uscc(random.Random(2021))
+    header = "uscc,account,address,district,period,kwh,max_demand_kw"
+    good = tmp_path / "grid-2019-01.csv"
+    good.write_text(
+        f"{header}\n{uscc},GD-E2E-1,深圳市罗湖区某路,luohu,2019-01,1000,3\n"
+        f"{uscc},GD-E2E-1,深圳市罗湖区某路,luohu,2019-02,1100,3\n",
+        encoding="utf-8",
+    )
+    service = ["--service", f"technology=http://127.0.0.1:{processes['technology']}"]
+    runner = CliRunner()
+    first = runner.invoke(app, ["feed", "import", str(good), *service])
+    assert first.exit_code == 0, first.output
+    assert "electricity: 2 rows, 2 new, 0 corrected, 0 unchanged" in first.output
+    again = runner.invoke(app, ["feed", "import", str(good), *service])
+    assert "2 rows, 0 new, 0 corrected, 2 unchanged" in again.output
+    bad = tmp_path / "grid-bad.csv"
+    bad.write_text(good.read_text(encoding="utf-8").replace(",1100,", ",1 100x,"), encoding="utf-8")
+    refused = runner.invoke(app, ["feed", "import", str(bad), *service])
+    assert refused.exit_code == 1
+    assert "line 3, column kwh" in refused.output
+    assert "nothing loaded" in refused.output

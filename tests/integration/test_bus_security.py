@@ -108,9 +108,9 @@ async def test_a_service_cannot_join_another_services_consumer_group(
 async def test_a_service_cannot_read_a_topic_it_does_not_subscribe_to(
     test_stack: StackUnderTest,
 ) -> None:
-    technology = test_stack.kafka_as("technology")
+    environment = test_stack.kafka_as("environment")
     with pytest.raises(TopicAuthorizationFailedError):
-        await join(technology, "phaseout.quality.events", "technology-probe")
+        await join(environment, "phaseout.quality.events", "environment-probe")
 
 
 async def test_each_principal_may_write_what_the_table_grants(test_stack: StackUnderTest) -> None:

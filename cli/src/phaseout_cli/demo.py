@@ -17,6 +17,7 @@ import httpx
 from rich.progress import Progress
 
 from phaseout_cli import demo_run as run
+from phaseout_cli import demo_watch
 from phaseout_cli.demo_city import DemoEnterprise, enterprises
 from phaseout_cli.demo_year import plan
 
@@ -60,6 +61,10 @@ async def load_city(
                 ours = {a.enterprise.uscc for a in todo}
                 await run.answer_referrals(c, seed, ours, tally, progress)
             await run.submit(c, seed, tally)
+            everyone = [a for a in plan(city, seed) if a.steps]
+            tally.feed_rows = await demo_watch.load(
+                c.urls["technology"], c.tokens["miit"], city, everyone, seed
+            )
     return tally
 
 
@@ -76,6 +81,7 @@ def load(
     if year:
         print(
             f"demo: {tally.stories} stories of 2019 told in {tally.requests} requests, "
-            f"{tally.referrals} answers to referrals, {tally.submissions} reports submitted"
+            f"{tally.referrals} answers to referrals, {tally.submissions} reports submitted, "
+            f"{tally.feed_rows} rows of 2018–2020's electricity and invoices for the revival watch"
         )
     return tally.registrations

@@ -52,6 +52,7 @@ class Tally:
     requests: int = 0
     referrals: int = 0
     submissions: int = 0
+    feed_rows: int = 0
     ids: dict[str, dict[str, str]] = field(default_factory=dict)
 
 

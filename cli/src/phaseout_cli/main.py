@@ -69,6 +69,9 @@ catalogue_app = typer.Typer(
 )
 app.add_typer(catalogue_app, name="catalogue")
 
+feed_app = typer.Typer(help="The revival watch's feeds: electricity readings and tax invoices.")
+app.add_typer(feed_app, name="feed")
+
 
 @app.command()
 def up(
@@ -115,6 +118,48 @@ def demo(
     services = service_urls(service or [])
     accepted = load_demo(services, key.read_text(), count=count, seed=seed)
     typer.echo(f"demo: {accepted} registrations accepted")
+
+
+@feed_app.command("import")
+def feed_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A CSV or xlsx file")],
+    feed: Annotated[
+        str | None,
+        typer.Option(help="electricity or invoices (default: read from the file's header)"),
+    ] = None,
+    service: Annotated[
+        list[str] | None,
+        typer.Option(help="technology=URL if the service is not on this machine's default port"),
+    ] = None,
+    private_key_file: Annotated[
+        Path | None,
+        typer.Option(help="The Ed25519 key that signs the token (default: the dev key)"),
+    ] = None,
+) -> None:
+    """Load a file into the revival watch: all of it, or nothing (each problem with its line
+    and column); loading the same file again changes nothing."""
+    from phaseout_cli import platform
+    from phaseout_cli.demo import local
+    from phaseout_cli.feed import FeedError, upload
+    from phaseout_shared import auth
+
+    if feed is not None and feed not in ("electricity", "invoices"):
+        raise typer.BadParameter("electricity or invoices", param_hint="--feed")
+    url = local(service_urls(service or []))["technology"]
+    key = (private_key_file or platform.dev_keys()[0]).read_text()
+    token = auth.issue(
+        key, sub="phaseout-feed", agency="miit", jurisdiction=CITY, roles=["officer"]
+    )
+    try:
+        report = upload(url, token, file, feed)
+    except FeedError as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"{report['feed']}: {report['rows']} rows, {report['new']} new, "
+        f"{report['corrected']} corrected, {report['unchanged']} unchanged; "
+        f"{len(report['alerts_raised'])} alert(s) raised"
+    )
 
 
 @app.command()

@@ -8,7 +8,8 @@ In this order, each answered in the platform's 4xx shape:
 3. a body over `max_body_bytes`: 413, from its Content-Length before reading it, or as soon as
    the bytes read pass the limit;
 4. a body holding a NUL character (raw or escaped as `\\u0000`) or a lone surrogate escape
-   (`\\ud800`, which no UTF-8 text can hold): 422.
+   (`\\ud800`, which no UTF-8 text can hold): 422 (but for a file whose format is binary, an
+   xlsx workbook, which the route reading it checks value by value).
 The body read here is handed on to the app, which therefore reads it only once.
 """
 
@@ -84,7 +85,14 @@ def _not_utf8(text: str) -> bool:
     return False
 
 
+BINARY = frozenset({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+"""Bodies that are files, not text: a workbook is a zip archive, full of NUL bytes; the route
+that takes one checks each value it reads from it."""
+
+
 def _check_body(body: bytes, content_type: str) -> None:
+    if content_type.split(";")[0].strip().lower() in BINARY:
+        return
     if b"\x00" in body:
         raise Refusal(422, "body", "NUL characters are not accepted", "input.nul")
     if _ESCAPED_NUL.search(body):

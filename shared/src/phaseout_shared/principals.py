@@ -60,7 +60,7 @@ PRINCIPALS: tuple[Principal, ...] = (
     _agency(V, E, S, T),
     _agency(Q, E, V, S, T),
     _agency(S, E, V, T),
-    _agency(T, V, S),
+    _agency(T, E, V, Q, S, T),
     Principal(
         name="aggregator",
         writes=(dead_letters_of("aggregator"),),

@@ -174,6 +174,8 @@ WRITES: Mapping[Dimension, Mapping[str, frozenset[Agency]]] = {
                 "POST /v1/tips",
                 "POST /v1/tips/{tip_id}/assignment",
                 "POST /v1/tips/{tip_id}/closure",
+                "POST /v1/watch/feeds/{feed}/imports",
+                "POST /v1/watch/alerts/{alert_id}/outcome",
             ],
         ),
         "POST /v1/project-checks": frozenset({DRC}),

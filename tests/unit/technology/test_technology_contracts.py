@@ -25,8 +25,15 @@ TYPES: dict[str, type[EventPayload]] = {
     "phaseout.technology.tip.closed.v1": technology.TipClosed,
     "phaseout.technology.project_check.recorded.v1": technology.ProjectCheckRecorded,
     "phaseout.technology.catalogue.published.v1": technology.CataloguePublished,
+    "phaseout.technology.watch_alert.raised.v1": technology.WatchAlertRaised,
+    "phaseout.technology.ditiaogang_alert.raised.v1": technology.DitiaogangAlertRaised,
+    "phaseout.technology.watch_alert.closed.v1": technology.WatchAlertClosed,
 }
-CASE_EVENTS = [name for name in TYPES if ".case." in name or "shutdown" in name or "ditiao" in name]
+CASE_EVENTS = [
+    name
+    for name in TYPES
+    if (".case." in name or "shutdown" in name or "ditiao" in name) and "_alert." not in name
+]
 EXIT_LIST = ["case.opened", "case.acceptance_passed", "case.revival_found"]
 EXIT_FACTS = {
     "district",

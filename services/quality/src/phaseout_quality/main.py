@@ -43,8 +43,14 @@ SAFETY_CLOSURES = frozenset({"phaseout.safety.case.closure_decided.v1"})
 energy): samr's answer "acted on" names that request for every other shutdown, and says in words
 what it did for a closure decided on safety grounds."""
 REQUESTED = ActRule("cancellation_request", "licence-cancellation request", cancellation_requests)
-DITIAOGANG = frozenset({"phaseout.technology.ditiaogang.investigation_opened.v1"})
-"""A 地条钢 finding: samr opens its quality investigation (严格防范"地条钢"死灰复燃)."""
+DITIAOGANG = frozenset(
+    {
+        "phaseout.technology.ditiaogang.investigation_opened.v1",
+        "phaseout.technology.ditiaogang_alert.raised.v1",
+    }
+)
+"""A 地条钢 finding, or the 地条钢 signature in the electricity and invoice data (the revival
+watch): samr opens its quality investigation (严格防范"地条钢"死灰复燃)."""
 
 SPEC = agency_spec(
     Dimension.QUALITY,

@@ -12,6 +12,8 @@ from phaseout_shared.referrals import ActRule, Subscription
 from phaseout_technology.adapters.tables import CASES, ITEMS, METADATA, cases
 from phaseout_technology.api.routes import router
 from phaseout_technology.app.publication import publish_catalogue
+from phaseout_technology.watch import api as watch_api
+from phaseout_technology.watch import orders as watch_orders
 
 CLOSURES = frozenset({"phaseout.environment.closure.ordered.v1", "phaseout.safety.case.closed.v1"})
 """A closure ordered by environment or safety: technology checks the dismantling or sealing and
@@ -28,10 +30,12 @@ CHECKED = ActRule("elimination_case", "elimination case", cases, _accepted_on_si
 SPEC = agency_spec(
     Dimension.TECHNOLOGY,
     description="Process equipment (技术/工艺装备): Table 5 surveys and elimination cases, "
-    "the 地条钢 hotline (miit); market-access checks of new projects (drc)",
+    "the 地条钢 hotline (miit); market-access checks of new projects (drc); the revival "
+    "watch over electricity and tax-invoice feeds (miit, with samr)",
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
-    routers=[router],
+    routers=[router, watch_api.router],
+    consumers=[watch_orders.consumer()],
     subscriptions=[
         Subscription(ReferralKind.DISMANTLING_CHECK, Agency.MIIT, CLOSURES, act=CHECKED)
     ],

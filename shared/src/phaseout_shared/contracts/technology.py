@@ -320,3 +320,58 @@ class CataloguePublished(EventPayload):
     title_en: str = Field(description="The title in English")
     kinds: dict[str, KindName] = Field(description="Every equipment kind, by its code")
     rules: dict[str, RuleName] = Field(description="Every rule, by its id")
+
+
+class WatchOutcome(StrEnum):
+    """How the on-site check of a revival-watch alert ended."""
+
+    REVIVAL_CONFIRMED = "revival_confirmed"
+    EXPLAINED = "explained"
+    FALSE_READING = "false_reading"
+
+
+class _WatchAlert(EventPayload):
+    alert_id: UUID = Field(description="The revival-watch alert (用电税票大数据监管)")
+    uscc: USCC = Field(description="Unified social credit code (统一社会信用代码)")
+    district: District = Field(description="The district the enterprise's supply is in")
+    effective_on: date = Field(description="The date the act took effect")
+
+
+class _AlertRaised(_WatchAlert):
+    rule: str = Field(description="Id of the watch rule that raised it")
+    rules_version: str = Field(description="Version of the watch rule catalogue applied")
+    basis: str = Field(description="The rule's basis in the plan, and the figures that broke it")
+    period: date = Field(description="The month of the readings that raised it (first day)")
+    to: tuple[Agency, ...] = Field(min_length=1, description="The agencies that must check")
+    check_by: date = Field(description="The date by which the on-site check is due")
+    order_event_id: str | None = Field(
+        default=None, description="The order or acceptance being broken (its event id), if any"
+    )
+    order_type: str | None = Field(default=None, description="That event's type")
+    elimination_case: UUID | None = Field(
+        default=None, description="The technology elimination case being broken, if any"
+    )
+
+
+@event_type("phaseout.technology.watch_alert.raised.v1")
+class WatchAlertRaised(_AlertRaised):
+    """Electricity drawn again after an ordered power cut, a verified shutdown, an on-site
+    acceptance of dismantling or sealing, or during a suspension (断水断电, 停产整改): above the
+    rule's share of the enterprise's own consumption before the order. The agency whose order is
+    broken checks on site by `check_by`."""
+
+
+@event_type("phaseout.technology.ditiaogang_alert.raised.v1")
+class DitiaogangAlertRaised(_AlertRaised):
+    """The 地条钢 signature in the electricity and tax-invoice data (充分利用企业用电和税票大数据
+    进行监管): induction-furnace power per tonne of invoiced steel, or steel invoiced without
+    licensed steel capacity. miit and samr check (samr through its referral)."""
+
+
+@event_type("phaseout.technology.watch_alert.closed.v1")
+class WatchAlertClosed(_WatchAlert):
+    """The on-site check of an alert ended: the revival confirmed (an elimination case is
+    re-opened for it), explained (with the reason), or a false reading."""
+
+    outcome: WatchOutcome = Field(description="revival_confirmed, explained or false_reading")
+    reason: str = Field(min_length=1, description="What the check found")

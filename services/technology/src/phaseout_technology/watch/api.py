@@ -1,0 +1,238 @@
+"""The revival watch's HTTP API, under `/v1/watch`.
+
+Feeds are loaded by the city bureau's officers (`miit`, city). Raw readings and invoices are read
+only by miit's and samr's city officers and by the government of the enterprise's district; every
+other caller with a token reads the alerts (within its district), and the rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+
+from phaseout_shared.aggregates import Filters, list_page
+from phaseout_shared.auth import Principal, authorise_write
+from phaseout_shared.city_time import refuse_future, today
+from phaseout_shared.contracts.technology import WatchOutcome
+from phaseout_shared.deps import Page, Paging, Work, versioned
+from phaseout_shared.domain.errors import Forbidden
+from phaseout_shared.limits import Day
+from phaseout_shared.reference import USCC, Agency, Dimension, District
+from phaseout_shared.scope import READ_BY_ANYONE, READ_BY_PARTIES
+from phaseout_shared.unit_of_work import UnitOfWork
+from phaseout_shared.web import problem
+from phaseout_technology.adapters.tables import CASES
+from phaseout_technology.watch import feeds, store
+from phaseout_technology.watch.alert import Alert, AlertState
+from phaseout_technology.watch.rules import Catalogue, catalogue, month
+from phaseout_technology.watch.tables import ALERTS, invoices, readings
+
+router = APIRouter(prefix="/v1/watch", tags=["watch"])
+RAW_READERS = frozenset({Agency.MIIT, Agency.SAMR})
+AlertWork = Annotated[UnitOfWork, versioned("watch_alerts")]
+
+
+@router.post(
+    "/feeds/{feed}/imports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=store.ImportReport,
+)
+async def import_feed(
+    feed: feeds.Feed,
+    request: Request,
+    work: Work,
+    filename: Annotated[str | None, Query(max_length=200)] = None,
+) -> Any:
+    """Load a file of the grid company's readings (`electricity`: uscc, account, address,
+    district, period YYYY-MM, kwh, max_demand_kw) or the tax bureau's invoices (`invoices`:
+    uscc, district, period, category, amount_yuan, tonnes), each with an optional
+    correction_reason; the body is the CSV (`text/csv`) or xlsx file itself. All of it loads in
+    one transaction or nothing does: 422 lists every problem with its line and column. A row
+    equal to the stored one changes nothing; one that differs supersedes it only with a
+    correction_reason. The rules then run over the enterprises it touched."""
+    content = await request.body()
+    try:
+        async with work:
+            assert work.principal is not None
+            authorise_write(work.principal, Dimension.TECHNOLOGY, "city")
+            rows = feeds.parse(feed, content, request.headers.get("content-type", ""))
+            _refuse_future(rows, today(work))
+            report = await store.load(
+                work.session, feed, rows, content, now=work.now, outbox=request.app.state.outbox
+            )
+            await work.audit(
+                f"watch.import.{feed.value}",
+                report.import_id,
+                {**report.model_dump(mode="json", exclude={"alerts_raised"}), "filename": filename},
+            )
+            return report
+    except feeds.Rejected as rejected:  # rolled back: nothing of the file is loaded
+        return _rejected(rejected)
+
+
+def _refuse_future(rows: list[feeds.Row], today_: date) -> None:
+    late = [
+        feeds.Problem(r.line, "period", f"{r.period:%Y-%m} is after this month")
+        for r in rows
+        if r.period > month(today_)
+    ]
+    if late:
+        raise feeds.Rejected(late)
+
+
+def _rejected(rejected: feeds.Rejected) -> JSONResponse:
+    problems = rejected.problems
+    response = problem(422, [p.item() for p in problems])
+    response.headers["X-Problems"] = str(len(problems))
+    return response
+
+
+class ReadingOut(BaseModel):
+    account: str
+    period: date
+    revision: int
+    uscc: str
+    district: str
+    address: str
+    kwh: Decimal
+    max_demand_kw: Decimal
+    correction_reason: str | None
+
+
+class InvoiceOut(BaseModel):
+    uscc: str
+    period: date
+    category: str
+    revision: int
+    district: str
+    amount_yuan: Decimal
+    tonnes: Decimal
+    correction_reason: str | None
+
+
+def raw_district(principal: Principal | None) -> str | None:
+    """The district whose raw figures the caller reads (None: all); Forbidden to others."""
+    assert principal is not None
+    if principal.agency is None:
+        return None if principal.city_wide else str(principal.jurisdiction)
+    if principal.agency in RAW_READERS and principal.city_wide:
+        return None
+    raise Forbidden(
+        "raw electricity and invoice figures are read only by miit's and samr's city officers "
+        "and the government of the enterprise's district; read the alerts instead",
+        field="agency"
+        if principal.city_wide or principal.agency not in RAW_READERS
+        else "jurisdiction",
+    )
+
+
+async def _raw_page(
+    work: UnitOfWork, table: Any, model: type[BaseModel], uscc: str, paging: Any, *order: Any
+) -> dict[str, Any]:
+    async with work:
+        district = raw_district(work.principal)
+        where = [table.c.uscc == uscc, table.c.current]
+        if district is not None:
+            elsewhere = await work.session.scalar(
+                select(func.count()).where(*where, table.c.district != district)
+            )
+            if elsewhere:
+                raise Forbidden(
+                    f"an officer of {district} cannot read another district's figures",
+                    field="district",
+                )
+        total = await work.session.scalar(select(func.count()).select_from(table).where(*where))
+        rows = await work.session.execute(
+            select(table).where(*where).order_by(*order).limit(paging.limit).offset(paging.offset)
+        )
+        items = [model.model_validate(dict(r._mapping)) for r in rows]
+    return {
+        "items": items,
+        "total": int(total or 0),
+        "limit": paging.limit,
+        "offset": paging.offset,
+    }
+
+
+@router.get("/readings", openapi_extra=READ_BY_PARTIES)
+async def list_readings(work: Work, paging: Paging, uscc: USCC) -> Page[ReadingOut]:
+    """An enterprise's current electricity readings, by month and account (raw figures)."""
+    page = await _raw_page(
+        work, readings, ReadingOut, uscc, paging, readings.c.period, readings.c.account
+    )
+    return Page[ReadingOut](**page)
+
+
+@router.get("/invoices", openapi_extra=READ_BY_PARTIES)
+async def list_invoices(work: Work, paging: Paging, uscc: USCC) -> Page[InvoiceOut]:
+    """An enterprise's current invoiced sales, by month and product category (raw figures)."""
+    page = await _raw_page(
+        work, invoices, InvoiceOut, uscc, paging, invoices.c.period, invoices.c.category
+    )
+    return Page[InvoiceOut](**page)
+
+
+@router.get("/rules", openapi_extra=READ_BY_ANYONE)
+async def read_rules() -> Catalogue:
+    """The watch rules in force, each with its basis and thresholds."""
+    return catalogue()
+
+
+@router.get("/alerts", openapi_extra=READ_BY_PARTIES)
+async def list_alerts(
+    work: Work,
+    paging: Paging,
+    uscc: USCC | None = None,
+    district: Annotated[District | None, Query()] = None,
+    state: AlertState | None = None,
+    overdue_as_of: Day | None = None,
+) -> Page[Alert]:
+    """The alerts within the caller's district: any caller with a token reads them."""
+    filters = Filters(uscc, district, None, state, overdue_as_of)
+    return await list_page(ALERTS, work, paging, filters)
+
+
+@router.get("/alerts/{alert_id}", openapi_extra=READ_BY_PARTIES)
+async def read_alert(alert_id: str, work: AlertWork) -> Alert:
+    async with work:
+        return await ALERTS.read(work.session, alert_id, work.principal)
+
+
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: WatchOutcome = Field(description="revival_confirmed, explained or false_reading")
+    reason: str = Field(min_length=1, max_length=2000, description="What the on-site check found")
+    effective_on: Day = Field(description="The date of the check; today at the latest")
+
+
+@router.post("/alerts/{alert_id}/outcome")
+async def close_alert(alert_id: str, body: OutcomeIn, work: AlertWork) -> Alert:
+    """The on-site check's outcome. A confirmed revival of a technology elimination case
+    re-opens the case (死灰复燃), so the city's exit list shows it revived from that date; 409 if
+    the alert is closed already, or the case cannot be re-opened in its state."""
+    async with work:
+        assert work.principal is not None
+        alert = await ALERTS.get(work.session, alert_id)
+        authorise_write(work.principal, Dimension.TECHNOLOGY, alert.district)
+        refuse_future(work, effective_on=body.effective_on)
+        alert.close(body.outcome, body.reason, body.effective_on)
+        await ALERTS.save(work.session, alert, work.now)
+        await work.emit(alert.pull_events(), subject=alert.uscc)
+        if body.outcome is WatchOutcome.REVIVAL_CONFIRMED and alert.elimination_case is not None:
+            case = await CASES.get(work.session, str(alert.elimination_case))
+            case.reopen_revival(
+                description=f"revival watch alert {alert_id} ({alert.rule}): {body.reason}",
+                effective_on=body.effective_on,
+            )
+            await CASES.save(work.session, case, work.now)
+            # the case may be the exited enterprise's, the alert its successor's (a new code)
+            await work.emit(case.pull_events(), subject=case.uscc)
+        await work.audit("watch.alert.close", alert_id, body.model_dump(mode="json"))
+        return alert

@@ -1,0 +1,358 @@
+"""Loading a feed file in one transaction, set-based, and raising the alerts it causes.
+
+The rows go to a temporary table by PostgreSQL's `COPY` (asyncpg's binary copy), then three
+statements decide for all of them at once: the rows new to the store are inserted; a row that
+differs from the current one supersedes it when it gives a `correction_reason` and is a problem
+of its line otherwise; an identical row changes nothing. So the same file twice changes nothing,
+and a file with one problem loads nothing (the transaction is rolled back).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import ARRAY, ColumnElement, String, any_, func, literal, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phaseout_shared.city_time import city_date
+from phaseout_shared.outbox import Outbox
+from phaseout_technology.watch.alert import Alert, AlertState
+from phaseout_technology.watch.feeds import Feed, Problem, Rejected, Row
+from phaseout_technology.watch.rules import Facts, Order, Predecessor, catalogue, evaluate
+from phaseout_technology.watch.tables import ALERTS, alerts, invoices, licences, orders, readings
+
+
+class ImportReport(BaseModel):
+    """What an import changed: nothing at all for a file loaded before."""
+
+    import_id: str
+    feed: Feed
+    sha256: str
+    rows: int
+    new: int
+    corrected: int
+    unchanged: int
+    alerts_raised: list[str]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    table: str
+    key: tuple[str, ...]
+    values: tuple[str, ...]
+
+
+SHAPES = {
+    Feed.ELECTRICITY: _Shape(
+        "watch_readings",
+        ("account", "period"),
+        ("uscc", "district", "address", "kwh", "max_demand_kw"),
+    ),
+    Feed.INVOICES: _Shape(
+        "watch_invoices", ("uscc", "period", "category"), ("district", "amount_yuan", "tonnes")
+    ),
+}
+TYPES = {
+    "line": "integer",
+    "uscc": "text",
+    "account": "text",
+    "address": "text",
+    "district": "text",
+    "period": "date",
+    "category": "text",
+    "kwh": "numeric",
+    "max_demand_kw": "numeric",
+    "amount_yuan": "numeric",
+    "tonnes": "numeric",
+    "correction_reason": "text",
+}
+
+
+def _record(row: Row, columns: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(getattr(row, c) for c in columns)
+
+
+async def load(
+    session: AsyncSession,
+    feed: Feed,
+    rows: list[Row],
+    content: bytes,
+    *,
+    now: datetime,
+    outbox: Outbox,
+) -> ImportReport:
+    """Load checked rows; `Rejected` (the caller rolls back) if a row conflicts."""
+    shape = SHAPES[feed]
+    digest = hashlib.sha256(content).hexdigest()
+    import_id = str(uuid.uuid5(uuid.NAMESPACE_OID, f"{feed}:{digest}"))
+    _refuse_duplicates(shape, rows)
+    columns = ("line", *shape.key, *shape.values, "correction_reason")
+    incoming = f"watch_incoming_{feed.value}"
+    await session.execute(
+        text(
+            f"CREATE TEMP TABLE {incoming} ("
+            + ", ".join(f"{c} {TYPES[c]}" for c in columns)
+            + ") ON COMMIT DROP"
+        )
+    )
+    connection = await session.connection()
+    raw: Any = (await connection.get_raw_connection()).driver_connection
+    await raw.copy_records_to_table(
+        incoming, records=[_record(r, columns) for r in rows], columns=list(columns)
+    )
+    key = " AND ".join(f"t.{k} = i.{k}" for k in shape.key)
+    differs = (
+        "("
+        + ", ".join(f"t.{v}" for v in shape.values)
+        + ") IS DISTINCT FROM ("
+        + ", ".join(f"i.{v}" for v in shape.values)
+        + ")"
+    )
+    conflicts = (
+        (
+            await session.execute(
+                text(
+                    f"SELECT i.line FROM {incoming} i JOIN {shape.table} t ON {key} AND t.current "
+                    f"WHERE {differs} AND i.correction_reason IS NULL ORDER BY i.line"
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if conflicts:
+        raise Rejected(
+            [
+                Problem(
+                    line,
+                    "correction_reason",
+                    "differs from the reading already stored for its key: a correction "
+                    "must give its reason",
+                )
+                for line in conflicts
+            ]
+        )
+    stored = ", ".join((*shape.key, *shape.values))
+    params = {"import_id": import_id, "now": now}
+    corrected = await session.execute(
+        text(
+            f"WITH old AS (UPDATE {shape.table} t SET current = false FROM {incoming} i "
+            f"WHERE {key} AND t.current AND {differs} "
+            f"RETURNING {', '.join('t.' + k for k in shape.key)}, t.revision) "
+            f"INSERT INTO {shape.table} ({stored}, revision, current, correction_reason, "
+            f"import_id, recorded_at) "
+            f"SELECT {', '.join('i.' + c for c in (*shape.key, *shape.values))}, old.revision + 1, "
+            f"true, i.correction_reason, :import_id, :now FROM {incoming} i JOIN old USING "
+            f"({', '.join(shape.key)}) RETURNING uscc",
+        ),
+        params,
+    )
+    corrections = corrected.scalars().all()
+    changed = set(corrections)
+    new = await session.execute(
+        text(
+            f"INSERT INTO {shape.table} ({stored}, revision, current, correction_reason, "
+            f"import_id, recorded_at) "
+            f"SELECT {', '.join('i.' + c for c in (*shape.key, *shape.values))}, 1, true, "
+            f"i.correction_reason, :import_id, :now FROM {incoming} i WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {shape.table} t WHERE {key}) RETURNING uscc"
+        ),
+        params,
+    )
+    added = new.scalars().all()
+    changed |= set(added)
+    n_corrected = len(corrections)
+    raised = await raise_alerts(session, sorted(changed), now=now, outbox=outbox)
+    return ImportReport(
+        import_id=import_id,
+        feed=feed,
+        sha256=digest,
+        rows=len(rows),
+        new=len(added),
+        corrected=n_corrected,
+        unchanged=len(rows) - len(added) - n_corrected,
+        alerts_raised=[str(a.alert_id) for a in raised],
+    )
+
+
+def _refuse_duplicates(shape: _Shape, rows: list[Row]) -> None:
+    first: dict[tuple[Any, ...], int] = {}
+    problems = []
+    for row in rows:
+        key = _record(row, shape.key)
+        if key in first:
+            problems.append(
+                Problem(
+                    row.line,
+                    shape.key[0],
+                    f"{'/'.join(str(k) for k in key)} is already on line {first[key]}",
+                )
+            )
+        else:
+            first[key] = row.line
+    if problems:
+        raise Rejected(problems)
+
+
+async def facts_of(session: AsyncSession, usccs: list[str]) -> dict[str, tuple[Facts, str]]:
+    """What the watch knows of the enterprises (one query per kind of fact, whatever their
+    number), each with the district its supply is in; those it knows no district of are left
+    out."""
+    kwh: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    tonnes: dict[str, dict[tuple[date, str], Decimal]] = defaultdict(dict)
+    districts: dict[str, str] = {}
+    r, i, o = readings.c, invoices.c, orders.c
+    for uscc, period, amount, where in await session.execute(
+        select(r.uscc, r.period, func.sum(r.kwh), func.max(r.district))
+        .where(_among(r.uscc, usccs), r.current)
+        .group_by(r.uscc, r.period)
+    ):
+        kwh[uscc][period] += amount
+        districts[uscc] = where
+    for uscc, period, category, amount, where in await session.execute(
+        select(i.uscc, i.period, i.category, i.tonnes, i.district).where(
+            _among(i.uscc, usccs), i.current
+        )
+    ):
+        tonnes[uscc][(period, category)] = amount
+        districts.setdefault(uscc, where)
+    found: dict[str, list[Order]] = defaultdict(list)
+    for row in await session.execute(select(orders).where(_among(o.uscc, usccs))):
+        found[row.uscc].append(
+            Order(
+                row.event_id, row.event_type, row.ref, row.effective_on, row.district, row.measure
+            )
+        )
+        districts.setdefault(row.uscc, row.district)
+    licensed = set(
+        (
+            await session.execute(
+                select(licences.c.uscc).where(
+                    _among(licences.c.uscc, usccs), licences.c.steel, licences.c.active
+                )
+            )
+        ).scalars()
+    )
+    predecessors = await _predecessors(session, usccs)
+    return {
+        uscc: (
+            Facts(
+                uscc=uscc,
+                kwh=kwh.get(uscc, {}),
+                tonnes=tonnes.get(uscc, {}),
+                orders=found.get(uscc, []),
+                licensed_steel=uscc in licensed,
+                predecessors=predecessors.get(uscc, []),
+            ),
+            district,
+        )
+        for uscc, district in districts.items()
+    }
+
+
+async def _predecessors(session: AsyncSession, usccs: list[str]) -> dict[str, list[Predecessor]]:
+    """For each enterprise, the others with an exit on record whose readings were at one of its
+    addresses: their consumption there by month, and their orders."""
+    exits = sorted(catalogue().exit_types())
+    rows = await session.execute(
+        text(
+            "SELECT DISTINCT n.uscc AS successor, o.uscc, o.address, o.period, o.kwh, o.account "
+            "FROM watch_readings n JOIN watch_readings o ON o.address = n.address "
+            "AND o.uscc <> n.uscc AND o.current "
+            "WHERE n.current AND n.uscc = ANY(:codes) AND EXISTS (SELECT 1 FROM watch_orders w "
+            "WHERE w.uscc = o.uscc AND w.event_type = ANY(:exits))"
+        ),
+        {"codes": list(usccs), "exits": exits},
+    )
+    usage: dict[tuple[str, str, str], dict[date, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
+    for successor, uscc, address, period, amount, _ in rows:
+        usage[(successor, uscc, address)][period] += amount
+    if not usage:
+        return {}
+    earlier = sorted({uscc for _, uscc, _ in usage})
+    their: dict[str, list[Order]] = defaultdict(list)
+    for row in await session.execute(select(orders).where(_among(orders.c.uscc, earlier))):
+        their[row.uscc].append(
+            Order(
+                row.event_id, row.event_type, row.ref, row.effective_on, row.district, row.measure
+            )
+        )
+    found: dict[str, list[Predecessor]] = defaultdict(list)
+    for (successor, uscc, address), kwh in usage.items():
+        found[successor].append(Predecessor(uscc, address, kwh, their[uscc]))
+    return found
+
+
+async def successors(session: AsyncSession, uscc: str) -> list[str]:
+    """The other enterprises drawing power at an address this one drew power at."""
+    rows = await session.execute(
+        text(
+            "SELECT DISTINCT n.uscc FROM watch_readings o JOIN watch_readings n "
+            "ON n.address = o.address AND n.uscc <> o.uscc AND n.current "
+            "WHERE o.uscc = :uscc AND o.current"
+        ),
+        {"uscc": uscc},
+    )
+    return list(rows.scalars())
+
+
+async def raise_alerts(
+    session: AsyncSession, usccs: list[str], *, now: datetime, outbox: Outbox
+) -> list[Alert]:
+    """Run the rules over the enterprises' facts and raise the alerts not raised before: one
+    open alert per watch (`key`), each alert once (its id derives from its watch and month)."""
+    rules = catalogue()
+    today = city_date(now)
+    known_facts = await facts_of(session, usccs)
+    findings = {
+        uscc: found for uscc, (facts, _) in known_facts.items() if (found := evaluate(rules, facts))
+    }
+    if not findings:
+        return []
+    ids: set[str] = set()
+    open_keys: set[str] = set()
+    for id_, state, key in await session.execute(
+        select(alerts.c.id, alerts.c.state, alerts.c.doc["key"].astext).where(
+            _among(alerts.c.uscc, sorted(findings))
+        )
+    ):
+        ids.add(id_)
+        if state == AlertState.OPEN:
+            open_keys.add(key)
+    raised: list[Alert] = []
+    for uscc, found in findings.items():
+        district = known_facts[uscc][1]
+        for finding in found:
+            if str(finding.alert_id) in ids or finding.key in open_keys:
+                continue
+            alert = Alert.raise_for(
+                finding, version=rules.version, district=_district(finding, district), today=today
+            )
+            await ALERTS.add(session, alert, now)
+            await outbox.append(session, alert.pull_events(), subject=uscc, at=now)
+            ids.add(str(alert.alert_id))
+            open_keys.add(alert.key)
+            raised.append(alert)
+    return raised
+
+
+def _among(column: Any, usccs: list[str]) -> ColumnElement[bool]:
+    """`column = ANY(:codes)`: one parameter however many codes (an import may touch tens of
+    thousands of enterprises, more than a statement's parameters may number)."""
+    found: ColumnElement[bool] = column == any_(literal(list(usccs), ARRAY(String)))
+    return found
+
+
+def _district(finding: Any, supply: str) -> str:
+    """The order's district where an order is broken (its agency's record), else the supply's."""
+    order = finding.order
+    return str(order.district) if order is not None else supply

@@ -1,0 +1,195 @@
+"""The revival watch's pure parts: reading feed files row by row, and the rules over the facts."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+
+from phaseout_technology.watch import feeds
+from phaseout_technology.watch.rules import Facts, Order, add_months, catalogue, evaluate
+
+USCC = "91440300708461136T"
+SEALED = "phaseout.technology.case.sealed.v1"
+HEADER = "uscc,account,address,district,period,kwh,max_demand_kw"
+
+
+def _csv(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def test_a_csv_file_is_read_with_its_lines() -> None:
+    rows = feeds.parse(
+        feeds.Feed.ELECTRICITY,
+        "\ufeff".encode() + _csv(f'{USCC},A-1,某路1号,baoan,2019-03,"1,200.5",30'),
+        "text/csv",
+    )
+    (row,) = rows
+    assert isinstance(row, feeds.Reading)
+    assert (row.line, row.period, row.kwh, row.correction_reason) == (
+        2,
+        date(2019, 3, 1),
+        Decimal("1200.5"),
+        None,
+    )
+
+
+def test_every_bad_cell_is_named_by_line_and_column() -> None:
+    body = _csv(
+        f"{USCC},A-1,某路1号,baoan,2019-03,12,3",
+        "91440300708461136X,A-2,,nowhere,2019-3,-1,x",
+    )
+    with pytest.raises(feeds.Rejected) as rejected:
+        feeds.parse(feeds.Feed.ELECTRICITY, body, "text/csv")
+    found = {(p.line, p.column) for p in rejected.value.problems}
+    assert found == {
+        (3, "uscc"),
+        (3, "address"),
+        (3, "district"),
+        (3, "period"),
+        (3, "kwh"),
+        (3, "max_demand_kw"),
+    }
+
+
+def test_a_quoted_cell_over_two_lines_keeps_the_numbering() -> None:
+    body = _csv(f'{USCC},A-1,"某路\n1号",baoan,2019-03,12,3', f"{USCC},A-2,某路,baoan,2019-03,x,3")
+    with pytest.raises(feeds.Rejected) as rejected:
+        feeds.parse(feeds.Feed.ELECTRICITY, body, "text/csv")
+    assert [(p.line, p.column) for p in rejected.value.problems] == [(4, "kwh")]
+
+
+def test_the_header_must_name_the_feeds_columns() -> None:
+    with pytest.raises(feeds.Rejected) as rejected:
+        feeds.parse(feeds.Feed.INVOICES, _csv(f"{USCC},A,b,baoan,2019-01,1,1"), "text/csv")
+    problems = {(p.line, p.column, p.reason) for p in rejected.value.problems}
+    assert (1, "category", "required column missing") in problems
+    assert (1, "kwh", "unknown column") in problems
+
+
+def test_a_gb18030_file_is_read() -> None:
+    body = _csv(f"{USCC},A-1,深圳市宝安区某路,baoan,2019-03,12,3").decode().encode("gb18030")
+    (row,) = feeds.parse(feeds.Feed.ELECTRICITY, body, "text/csv")
+    assert isinstance(row, feeds.Reading) and row.address == "深圳市宝安区某路"
+
+
+def test_an_xlsx_workbook_is_read_with_its_row_numbers() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.split(","))
+    sheet.append([USCC, "A-1", "某路", "baoan", date(2019, 4, 1), 1234.5, 8])
+    sheet.append([USCC, "A-1", "某路", "baoan", "2019-05", "oops", 8])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(feeds.Rejected) as rejected:
+        feeds.parse(feeds.Feed.ELECTRICITY, buffer.getvalue(), feeds.XLSX)
+    assert [(p.line, p.column) for p in rejected.value.problems] == [(3, "kwh")]
+
+
+def test_a_broken_workbook_is_a_problem_not_a_crash() -> None:
+    with pytest.raises(feeds.Rejected) as rejected:
+        feeds.parse(feeds.Feed.ELECTRICITY, b"PK\x03\x04 not really", feeds.XLSX)
+    assert rejected.value.problems[0].column == "body"
+
+
+def _months(start: date, values: list[int]) -> dict[date, Decimal]:
+    return {add_months(start, i): Decimal(v) for i, v in enumerate(values)}
+
+
+def _sealed(on: date) -> Order:
+    return Order("e-1", SEALED, "case-1", on, "baoan")
+
+
+def test_power_two_months_after_sealing_above_the_share_of_the_baseline_is_found() -> None:
+    kwh = _months(date(2018, 5, 1), [100_000] * 12 + [30_000, 0, 40_000])
+    (finding,) = evaluate(catalogue(), Facts(USCC, kwh=kwh, orders=[_sealed(date(2019, 5, 10))]))
+    assert (finding.rule.id, finding.period) == ("W-technology-eliminated", date(2019, 7, 1))
+    assert "40%" in finding.basis
+
+
+def test_power_at_or_below_the_share_or_within_the_grace_month_is_not() -> None:
+    kwh = _months(date(2018, 5, 1), [100_000] * 12 + [90_000, 95_000, 20_000])
+    assert evaluate(catalogue(), Facts(USCC, kwh=kwh, orders=[_sealed(date(2019, 5, 10))])) == []
+
+
+def test_no_baseline_no_finding() -> None:
+    kwh = _months(date(2019, 6, 1), [0, 50_000])
+    assert evaluate(catalogue(), Facts(USCC, kwh=kwh, orders=[_sealed(date(2019, 5, 10))])) == []
+
+
+def test_a_suspension_is_watched_only_until_it_is_lifted() -> None:
+    ordered = Order("s-1", "phaseout.safety.case.suspension_ordered.v1", "c", date(2019, 3, 5), "x")
+    lifted = Order("s-2", "phaseout.safety.case.suspension_lifted.v1", "c", date(2019, 6, 20), "x")
+    kwh = _months(date(2018, 3, 1), [10_000] * 12 + [0, 0, 5_000, 9_000, 10_000])
+    found = evaluate(catalogue(), Facts(USCC, kwh=kwh, orders=[ordered, lifted]))
+    assert [f.period for f in found] == [date(2019, 5, 1)]
+
+
+def test_an_environment_restriction_is_not_a_suspension() -> None:
+    ordered = Order(
+        "m-1",
+        "phaseout.environment.case.measure_ordered.v1",
+        "c",
+        date(2019, 3, 5),
+        "x",
+        measure="restrict_production",
+    )
+    kwh = _months(date(2018, 3, 1), [10_000] * 12 + [9_000, 9_000, 9_000])
+    assert evaluate(catalogue(), Facts(USCC, kwh=kwh, orders=[ordered])) == []
+
+
+def test_rebar_at_induction_furnace_intensity_without_licence_is_the_ditiaogang_signature() -> None:
+    march = date(2019, 3, 1)
+    facts = Facts(
+        USCC,
+        kwh={march: Decimal(600_000)},
+        tonnes={(march, "steel_rebar"): Decimal(1_000)},
+    )
+    found = evaluate(catalogue(), facts)
+    assert [f.rule.id for f in found] == ["D-induction-furnace-intensity", "D-steel-unlicensed"]
+    assert len({f.alert_id for f in found}) == 1, "one alert per enterprise and month"
+    assert "600 kWh per tonne" in found[0].basis
+    facts.licensed_steel = True
+    assert evaluate(catalogue(), facts) == []
+
+
+def test_steel_at_arc_furnace_intensity_is_no_induction_signature() -> None:
+    march = date(2019, 3, 1)
+    facts = Facts(
+        USCC, kwh={march: Decimal(50_000)}, tonnes={(march, "steel_rebar"): Decimal(1_000)}
+    )
+    assert [f.rule.id for f in evaluate(catalogue(), facts)] == ["D-steel-unlicensed"]
+
+
+def test_every_rule_names_its_basis_and_the_catalogue_its_version() -> None:
+    rules = catalogue()
+    assert rules.version
+    for rule in rules.rules:
+        assert rule.basis and rule.name_zh and rule.to
+        if rule.kind == "after_order":
+            assert rule.orders and rule.share_of_baseline is not None
+
+
+def test_power_at_an_exited_enterprises_address_under_a_new_code_is_found() -> None:
+    from phaseout_technology.watch.rules import Predecessor
+
+    accepted = Order(
+        "a-1", "phaseout.technology.case.acceptance_passed.v1", "case-9", date(2019, 5, 20), "x"
+    )
+    old = Predecessor(
+        "91440300MA5DCCGK1X", "某路1号", _months(date(2018, 5, 1), [50_000] * 12), [accepted]
+    )
+    kwh = _months(date(2019, 6, 1), [0, 5_000, 30_000])
+    (finding,) = evaluate(catalogue(), Facts(USCC, kwh=kwh, predecessors=[old]))
+    assert (finding.rule.id, finding.period, finding.order) == (
+        "W-new-code-at-address",
+        date(2019, 8, 1),
+        accepted,
+    )
+    assert "91440300MA5DCCGK1X" in finding.basis and "60%" in finding.basis
+    before_exit = Predecessor(old.uscc, old.address, old.kwh, [])
+    assert evaluate(catalogue(), Facts(USCC, kwh=kwh, predecessors=[before_exit])) == []
