@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException
 
 from phaseout_shared import auth, bus, inbox, migrations, scope, telemetry, versions, writes
 from phaseout_shared.admission import Admission
-from phaseout_shared.consumer import EventConsumer, Handler
+from phaseout_shared.consumer import BatchHandler, EventConsumer, Handler
 from phaseout_shared.db import Database
 from phaseout_shared.domain import errors
 from phaseout_shared.domain.time import Clock, system_clock
@@ -144,6 +144,9 @@ class ConsumerSpec:
     name: str
     topics: Sequence[str]
     handler: Handler
+    batch_handler: BatchHandler | None = None
+    """Applies a fetched batch at once (`EventConsumer`); `handler` is then the path of a batch
+    that failed, applied event by event."""
 
 
 @dataclass
@@ -405,6 +408,7 @@ def _workers(
             dead_letters=bus.dead_letters_of(spec.name),
             sessions=db.sessions,
             handler=c.handler,
+            batch_handler=c.batch_handler,
             dlq_producer=app.state.producer,
             max_retries=settings.consumer_max_retries,
             backoff=settings.consumer_retry_backoff_seconds,

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
 from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public
+from phaseout_aggregator.app.batch import apply_batch
 from phaseout_aggregator.app.projections import apply
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS
@@ -32,7 +33,11 @@ SPEC = ServiceSpec(
         dashboard.router,
     ],
     publishes=False,
-    consumers=[ConsumerSpec(name="aggregator", topics=AGENCY_TOPICS, handler=apply)],
+    consumers=[
+        ConsumerSpec(
+            name="aggregator", topics=AGENCY_TOPICS, handler=apply, batch_handler=apply_batch
+        )
+    ],
     description="The city bureau's consolidated view of the campaign (市工业和信息化局)",
 )
 
