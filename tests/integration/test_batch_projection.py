@@ -104,9 +104,9 @@ def _story(rng: random.Random, n: int) -> list[tuple[Dimension, EventPayload]]:
     case_events = [(Dimension.TECHNOLOGY, e) for e in case.pull_events()]
     if n % 3 == 0:
         # The case (whose sealing names no industry) before the registration.
-        events += case_events + [(Dimension.TECHNOLOGY, registered)]
+        events += [*case_events, (Dimension.TECHNOLOGY, registered)]
     else:
-        events += [(Dimension.TECHNOLOGY, registered)] + case_events
+        events += [(Dimension.TECHNOLOGY, registered), *case_events]
     events += [(Dimension.TECHNOLOGY, u) for u in updates]
     events += [(Dimension.ENVIRONMENT, u) for u in unsequenced]
     disclosure_id = uuid.UUID(int=rng.getrandbits(128))

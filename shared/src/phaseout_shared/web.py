@@ -9,6 +9,7 @@ route should see is refused before routing (`admission`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -174,13 +175,17 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         description=spec.description,
         version="0.1.0",
         lifespan=_lifespan(spec, settings),
+        # OpenTelemetry's FastAPI instrumentation (below) traces requests; FastAPI's own
+        # telemetry beside it would do the same work twice.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.spec = spec
     app.state.clock = clock
+    key = functools.cache(settings.jwt_key)  # read once, at the first token
     app.state.verify_token = lambda token: auth.verify(
         token,
-        settings.jwt_key(),
+        key(),
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         max_lifetime=timedelta(hours=settings.jwt_max_lifetime_hours),
@@ -201,7 +206,11 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         app.include_router(router, dependencies=gates)
     if gates:
         writes.check_routes(Dimension(spec.name), _write_routes(spec.routers))
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*")
+    if settings.telemetry:
+        # One server span per request, without its internal spans for every ASGI message.
+        FastAPIInstrumentor.instrument_app(
+            app, excluded_urls="health/.*", exclude_spans=["receive", "send"]
+        )
     app.add_middleware(
         Admission,
         max_body_bytes=settings.max_body_bytes,
@@ -342,12 +351,18 @@ def _health_router(spec: ServiceSpec) -> APIRouter:
 def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        telemetry.configure(spec.name, settings.otlp_endpoint)
+        telemetry.configure(
+            spec.name,
+            settings.otlp_endpoint,
+            sample_ratio=settings.trace_sample_ratio,
+            enabled=settings.telemetry,
+        )
         url = settings.database_url.get_secret_value()
         if settings.run_migrations:
             await asyncio.to_thread(migrations.upgrade, url, spec.version_locations, spec.metadata)
         db = app.state.db = Database(url)
-        SQLAlchemyInstrumentor().instrument(engine=db.engine.sync_engine)
+        if settings.telemetry and settings.trace_sql:
+            SQLAlchemyInstrumentor().instrument(engine=db.engine.sync_engine)
         await _ensure_topics(spec, settings)
         producer = app.state.producer = bus.make_producer(
             settings.kafka(), f"phaseout-{spec.name}", max_event_bytes=settings.max_event_bytes
