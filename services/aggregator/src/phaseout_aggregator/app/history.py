@@ -114,7 +114,6 @@ async def _opened_on(session: AsyncSession, case_ids: set[str]) -> dict[tuple[st
     """When each case opened: its first event in the case history."""
     if not case_ids:
         return {}
-    t = case_events
     rows = await session.execute(OPENED_ON, {"case_ids": sorted(case_ids)})
     return {(d, c): on for d, c, on in rows.tuples()}
 
