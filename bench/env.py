@@ -22,6 +22,7 @@ import asyncpg
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from bench import sink
 from phaseout_cli import platform, processes, stack
 from phaseout_shared import auth
 from phaseout_shared.bus import KafkaAccess
@@ -111,7 +112,8 @@ class Bench:
     def service(self, name: str, url: str, **env: str) -> processes.Service:
         """A service as `phaseout up` runs it, on the bench stack, with extra settings."""
         base = platform.service(self.config, name, url, PORTS[name])
-        return processes.Service(name, base.command, base.port, {**base.env, **env})
+        exported = {"PHASEOUT_OTLP_ENDPOINT": sink.ENDPOINT}  # telemetry on, as deployed
+        return processes.Service(name, base.command, base.port, {**base.env, **exported, **env})
 
     def start(self, *services: processes.Service, timeout: float = 120) -> None:
         for s in services:

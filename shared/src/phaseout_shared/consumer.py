@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -313,8 +314,8 @@ class EventConsumer:
                 exc_info=True,
             )
             return False
-        for event_type in applied:
-            self._count(event_type)
+        for event_type, n in Counter(applied).items():
+            self._count(event_type, n)
         return True
 
     async def _apply_alone(self, event: Parsed) -> None:
@@ -340,9 +341,9 @@ class EventConsumer:
         if await apply_once(self.sessions, self.name, self.handler, envelope, payload, delivery):
             self._count(envelope.type)
 
-    def _count(self, event_type: str) -> None:
-        self.applied += 1
-        telemetry.EVENTS_CONSUMED.add(1, {"consumer": self.name, "type": event_type})
+    def _count(self, event_type: str, n: int = 1) -> None:
+        self.applied += n
+        telemetry.EVENTS_CONSUMED.add(n, {"consumer": self.name, "type": event_type})
 
     async def dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         headers = [

@@ -40,6 +40,9 @@ class Envelope:
     time: datetime
     data: dict[str, Any]
     trace: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = field(default=None, compare=False, repr=False)
+    """The JSON text `data` was read from, when it was read from a record (kept so that a
+    consumer storing `data` as JSON need not serialise it again)."""
 
     @classmethod
     def of(
@@ -125,6 +128,7 @@ def _direct(key: bytes | None, value: bytes | None, h: dict[str, bytes]) -> Enve
         time=time,
         data=data,
         trace={k: h[k].decode() for k in TRACE_HEADERS if k in h},
+        body=value,
     )
 
 

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
         description="Traces and metrics (OpenTelemetry); off, the service records neither",
     )
     trace_sample_ratio: float = Field(
-        default=1.0,
+        default=0.1,
         ge=0,
         le=1,
         description="The share of traces recorded where they start (an API call); a trace "

@@ -50,37 +50,16 @@ from phaseout_shared.consumer import Parsed
 
 DISCLOSURE_EVENTS = frozenset({"disclosure.published", "disclosure.withdrawn"})
 
-_ARRAY_TYPES = {
-    "String": "text",
-    "Text": "text",
-    "Integer": "int4",
-    "BigInteger": "int8",
-    "Date": "date",
-    "DateTime": "timestamptz",
-    "Numeric": "numeric",
-    "JSONB": "text",
-}
-"""The array type each column's values travel in (JSONB as its text, cast in the SELECT)."""
-
-
-def _array_type(table: Table, column: str) -> str:
-    name = type(table.c[column].type).__name__
-    if name not in _ARRAY_TYPES:
-        raise TypeError(f"no array type for {table.name}.{column} ({name})")
-    return _ARRAY_TYPES[name]
-
 
 def _insert_sql(table: Table, columns: Sequence[str], conflict: str) -> str:
-    """`INSERT INTO t (…) SELECT … FROM unnest($1::type[], …) AS u(…) <conflict>`."""
+    """`INSERT INTO t (…) SELECT … FROM json_populate_recordset(NULL::t, $1) AS u <conflict>`:
+    the batch's rows travel as one JSON array, each value typed by the table's own columns
+    (one parameter to encode, rather than an array per column and a check per value)."""
     names = ", ".join(f'"{c}"' for c in columns)
-    arrays = ", ".join(f"${i}::{_array_type(table, c)}[]" for i, c in enumerate(columns, 1))
-    selected = ", ".join(
-        f'u."{c}"::jsonb' if type(table.c[c].type).__name__ == "JSONB" else f'u."{c}"'
-        for c in columns
-    )
+    selected = ", ".join(f'u."{c}"' for c in columns)
     return (
         f'INSERT INTO "{table.name}" AS old ({names}) SELECT {selected} '
-        f"FROM unnest({arrays}) AS u({names}) {conflict}"
+        f'FROM json_populate_recordset(NULL::"{table.name}", $1::json) AS u {conflict}'
     )
 
 
@@ -168,19 +147,19 @@ def segments(events: Sequence[Parsed]) -> Iterator[list[Parsed]]:
     cases_without_industry: set[str] = set()
     disclosures: set[str] = set()
     for event in events:
-        kind, payload = noun_verb(event.envelope.type), event.payload
+        kind, fields = noun_verb(event.envelope.type), event.payload.__dict__
         cut = False
         if kind in IDENTITY_EVENTS:
-            cut = getattr(payload, "uscc", None) in cases_without_industry
+            cut = fields.get("uscc") in cases_without_industry
         elif kind in DISCLOSURE_EVENTS:
-            cut = str(getattr(payload, "disclosure_id", "")) in disclosures
+            cut = str(fields.get("disclosure_id")) in disclosures
         if cut and segment:
             yield segment
             segment, cases_without_industry, disclosures = [], set(), set()
         segment.append(event)
         if kind in DISCLOSURE_EVENTS:
-            disclosures.add(str(getattr(payload, "disclosure_id", "")))
-        elif hasattr(payload, "case_id") and getattr(payload, "industry", None) is None:
+            disclosures.add(str(fields.get("disclosure_id")))
+        elif "case_id" in fields and fields.get("industry") is None:
             cases_without_industry.add(event.envelope.subject)
     if segment:
         yield segment
@@ -209,10 +188,7 @@ async def _driver(session: AsyncSession) -> asyncpg.Connection:
 async def _apply_segment(
     session: AsyncSession, conn: asyncpg.Connection, events: Sequence[Parsed]
 ) -> None:
-    rows = [timeline_row(e.envelope, e.payload, e.delivery) for e in events]
-    for row in rows:
-        row["data"] = json.dumps(row["data"])
-    await _write(conn, TIMELINE_SQL, TIMELINE_COLUMNS, rows)
+    await conn.execute(TIMELINE_SQL, _timeline_json(events))
     registers: dict[tuple[str, str], dict[str, Any]] = {}
     cases, exits, referrals, disclosures = [], [], [], []
     for e in events:
@@ -226,7 +202,7 @@ async def _apply_segment(
             referrals.append(referral_row(e.envelope, e.payload))
         elif kind in DISCLOSURE_EVENTS:
             disclosures.append(e)
-        if hasattr(e.payload, "case_id"):
+        if "case_id" in e.payload.__dict__:  # as `apply`'s hasattr, without its exception
             case = case_row(e.envelope, e.payload)
             if case is not None:
                 cases.append(case)
@@ -245,4 +221,22 @@ async def _write(
     conn: asyncpg.Connection, sql: str, columns: Sequence[str], rows: list[dict[str, Any]]
 ) -> None:
     if rows:
-        await conn.execute(sql, *([r[c] for r in rows] for c in columns))
+        await conn.execute(sql, _json([{c: r[c] for c in columns} for r in rows]))
+
+
+def _json(value: Any) -> str:
+    """JSON as PostgreSQL reads it into the columns' types (dates, times and decimals as
+    their text)."""
+    return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
+def _timeline_json(events: Sequence[Parsed]) -> str:
+    """The timeline rows as a JSON array, each event's `data` the body it came in (the same
+    JSON) rather than serialised again."""
+    rows = []
+    for e in events:
+        row = timeline_row(e.envelope, e.payload, e.delivery)
+        data = row.pop("data")
+        body = e.envelope.body.decode() if e.envelope.body else _json(data)
+        rows.append(f'{{"data":{body},{_json(row)[1:]}')
+    return f"[{','.join(rows)}]"

@@ -70,10 +70,11 @@ def case_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any] | None
     the industry of the enterprise's register row of the first dimension, as projected when the
     event is applied); None if it is no case event."""
     p: Any = payload
-    state = getattr(p, "state", None) or TECHNOLOGY_STATES.get(envelope.type)
+    f = p.__dict__  # the payload's fields (reading a field it lacks through getattr is slow)
+    state = f.get("state") or TECHNOLOGY_STATES.get(envelope.type)
     if state is None:
         return None
-    industry = getattr(p, "industry", None)
+    industry = f.get("industry")
     return dict(
         event_id=envelope.id,
         dimension=dimension_of(envelope),
@@ -82,7 +83,7 @@ def case_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any] | None
         district=str(p.district),
         industry=None if industry is None else str(industry),
         state=str(state),
-        deadline=getattr(p, "deadline", None),
+        deadline=f.get("deadline"),
         effective_on=p.effective_on,
         recorded_at=envelope.time,
         sequence=payload.sequence,
@@ -103,7 +104,8 @@ def exit_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any] | None
     if envelope.type not in EXITS_AND_REVIVALS:
         return None
     p: Any = payload
-    basis = getattr(p, "rule", None) or f"{p.standard} {p.indicator_id}"
+    f = p.__dict__
+    basis = f.get("rule") or f"{p.standard} {p.indicator_id}"
     return dict(
         event_id=envelope.id,
         dimension=dimension_of(envelope),
@@ -111,7 +113,7 @@ def exit_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any] | None
         uscc=p.uscc,
         district=str(p.district),
         industry=str(p.industry),
-        item=getattr(p, "kind", None) or getattr(p, "item", None) or basis,
+        item=f.get("kind") or f.get("item") or basis,
         capacity_amount=p.capacity_amount,
         capacity_unit=p.capacity_unit,
         rule=basis,

@@ -58,7 +58,7 @@ async def _record(
 
 def timeline_row(envelope: Envelope, payload: EventPayload, delivery: Delivery) -> dict[str, Any]:
     """The event's row on the timeline, with its provenance."""
-    effective = getattr(payload, "effective_on", None)
+    effective = payload.__dict__.get("effective_on")
     return {
         "event_id": envelope.id,
         "uscc": envelope.subject,
