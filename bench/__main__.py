@@ -8,7 +8,8 @@
     python -m bench --before              # also the code as it was before its optimisations
     python -m bench --only startup        # the command line's start-up, no stack needed
 
-The stack (`.phaseout/bench`, pg 54359, Kafka 19162/19163, services 18150-18160) is wiped at
+The stack (`.phaseout/bench`, pg 54359, Kafka 19162/19163, services 18150-18160, all 1000·N
+higher with `PHASEOUT_BENCH_SLOT=N`) is wiped at
 the start and stopped at the end (`--keep` leaves it running). Results are also written as
 JSON (`--json`), and as Markdown tables (`--markdown`).
 """

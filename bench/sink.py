@@ -8,10 +8,11 @@ collector's own work, which runs elsewhere.
 
 from __future__ import annotations
 
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-SINK_PORT = 18161
+SINK_PORT = 18161 + 1000 * int(os.environ.get("PHASEOUT_BENCH_SLOT", "0"))
 ENDPOINT = f"http://127.0.0.1:{SINK_PORT}"
 
 
