@@ -65,6 +65,10 @@ def write_routes(app: FastAPI) -> Iterator[tuple[str, str, dict[str, Any]]]:
                 yield method.upper(), path, operation
 
 
+NOBODYS_ID = "00000000-0000-4000-8000-00000000a404"
+"""A well-formed id that names nothing."""
+
+
 def concrete(path: str, operation: dict[str, Any], uscc: str) -> str:
     """The path with its parameters filled: a registered enterprise's code, a year, or an id
     that names nothing (a non-owner must get 403 all the same)."""
@@ -72,8 +76,17 @@ def concrete(path: str, operation: dict[str, Any], uscc: str) -> str:
         if parameter["in"] != "path":
             continue
         name = parameter["name"]
-        kind = parameter.get("schema", {}).get("type")
-        value = uscc if name == "uscc" else "2019" if kind == "integer" else "no-such-id"
+        schema = parameter.get("schema", {})
+        kind, form = schema.get("type"), schema.get("format")
+        value = (
+            uscc
+            if name == "uscc"
+            else "2019"
+            if kind == "integer"
+            else NOBODYS_ID
+            if form == "uuid"
+            else "no-such-id"
+        )
         path = path.replace("{" + name + "}", value)
     return path
 

@@ -427,11 +427,13 @@ async def test_bad_measurements_are_4xx_naming_the_field_and_record_nothing(
 
 async def test_unknown_things_are_404_and_bad_filters_422(platform: Platform) -> None:
     h = mee(platform, "city")
-    refused(await env(platform).get("/v1/cases/not-a-case", headers=h), 404, "id")
+    unknown = "00000000-0000-4000-8000-0000000e0404"
+    refused(await env(platform).get(f"/v1/cases/{unknown}", headers=h), 404, "id")
+    refused(await env(platform).get("/v1/cases/not-a-case", headers=h), 422, "path.case_id")
     refused(
         await post(
             platform,
-            "/v1/cases/not-a-case/recheck",
+            f"/v1/cases/{unknown}/recheck",
             {"found_running": False, "findings": "x", "effective_on": "2019-06-01"},
         ),
         404,

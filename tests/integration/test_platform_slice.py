@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import Platform
+from sqlalchemy import text
 from support import eventually, make_uscc
 
 pytestmark = pytest.mark.integration
@@ -232,3 +233,16 @@ async def _registered_at_aggregator(platform: Platform, uscc: str) -> bool | Non
         f"/v1/enterprises/{uscc}", headers=platform.stack.headers("miit")
     )
     return True if r.status_code == 200 else None
+
+
+async def test_readiness_is_503_naming_the_outbox_when_it_cannot_be_read_in_time(
+    platform: Platform,
+) -> None:
+    """A readiness probe answers 503 with its reasons, never 500, whatever keeps it waiting."""
+    app, client_ = platform.apps["energy"], platform.clients["energy"]
+    async with app.state.db.sessions() as session, session.begin():
+        await session.execute(text("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"))
+        r = await client_.get("/health/ready")
+    assert r.status_code == 503, r.text
+    assert r.json()["checks"]["outbox"] == "unavailable: TimeoutError"
+    assert (await client_.get("/health/ready")).status_code == 200

@@ -235,8 +235,11 @@ async def test_a_day_to_come_an_unknown_case_and_no_token_are_refused(
         "/v1/overdue-sweeps", json={"as_of": "2999-01-01"}, headers=samr(platform)
     )
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "as_of"
+    unknown = "00000000-0000-4000-8000-0000000a0404"
+    r = await quality(platform).get(f"/v1/cases/{unknown}", headers=samr(platform))
+    assert r.status_code == 404 and r.json()["detail"][0]["field"] == "id"
     r = await quality(platform).get("/v1/cases/no-such-case", headers=samr(platform))
-    assert r.status_code == 404
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "path.case_id"
     r = await quality(platform).post("/v1/overdue-sweeps", json={})
     assert r.status_code == 401
     r = await quality(platform).post("/v1/enterprises/91440300X/spot-checks", json={}, headers=h)

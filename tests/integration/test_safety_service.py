@@ -307,12 +307,18 @@ async def test_bad_input_is_422_naming_the_field_and_records_nothing(
     assert listed.json()["total"] == 0
 
 
+UNKNOWN = "00000000-0000-4000-8000-00000005a404"
+"""A well-formed case id that no case has."""
+
+
 @pytest.mark.parametrize(
     ("path", "body", "status", "field"),
     [
         ("/v1/enterprises/{uscc}/inspections", {}, 422, "inspectors"),
-        ("/v1/cases/not-a-case/reinspection", {"passed": True}, 404, "id"),
-        ("/v1/hazards/not-a-hazard/rectification", {}, 404, "id"),
+        (f"/v1/cases/{UNKNOWN}/reinspection", {"passed": True}, 404, "id"),
+        (f"/v1/hazards/{UNKNOWN}/rectification", {}, 404, "id"),
+        ("/v1/cases/not-a-case/reinspection", {"passed": True}, 422, "path.case_id"),
+        ("/v1/hazards/not-a-hazard/rectification", {}, 422, "path.case_id"),
         ("/v1/listings/{uscc}/removal", {"reason": "x"}, 404, "id"),
         ("/v1/listings", {"list": "vip"}, 422, "list"),
     ],

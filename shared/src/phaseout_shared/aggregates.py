@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_shared.auth import Principal
 from phaseout_shared.deps import Page, PageParams
 from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.reference import CITY
 from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.versions import of as versions_of
@@ -82,15 +83,35 @@ class Repository(Generic[A]):
         model: type[A],
         columns: Callable[[A], dict[str, Any]],
         open_states: Sequence[str] = (),
+        *,
+        noun: str | None = None,
     ) -> None:
         self.table = table
         self.model = model
         self.columns = columns
         self.open_states = list(open_states)
+        self.noun = noun or table.name.removesuffix("s")
+        """What one aggregate is called in the audit's actions (`case.seal`)."""
 
     @property
     def kind(self) -> str:
         return self.table.name
+
+    def key(self, aggregate: A) -> str:
+        """The aggregate's id, as its row keeps it."""
+        return str(self.columns(aggregate)["id"])
+
+    def district_of(self, aggregate: A) -> str:
+        """The district an aggregate belongs to; `city` for one that concerns no district."""
+        return str(self.columns(aggregate)["district"] or CITY)
+
+    def subject_of(self, aggregate: A) -> str:
+        """The subject of its events: the enterprise, or the aggregate itself if it has none."""
+        return str(self.columns(aggregate)["uscc"] or self.key(aggregate))
+
+    def bound(self, session: AsyncSession, now: datetime) -> Store[A]:
+        """This repository within one unit of work (`UnitOfWork.store`)."""
+        return Store(self, session, now)
 
     async def get(self, session: AsyncSession, id_: str, *, for_update: bool = True) -> A:
         query = select(self.table.c.doc, self.table.c.version).where(self.table.c.id == id_)
@@ -164,6 +185,29 @@ class Repository(Generic[A]):
             .offset(offset)
         )
         return [self.model.model_validate(r.doc) for r in rows], int(total or 0)
+
+
+class Store(Generic[A]):
+    """A repository bound to one unit of work: its session and its time.
+
+    Commands reach their aggregates through `work.store(REPOSITORY)`, so the application layer
+    can run on a fake unit of work whose stores keep aggregates in memory (`tests/fakes.py`).
+    """
+
+    def __init__(self, repository: Repository[A], session: AsyncSession, now: datetime) -> None:
+        self.repository = repository
+        self._session = session
+        self._now = now
+
+    async def get(self, id_: str) -> A:
+        """The aggregate, its row locked to the end of the unit of work."""
+        return await self.repository.get(self._session, id_)
+
+    async def add(self, aggregate: A) -> None:
+        await self.repository.add(self._session, aggregate, self._now)
+
+    async def save(self, aggregate: A) -> None:
+        await self.repository.save(self._session, aggregate, self._now)
 
 
 async def list_page(

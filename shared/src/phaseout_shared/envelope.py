@@ -29,6 +29,11 @@ class MalformedEvent(ValueError):
     """A message that is not a valid Phaseout event; it goes to the dead-letter topic."""
 
 
+def dimension_of(event_type: str) -> str:
+    """The dimension an event type belongs to (`phaseout.energy.case.opened.v1`: energy)."""
+    return event_type.split(".")[1]
+
+
 @dataclass(frozen=True)
 class Envelope:
     """One event as it travels: its CloudEvents attributes, payload and trace context."""
@@ -43,6 +48,16 @@ class Envelope:
     body: bytes | None = field(default=None, compare=False, repr=False)
     """The JSON text `data` was read from, when it was read from a record (kept so that a
     consumer storing `data` as JSON need not serialise it again)."""
+
+    @property
+    def dimension(self) -> str:
+        """The dimension whose service published it: `phaseout.<dimension>.<noun>.<verb>.v<N>`."""
+        return dimension_of(self.type)
+
+    @property
+    def noun(self) -> str:
+        """What the event is about (`case`, `enterprise`, `referral` …)."""
+        return self.type.split(".")[2]
 
     @classmethod
     def of(

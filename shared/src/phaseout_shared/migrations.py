@@ -68,26 +68,3 @@ def run_env() -> None:
         await engine.dispose()
 
     asyncio.run(online())
-
-
-def create_aggregate_table(name: str) -> None:
-    """Create, inside a migration, a table shaped like `aggregates.aggregate_table(name)`."""
-    import sqlalchemy as sa
-    from alembic import op
-    from sqlalchemy.dialects import postgresql
-
-    op.create_table(
-        name,
-        sa.Column("id", sa.String(64), primary_key=True),
-        sa.Column("uscc", sa.String(18)),
-        sa.Column("district", sa.String(20)),
-        sa.Column("industry", sa.String(40)),
-        sa.Column("state", sa.String(40), nullable=False),
-        sa.Column("due_on", sa.Date()),
-        sa.Column("effective_on", sa.Date(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("doc", postgresql.JSONB(), nullable=False),
-    )
-    for column in ("uscc", "district", "industry", "state", "due_on"):
-        op.create_index(f"ix_{name}_{column}", name, [column])

@@ -26,14 +26,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared import register
 from phaseout_shared.aggregates import Filters, Repository, aggregate_table
-from phaseout_shared.auth import Principal, authorise_write
+from phaseout_shared.auth import Principal
+from phaseout_shared.commands import DatedRequest, Desk
 from phaseout_shared.consumer import Delivery, Handler
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.domain.referral import OPEN, Referral, referral_id
-from phaseout_shared.envelope import Envelope
+from phaseout_shared.envelope import Envelope, dimension_of
 from phaseout_shared.limits import Day
 from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.reference import Agency, Dimension
@@ -90,7 +91,7 @@ class Subscription:
 
     @property
     def topics(self) -> set[str]:
-        return {topic_of(t.split(".")[1]) for t in self.triggers}
+        return {topic_of(dimension_of(t)) for t in self.triggers}
 
 
 def consumer(dimension: Dimension, subscriptions: Sequence[Subscription]) -> ConsumerSpec:
@@ -138,7 +139,7 @@ async def _refer(
         dimension=dimension.value,
         kind=sub.kind,
         receiver=sub.receiver,
-        sender=envelope.type.split(".")[1],
+        sender=envelope.dimension,
         uscc=p.uscc,
         district=p.district,
         trigger_event_id=envelope.id,
@@ -223,32 +224,27 @@ def router(dimension: Dimension, subscriptions: Sequence[Subscription] = ()) -> 
     api = APIRouter(prefix="/v1/referrals", tags=["referrals"])
     rules = {(s.kind, t): s.act for s in subscriptions for t in s.triggers}
 
+    desk = Desk(dimension)
+
     async def step(
         work: UnitOfWork,
         referral_id_: str,
         action: str,
-        act_id: str | None = None,
-        **details: object,
+        apply: Callable[[Referral], object],
+        body: DatedRequest,
     ) -> Referral:
-        assert work.principal is not None
+        """One answer, by the receiver: the desk authorises the referral's receiver only."""
         async with work:
-            referral = await REFERRALS.get(work.session, referral_id_)
-            authorise_write(
-                work.principal,
-                dimension,
-                referral.district,
-                agencies=frozenset({referral.receiver}),
+            return await desk.act(
+                work,
+                REFERRALS,
+                referral_id_,
+                action,
+                apply,
+                dates={"effective_on": body.effective_on},
+                changes=body.model_dump(mode="json"),
+                agencies=lambda referral: frozenset({referral.receiver}),
             )
-            if action == "act":
-                rule = rules.get((referral.kind, referral.trigger_type))
-                details |= await named_act(work.session, rule, referral, act_id)
-            getattr(referral, action)(**details)
-            await REFERRALS.save(work.session, referral, work.now)
-            await work.emit(referral.pull_events(), subject=referral.uscc)
-            await work.audit(
-                f"referral.{action}", referral_id_, {k: str(v) for k, v in details.items()}
-            )
-            return referral
 
     @api.get("", response_model=Page[Referral], openapi_extra=READ_BY_PARTIES)
     async def list_(
@@ -280,25 +276,30 @@ def router(dimension: Dimension, subscriptions: Sequence[Subscription] = ()) -> 
 
     @api.post("/{referral_id}/acceptance", response_model=Referral)
     async def accept(referral_id: str, body: Step, work: ReferralWork) -> Referral:
-        return await step(work, referral_id, "accept", effective_on=body.effective_on)
+        return await step(
+            work, referral_id, "accept", lambda referral: referral.accept(body.effective_on), body
+        )
 
     @api.post("/{referral_id}/action", response_model=Referral)
     async def act(referral_id: str, body: Action, work: ReferralWork) -> Referral:
         """Acted on: what was done (`reason`) and, where the platform records the act, which
         one (`act_id`, of the same enterprise); 422 naming `act_id` otherwise."""
-        return await step(
-            work,
-            referral_id,
-            "act",
-            act_id=body.act_id,
-            what=body.reason,
-            effective_on=body.effective_on,
-        )
+
+        async def acted_on(referral: Referral) -> None:
+            rule = rules.get((referral.kind, referral.trigger_type))
+            named = await named_act(work.session, rule, referral, body.act_id)
+            referral.act(body.reason, body.effective_on, named["act_type"], named["act_id"])
+
+        return await step(work, referral_id, "act", acted_on, body)
 
     @api.post("/{referral_id}/declination", response_model=Referral)
     async def decline(referral_id: str, body: Statement, work: ReferralWork) -> Referral:
         return await step(
-            work, referral_id, "decline", reason=body.reason, effective_on=body.effective_on
+            work,
+            referral_id,
+            "decline",
+            lambda referral: referral.decline(body.reason, body.effective_on),
+            body,
         )
 
     return api

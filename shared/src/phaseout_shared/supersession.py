@@ -20,16 +20,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.aggregates import Repository
-from phaseout_shared.auth import authorise_write
-from phaseout_shared.city_time import refuse_future
+from phaseout_shared.commands import Desk
 from phaseout_shared.consumer import Delivery, Handler
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.environment import ClosureScope
 from phaseout_shared.deps import versioned
 from phaseout_shared.domain.supersession import SUPERSEDE, Supersedable, Trigger
-from phaseout_shared.envelope import Envelope
+from phaseout_shared.envelope import Envelope, dimension_of
 from phaseout_shared.limits import Day
 from phaseout_shared.outbox import Outbox, topic_of
+from phaseout_shared.params import CaseId
 from phaseout_shared.reference import Agency, Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.web import ConsumerSpec
@@ -65,17 +65,13 @@ a product, which samr's own cases carry) nor technology's acceptance of one elim
 
 def consumer(dimension: Dimension, cases: Repository[C]) -> ConsumerSpec:
     """The consumer that supersedes this service's cases on the other dimensions' shutdowns."""
-    triggers = {t for t in SHUTDOWNS if _dimension(t) != dimension.value}
+    triggers = {t for t in SHUTDOWNS if dimension_of(t) != dimension.value}
     outbox = Outbox(topic=topic_of(dimension.value), source=f"/phaseout/{dimension.value}")
     return ConsumerSpec(
         name=f"{dimension.value}-supersession",
-        topics=sorted({topic_of(_dimension(t)) for t in triggers}),
+        topics=sorted({topic_of(dimension_of(t)) for t in triggers}),
         handler=_handler(triggers, cases, outbox),
     )
-
-
-def _dimension(event_type: str) -> str:
-    return event_type.split(".")[1]
 
 
 def _effective_on(payload: Any) -> date:
@@ -92,7 +88,7 @@ def _handler(triggers: set[str], cases: Repository[C], outbox: Outbox) -> Handle
         trigger = Trigger(
             event_id=envelope.id,
             event_type=envelope.type,
-            dimension=_dimension(envelope.type),
+            dimension=dimension_of(envelope.type),
             effective_on=_effective_on(payload),
             sequence=payload.sequence,
         )
@@ -143,21 +139,21 @@ def router(
     api = APIRouter(prefix="/v1/cases", tags=["cases"])
 
     one_case = versioned(cases.kind)
+    desk = Desk(dimension, agencies)
 
     @api.post("/{case_id}/resumption", response_model=cases.model)
-    async def resume(case_id: str, body: Resumption, work: UnitOfWork = one_case) -> Any:
+    async def resume(case_id: CaseId, body: Resumption, work: UnitOfWork = one_case) -> Any:
         """Resume a superseded case (被替代) in the state it had, with the same deadline, once the
         shutdown that superseded it is undone (a closed enterprise found running, an order
         withdrawn); 409 unless the case is superseded."""
-        assert work.principal is not None
         async with work:
-            case = await cases.get(work.session, case_id)
-            authorise_write(work.principal, dimension, case.district, agencies=agencies)
-            refuse_future(work, effective_on=body.effective_on)
-            case.resume(body.reason, body.effective_on)
-            await cases.save(work.session, case, work.now)
-            await work.emit(case.pull_events(), subject=case.uscc)
-            await work.audit("case.resume", case_id, body.model_dump(mode="json"))
-            return case
+            return await desk.act_as_requested(
+                work,
+                cases,
+                case_id,
+                "resume",
+                lambda case: case.resume(body.reason, body.effective_on),
+                body,
+            )
 
     return api

@@ -9,8 +9,9 @@ waits for a lock while holding a counter.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,6 +22,14 @@ from phaseout_shared.db import audit
 from phaseout_shared.domain.time import Clock
 from phaseout_shared.outbox import Outbox, flush
 from phaseout_shared.versions import Versions, bind
+
+S = TypeVar("S", covariant=True)
+
+
+class Bindable(Protocol[S]):
+    """What a unit of work binds to its session: a repository (`aggregates.Repository`)."""
+
+    def bound(self, session: AsyncSession, now: datetime) -> S: ...
 
 
 class UnitOfWork:
@@ -79,6 +88,10 @@ class UnitOfWork:
             await session.rollback()
             raise
         await session.commit()
+
+    def store(self, repository: Bindable[S]) -> S:
+        """A repository bound to this unit of work (`aggregates.Store`)."""
+        return repository.bound(self.session, self.now)
 
     async def emit(self, payloads: Sequence[EventPayload], *, subject: str) -> None:
         """Append events to the outbox, in this transaction (written when it commits)."""

@@ -338,11 +338,17 @@ def _health_router(spec: ServiceSpec) -> APIRouter:
             checks["kafka"] = "ok"
         except Exception as exc:
             checks["kafka"] = f"unavailable: {exc.__class__.__name__}"
+        relay: Relay | None = getattr(state, "relay", None)
+        outbox: dict[str, int] = {}
+        if relay is not None and checks["database"] == "ok":
+            try:
+                outbox["parked"] = await asyncio.wait_for(relay.parked_rows(), 2)
+            except Exception as exc:
+                checks["outbox"] = f"unavailable: {exc.__class__.__name__}"
         ok = all(v == "ok" for v in checks.values())
         answer: dict[str, Any] = {"ready": ok, "checks": checks}
-        relay: Relay | None = getattr(state, "relay", None)
-        if relay is not None and checks["database"] == "ok":
-            answer["outbox"] = {"parked": await asyncio.wait_for(relay.parked_rows(), 2)}
+        if outbox:
+            answer["outbox"] = outbox
         return JSONResponse(answer, status_code=200 if ok else 503)
 
     return router

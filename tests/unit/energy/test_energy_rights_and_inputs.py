@@ -9,13 +9,13 @@ from energy_examples import USCC_A
 from pydantic import ValidationError
 
 from phaseout_energy.api.schemas import InspectionIn, ListEntryIn
-from phaseout_energy.app.authority import SUPERVISORS, authorise, authorise_city
+from phaseout_energy.app.desk import DESK, SUPERVISORS
 from phaseout_energy.domain.pricing import RECORDING_AGENCIES
 from phaseout_shared.auth import Principal
 from phaseout_shared.city_time import refuse_future, today
 from phaseout_shared.contracts.energy import PricingKind
 from phaseout_shared.domain.errors import Forbidden, InvalidInput
-from phaseout_shared.reference import Agency
+from phaseout_shared.reference import CITY, Agency
 from phaseout_shared.unit_of_work import UnitOfWork
 
 
@@ -31,8 +31,8 @@ def work(
 
 @pytest.mark.parametrize("agency", [Agency.MIIT, Agency.DRC])
 def test_miit_and_drc_supervise(agency: Agency) -> None:
-    assert authorise(work(agency, "baoan"), "baoan") is agency
-    assert authorise_city(work(agency)) is agency
+    assert DESK.authorise(work(agency, "baoan"), "baoan") is agency
+    assert DESK.authorise(work(agency), CITY) is agency
 
 
 @pytest.mark.parametrize(
@@ -48,17 +48,17 @@ def test_miit_and_drc_supervise(agency: Agency) -> None:
 )
 def test_the_rest_may_not(who: UnitOfWork, district: str, field: str) -> None:
     with pytest.raises(Forbidden) as raised:
-        authorise(who, district)
+        DESK.authorise(who, district)
     assert raised.value.field == field
 
 
 def test_water_prices_water_only() -> None:
     water = RECORDING_AGENCIES[PricingKind.PROGRESSIVE_WATER]
-    assert authorise(work(Agency.WATER, "baoan"), "baoan", water) is Agency.WATER
+    assert DESK.authorise(work(Agency.WATER, "baoan"), "baoan", water) is Agency.WATER
     for kind in set(PricingKind) - {PricingKind.PROGRESSIVE_WATER}:
         assert RECORDING_AGENCIES[kind] == SUPERVISORS
         with pytest.raises(Forbidden):
-            authorise(work(Agency.WATER), "baoan", RECORDING_AGENCIES[kind])
+            DESK.authorise(work(Agency.WATER), "baoan", RECORDING_AGENCIES[kind])
 
 
 def test_today_is_the_citys_date() -> None:

@@ -4,9 +4,10 @@ from typing import Any, cast
 
 import pytest
 
-from phaseout_environment.app.access import authorise
+from phaseout_environment.app.desk import DESK
 from phaseout_shared.auth import Principal
 from phaseout_shared.domain.errors import Forbidden
+from phaseout_shared.reference import CITY
 from phaseout_shared.unit_of_work import UnitOfWork
 
 
@@ -32,7 +33,7 @@ def work(
 def test_mee_officers_write_within_their_jurisdiction(
     agency: str, jurisdiction: str, district: str
 ) -> None:
-    authorise(work(agency, jurisdiction), district)
+    DESK.authorise(work(agency, jurisdiction), district)
 
 
 @pytest.mark.parametrize(
@@ -50,11 +51,11 @@ def test_everyone_else_is_refused_naming_why(
     agency: str | None, jurisdiction: str, roles: tuple[str, ...], district: str, field: str
 ) -> None:
     with pytest.raises(Forbidden) as refused:
-        authorise(work(agency, jurisdiction, roles), district)
+        DESK.authorise(work(agency, jurisdiction, roles), district)
     assert refused.value.field == field
 
 
 def test_writes_for_the_whole_city_need_a_city_officer() -> None:
     with pytest.raises(Forbidden):
-        authorise(work("mee", "nanshan"))
-    authorise(work("mee", "city"))
+        DESK.authorise(work("mee", "nanshan"), CITY)
+    DESK.authorise(work("mee", "city"), CITY)

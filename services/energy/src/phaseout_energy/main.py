@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from phaseout_energy.adapters.tables import CASES, METADATA, pricing_measures
 from phaseout_energy.api.routes import router
-from phaseout_energy.app.authority import SUPERVISORS
+from phaseout_energy.app.desk import SUPERVISORS
 from phaseout_energy.domain.pricing import ELECTRICITY
 from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import date
+from enum import StrEnum
 from typing import ClassVar, TypeVar
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from phaseout_shared.reference import USCC, District, Industry
 
 TYPE_PATTERN = re.compile(r"^phaseout\.[a-z]+\.[a-z_]+\.[a-z_]+\.v[0-9]+$")
 
@@ -34,6 +39,53 @@ class EventPayload(BaseModel):
             "absent from events published before it was introduced"
         ),
     )
+
+
+class EnterpriseEvent(EventPayload):
+    """A fact about one enterprise: what every dimension's events about an enterprise carry."""
+
+    uscc: USCC = Field(description="Unified social credit code (统一社会信用代码)")
+    district: District = Field(description="The district whose government executes the plan here")
+    industry: Industry = Field(description="The enterprise's key industry")
+    effective_on: date = Field(description="The date the fact or act took effect")
+
+
+class CaseEvent(EnterpriseEvent):
+    """A step of one of an agency's cases: the case, its state after the step and what is due.
+
+    Each dimension narrows `state` to its own states and says in its `STAGES` what each means
+    to everyone outside the agency (`Stage`), so the city bureau reads what is due, overdue,
+    closed or exited without knowing the dimension's rules.
+    """
+
+    case_id: UUID = Field(description="The case")
+    state: str = Field(description="The case's state after this event")
+    deadline: date | None = Field(description="The next deadline; none when nothing is due")
+
+
+class Stage(StrEnum):
+    """What a case's state means outside its agency: the one vocabulary of the city's views."""
+
+    OPEN = "open"
+    """Work under way: rectification, elimination, a re-inspection or a decision awaited."""
+    RESTRICTED = "restricted"
+    """Production restricted or suspended by an order in force (限制生产、停产整治/整顿)."""
+    EXITING = "exiting"
+    """On the way out: a shutdown or closure required, proposed, decided or ordered, not yet
+    carried out (依法关停退出、提请关闭、责令关闭)."""
+    OVERDUE = "overdue"
+    """A deadline passed without the work done (逾期)."""
+    CLOSED = "closed"
+    """Nothing more is asked of anyone: rectified, lifted, or the sanction done."""
+    EXITED = "exited"
+    """The capacity has left production (shut down, closed, eliminated and accepted)."""
+    SUPERSEDED = "superseded"
+    """Made moot by another agency's shutdown or closure of the enterprise (被替代)."""
+
+    @property
+    def open(self) -> bool:
+        """Whether the case still asks something of someone."""
+        return self not in (Stage.CLOSED, Stage.EXITED, Stage.SUPERSEDED)
 
 
 registry: dict[str, type[EventPayload]] = {}

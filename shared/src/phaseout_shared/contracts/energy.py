@@ -10,6 +10,7 @@ the version of the limits catalogue that held the figure.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -17,8 +18,14 @@ from uuid import UUID
 
 from pydantic import Field
 
-from phaseout_shared.contracts.base import EventPayload, event_type
-from phaseout_shared.reference import USCC, Agency, District, Industry
+from phaseout_shared.contracts.base import (
+    CaseEvent,
+    EnterpriseEvent,
+    EventPayload,
+    Stage,
+    event_type,
+)
+from phaseout_shared.reference import Agency, Industry
 
 
 class Verdict(StrEnum):
@@ -39,6 +46,17 @@ class CaseState(StrEnum):
     OVERDUE = "overdue"
     SHUTDOWN_ORDERED = "shutdown_ordered"
     EXITED = "exited"
+
+
+STAGES: Mapping[str, Stage] = {
+    CaseState.RECTIFYING: Stage.OPEN,
+    CaseState.RECTIFIED: Stage.CLOSED,
+    CaseState.SHUTDOWN_REQUIRED: Stage.EXITING,
+    CaseState.OVERDUE: Stage.OVERDUE,
+    CaseState.SHUTDOWN_ORDERED: Stage.EXITING,
+    CaseState.EXITED: Stage.EXITED,
+}
+"""What each state of an energy case means outside the energy service."""
 
 
 class ShutdownReason(StrEnum):
@@ -75,15 +93,8 @@ class AmendmentKind(StrEnum):
     ADD_INDICATOR = "add_indicator"
 
 
-class _Enterprise(EventPayload):
-    uscc: USCC = Field(description="Unified social credit code (统一社会信用代码)")
-    district: District = Field(description="The district whose government executes the plan here")
-    industry: Industry = Field(description="The enterprise's key industry")
-    effective_on: date = Field(description="The date the fact or act took effect")
-
-
 @event_type("phaseout.energy.inspection.recorded.v1")
-class InspectionRecorded(_Enterprise):
+class InspectionRecorded(EnterpriseEvent):
     """An energy inspection (节能监察) compared a line's consumption with its Table 1 limit."""
 
     inspection_id: UUID = Field(description="The inspection")
@@ -101,7 +112,7 @@ class InspectionRecorded(_Enterprise):
     capacity_unit: str = Field(min_length=1, max_length=20, description="e.g. t/a, m²/a, MW")
 
 
-class _CaseEvent(_Enterprise):
+class _CaseEvent(CaseEvent):
     case_id: UUID = Field(description="The energy case (限期整改)")
     state: CaseState = Field(description="The case's state after this event")
     deadline: date | None = Field(
@@ -176,7 +187,7 @@ class ShutdownVerified(_LegalBasis):
     basis: str = Field(description="The legal basis in words: standard, indicator, version")
 
 
-class _PricingEvent(_Enterprise):
+class _PricingEvent(EnterpriseEvent):
     measure_id: UUID = Field(description="The differential pricing measure")
     kind: PricingKind = Field(
         description="Which price: differential, tiered or punitive "
@@ -207,7 +218,7 @@ class PricingMeasureEnded(_PricingEvent):
 
 
 @event_type("phaseout.energy.inspection_list.entry_added.v1")
-class InspectionListEntryAdded(_Enterprise):
+class InspectionListEntryAdded(EnterpriseEvent):
     """An enterprise was put on the year's list (节能监察执法企业清单); effective_on = published."""
 
     year: int = Field(ge=2000, le=2100, description="The year of the list")

@@ -10,6 +10,7 @@ that the city's exit list can count it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -17,8 +18,14 @@ from uuid import UUID
 
 from pydantic import Field
 
-from phaseout_shared.contracts.base import EventPayload, event_type
-from phaseout_shared.reference import USCC, Agency, District, Industry
+from phaseout_shared.contracts.base import (
+    CaseEvent,
+    EnterpriseEvent,
+    EventPayload,
+    Stage,
+    event_type,
+)
+from phaseout_shared.reference import Agency
 
 
 class ListKind(StrEnum):
@@ -90,6 +97,19 @@ class CaseState(StrEnum):
     CLOSED = "closed"
 
 
+STAGES: Mapping[str, Stage] = {
+    CaseState.OPEN: Stage.OPEN,
+    CaseState.PRODUCTION_RESTRICTED: Stage.RESTRICTED,
+    CaseState.SUSPENDED_FOR_RECTIFICATION: Stage.RESTRICTED,
+    CaseState.OVERDUE: Stage.OVERDUE,
+    CaseState.RECTIFIED: Stage.CLOSED,
+    CaseState.CLOSURE_PROPOSED: Stage.EXITING,
+    CaseState.CLOSURE_APPROVED: Stage.EXITING,
+    CaseState.CLOSED: Stage.EXITED,
+}
+"""What each state of an environment case means outside the environment service."""
+
+
 class Measure(StrEnum):
     """限制生产 (`restrict_production`) or 停产整治 (`suspend_for_rectification`)."""
 
@@ -114,14 +134,7 @@ class AmendmentKind(StrEnum):
     ADD_LIMIT = "add_limit"
 
 
-class _Enterprise(EventPayload):
-    uscc: USCC = Field(description="Unified social credit code (统一社会信用代码)")
-    district: District = Field(description="The district whose government executes the plan here")
-    industry: Industry = Field(description="The enterprise's key industry")
-    effective_on: date = Field(description="The date the fact or act took effect")
-
-
-class _ListEvent(_Enterprise):
+class _ListEvent(EnterpriseEvent):
     year: int = Field(ge=2000, le=2100, description="The year of the list")
     list_kind: ListKind = Field(description="key_supervision or daily_patrol")
     key_discharge_unit: bool = Field(description="In the key pollutant-discharge directory")
@@ -158,7 +171,7 @@ class ListEntryRemoved(_ListEvent):
 
 
 @event_type("phaseout.environment.permit.recorded.v1")
-class PermitRecorded(_Enterprise):
+class PermitRecorded(EnterpriseEvent):
     """A pollutant-discharge permit (排污许可证): its number, scope and validity."""
 
     permit_no: str = Field(min_length=1, max_length=60, description="Permit number")
@@ -168,7 +181,7 @@ class PermitRecorded(_Enterprise):
 
 
 @event_type("phaseout.environment.permit.revoked.v1")
-class PermitRevoked(_Enterprise):
+class PermitRevoked(EnterpriseEvent):
     """A permit stopped being valid before its end (revoked, withdrawn or cancelled)."""
 
     permit_no: str = Field(min_length=1, max_length=60, description="Permit number")
@@ -176,7 +189,7 @@ class PermitRevoked(_Enterprise):
 
 
 @event_type("phaseout.environment.monitoring.recorded.v1")
-class MonitoringRecorded(_Enterprise):
+class MonitoringRecorded(EnterpriseEvent):
     """Online monitoring (污染源在线监控) as found: installable, installed, connected."""
 
     installable: bool = Field(description="Has the conditions to install (具备安装条件)")
@@ -186,7 +199,7 @@ class MonitoringRecorded(_Enterprise):
 
 
 @event_type("phaseout.environment.measurement.recorded.v1")
-class MeasurementRecorded(_Enterprise):
+class MeasurementRecorded(EnterpriseEvent):
     """A measured concentration judged against the limits catalogue."""
 
     measurement_id: UUID = Field(description="The measurement")
@@ -205,7 +218,7 @@ class MeasurementRecorded(_Enterprise):
 
 
 @event_type("phaseout.environment.equipment.surveyed.v1")
-class EquipmentSurveyed(_Enterprise):
+class EquipmentSurveyed(EnterpriseEvent):
     """An item was judged against Table 2's bans and the coal-boiler conversion."""
 
     item_id: str = Field(min_length=1, max_length=100, description="The item's id at the site")
@@ -219,7 +232,7 @@ class EquipmentSurveyed(_Enterprise):
 
 
 @event_type("phaseout.environment.equipment.converted.v1")
-class EquipmentConverted(_Enterprise):
+class EquipmentConverted(EnterpriseEvent):
     """A coal-fired item was converted to clean energy (清洁能源改造 / 煤改气)."""
 
     item_id: str = Field(min_length=1, max_length=100, description="The item's id at the site")
@@ -246,7 +259,7 @@ class CatalogueAmended(EventPayload):
     officer: str = Field(min_length=1, description="Who amended it")
 
 
-class _CaseEvent(_Enterprise):
+class _CaseEvent(CaseEvent):
     case_id: UUID = Field(description="The environment case")
     state: CaseState = Field(description="The case's state after this event")
     deadline: date | None = Field(description="The next deadline; none when nothing is due")

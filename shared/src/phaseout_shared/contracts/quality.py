@@ -15,14 +15,19 @@ industry (`table3_row`) and the version of the quality catalogue (`catalogue_ver
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
 from pydantic import Field
 
-from phaseout_shared.contracts.base import EventPayload, event_type
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.contracts.base import (
+    CaseEvent,
+    EnterpriseEvent,
+    Stage,
+    event_type,
+)
 
 
 class LicenceStatus(StrEnum):
@@ -57,6 +62,19 @@ class UnlicensedState(StrEnum):
     RECTIFIED = "rectified"
 
 
+STAGES: Mapping[str, Stage] = {
+    CaseState.RECTIFYING: Stage.OPEN,
+    CaseState.RECTIFIED: Stage.CLOSED,
+    CaseState.REVOCATION_REQUIRED: Stage.OPEN,
+    CaseState.OVERDUE: Stage.OVERDUE,
+    CaseState.REVOKED: Stage.CLOSED,
+    UnlicensedState.STOP_ORDERED: Stage.OPEN,
+    UnlicensedState.RECTIFIED: Stage.CLOSED,
+}
+"""What each state of a spot-check case or an unlicensed-production case means outside the
+quality service (both are rectified when nothing more is asked)."""
+
+
 class ShutdownGround(StrEnum):
     """Why the enterprise was shut down by law, as the plan lists them for a cancellation:
     因工艺装备落后 (technology)、环保 (environment) 和能耗 (energy) 不达标被依法关停."""
@@ -74,14 +92,7 @@ class RequestState(StrEnum):
     DECLINED = "declined"
 
 
-class _Enterprise(EventPayload):
-    uscc: USCC = Field(description="Unified social credit code (统一社会信用代码)")
-    district: District = Field(description="The district whose government executes the plan here")
-    industry: Industry = Field(description="The enterprise's key industry")
-    effective_on: date = Field(description="The date the fact or act took effect")
-
-
-class _Licence(_Enterprise):
+class _Licence(EnterpriseEvent):
     licence_number: str = Field(min_length=1, max_length=64, description="生产许可证编号")
     status: LicenceStatus = Field(description="The licence's status after this event")
 
@@ -114,7 +125,7 @@ class LicenceCancelled(_Licence):
 
 
 @event_type("phaseout.quality.spot_check.recorded.v1")
-class SpotCheckRecorded(_Enterprise):
+class SpotCheckRecorded(EnterpriseEvent):
     """A supervisory spot check (监督抽查) of a product against its standard, passed or failed."""
 
     check_id: UUID = Field(description="The spot check")
@@ -129,7 +140,7 @@ class SpotCheckRecorded(_Enterprise):
     opened_case_id: UUID | None = Field(description="The spot-check case a failure opened")
 
 
-class _CaseEvent(_Enterprise):
+class _CaseEvent(CaseEvent):
     case_id: UUID = Field(description="The spot-check case (停止生产并限期整改)")
     state: CaseState = Field(description="The case's state after this event")
     deadline: date | None = Field(
@@ -191,7 +202,7 @@ class LicencesRevoked(_CaseEvent):
     catalogue_version: str = Field(description="Legal basis: version of the quality catalogue")
 
 
-class _UnlicensedEvent(_Enterprise):
+class _UnlicensedEvent(EnterpriseEvent):
     case_id: UUID = Field(description="The unlicensed-production case (无证违法生产)")
     state: UnlicensedState = Field(description="The case's state after this event")
     deadline: date | None = Field(
@@ -225,7 +236,7 @@ class ProductionResumed(_UnlicensedEvent):
     description: str = Field(min_length=1, description="What was found, and the evidence")
 
 
-class _Cancellation(_Enterprise):
+class _Cancellation(EnterpriseEvent):
     request_id: UUID = Field(description="The cancellation request (提请注销生产许可证)")
     licence_number: str = Field(min_length=1, max_length=64, description="生产许可证编号")
     issuer: str = Field(min_length=1, description="The issuing authority asked (发证部门)")

@@ -18,6 +18,7 @@ figure and unit, and the legal basis (rule id and catalogue version).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -26,8 +27,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from phaseout_shared.contracts.base import EventPayload, event_type
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.contracts.base import (
+    CaseEvent,
+    EnterpriseEvent,
+    Stage,
+    event_type,
+)
+from phaseout_shared.reference import District
 
 Government = District | Literal["city"]
 """The people's government asked to close: a district's (区政府) or the city's (市政府)."""
@@ -78,6 +84,24 @@ class CaseState(StrEnum):
     CLOSED = "closed"
     REVOKED = "revoked"
     """相关证照 revoked (吊销相关证照): the case ends."""
+
+
+STAGES: Mapping[str, Stage] = {
+    HazardState.OPEN: Stage.OPEN,
+    HazardState.RECTIFYING: Stage.OPEN,
+    HazardState.OVERDUE: Stage.OVERDUE,
+    HazardState.RECTIFIED: Stage.CLOSED,
+    CaseState.SUSPENDED: Stage.RESTRICTED,
+    CaseState.OVERDUE: Stage.OVERDUE,
+    CaseState.LIFTED: Stage.CLOSED,
+    CaseState.STILL_UNSAFE: Stage.OPEN,
+    CaseState.CLOSURE_REQUESTED: Stage.EXITING,
+    CaseState.CLOSURE_DECIDED: Stage.EXITING,
+    CaseState.CLOSED: Stage.EXITED,
+    CaseState.REVOKED: Stage.EXITED,
+}
+"""What each state of a hazard's rectification or an enforcement case means outside the safety
+service (a hazard and a case that are overdue are overdue alike)."""
 
 
 class FiveInPlace(BaseModel):
@@ -134,14 +158,7 @@ class Licence(BaseModel):
     )
 
 
-class _Enterprise(EventPayload):
-    uscc: USCC = Field(description="Unified social credit code (统一社会信用代码)")
-    district: District = Field(description="The district whose government executes the plan here")
-    industry: Industry = Field(description="The enterprise's key industry")
-    effective_on: date = Field(description="The date the fact or act took effect")
-
-
-class _Listed(_Enterprise):
+class _Listed(EnterpriseEvent):
     requirements: tuple[str, ...] = Field(min_length=1, description="What is required (工作要求)")
     due_on: date = Field(description="Timetable: the date by which it is due (时间表)")
     reason: str = Field(min_length=1, description="Why the enterprise is on this list")
@@ -165,7 +182,7 @@ class ListingMoved(_Listed):
 
 
 @event_type("phaseout.safety.listing.removed.v1")
-class ListingRemoved(_Enterprise):
+class ListingRemoved(EnterpriseEvent):
     """The enterprise was taken off both lists; it stays on the ledger (台账)."""
 
     previous_list: Literal["key", "patrol"] = Field(description="The list it was on")
@@ -173,7 +190,7 @@ class ListingRemoved(_Enterprise):
 
 
 @event_type("phaseout.safety.inspection.recorded.v1")
-class InspectionRecorded(_Enterprise):
+class InspectionRecorded(EnterpriseEvent):
     """A safety inspection (安全生产监督检查) was recorded with its findings and their outcomes."""
 
     inspection_id: UUID = Field(description="The inspection")
@@ -186,7 +203,7 @@ class InspectionRecorded(_Enterprise):
     )
 
 
-class _HazardEvent(_Enterprise):
+class _HazardEvent(EnterpriseEvent):
     case_id: UUID = Field(
         description="The hazard's rectification (隐患排查治理), a case of its own"
     )
@@ -229,7 +246,7 @@ class HazardRectified(_HazardEvent):
     note: str = Field(default="", description="What the verification found")
 
 
-class _CaseEvent(_Enterprise):
+class _CaseEvent(CaseEvent):
     case_id: UUID = Field(description="The enforcement case (停产停业整顿 and what follows)")
     state: CaseState = Field(description="The case's state after this event")
     deadline: date | None = Field(

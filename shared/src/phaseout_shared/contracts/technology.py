@@ -12,6 +12,7 @@ technology service's own store.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -20,7 +21,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from phaseout_shared.contracts.base import EventPayload, event_type
+from phaseout_shared.contracts.base import EnterpriseEvent, EventPayload, Stage, event_type
 from phaseout_shared.reference import USCC, Agency, District, Industry
 
 ParameterValue = bool | int | float | str
@@ -102,15 +103,8 @@ class CheckedItem(BaseModel):
     basis: str = Field(description="Why, naming the threshold and its reading")
 
 
-class _Surveyed(EventPayload):
-    uscc: USCC = Field(description="Unified social credit code (统一社会信用代码)")
-    district: District = Field(description="The district whose government executes the plan here")
-    industry: Industry = Field(description="The enterprise's key industry")
-    effective_on: date = Field(description="The date the fact took effect")
-
-
 @event_type("phaseout.technology.equipment.surveyed.v1")
-class EquipmentSurveyed(_Surveyed):
+class EquipmentSurveyed(EnterpriseEvent):
     """An item of process equipment was surveyed (落后工艺装备排查) and judged against Table 5."""
 
     item_id: str = Field(min_length=1, max_length=100, description="The item's id at the site")
@@ -129,11 +123,35 @@ class EquipmentSurveyed(_Surveyed):
     )
 
 
+class CaseState(StrEnum):
+    """Where an elimination case stands (发现一起、淘汰一起: 拆除 or 封存, then 现场验收)."""
+
+    OPEN = "open"
+    DISMANTLED = "dismantled"
+    SEALED = "sealed"
+    EXITED = "exited"
+
+
+STAGES: Mapping[str, Stage] = {
+    CaseState.OPEN: Stage.OPEN,
+    CaseState.DISMANTLED: Stage.OPEN,
+    CaseState.SEALED: Stage.OPEN,
+    CaseState.EXITED: Stage.EXITED,
+}
+"""What each state of an elimination case means outside the technology service: dismantled or
+sealed, it still awaits its on-site acceptance."""
+
+
 class _CaseEvent(EventPayload):
     case_id: UUID = Field(description="The elimination case (发现一起、淘汰一起)")
     uscc: USCC = Field(description="Unified social credit code (统一社会信用代码)")
     district: District = Field(description="The district whose government executes the plan here")
     effective_on: date = Field(description="The date the act took effect")
+    state: CaseState | None = Field(
+        default=None,
+        description="The case's state after this event (absent from events published before "
+        "it was added: the event's type then says it)",
+    )
 
 
 class _ExitFacts(_CaseEvent):

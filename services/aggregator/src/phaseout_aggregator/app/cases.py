@@ -3,8 +3,9 @@
 Each case event adds a row: the state it leaves its case in, from its effective date. A case as
 of a date is its latest row on or before that date, so `as_of` answers are exact and a late
 event (effective before one already applied) takes its place in the history, not over it.
-The energy, environment, quality and safety services put `state` and `deadline` in their case
-events; the technology service's states are mapped here. An exit event (technology's passed
+Every case event carries the `state` it leaves its case in (technology's older events are
+mapped here) and, but technology's, its next `deadline`; what a state means to the city is its
+stage (`contracts.stages`). An exit event (technology's passed
 on-site acceptance, energy's verified shutdown, closures) puts capacity on the exit list with
 its legal basis; a revival found later marks it `revived` from that date.
 """
@@ -31,7 +32,8 @@ TECHNOLOGY_STATES = {
     "phaseout.technology.case.acceptance_failed.v1": "open",
     "phaseout.technology.case.revival_found.v1": "open",
 }
-"""Technology's case events carry no state: the state each one leaves its case in."""
+"""The state each technology case event leaves its case in, for the events published before
+technology's case events carried their `state`."""
 
 EXITS = {
     "phaseout.technology.case.acceptance_passed.v1",
@@ -44,12 +46,6 @@ REVIVALS = {
     "phaseout.environment.case.reopened.v1",
 }
 EXITS_AND_REVIVALS = EXITS | REVIVALS
-CLOSED_STATES = {"exited", "rectified", "closed", "lifted", "revoked", "withdrawn", "superseded"}
-"""States in which a case asks nothing more of anyone (it is neither open nor overdue)."""
-
-
-def dimension_of(envelope: Envelope) -> str:
-    return envelope.type.split(".")[1]
 
 
 async def _industry(session: AsyncSession, uscc: str, payload: Any) -> str | None:
@@ -77,7 +73,7 @@ def case_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any] | None
     industry = f.get("industry")
     return dict(
         event_id=envelope.id,
-        dimension=dimension_of(envelope),
+        dimension=envelope.dimension,
         case_id=str(p.case_id),
         uscc=envelope.subject,
         district=str(p.district),
@@ -108,7 +104,7 @@ def exit_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any] | None
     basis = f.get("rule") or f"{p.standard} {p.indicator_id}"
     return dict(
         event_id=envelope.id,
-        dimension=dimension_of(envelope),
+        dimension=envelope.dimension,
         case_id=str(p.case_id),
         uscc=p.uscc,
         district=str(p.district),

@@ -43,7 +43,7 @@ async def project_disclosure(
             insert(disclosures)
             .values(
                 disclosure_id=str(payload.disclosure_id),
-                dimension=envelope.type.split(".")[1],
+                dimension=envelope.dimension,
                 published_on=payload.effective_on,
                 **values,
             )

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import case_events, exit_events
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.cases import CLOSED_STATES
+from phaseout_shared.contracts.base import Stage
+from phaseout_shared.contracts.stages import stage_of
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,10 @@ async def cases_as_of(
 
 
 def _with_overdue(row: dict[str, Any], as_of: date) -> dict[str, Any]:
-    open_ = row["state"] not in CLOSED_STATES
+    stage = stage_of(row["dimension"], row["state"])
     late = row["deadline"] is not None and row["deadline"] < as_of
-    row["open"] = open_
-    row["overdue"] = open_ and (row["state"] == "overdue" or late)
+    row["open"] = stage.open
+    row["overdue"] = stage.open and (stage is Stage.OVERDUE or late)
     return row
 
 

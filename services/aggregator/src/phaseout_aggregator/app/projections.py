@@ -28,10 +28,6 @@ from phaseout_shared.envelope import Envelope
 Projector = Callable[[AsyncSession, Envelope, EventPayload], Awaitable[None]]
 
 
-def dimension_of(event_type: str) -> str:
-    return event_type.split(".")[1]
-
-
 def noun_verb(event_type: str) -> str:
     """`enterprise.registered` of `phaseout.energy.enterprise.registered.v1`."""
     return ".".join(event_type.split(".")[2:4])
@@ -63,7 +59,7 @@ def timeline_row(envelope: Envelope, payload: EventPayload, delivery: Delivery) 
         "event_id": envelope.id,
         "uscc": envelope.subject,
         "type": envelope.type,
-        "dimension": dimension_of(envelope.type),
+        "dimension": envelope.dimension,
         "source": envelope.source,
         "topic": delivery.topic,
         "partition": delivery.partition,
@@ -89,7 +85,7 @@ def identity_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any]:
     assert isinstance(payload, EnterpriseFacts)
     return {
         "uscc": payload.uscc,
-        "dimension": dimension_of(envelope.type),
+        "dimension": envelope.dimension,
         "name": payload.name,
         "district": payload.district.value,
         "industry": payload.industry.value,

@@ -85,7 +85,7 @@ def referral_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any]:
     return {
         "event_id": envelope.id,
         "referral_id": str(payload.referral_id),
-        "dimension": envelope.type.split(".")[1],
+        "dimension": envelope.dimension,
         "kind": payload.kind.value,
         "sender": payload.sender,
         "receiver": payload.receiver.value,

@@ -14,14 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import timeline
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.cases import CLOSED_STATES
 from phaseout_aggregator.app.history import Where, cases_as_of, exits_as_of
 from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
+from phaseout_shared.contracts.base import Stage
+from phaseout_shared.contracts.stages import stage_of
 from phaseout_shared.domain.errors import Forbidden, NotFound
 from phaseout_shared.reference import Dimension
-
-ORDER_WORDS = ("shutdown", "closure", "close_ordered", "closed")
-MEASURE_WORDS = ("restrict", "suspend")
 
 
 class AgencyView(BaseModel):
@@ -51,6 +49,11 @@ class CaseView(BaseModel):
     opened_on: date
     effective_on: date = Field(description="When the case entered its current state")
     overdue: bool
+
+    @property
+    def stage(self) -> Stage:
+        """What the case's state means to the city (`contracts.stages`)."""
+        return stage_of(self.dimension, self.state)
 
 
 class ExitView(BaseModel):
@@ -242,7 +245,7 @@ def _dimensions(
         if scope.dimensions is not None and dim not in scope.dimensions:
             continue
         mine = [c for c in cases if c.dimension == dim]
-        open_ = [c for c in mine if c.state not in CLOSED_STATES]
+        open_ = [c for c in mine if c.stage.open]
         deadlines = [c.deadline for c in open_ if c.deadline is not None]
         overdue = any(c.overdue for c in open_)
         state = "overdue" if overdue else "open" if open_ else "closed" if mine else "none"
@@ -264,7 +267,7 @@ def _exit_status(
 ) -> Literal["none", "ordered", "exited"]:
     if any(e.status == "exited" for e in exits):
         return "exited"
-    if any(any(w in c.state for w in ORDER_WORDS) for c in cases):
+    if any(c.stage in (Stage.EXITING, Stage.EXITED) for c in cases):
         return "ordered"
     return "none"
 
@@ -295,6 +298,6 @@ def _measures(events: list[TimelineEntry], cases: list[CaseView], as_of: date) -
     in_force += [
         Measure(dimension=c.dimension, kind=c.state, since=c.effective_on, reference=c.case_id)
         for c in cases
-        if c.state not in CLOSED_STATES and any(w in c.state for w in MEASURE_WORDS)
+        if c.stage is Stage.RESTRICTED
     ]
     return in_force

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Query
 from sqlalchemy import Select
 
 from phaseout_shared.aggregates import A, Repository
 from phaseout_shared.deps import Page, PageParams
 from phaseout_shared.limits import Day
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.params import DistrictQ, IndustryQ, UsccPath, UsccQ
 from phaseout_shared.unit_of_work import UnitOfWork
 
-DistrictQ = Annotated[District | None, Query()]
-IndustryQ = Annotated[Industry | None, Query()]
-UsccQ = Annotated[USCC | None, Query(description="Unified social credit code")]
-UsccPath = Annotated[USCC, Path(description="Unified social credit code")]
+__all__ = ["AsOf", "DistrictQ", "IndustryQ", "UsccPath", "UsccQ", "as_of", "page_of"]
 
 
 def as_of(description: str) -> Any:

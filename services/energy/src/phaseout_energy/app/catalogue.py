@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from phaseout_energy.adapters import catalogue_versions as versions
-from phaseout_energy.app.authority import authorise_city
+from phaseout_energy.app.desk import DESK
 from phaseout_energy.domain.amendment import apply_amendment
 from phaseout_energy.domain.assess import Assessment, assess_measurement
 from phaseout_energy.domain.catalogue import (
@@ -24,7 +24,7 @@ from phaseout_energy.domain.catalogue import (
 )
 from phaseout_shared.contracts.energy import CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.reference import Industry
+from phaseout_shared.reference import CITY, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
 
 CATALOGUE_SUBJECT = "catalogue"
@@ -74,7 +74,7 @@ async def amend(work: UnitOfWork, proposed: Mapping[str, Any]) -> CatalogueAmend
 
     `proposed` holds the amendment's fields but who made it, which is the caller.
     """
-    agency = authorise_city(work, AMENDING_AGENCIES)
+    agency = DESK.authorise(work, CITY, AMENDING_AGENCIES)
     assert work.principal is not None
     with refusing_invalid_input():
         amendment = Amendment.model_validate(

@@ -26,15 +26,16 @@ from phaseout_energy.adapters.tables import (
     past_their_deadline,
     unresolved_cases,
 )
-from phaseout_energy.app.authority import authorise, authorise_city
+from phaseout_energy.app.desk import DESK
 from phaseout_energy.domain.assess import assess, refuse_if_not_applicable
-from phaseout_energy.domain.case import EnergyCase, overdue_cases, refuse_second_case
+from phaseout_energy.domain.case import EnergyCase, refuse_second_case
 from phaseout_energy.domain.inspection import Inspection, RecordedInspection, record_inspection
 from phaseout_shared import register
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.energy import Verdict
 from phaseout_shared.domain.aggregate import refusing_invalid_input
+from phaseout_shared.reference import CITY
 from phaseout_shared.unit_of_work import UnitOfWork
 
 
@@ -72,7 +73,7 @@ async def _enterprise(work: UnitOfWork, uscc: str) -> register.EnterpriseOut:
 async def inspect(work: UnitOfWork, uscc: str, measured: Measurement) -> RecordedInspection:
     """Record an inspection (节能监察); over the limit, it opens a case (限期整改)."""
     enterprise = await _enterprise(work, uscc)
-    authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=measured.effective_on)
     catalogue = await versions.in_force(work.session, measured.indicator_id, measured.effective_on)
     refuse_if_not_applicable(enterprise.industry, catalogue)
@@ -109,41 +110,41 @@ def _changes(kept: RecordedInspection) -> dict[str, object]:
     }
 
 
-async def _load(work: UnitOfWork, case_id: uuid.UUID) -> EnergyCase:
-    case = await CASES.get(work.session, str(case_id))
-    authorise(work, case.district)
-    return case
-
-
-async def _save(work: UnitOfWork, case: EnergyCase, action: str, **details: object) -> EnergyCase:
-    await CASES.save(work.session, case, work.now)
-    await work.emit(case.pull_events(), subject=case.uscc)
-    await work.audit(f"case.{action}", str(case.case_id), {k: str(v) for k, v in details.items()})
-    return case
-
-
 async def grant_extension(
     work: UnitOfWork, case_id: uuid.UUID, *, applied_on: date, new_deadline: date, granted_on: date
 ) -> EnergyCase:
     """The one extension of at most 3 months (延期), decided before the case is overdue."""
-    case = await _load(work, case_id)
-    refuse_future(work, applied_on=applied_on, granted_on=granted_on)
-    dates = {"applied_on": applied_on, "new_deadline": new_deadline, "granted_on": granted_on}
-    case.grant_extension(**dates)
-    return await _save(work, case, "grant_extension", **dates)
+    return await DESK.act(
+        work,
+        CASES,
+        case_id,
+        "grant_extension",
+        lambda case: case.grant_extension(
+            applied_on=applied_on, new_deadline=new_deadline, granted_on=granted_on
+        ),
+        dates={"applied_on": applied_on, "granted_on": granted_on},
+        changes={"new_deadline": new_deadline},
+    )
 
 
 async def reinspect(
     work: UnitOfWork, case_id: uuid.UUID, *, inspected_on: date, measured_value: Decimal, unit: str
 ) -> EnergyCase:
     """The re-inspection (复查), against the limit and catalogue version the case opened under."""
-    case = await _load(work, case_id)
-    refuse_future(work, inspected_on=inspected_on)
-    catalogue = await versions.version(work.session, case.finding.catalogue_version)
-    reading = assess(case.industry, case.finding.indicator_id, measured_value, unit, catalogue)
-    case.record_reinspection(inspected_on=inspected_on, assessment=reading)
-    return await _save(
-        work, case, "reinspect", inspected_on=inspected_on, measured_value=measured_value
+
+    async def record(case: EnergyCase) -> None:
+        catalogue = await versions.version(work.session, case.finding.catalogue_version)
+        reading = assess(case.industry, case.finding.indicator_id, measured_value, unit, catalogue)
+        case.record_reinspection(inspected_on=inspected_on, assessment=reading)
+
+    return await DESK.act(
+        work,
+        CASES,
+        case_id,
+        "reinspect",
+        record,
+        dates={"inspected_on": inspected_on},
+        changes={"measured_value": measured_value, "unit": unit},
     )
 
 
@@ -151,18 +152,27 @@ async def order_shutdown(
     work: UnitOfWork, case_id: uuid.UUID, *, ordered_on: date, exit_by: date | None
 ) -> EnergyCase:
     """The official orders the capacity shut down and out by law (依法关停退出)."""
-    case = await _load(work, case_id)
-    refuse_future(work, ordered_on=ordered_on)
-    case.order_shutdown(ordered_on=ordered_on, exit_by=exit_by)
-    return await _save(work, case, "order_shutdown", ordered_on=ordered_on, exit_by=exit_by)
+    return await DESK.act(
+        work,
+        CASES,
+        case_id,
+        "order_shutdown",
+        lambda case: case.order_shutdown(ordered_on=ordered_on, exit_by=exit_by),
+        dates={"ordered_on": ordered_on},
+        changes={"exit_by": exit_by},
+    )
 
 
 async def verify_shutdown(work: UnitOfWork, case_id: uuid.UUID, *, verified_on: date) -> EnergyCase:
     """The shutdown is verified: the capacity has exited (关停退出)."""
-    case = await _load(work, case_id)
-    refuse_future(work, verified_on=verified_on)
-    case.verify_shutdown(verified_on=verified_on)
-    return await _save(work, case, "verify_shutdown", verified_on=verified_on)
+    return await DESK.act(
+        work,
+        CASES,
+        case_id,
+        "verify_shutdown",
+        lambda case: case.verify_shutdown(verified_on=verified_on),
+        dates={"verified_on": verified_on},
+    )
 
 
 async def sweep_overdue(work: UnitOfWork, as_of: date) -> OverdueSweep:
@@ -171,13 +181,13 @@ async def sweep_overdue(work: UnitOfWork, as_of: date) -> OverdueSweep:
     A city officer of miit or drc runs it; `as_of` cannot be later than the city's today, or a
     case would be marked overdue before its deadline has passed.
     """
-    authorise_city(work)
+    DESK.authorise(work, CITY)
     refuse_future(work, as_of=as_of)
-    candidates = [
-        await CASES.get(work.session, id_) for id_ in await past_their_deadline(work.session, as_of)
-    ]
-    marked = []
-    for case in overdue_cases(candidates, as_of):
-        case.mark_overdue(as_of)
-        marked.append(await _save(work, case, "mark_overdue", as_of=as_of))
+    marked = await DESK.sweep(
+        work,
+        CASES,
+        await past_their_deadline(work.session, as_of),
+        lambda case: case.mark_overdue(as_of),
+        changes={"as_of": as_of},
+    )
     return OverdueSweep(as_of=as_of, marked=marked)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError
 
 from phaseout_energy.adapters.tables import INSPECTION_LISTS, unresolved_cases
-from phaseout_energy.app.authority import authorise, authorise_city
+from phaseout_energy.app.desk import DESK
 from phaseout_energy.domain.inspection_list import (
     InspectionList,
     ListEntry,
@@ -25,6 +25,7 @@ from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.energy import InspectionListEntryAdded
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.reference import CITY
 from phaseout_shared.unit_of_work import UnitOfWork
 
 
@@ -61,7 +62,7 @@ async def publish(
     follow_up_due_on: date | None,
 ) -> InspectionList:
     """Publish the year's list, carrying over the unresolved failures of earlier years."""
-    authorise_city(work)
+    DESK.authorise(work, CITY)
     refuse_future(work, published_on=published_on)
     entries = [await _entry(work, p) for p in planned]
     inspection_list = build_inspection_list(
@@ -94,7 +95,7 @@ async def add_entry(
     """Put one more enterprise on a published list."""
     inspection_list = await INSPECTION_LISTS.get(work.session, str(year))
     entry = await _entry(work, planned)
-    authorise(work, entry.district)
+    DESK.authorise(work, entry.district)
     refuse_future(work, effective_on=effective_on)
     inspection_list.add(entry, effective_on=effective_on)
     await INSPECTION_LISTS.save(work.session, inspection_list, work.now)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from phaseout_energy.adapters.tables import CASES, PRICING_MEASURES
-from phaseout_energy.app.authority import authorise
+from phaseout_energy.app.desk import DESK
 from phaseout_energy.domain.pricing import RECORDING_AGENCIES, PricingMeasure, check_agency
 from phaseout_shared import register
 from phaseout_shared.contracts.energy import PricingBasis, PricingKind
@@ -42,7 +42,7 @@ def _authorise(work: UnitOfWork, kind: PricingKind, district: str) -> Agency:
     assert work.principal is not None
     if work.principal.agency is not None:
         check_agency(kind, work.principal.agency)
-    return authorise(work, district, RECORDING_AGENCIES[kind])
+    return DESK.authorise(work, district, RECORDING_AGENCIES[kind])
 
 
 async def record_measure(work: UnitOfWork, uscc: str, terms: PricingTerms) -> PricingMeasure:

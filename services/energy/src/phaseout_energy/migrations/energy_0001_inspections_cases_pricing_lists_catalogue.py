@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from phaseout_shared.migrations import create_aggregate_table
+from phaseout_shared.alembic.frozen import create_aggregate_table
 
 revision: str = "energy_0001"
 down_revision: str | None = "register_0001"

@@ -81,6 +81,7 @@ LIST_ENTRIES = Repository(
     ListEntry,
     _entry,
     open_states=[ListStatus.KEY_SUPERVISION, ListStatus.DAILY_PATROL],
+    noun="list_entry",
 )
 PERMITS = Repository(permits, Permit, _permit, open_states=[PermitState.ISSUED])
 MONITORING = Repository(monitoring, OnlineMonitoring, _monitoring)

@@ -16,6 +16,7 @@ from phaseout_shared.contracts.environment import CaseState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
+from phaseout_shared.params import CaseId
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -51,14 +52,14 @@ async def sweep_overdue(body: s.OverdueSweepIn, work: Work) -> list[EnvironmentC
 
 
 @router.get("/{case_id}")
-async def read_case(case_id: str, work: CaseWork) -> EnvironmentCase:
+async def read_case(case_id: CaseId, work: CaseWork) -> EnvironmentCase:
     """One case; a district officer reads the cases of the district only."""
     async with work:
-        return await CASES.read(work.session, case_id, work.principal)
+        return await CASES.read(work.session, str(case_id), work.principal)
 
 
 @router.post("/{case_id}/measures")
-async def order_measure(case_id: str, body: s.MeasureIn, work: CaseWork) -> EnvironmentCase:
+async def order_measure(case_id: CaseId, body: s.MeasureIn, work: CaseWork) -> EnvironmentCase:
     """Order 限制生产 or 停产整治, with a deadline."""
     async with work:
         return await commands.order_measure(work, case_id, **body.model_dump())
@@ -66,7 +67,7 @@ async def order_measure(case_id: str, body: s.MeasureIn, work: CaseWork) -> Envi
 
 @router.post("/{case_id}/rectification")
 async def accept_rectification(
-    case_id: str, body: s.RectificationIn, work: CaseWork
+    case_id: CaseId, body: s.RectificationIn, work: CaseWork
 ) -> EnvironmentCase:
     """Rectified within the deadline: the case ends."""
     async with work:
@@ -75,7 +76,7 @@ async def accept_rectification(
 
 @router.post("/{case_id}/closure-proposal")
 async def propose_closure(
-    case_id: str, body: s.ClosureProposalIn, work: CaseWork
+    case_id: CaseId, body: s.ClosureProposalIn, work: CaseWork
 ) -> EnvironmentCase:
     """情节严重: propose closure to the people's government with the power."""
     async with work:
@@ -84,7 +85,7 @@ async def propose_closure(
 
 @router.post("/{case_id}/closure-approval")
 async def approve_closure(
-    case_id: str, body: s.ClosureApprovalIn, work: CaseWork
+    case_id: CaseId, body: s.ClosureApprovalIn, work: CaseWork
 ) -> EnvironmentCase:
     """The government approved: who, when, which document."""
     async with work:
@@ -93,21 +94,21 @@ async def approve_closure(
 
 @router.post("/{case_id}/closure-rejection")
 async def reject_closure(
-    case_id: str, body: s.ClosureRejectionIn, work: CaseWork
+    case_id: CaseId, body: s.ClosureRejectionIn, work: CaseWork
 ) -> EnvironmentCase:
     async with work:
         return await commands.reject_closure(work, case_id, **body.model_dump())
 
 
 @router.post("/{case_id}/closure-order")
-async def order_closure(case_id: str, body: s.ClosureOrderIn, work: CaseWork) -> EnvironmentCase:
+async def order_closure(case_id: CaseId, body: s.ClosureOrderIn, work: CaseWork) -> EnvironmentCase:
     """责令停业、关闭, after the government's approval."""
     async with work:
         return await commands.order_closure(work, case_id, **body.model_dump())
 
 
 @router.post("/{case_id}/recheck")
-async def recheck(case_id: str, body: s.RecheckIn, work: CaseWork) -> EnvironmentCase:
+async def recheck(case_id: CaseId, body: s.RecheckIn, work: CaseWork) -> EnvironmentCase:
     """回头看 of a closed enterprise: found running, the case re-opens."""
     async with work:
         return await commands.recheck(work, case_id, **body.model_dump())

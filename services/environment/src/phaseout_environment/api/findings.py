@@ -17,6 +17,7 @@ from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.environment import MeasurementVerdict
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
+from phaseout_shared.params import UsccPath
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -28,7 +29,9 @@ EquipmentWork = Annotated[UnitOfWork, versioned("equipment")]
 
 
 @router.post("/enterprises/{uscc}/measurements", tags=["measurements"], status_code=CREATED)
-async def record_measurement(uscc: str, body: s.MeasurementIn, work: Work) -> RecordedMeasurement:
+async def record_measurement(
+    uscc: UsccPath, body: s.MeasurementIn, work: Work
+) -> RecordedMeasurement:
     """Judge a measured concentration against its limit; over it, a case opens at once."""
     async with work:
         return await commands.record_measurement(work, uscc=uscc, **body.model_dump())
@@ -47,7 +50,7 @@ async def list_measurements(
 
 
 @router.post("/enterprises/{uscc}/equipment", tags=["equipment"], status_code=CREATED)
-async def survey_equipment(uscc: str, body: s.EquipmentIn, work: Work) -> SurveyedEquipment:
+async def survey_equipment(uscc: UsccPath, body: s.EquipmentIn, work: Work) -> SurveyedEquipment:
     """Judge an item against Table 2; an eliminated one opens a case, a coal boiler to convert
     goes on the conversion list."""
     async with work:
@@ -56,7 +59,7 @@ async def survey_equipment(uscc: str, body: s.EquipmentIn, work: Work) -> Survey
 
 @router.post("/enterprises/{uscc}/equipment/{item_id}/conversion", tags=["equipment"])
 async def record_conversion(
-    uscc: str, item_id: str, body: s.ConversionIn, work: EquipmentWork
+    uscc: UsccPath, item_id: str, body: s.ConversionIn, work: EquipmentWork
 ) -> SurveyedEquipment:
     """The coal-fired item now runs on clean energy (清洁能源改造 / 煤改气)."""
     async with work:
@@ -82,7 +85,7 @@ async def list_equipment(
 
 
 @router.post("/enterprises/{uscc}/violations", tags=["cases"], status_code=CREATED)
-async def record_violation(uscc: str, body: s.ViolationIn, work: Work) -> EnvironmentCase:
+async def record_violation(uscc: UsccPath, body: s.ViolationIn, work: Work) -> EnvironmentCase:
     """A violation the officer found (solid waste, total quantity, permits): a case opens."""
     async with work:
         return await commands.record_violation(

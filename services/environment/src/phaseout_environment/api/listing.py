@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Query
 from sqlalchemy import ColumnElement
 
 from phaseout_shared.aggregates import Filters, Repository
 from phaseout_shared.deps import Page, PageParams, Work
-from phaseout_shared.reference import District, Industry
+from phaseout_shared.params import DistrictQ, IndustryQ, UsccQ
 
-DistrictQ = Annotated[District | None, Query(description="District code")]
-IndustryQ = Annotated[Industry | None, Query(description="Industry code")]
-UsccQ = Annotated[str | None, Query(max_length=18, description="Unified social credit code")]
+__all__ = ["DistrictQ", "IndustryQ", "UsccQ"]
 
 
 async def page_where(

@@ -17,6 +17,7 @@ from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.contracts.environment import MonitoringState
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
+from phaseout_shared.params import UsccPath
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -58,14 +59,15 @@ async def list_list_entries(
 
 
 @router.post("/list-entries/{year}/{uscc}/move", tags=["lists"])
-async def move_list_entry(year: int, uscc: str, body: s.ListMoveIn, work: EntryWork) -> ListEntry:
+async def move_list_entry(
+    year: int, uscc: UsccPath, body: s.ListMoveIn, work: EntryWork
+) -> ListEntry:
     """The lists are dynamic: the enterprise moves to the other list."""
     async with work:
-        entry = await commands.act_on_list_entry(
+        entry = await commands.move_list_entry(
             work,
             year,
             uscc,
-            "move",
             list_kind=body.list_kind,
             reason=body.reason,
             effective_on=body.effective_on,
@@ -76,22 +78,26 @@ async def move_list_entry(year: int, uscc: str, body: s.ListMoveIn, work: EntryW
 
 @router.post("/list-entries/{year}/{uscc}/completion", tags=["lists"])
 async def complete_list_entry(
-    year: int, uscc: str, body: s.ListCompletionIn, work: EntryWork
+    year: int, uscc: UsccPath, body: s.ListCompletionIn, work: EntryWork
 ) -> ListEntry:
     async with work:
-        return await commands.act_on_list_entry(work, year, uscc, "complete", **body.model_dump())
+        return await commands.complete_list_entry(
+            work, year, uscc, note=body.note, effective_on=body.effective_on
+        )
 
 
 @router.post("/list-entries/{year}/{uscc}/removal", tags=["lists"])
 async def remove_list_entry(
-    year: int, uscc: str, body: s.ListRemovalIn, work: EntryWork
+    year: int, uscc: UsccPath, body: s.ListRemovalIn, work: EntryWork
 ) -> ListEntry:
     async with work:
-        return await commands.act_on_list_entry(work, year, uscc, "remove", **body.model_dump())
+        return await commands.remove_list_entry(
+            work, year, uscc, reason=body.reason, effective_on=body.effective_on
+        )
 
 
 @router.post("/enterprises/{uscc}/permits", tags=["permits"], status_code=CREATED)
-async def record_permit(uscc: str, body: s.PermitIn, work: Work) -> Permit:
+async def record_permit(uscc: UsccPath, body: s.PermitIn, work: Work) -> Permit:
     """Record a pollutant-discharge permit (排污许可证): number, scope, validity."""
     async with work:
         return await commands.record_permit(work, uscc=uscc, **body.model_dump())
@@ -121,7 +127,7 @@ async def list_permits(
 
 @router.get("/enterprises/{uscc}/permit-status", tags=["permits"])
 async def permit_status(
-    uscc: str, work: Work, as_of: Annotated[Day, Query(description="The day")]
+    uscc: UsccPath, work: Work, as_of: Annotated[Day, Query(description="The day")]
 ) -> Standing:
     """Whether the enterprise holds a valid permit on a day (不得无证排污)."""
     async with work:
@@ -130,7 +136,7 @@ async def permit_status(
 
 @router.put("/enterprises/{uscc}/monitoring", tags=["monitoring"])
 async def record_monitoring(
-    uscc: str, body: s.MonitoringIn, work: MonitoringWork
+    uscc: UsccPath, body: s.MonitoringIn, work: MonitoringWork
 ) -> OnlineMonitoring:
     """Online monitoring as found: installable, installed, connected to the bureau."""
     async with work:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from phaseout_environment.adapters.tables import add_catalogue, current_catalogue
-from phaseout_environment.app.access import authorise
+from phaseout_environment.app.desk import DESK
 from phaseout_environment.domain.amendment import apply_amendment
 from phaseout_environment.domain.catalogue import Catalogue
 from phaseout_environment.domain.limits import Amendment
 from phaseout_shared.domain.aggregate import refusing_invalid_input
+from phaseout_shared.reference import CITY
 from phaseout_shared.unit_of_work import UnitOfWork
 
 SUBJECT = "catalogue"
@@ -16,7 +17,7 @@ SUBJECT = "catalogue"
 
 async def amend_catalogue(work: UnitOfWork, changes: dict[str, object]) -> Catalogue:
     """Apply one amendment to the current version, making the next one."""
-    authorise(work)
+    DESK.authorise(work, CITY)
     assert work.principal is not None
     with refusing_invalid_input():
         amendment = Amendment.model_validate(

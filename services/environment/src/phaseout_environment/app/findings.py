@@ -18,7 +18,7 @@ from phaseout_environment.adapters.tables import (
     add_new,
     current_catalogue,
 )
-from phaseout_environment.app.access import authorise
+from phaseout_environment.app.desk import DESK
 from phaseout_environment.domain.case import EnvironmentCase
 from phaseout_environment.domain.equipment import judge_equipment
 from phaseout_environment.domain.measurement import RecordedMeasurement, Sample, assess
@@ -44,7 +44,7 @@ from phaseout_shared.unit_of_work import UnitOfWork
 async def _enterprise(work: UnitOfWork, uscc: str, effective_on: date) -> EnterpriseOut:
     """The enterprise acted on, once the caller may act there and the act has happened."""
     enterprise = await register.get(work.session, uscc)
-    authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     return enterprise
 
@@ -173,14 +173,15 @@ async def record_conversion(
     work: UnitOfWork, *, uscc: str, item_id: str, fuel: str, effective_on: date
 ) -> SurveyedEquipment:
     """A coal-fired item now runs on clean energy (清洁能源改造 / 煤改气)."""
-    item = await EQUIPMENT.get(work.session, item_key(uscc, item_id))
-    authorise(work, item.district)
-    refuse_future(work, effective_on=effective_on)
-    item.record_conversion(fuel, effective_on)
-    await EQUIPMENT.save(work.session, item, work.now)
-    await work.emit(item.pull_events(), subject=uscc)
-    await work.audit("equipment.convert", item.id, {"fuel": fuel, "on": str(effective_on)})
-    return item
+    return await DESK.act(
+        work,
+        EQUIPMENT,
+        item_key(uscc, item_id),
+        "convert",
+        lambda item: item.record_conversion(fuel, effective_on),
+        dates={"effective_on": effective_on},
+        changes={"fuel": fuel},
+    )
 
 
 async def record_violation(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from phaseout_environment.adapters.tables import LIST_ENTRIES, MONITORING, PERMITS, add_new
-from phaseout_environment.app.access import authorise
+from phaseout_environment.app.desk import DESK
 from phaseout_environment.app.findings import permits_of
 from phaseout_environment.domain.lists import ListEntry, entry_key
 from phaseout_environment.domain.monitoring import OnlineMonitoring
@@ -14,7 +14,6 @@ from phaseout_environment.domain.permits import Permit, Standing
 from phaseout_shared import register
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.environment import ListKind
-from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -33,7 +32,7 @@ async def add_list_entry(
 ) -> ListEntry:
     """Put an enterprise on a year's list, with requirements and a timetable."""
     enterprise = await register.get(work.session, uscc)
-    authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     entry = ListEntry.add(
         year=year,
@@ -52,20 +51,56 @@ async def add_list_entry(
     return entry
 
 
-async def act_on_list_entry(
-    work: UnitOfWork, year: int, uscc: str, action: str, effective_on: date, **details: object
+async def move_list_entry(
+    work: UnitOfWork,
+    year: int,
+    uscc: str,
+    *,
+    list_kind: ListKind,
+    reason: str,
+    key_discharge_unit: bool | None,
+    effective_on: date,
 ) -> ListEntry:
-    """Move, complete or remove an entry (not in the future)."""
-    entry = await LIST_ENTRIES.get(work.session, entry_key(year, uscc))
-    authorise(work, entry.district)
-    refuse_future(work, effective_on=effective_on)
-    with refusing_invalid_input():
-        getattr(entry, action)(effective_on=effective_on, **details)
-    await LIST_ENTRIES.save(work.session, entry, work.now)
-    await work.emit(entry.pull_events(), subject=uscc)
-    changes = {"effective_on": str(effective_on), **{k: str(v) for k, v in details.items()}}
-    await work.audit(f"list_entry.{action}", entry.id, changes)
-    return entry
+    """The lists are dynamic: the enterprise moves to the other list (not in the future)."""
+    return await DESK.act(
+        work,
+        LIST_ENTRIES,
+        entry_key(year, uscc),
+        "move",
+        lambda entry: entry.move(list_kind, reason, effective_on, key_discharge_unit),
+        dates={"effective_on": effective_on},
+        changes={"list_kind": list_kind, "reason": reason, "key": key_discharge_unit},
+    )
+
+
+async def complete_list_entry(
+    work: UnitOfWork, year: int, uscc: str, *, note: str, effective_on: date
+) -> ListEntry:
+    """What the list required is done."""
+    return await DESK.act(
+        work,
+        LIST_ENTRIES,
+        entry_key(year, uscc),
+        "complete",
+        lambda entry: entry.complete(note, effective_on),
+        dates={"effective_on": effective_on},
+        changes={"note": note},
+    )
+
+
+async def remove_list_entry(
+    work: UnitOfWork, year: int, uscc: str, *, reason: str, effective_on: date
+) -> ListEntry:
+    """Off the list, saying why."""
+    return await DESK.act(
+        work,
+        LIST_ENTRIES,
+        entry_key(year, uscc),
+        "remove",
+        lambda entry: entry.remove(reason, effective_on),
+        dates={"effective_on": effective_on},
+        changes={"reason": reason},
+    )
 
 
 async def record_permit(
@@ -80,7 +115,7 @@ async def record_permit(
 ) -> Permit:
     """Record a pollutant-discharge permit (排污许可证)."""
     enterprise = await register.get(work.session, uscc)
-    authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     permit = Permit.record(
         permit_no=permit_no,
@@ -101,14 +136,15 @@ async def record_permit(
 async def revoke_permit(
     work: UnitOfWork, permit_no: str, *, reason: str, effective_on: date
 ) -> Permit:
-    permit = await PERMITS.get(work.session, permit_no)
-    authorise(work, permit.district)
-    refuse_future(work, effective_on=effective_on)
-    permit.revoke(reason, effective_on)
-    await PERMITS.save(work.session, permit, work.now)
-    await work.emit(permit.pull_events(), subject=permit.uscc)
-    await work.audit("permit.revoke", permit_no, {"reason": reason})
-    return permit
+    return await DESK.act(
+        work,
+        PERMITS,
+        permit_no,
+        "revoke",
+        lambda permit: permit.revoke(reason, effective_on),
+        dates={"effective_on": effective_on},
+        changes={"reason": reason},
+    )
 
 
 async def permit_status(work: UnitOfWork, uscc: str, as_of: date) -> Standing:
@@ -129,7 +165,7 @@ async def record_monitoring(
 ) -> OnlineMonitoring:
     """Online monitoring as found: installable, installed, connected to the bureau."""
     enterprise = await register.get(work.session, uscc)
-    authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     found = OnlineMonitoring.found(
         uscc=uscc,

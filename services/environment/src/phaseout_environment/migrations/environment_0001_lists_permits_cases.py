@@ -7,7 +7,7 @@ Revises: register_0001
 
 from collections.abc import Sequence
 
-from phaseout_shared.migrations import create_aggregate_table
+from phaseout_shared.alembic.frozen import create_aggregate_table
 
 revision: str = "environment_0001"
 down_revision: str | None = "register_0001"

@@ -97,5 +97,7 @@ CASES = Repository(
     _case_columns,
     open_states=[CaseState.RECTIFYING, CaseState.OVERDUE],
 )
-UNLICENSED = Repository(unlicensed_cases, UnlicensedProductionCase, _unlicensed_columns)
+UNLICENSED = Repository(
+    unlicensed_cases, UnlicensedProductionCase, _unlicensed_columns, noun="unlicensed_case"
+)
 REQUESTS = Repository(cancellation_requests, CancellationRequest, _request_columns)

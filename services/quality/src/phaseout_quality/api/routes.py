@@ -25,6 +25,7 @@ from phaseout_shared.contracts.quality import CaseState, UnlicensedState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
+from phaseout_shared.params import CaseId
 from phaseout_shared.reference import Industry
 from phaseout_shared.scope import READ_BY_ANYONE
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -96,19 +97,19 @@ async def list_cases(
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: str, work: CaseWork) -> QualityCase:
+async def read_case(case_id: CaseId, work: CaseWork) -> QualityCase:
     return await one_of(CASES, work, case_id)
 
 
 @router.post("/cases/{case_id}/reinspection", tags=["cases"])
-async def reinspect(case_id: str, body: s.ReinspectionIn, work: CaseWork) -> QualityCase:
+async def reinspect(case_id: CaseId, body: s.ReinspectionIn, work: CaseWork) -> QualityCase:
     """整改复查 by the deadline: passed closes the case; still failing, licences to revoke."""
     async with work:
         return await commands.reinspect(work, case_id, **body.model_dump())
 
 
 @router.post("/cases/{case_id}/revocation", tags=["cases"])
-async def revoke_licences(case_id: str, body: s.RevocationIn, work: CaseWork) -> QualityCase:
+async def revoke_licences(case_id: CaseId, body: s.RevocationIn, work: CaseWork) -> QualityCase:
     """依法依规吊销相关证照, after a failed re-inspection or an overdue deadline."""
     async with work:
         return await commands.revoke_licences(work, case_id, **body.model_dump())
@@ -148,27 +149,27 @@ async def list_unlicensed_cases(
 
 
 @router.get("/unlicensed-cases/{case_id}", tags=["unlicensed production"])
-async def read_unlicensed_case(case_id: str, work: UnlicensedWork) -> UnlicensedProductionCase:
+async def read_unlicensed_case(case_id: CaseId, work: UnlicensedWork) -> UnlicensedProductionCase:
     return await one_of(UNLICENSED, work, case_id)
 
 
 @router.post("/unlicensed-cases/{case_id}/stop-verification", tags=["unlicensed production"])
 async def verify_stopped(
-    case_id: str, body: s.FindingIn, work: UnlicensedWork
+    case_id: CaseId, body: s.FindingIn, work: UnlicensedWork
 ) -> UnlicensedProductionCase:
     """samr verified that the unlicensed production stopped."""
     async with work:
-        return await commands.act_on_unlicensed_case(
-            work, case_id, "verify_stopped", **body.model_dump()
+        return await commands.verify_stopped(
+            work, case_id, description=body.description, effective_on=body.effective_on
         )
 
 
 @router.post("/unlicensed-cases/{case_id}/resumption", tags=["unlicensed production"])
 async def find_production_resumed(
-    case_id: str, body: s.FindingIn, work: UnlicensedWork
+    case_id: CaseId, body: s.FindingIn, work: UnlicensedWork
 ) -> UnlicensedProductionCase:
     """The unlicensed production was found running again: the stop is ordered once more."""
     async with work:
-        return await commands.act_on_unlicensed_case(
-            work, case_id, "find_production_resumed", **body.model_dump()
+        return await commands.find_production_resumed(
+            work, case_id, description=body.description, effective_on=body.effective_on
         )

@@ -10,11 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
+from uuid import UUID
 
 from pydantic import BaseModel
 
 from phaseout_quality.adapters.tables import CASES, CHECKS, LICENCES, UNLICENSED
+from phaseout_quality.app.desk import DESK
 from phaseout_quality.domain.case import QualityCase, refuse_second_case
 from phaseout_quality.domain.licence import ProductionLicence, licences_covering
 from phaseout_quality.domain.spot_check import SpotCheck
@@ -24,21 +26,13 @@ from phaseout_quality.domain.unlicensed import (
 )
 from phaseout_shared import register
 from phaseout_shared.aggregates import Filters, Repository
-from phaseout_shared.auth import authorise_write
 from phaseout_shared.city_time import refuse_future, today
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.quality import CaseState, LicenceStatus
 from phaseout_shared.domain.errors import NotFound
-from phaseout_shared.reference import Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=BaseModel)
-
-
-def authorise(work: UnitOfWork, district: str) -> None:
-    """samr only; a district officer only in that district (`city`: city officers only)."""
-    assert work.principal is not None
-    authorise_write(work.principal, Dimension.QUALITY, district)
 
 
 async def find(work: UnitOfWork, repo: Repository[A], filters: Filters) -> list[A]:
@@ -61,7 +55,7 @@ async def record_spot_check(
 ) -> SpotCheck:
     """Record a spot check (监督抽查); a failure orders production stopped and rectified."""
     enterprise = await register.get(work.session, uscc)
-    authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     check = SpotCheck.record(
         check_id=uuid.uuid4(),
@@ -89,20 +83,9 @@ async def record_spot_check(
     return check
 
 
-async def _act_on_case(work: UnitOfWork, case_id: str, action: str, **details: Any) -> QualityCase:
-    case = await CASES.get(work.session, case_id)
-    authorise(work, case.district)
-    refuse_future(work, effective_on=details["effective_on"])
-    getattr(case, action)(**details)
-    await CASES.save(work.session, case, work.now)
-    await work.emit(case.pull_events(), subject=case.uscc)
-    await work.audit(f"case.{action}", case_id, {k: str(v) for k, v in details.items()})
-    return case
-
-
 async def reinspect(
     work: UnitOfWork,
-    case_id: str,
+    case_id: UUID,
     *,
     passed: bool,
     failed_items: Sequence[str],
@@ -110,20 +93,22 @@ async def reinspect(
     effective_on: date,
 ) -> QualityCase:
     """整改复查: passed by the deadline closes the case; still failing, licences to revoke."""
-    return await _act_on_case(
+    return await DESK.act(
         work,
+        CASES,
         case_id,
         "reinspect",
-        passed=passed,
-        failed_items=tuple(failed_items),
-        note=note,
-        effective_on=effective_on,
+        lambda case: case.reinspect(
+            passed=passed, failed_items=tuple(failed_items), note=note, effective_on=effective_on
+        ),
+        dates={"effective_on": effective_on},
+        changes={"passed": passed, "failed_items": failed_items, "note": note},
     )
 
 
 async def revoke_licences(
     work: UnitOfWork,
-    case_id: str,
+    case_id: UUID,
     *,
     licence_numbers: Sequence[str] | None,
     decision: str,
@@ -132,8 +117,8 @@ async def revoke_licences(
 ) -> QualityCase:
     """吊销相关证照: the licences named, or else every licence in force covering the product;
     and the 证照 outside the register the decision names. Refused when it names none."""
-    case = await CASES.get(work.session, case_id)
-    authorise(work, case.district)
+    case = await CASES.get(work.session, str(case_id))
+    DESK.authorise(work, case.district)
     refuse_future(work, effective_on=effective_on)
     if licence_numbers is None:
         held = await find(work, LICENCES, Filters(uscc=case.uscc, state=LicenceStatus.VALID))
@@ -153,7 +138,7 @@ async def revoke_licences(
         "other_licences": list(case.other_licences),
         "decision": decision,
     }
-    await work.audit("case.revoke_licences", case_id, changes)
+    await work.audit("case.revoke_licences", str(case_id), changes)
     return case
 
 
@@ -170,18 +155,15 @@ async def sweep_overdue(work: UnitOfWork, as_of: date | None) -> tuple[date, lis
     `as_of` defaults to today in the city's calendar, and may not be a day still to come.
     """
     assert work.principal is not None
-    authorise(work, work.principal.jurisdiction)
+    DESK.authorise(work, work.principal.jurisdiction)
     day = as_of or today(work)
     refuse_future(work, as_of=day)
     filters = Filters(state=CaseState.RECTIFYING, overdue_as_of=day)
     query = CASES.query(filters, work.principal).with_only_columns(CASES.table.c.id)
-    marked = []
-    for case_id in (await work.session.scalars(query.order_by(CASES.table.c.id))).all():
-        case = await CASES.get(work.session, case_id)
-        if case.mark_overdue(day):
-            await CASES.save(work.session, case, work.now)
-            await work.emit(case.pull_events(), subject=case.uscc)
-            marked.append(case)
+    ids = (await work.session.scalars(query.order_by(CASES.table.c.id))).all()
+    marked = await DESK.sweep(
+        work, CASES, ids, lambda case: case.mark_overdue(day), changes={"as_of": day}
+    )
     await work.audit("case.sweep_overdue", str(day), {"marked": [str(c.case_id) for c in marked]})
     return day, marked
 
@@ -191,7 +173,7 @@ async def open_unlicensed_case(
 ) -> UnlicensedProductionCase:
     """Production without a licence found (无证违法生产): stop ordered at once."""
     enterprise = await register.get(work.session, uscc)
-    authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     refuse_second_unlicensed_case(await find(work, UNLICENSED, Filters(uscc=uscc)), uscc, product)
     case = UnlicensedProductionCase.open(
@@ -204,22 +186,34 @@ async def open_unlicensed_case(
         licences=await find(work, LICENCES, Filters(uscc=uscc, state=LicenceStatus.VALID)),
         effective_on=effective_on,
     )
-    await UNLICENSED.add(work.session, case, work.now)
-    await work.emit(case.pull_events(), subject=uscc)
-    await work.audit("unlicensed_case.open", str(case.case_id), case.model_dump(mode="json"))
-    return case
+    return await DESK.save(work, UNLICENSED, case, "open", case.model_dump(mode="json"), new=True)
 
 
-async def act_on_unlicensed_case(
-    work: UnitOfWork, case_id: str, action: str, *, description: str, effective_on: date
+async def verify_stopped(
+    work: UnitOfWork, case_id: UUID, *, description: str, effective_on: date
 ) -> UnlicensedProductionCase:
-    """Verify the stop, or record the production found running again."""
-    case = await UNLICENSED.get(work.session, case_id)
-    authorise(work, case.district)
-    refuse_future(work, effective_on=effective_on)
-    getattr(case, action)(description, effective_on)
-    await UNLICENSED.save(work.session, case, work.now)
-    await work.emit(case.pull_events(), subject=case.uscc)
-    changes = {"description": description, "effective_on": str(effective_on)}
-    await work.audit(f"unlicensed_case.{action}", case_id, changes)
-    return case
+    """The stop of unlicensed production verified on site."""
+    return await DESK.act(
+        work,
+        UNLICENSED,
+        case_id,
+        "verify_stopped",
+        lambda case: case.verify_stopped(description, effective_on),
+        dates={"effective_on": effective_on},
+        changes={"description": description},
+    )
+
+
+async def find_production_resumed(
+    work: UnitOfWork, case_id: UUID, *, description: str, effective_on: date
+) -> UnlicensedProductionCase:
+    """The unlicensed production found running again."""
+    return await DESK.act(
+        work,
+        UNLICENSED,
+        case_id,
+        "find_production_resumed",
+        lambda case: case.find_production_resumed(description, effective_on),
+        dates={"effective_on": effective_on},
+        changes={"description": description},
+    )

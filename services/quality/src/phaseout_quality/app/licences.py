@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 
 from phaseout_quality.adapters.tables import LICENCES, REQUESTS
-from phaseout_quality.app.commands import authorise, find
+from phaseout_quality.app.commands import find
+from phaseout_quality.app.desk import DESK
 from phaseout_quality.domain.cancellation import CancellationRequest
 from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_shared import register
@@ -34,7 +35,7 @@ async def record_licence(
 ) -> ProductionLicence:
     """Record a production licence of an enterprise on the register (生产许可资质检查)."""
     enterprise = await register.get(work.session, uscc)
-    authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     licence = ProductionLicence.record(
         number=number,
@@ -69,7 +70,7 @@ async def request_cancellation(
 ) -> CancellationRequest:
     """Ask the issuing authority to cancel the licence of an enterprise shut down by law."""
     licence = await LICENCES.get(work.session, number)
-    authorise(work, licence.district)
+    DESK.authorise(work, licence.district)
     refuse_future(work, shut_down_on=shut_down_on, effective_on=effective_on)
     pending = Filters(uscc=licence.uscc, state=RequestState.PENDING)
     request = CancellationRequest.make(
@@ -94,7 +95,7 @@ async def record_answer(
 ) -> CancellationRequest:
     """The issuing authority acted: the licence cancelled (注销), or the request declined."""
     request = await REQUESTS.get(work.session, request_id)
-    authorise(work, request.district)
+    DESK.authorise(work, request.district)
     refuse_future(work, effective_on=effective_on)
     licence = await LICENCES.get(work.session, request.licence_number)
     request.record_answer(

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 
 from phaseout_safety.adapters.tables import CASES, HAZARDS
 from phaseout_safety.api import schemas as s
-from phaseout_safety.api.routes import District_, Industry_, OverdueAsOf, listed, read
-from phaseout_safety.app import commands
+from phaseout_safety.api.routes import listed
+from phaseout_safety.app.desk import DESK
 from phaseout_safety.domain.case import SuspensionCase
 from phaseout_safety.domain.hazard import Hazard
 from phaseout_shared.aggregates import Filters
@@ -17,6 +17,7 @@ from phaseout_shared.contracts.safety import CaseState, HazardState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.params import CaseId, DistrictQ, IndustryQ, OverdueAsOfQ, read_one
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -32,45 +33,45 @@ async def list_hazards(
     work: Work,
     paging: Paging,
     uscc: str | None = None,
-    district: District_ = None,
-    industry: Industry_ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
     state: Annotated[HazardState | None, Query()] = None,
-    overdue_as_of: OverdueAsOf = None,
+    overdue_as_of: OverdueAsOfQ = None,
 ) -> Page[Hazard]:
     filters = Filters(uscc, district, industry, state, overdue_as_of)
     return await listed(HAZARDS, work, paging, filters)
 
 
 @router.get("/hazards/{case_id}", tags=["hazards"])
-async def read_hazard(case_id: str, work: HazardWork) -> Hazard:
-    return await read(HAZARDS, work, case_id)
+async def read_hazard(case_id: CaseId, work: HazardWork) -> Hazard:
+    return await read_one(HAZARDS, work, case_id)
 
 
 @router.post("/hazards/{case_id}/five-in-place", tags=["hazards"])
-async def put_in_place(case_id: str, body: s.FiveInPlaceIn, work: HazardWork) -> Hazard:
+async def put_in_place(case_id: CaseId, body: s.FiveInPlaceIn, work: HazardWork) -> Hazard:
     """Put parts of the 五落实 in place: 措施、责任、资金、时限、预案."""
     async with work:
-        return await commands.act(
+        return await DESK.act_as_requested(
             work,
             HAZARDS,
             case_id,
             "put_in_place",
-            parts=body.five_in_place.parts(),
-            effective_on=body.effective_on,
+            lambda hazard: hazard.put_in_place(body.five_in_place.parts(), body.effective_on),
+            body,
         )
 
 
 @router.post("/hazards/{case_id}/rectification", tags=["hazards"])
-async def verify_rectified(case_id: str, body: s.RectifiedIn, work: HazardWork) -> Hazard:
+async def verify_rectified(case_id: CaseId, body: s.RectifiedIn, work: HazardWork) -> Hazard:
     """The rectification was verified (隐患治理完成): only with all five in place."""
     async with work:
-        return await commands.act(
+        return await DESK.act_as_requested(
             work,
             HAZARDS,
             case_id,
             "verify_rectified",
-            note=body.note,
-            effective_on=body.effective_on,
+            lambda hazard: hazard.verify_rectified(body.effective_on, body.note),
+            body,
         )
 
 
@@ -79,56 +80,57 @@ async def list_cases(
     work: Work,
     paging: Paging,
     uscc: str | None = None,
-    district: District_ = None,
-    industry: Industry_ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
     state: Annotated[
         CaseState | Superseded | None, Query(description="The case's state, or superseded")
     ] = None,
-    overdue_as_of: OverdueAsOf = None,
+    overdue_as_of: OverdueAsOfQ = None,
 ) -> Page[SuspensionCase]:
     filters = Filters(uscc, district, industry, state, overdue_as_of)
     return await listed(CASES, work, paging, filters)
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: str, work: CaseWork) -> SuspensionCase:
-    return await read(CASES, work, case_id)
+async def read_case(case_id: CaseId, work: CaseWork) -> SuspensionCase:
+    return await read_one(CASES, work, case_id)
 
 
 @router.post("/cases/{case_id}/reinspection", tags=["cases"])
-async def reinspect(case_id: str, body: s.ReinspectionIn, work: CaseWork) -> SuspensionCase:
+async def reinspect(case_id: CaseId, body: s.ReinspectionIn, work: CaseWork) -> SuspensionCase:
     """Re-inspection (复查): passed lifts the suspension; failed, still unsafe."""
     async with work:
-        return await commands.act(
+        return await DESK.act_as_requested(
             work,
             CASES,
             case_id,
             "reinspect",
-            passed=body.passed,
-            reasons=tuple(body.reasons),
-            note=body.note,
-            effective_on=body.effective_on,
+            lambda case: case.reinspect(
+                body.effective_on, passed=body.passed, reasons=tuple(body.reasons), note=body.note
+            ),
+            body,
         )
 
 
 @router.post("/cases/{case_id}/closure-request", tags=["cases"])
-async def request_closure(case_id: str, body: s.ClosureRequestIn, work: CaseWork) -> SuspensionCase:
+async def request_closure(
+    case_id: CaseId, body: s.ClosureRequestIn, work: CaseWork
+) -> SuspensionCase:
     """提请政府予以关闭: ask the district's or the city's government to close."""
     async with work:
-        return await commands.act(
+        return await DESK.act_as_requested(
             work,
             CASES,
             case_id,
             "request_closure",
-            government=body.government,
-            note=body.note,
-            effective_on=body.effective_on,
+            lambda case: case.request_closure(body.government, body.effective_on, body.note),
+            body,
         )
 
 
 @router.post("/cases/{case_id}/closure-decision", tags=["cases"])
 async def record_decision(
-    case_id: str, body: s.ClosureDecisionIn, work: CaseWork
+    case_id: CaseId, body: s.ClosureDecisionIn, work: CaseWork
 ) -> SuspensionCase:
     """The government's decision: close (by a date, if set), or not (the suspension goes on)."""
     if body.closes and body.rectify_by is not None:
@@ -139,50 +141,51 @@ async def record_decision(
         raise InvalidInput("the suspension goes on until a new date: set it", field="rectify_by")
     async with work:
         if body.closes:
-            return await commands.act(
+            return await DESK.act_as_requested(
                 work,
                 CASES,
                 case_id,
                 "decide_closure",
-                document=body.document,
-                close_by=body.close_by,
-                effective_on=body.effective_on,
+                lambda case: case.decide_closure(body.document, body.effective_on, body.close_by),
+                body,
             )
-        return await commands.act(
+        rectify_by = body.rectify_by
+        assert rectify_by is not None, "checked above"
+        return await DESK.act_as_requested(
             work,
             CASES,
             case_id,
             "decline_closure",
-            document=body.document,
-            reason=body.reason,
-            rectify_by=body.rectify_by,
-            effective_on=body.effective_on,
+            lambda case: case.decline_closure(
+                body.document, body.reason, rectify_by, body.effective_on
+            ),
+            body,
         )
 
 
 @router.post("/cases/{case_id}/closure", tags=["cases"])
-async def close(case_id: str, body: s.ClosureIn, work: CaseWork) -> SuspensionCase:
+async def close(case_id: CaseId, body: s.ClosureIn, work: CaseWork) -> SuspensionCase:
     """关闭: the capacity closed by the government's decision; it counts as exited."""
     async with work:
-        return await commands.act(
+        return await DESK.act_as_requested(
             work,
             CASES,
             case_id,
             "close",
-            description=body.description,
-            effective_on=body.effective_on,
+            lambda case: case.close(body.description, body.effective_on),
+            body,
         )
 
 
 @router.post("/cases/{case_id}/licence-revocation", tags=["cases"])
-async def revoke_licences(case_id: str, body: s.RevocationIn, work: CaseWork) -> SuspensionCase:
+async def revoke_licences(case_id: CaseId, body: s.RevocationIn, work: CaseWork) -> SuspensionCase:
     """吊销相关证照: the licences revoked by the departments concerned."""
     async with work:
-        return await commands.act(
+        return await DESK.act_as_requested(
             work,
             CASES,
             case_id,
             "revoke_licences",
-            licences=tuple(body.licences),
-            effective_on=body.effective_on,
+            lambda case: case.revoke_licences(tuple(body.licences), body.effective_on),
+            body,
         )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, LISTINGS
 from phaseout_safety.api import schemas as s
 from phaseout_safety.app import commands
+from phaseout_safety.app.desk import DESK
 from phaseout_safety.domain.acts import SuspensionOrder
 from phaseout_safety.domain.case import ACTIVE, SuspensionCase
 from phaseout_safety.domain.catalogue import Catalogue, table4
@@ -21,18 +22,11 @@ from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.contracts.safety import ListName
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import NotFound
-from phaseout_shared.limits import Day
-from phaseout_shared.reference import District, Industry
+from phaseout_shared.params import DistrictQ, IndustryQ, OverdueAsOfQ, UsccPath, read_one
 from phaseout_shared.scope import READ_BY_ANYONE, authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
-
-District_ = Annotated[District | None, Query()]
-Industry_ = Annotated[Industry | None, Query()]
-OverdueAsOf = Annotated[
-    Day | None, Query(description="Due before this date and still open (as of that date)")
-]
 
 
 covering = authorise_read
@@ -48,12 +42,6 @@ async def listed(
     if filters.district is not None:
         covering(work.principal, filters.district)
     return await list_page(repo, work, paging, filters)
-
-
-async def read(repo: Repository[R], work: UnitOfWork, id_: str) -> R:
-    """One aggregate by its id, if the reader's jurisdiction covers its district."""
-    async with work:
-        return await repo.read(work.session, id_, work.principal)
 
 
 ListingWork = Annotated[UnitOfWork, versioned("listings")]
@@ -86,10 +74,10 @@ async def enter_listing(body: s.ListingIn, work: Work) -> Listing:
 async def list_listings(
     work: Work,
     paging: Paging,
-    district: District_ = None,
-    industry: Industry_ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
     list_name: Annotated[ListName | None, Query(alias="list")] = None,
-    overdue_as_of: OverdueAsOf = None,
+    overdue_as_of: OverdueAsOfQ = None,
 ) -> Page[Listing]:
     """The key-supervision list, the dynamic patrol list, or both; overdue: not inspected."""
     filters = Filters(None, district, industry, list_name, overdue_as_of)
@@ -97,38 +85,46 @@ async def list_listings(
 
 
 @router.get("/listings/{uscc}", tags=["ledger"])
-async def read_listing(uscc: str, work: ListingWork) -> Listing:
-    return await read(LISTINGS, work, uscc)
+async def read_listing(uscc: UsccPath, work: ListingWork) -> Listing:
+    return await read_one(LISTINGS, work, uscc)
 
 
 @router.post("/listings/{uscc}/move", tags=["ledger"])
-async def move_listing(uscc: str, body: s.MoveIn, work: ListingWork) -> Listing:
+async def move_listing(uscc: UsccPath, body: s.MoveIn, work: ListingWork) -> Listing:
     """Move onto the other list (动态), with its requirements and timetable."""
     async with work:
-        return await commands.act(
+        return await DESK.act_as_requested(
             work,
             LISTINGS,
             uscc,
             "move",
-            list_name=ListName(body.list_name),
-            requirements=body.requirements,
-            due_on=body.due_on,
-            reason=body.reason,
-            effective_on=body.effective_on,
+            lambda listing: listing.move(
+                list_name=ListName(body.list_name),
+                requirements=body.requirements,
+                due_on=body.due_on,
+                reason=body.reason,
+                effective_on=body.effective_on,
+            ),
+            body,
         )
 
 
 @router.post("/listings/{uscc}/removal", tags=["ledger"])
-async def remove_listing(uscc: str, body: s.RemovalIn, work: ListingWork) -> Listing:
+async def remove_listing(uscc: UsccPath, body: s.RemovalIn, work: ListingWork) -> Listing:
     """Off both lists; the enterprise stays on the ledger."""
     async with work:
-        return await commands.act(
-            work, LISTINGS, uscc, "remove", reason=body.reason, effective_on=body.effective_on
+        return await DESK.act_as_requested(
+            work,
+            LISTINGS,
+            uscc,
+            "remove",
+            lambda listing: listing.remove(reason=body.reason, effective_on=body.effective_on),
+            body,
         )
 
 
 @router.get("/enterprises/{uscc}/ledger", tags=["ledger"])
-async def ledger(uscc: str, work: Work) -> s.Ledger:
+async def ledger(uscc: UsccPath, work: Work) -> s.Ledger:
     """The enterprise's ledger (台账): 不具备安全生产条件、安全隐患问题突出的企业情况."""
     mine = Filters(uscc=uscc)
     async with work:
@@ -153,7 +149,7 @@ async def ledger(uscc: str, work: Work) -> s.Ledger:
 @router.post(
     "/enterprises/{uscc}/inspections", tags=["inspections"], status_code=status.HTTP_201_CREATED
 )
-async def record_inspection(uscc: str, body: s.InspectionIn, work: Work) -> s.InspectionOut:
+async def record_inspection(uscc: UsccPath, body: s.InspectionIn, work: Work) -> s.InspectionOut:
     """Record an inspection: each hazard opens its rectification (五落实); conditions below the
     law or standard are suspended at once (依法责令立即停产停业整顿)."""
     order = SuspensionOrder(**body.suspension.model_dump()) if body.suspension else None
@@ -176,15 +172,15 @@ async def list_inspections(
     work: Work,
     paging: Paging,
     uscc: str | None = None,
-    district: District_ = None,
-    industry: Industry_ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
 ) -> Page[Inspection]:
     return await listed(INSPECTIONS, work, paging, Filters(uscc, district, industry))
 
 
 @router.get("/inspections/{inspection_id}", tags=["inspections"])
 async def read_inspection(inspection_id: str, work: InspectionWork) -> Inspection:
-    return await read(INSPECTIONS, work, inspection_id)
+    return await read_one(INSPECTIONS, work, inspection_id)
 
 
 @router.post("/overdue-sweeps", tags=["cases"])

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from pydantic_core import to_jsonable_python
 from sqlalchemy import ColumnElement, select
 
 from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, LISTINGS
+from phaseout_safety.app.desk import DESK
 from phaseout_safety.domain.acts import SuspensionOrder
 from phaseout_safety.domain.case import LIFECYCLE as CASE_LIFECYCLE
 from phaseout_safety.domain.case import SuspensionCase, refuse_second_case
@@ -25,21 +25,13 @@ from phaseout_safety.domain.inspection import Finding, Inspected, Subject, inspe
 from phaseout_safety.domain.listing import Listing
 from phaseout_shared import register
 from phaseout_shared.aggregates import Filters, Repository
-from phaseout_shared.auth import authorise_write
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.safety import ListName
 from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.reference import Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
 
-T = TypeVar("T", Listing, Hazard, SuspensionCase)
 Due = TypeVar("Due", Hazard, SuspensionCase)
-
-
-def _authorise(work: UnitOfWork, district: str) -> None:
-    assert work.principal is not None
-    authorise_write(work.principal, Dimension.SAFETY, district)
 
 
 async def enter_listing(
@@ -54,7 +46,7 @@ async def enter_listing(
 ) -> Listing:
     """Put a registered enterprise on the ledger (台账) and on the key or the patrol list."""
     enterprise = await register.get(work.session, uscc)
-    _authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     if await _listing_where(work, LISTINGS.table.c.id == uscc):
         raise Conflict(f"{uscc} is already on the ledger: move it instead", field="uscc")
@@ -68,23 +60,9 @@ async def enter_listing(
         reason=reason,
         effective_on=effective_on,
     )
-    await LISTINGS.add(work.session, listing, work.now)
-    await work.emit(listing.pull_events(), subject=uscc)
-    await work.audit("listing.enter", uscc, listing.model_dump(mode="json"))
-    return listing
-
-
-async def act(work: UnitOfWork, repo: Repository[T], id_: str, action: str, **details: Any) -> T:
-    """One act on a ledger entry, a hazard or a case, by the owning agency of its district;
-    dated today at the latest (`effective_on`)."""
-    target = await repo.get(work.session, id_)
-    _authorise(work, target.district)
-    refuse_future(work, effective_on=details["effective_on"])
-    getattr(target, action)(**details)
-    await repo.save(work.session, target, work.now)
-    await work.emit(target.pull_events(), subject=target.uscc)
-    await work.audit(f"{repo.table.name[:-1]}.{action}", id_, to_jsonable_python(details))
-    return target
+    return await DESK.save(
+        work, LISTINGS, listing, "enter", listing.model_dump(mode="json"), new=True
+    )
 
 
 async def record_inspection(
@@ -98,7 +76,7 @@ async def record_inspection(
 ) -> Inspected:
     """Record an inspection; hazards open their rectification, conditions their suspension."""
     enterprise = await register.get(work.session, uscc)
-    _authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     subject = Subject(uscc, enterprise.district, enterprise.industry, effective_on, inspectors)
     inspected = inspect(
@@ -142,7 +120,7 @@ async def sweep_overdue(work: UnitOfWork, as_of: date) -> dict[str, list[str]]:
     A city officer sweeps the city; a district officer the district.
     """
     assert work.principal is not None
-    _authorise(work, work.principal.jurisdiction)
+    DESK.authorise(work, work.principal.jurisdiction)
     refuse_future(work, as_of=as_of)
     return {
         "hazards": await _sweep(work, HAZARDS, HAZARD_LIFECYCLE, as_of),
@@ -161,13 +139,9 @@ async def _sweep(
         .with_only_columns(table.c.id)
         .order_by(table.c.id)
     )
-    marked = []
-    for id_ in (await work.session.scalars(query)).all():
-        found = await repo.get(work.session, id_)
-        if found.mark_overdue(as_of):
-            await repo.save(work.session, found, work.now)
-            await work.emit(found.pull_events(), subject=found.uscc)
-            marked.append(id_)
-    if marked:
-        await work.audit(f"{table.name}.sweep_overdue", as_of.isoformat(), {"ids": marked})
-    return marked
+    ids = (await work.session.scalars(query)).all()
+    changes = {"as_of": as_of}
+    marked = await DESK.sweep(
+        work, repo, ids, lambda found: found.mark_overdue(as_of), changes=changes
+    )
+    return [repo.key(found) for found in marked]

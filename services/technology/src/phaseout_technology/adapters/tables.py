@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import MetaData
 
 from phaseout_shared.aggregates import Repository, aggregate_table
-from phaseout_technology.domain.case import CaseState, EliminationCase
+from phaseout_shared.contracts.technology import CaseState
+from phaseout_technology.domain.case import EliminationCase
 from phaseout_technology.domain.survey import RecordedCheck, SurveyedItem
 from phaseout_technology.domain.tips import Tip, TipState
 

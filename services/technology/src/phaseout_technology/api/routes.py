@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import RECORDS_NOTHING, CurrentPrincipal
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.reference import District, Industry
+from phaseout_shared.params import CaseId, DistrictQ, IndustryQ, UsccPath
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
 from phaseout_technology.api import schemas as s
@@ -20,6 +21,8 @@ from phaseout_technology.domain.evaluate import Verdict, evaluate
 from phaseout_technology.domain.market_access import ProposedProject
 from phaseout_technology.domain.survey import RecordedCheck, SurveyedItem
 from phaseout_technology.domain.tips import Tip
+
+TipId = Annotated[UUID, Path(description="The tip (a UUID)")]
 
 router = APIRouter(prefix="/v1")
 PRIVATE = {"reporter_contact"}
@@ -39,7 +42,7 @@ async def assess(body: s.AssessmentIn, _: CurrentPrincipal) -> Verdict:
 
 
 @router.post("/enterprises/{uscc}/items", tags=["survey"], status_code=status.HTTP_201_CREATED)
-async def survey(uscc: str, body: s.ItemIn, work: Work) -> SurveyedItem:
+async def survey(uscc: UsccPath, body: s.ItemIn, work: Work) -> SurveyedItem:
     """Record a surveyed item; an eliminated one opens its elimination case at once."""
     async with work:
         return await commands.survey_item(
@@ -53,17 +56,13 @@ async def survey(uscc: str, body: s.ItemIn, work: Work) -> SurveyedItem:
         )
 
 
-District_ = Annotated[District | None, Query()]
-Industry_ = Annotated[Industry | None, Query()]
-
-
 @router.get("/items", tags=["survey"])
 async def list_items(
     work: Work,
     paging: Paging,
     uscc: str | None = None,
-    district: District_ = None,
-    industry: Industry_ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
     verdict: Annotated[str | None, Query(pattern="^(eliminate|allowed)$")] = None,
 ) -> Page[SurveyedItem]:
     return await list_page(ITEMS, work, paging, Filters(uscc, district, industry, verdict))
@@ -74,28 +73,28 @@ async def list_cases(
     work: Work,
     paging: Paging,
     uscc: str | None = None,
-    district: District_ = None,
-    industry: Industry_ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
     state: str | None = None,
 ) -> Page[EliminationCase]:
     return await list_page(CASES, work, paging, Filters(uscc, district, industry, state))
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: str, work: CaseWork) -> EliminationCase:
+async def read_case(case_id: CaseId, work: CaseWork) -> EliminationCase:
     async with work:
-        return await CASES.read(work.session, case_id, work.principal)
+        return await CASES.read(work.session, str(case_id), work.principal)
 
 
 @router.post("/cases/{case_id}/dismantling", tags=["cases"])
-async def dismantle(case_id: str, body: s.DismantlingIn, work: CaseWork) -> EliminationCase:
+async def dismantle(case_id: CaseId, body: s.DismantlingIn, work: CaseWork) -> EliminationCase:
     """The main equipment was dismantled (拆除主体设备)."""
     async with work:
         return await commands.dismantle(work, case_id, body.description, body.effective_on)
 
 
 @router.post("/cases/{case_id}/sealing", tags=["cases"])
-async def seal(case_id: str, body: s.SealingIn, work: CaseWork) -> EliminationCase:
+async def seal(case_id: CaseId, body: s.SealingIn, work: CaseWork) -> EliminationCase:
     """Water and power cut, power units removed, main equipment sealed, public commitment."""
     async with work:
         return await commands.seal(
@@ -104,7 +103,7 @@ async def seal(case_id: str, body: s.SealingIn, work: CaseWork) -> EliminationCa
 
 
 @router.post("/cases/{case_id}/acceptance", tags=["cases"])
-async def accept(case_id: str, body: s.AcceptanceIn, work: CaseWork) -> EliminationCase:
+async def accept(case_id: CaseId, body: s.AcceptanceIn, work: CaseWork) -> EliminationCase:
     """On-site acceptance (现场验收): passed, the capacity has exited."""
     async with work:
         return await commands.accept_on_site(
@@ -118,7 +117,7 @@ async def accept(case_id: str, body: s.AcceptanceIn, work: CaseWork) -> Eliminat
 
 
 @router.post("/cases/{case_id}/revival", tags=["cases"])
-async def revival(case_id: str, body: s.RevivalIn, work: CaseWork) -> EliminationCase:
+async def revival(case_id: CaseId, body: s.RevivalIn, work: CaseWork) -> EliminationCase:
     """A sealed or exited line was found running again: the case re-opens, flagged."""
     async with work:
         return await commands.reopen_revival(work, case_id, body.description, body.effective_on)
@@ -148,7 +147,7 @@ async def list_tips(
     work: Work,
     paging: Paging,
     state: str | None = None,
-    district: District_ = None,
+    district: DistrictQ = None,
     overdue_as_of: Annotated[
         Day | None, Query(description="Due before this date, still open")
     ] = None,
@@ -164,12 +163,11 @@ async def list_tips(
 
 
 @router.post("/tips/{tip_id}/assignment", tags=["tips"])
-async def assign_tip(tip_id: str, body: s.AssignmentIn, work: TipWork) -> dict[str, Any]:
+async def assign_tip(tip_id: TipId, body: s.AssignmentIn, work: TipWork) -> dict[str, Any]:
     async with work:
-        tip = await commands.act_on_tip(
+        tip = await commands.assign_tip(
             work,
             tip_id,
-            "assign",
             assignee=body.assignee,
             due_on=body.due_on,
             effective_on=body.effective_on,
@@ -178,22 +176,20 @@ async def assign_tip(tip_id: str, body: s.AssignmentIn, work: TipWork) -> dict[s
 
 
 @router.post("/tips/{tip_id}/closure", tags=["tips"])
-async def close_tip(tip_id: str, body: s.ClosureIn, work: TipWork) -> dict[str, Any]:
+async def close_tip(tip_id: TipId, body: s.ClosureIn, work: TipWork) -> dict[str, Any]:
     async with work:
         if body.outcome == "confirmed":
-            tip = await commands.act_on_tip(
+            tip = await commands.close_tip_as_confirmed(
                 work,
                 tip_id,
-                "close_as_confirmed",
                 findings=body.reason,
                 effective_on=body.effective_on,
                 uscc=body.uscc,
             )
         else:
-            tip = await commands.act_on_tip(
+            tip = await commands.close_tip_as_unfounded(
                 work,
                 tip_id,
-                "close_as_unfounded",
                 reason=body.reason,
                 effective_on=body.effective_on,
             )
@@ -214,8 +210,8 @@ async def check_project(body: s.ProjectCheckIn, work: Work) -> RecordedCheck:
 async def list_project_checks(
     work: Work,
     paging: Paging,
-    district: District_ = None,
-    industry: Industry_ = None,
+    district: DistrictQ = None,
+    industry: IndustryQ = None,
     outcome: Annotated[str | None, Query(pattern="^(permitted|forbidden)$")] = None,
 ) -> Page[RecordedCheck]:
     return await list_page(CHECKS, work, paging, Filters(None, district, industry, outcome))

@@ -10,30 +10,22 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
-from phaseout_shared import register, writes
-from phaseout_shared.auth import authorise_write
+from phaseout_shared import register
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.technology import SealingMeasures
 from phaseout_shared.domain.errors import NotFound
-from phaseout_shared.reference import Agency, Dimension, District
+from phaseout_shared.reference import District
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
+from phaseout_technology.app.desk import DESK, MARKET_ACCESS
 from phaseout_technology.domain.case import EliminationCase
 from phaseout_technology.domain.evaluate import evaluate
 from phaseout_technology.domain.market_access import ProposedProject, check_project
 from phaseout_technology.domain.survey import RecordedCheck, SurveyedItem, item_key
 from phaseout_technology.domain.tips import Tip
-
-SURVEYORS = writes.LEADS[Dimension.TECHNOLOGY]
-"""Surveys, cases and tips are miit's; market-access checks are drc's (DOMAIN.md §5)."""
-MARKET_ACCESS = writes.allowed(Dimension.TECHNOLOGY, "POST", "/v1/project-checks")
-
-
-def _authorise(work: UnitOfWork, district: str, agencies: frozenset[Agency] = SURVEYORS) -> None:
-    assert work.principal is not None
-    authorise_write(work.principal, Dimension.TECHNOLOGY, district, agencies=agencies)
 
 
 async def survey_item(
@@ -48,7 +40,7 @@ async def survey_item(
 ) -> SurveyedItem:
     """Record an item of an enterprise's site; an eliminated item opens its case at once."""
     enterprise = await register.get(work.session, uscc)
-    _authorise(work, enterprise.district)
+    DESK.authorise(work, enterprise.district)
     refuse_future(work, effective_on=effective_on)
     verdict = evaluate(enterprise.industry, equipment)
     item = SurveyedItem(
@@ -96,67 +88,71 @@ async def _save_item(work: UnitOfWork, item: SurveyedItem) -> None:
     await ITEMS.save(work.session, earlier.resurvey(item), work.now)
 
 
-def _dated(details: Mapping[str, object]) -> date:
-    """The act's date (`effective_on`), which every act on a case or a tip carries."""
-    on = details["effective_on"]
-    assert isinstance(on, date)
-    return on
-
-
-async def _act_on_case(
-    work: UnitOfWork, case_id: str, action: str, **details: object
-) -> EliminationCase:
-    case = await CASES.get(work.session, case_id)
-    _authorise(work, case.district)
-    refuse_future(work, effective_on=_dated(details))
-    getattr(case, action)(**details)
-    await CASES.save(work.session, case, work.now)
-    await work.emit(case.pull_events(), subject=case.uscc)
-    await work.audit(f"case.{action}", case_id, {k: str(v) for k, v in details.items()})
-    return case
-
-
 async def dismantle(
-    work: UnitOfWork, case_id: str, description: str, effective_on: date
+    work: UnitOfWork, case_id: UUID, description: str, effective_on: date
 ) -> EliminationCase:
-    return await _act_on_case(
-        work, case_id, "dismantle", description=description, effective_on=effective_on
+    """拆除相应主体设备."""
+    return await DESK.act(
+        work,
+        CASES,
+        case_id,
+        "dismantle",
+        lambda case: case.dismantle(description=description, effective_on=effective_on),
+        dates={"effective_on": effective_on},
+        changes={"description": description, "effective_on": effective_on},
     )
 
 
 async def seal(
-    work: UnitOfWork, case_id: str, measures: SealingMeasures, description: str, effective_on: date
+    work: UnitOfWork, case_id: UUID, measures: SealingMeasures, description: str, effective_on: date
 ) -> EliminationCase:
-    return await _act_on_case(
-        work, case_id, "seal", measures=measures, description=description, effective_on=effective_on
+    """Sealed with all five measures (封存)."""
+    return await DESK.act(
+        work,
+        CASES,
+        case_id,
+        "seal",
+        lambda case: case.seal(measures, effective_on, description),
+        dates={"effective_on": effective_on},
+        changes={"measures": measures, "description": description, "effective_on": effective_on},
     )
 
 
 async def accept_on_site(
     work: UnitOfWork,
-    case_id: str,
+    case_id: UUID,
     *,
     passed: bool,
     reasons: Sequence[str],
     note: str,
     effective_on: date,
 ) -> EliminationCase:
-    return await _act_on_case(
+    """现场验收: passed, the capacity has exited."""
+    return await DESK.act(
         work,
+        CASES,
         case_id,
         "accept_on_site",
-        passed=passed,
-        reasons=tuple(reasons),
-        note=note,
-        effective_on=effective_on,
+        lambda case: case.accept_on_site(
+            effective_on, passed=passed, reasons=tuple(reasons), note=note
+        ),
+        dates={"effective_on": effective_on},
+        changes={"passed": passed, "reasons": reasons, "note": note, "effective_on": effective_on},
     )
 
 
 async def reopen_revival(
-    work: UnitOfWork, case_id: str, description: str, effective_on: date
+    work: UnitOfWork, case_id: UUID, description: str, effective_on: date
 ) -> EliminationCase:
-    return await _act_on_case(
-        work, case_id, "reopen_revival", description=description, effective_on=effective_on
+    """死灰复燃: a sealed or accepted line found running again."""
+    return await DESK.act(
+        work,
+        CASES,
+        case_id,
+        "reopen_revival",
+        lambda case: case.reopen_revival(description, effective_on),
+        dates={"effective_on": effective_on},
+        changes={"description": description, "effective_on": effective_on},
     )
 
 
@@ -170,7 +166,7 @@ async def receive_tip(
     district: District | None,
 ) -> Tip:
     """A tip from the 地条钢 reporting hotline (举报); the reporter's contact stays here."""
-    _authorise(work, district or "city")
+    DESK.authorise(work, district)
     refuse_future(work, effective_on=effective_on)
     tip = Tip.receive(
         tip_id=uuid.uuid4(),
@@ -180,28 +176,58 @@ async def receive_tip(
         uscc=uscc,
         district=district,
     )
-    await TIPS.add(work.session, tip, work.now)
-    await work.emit(tip.pull_events(), subject=uscc or str(tip.tip_id))
-    await work.audit("tip.receive", str(tip.tip_id), {"summary": summary, "uscc": uscc})
-    return tip
+    changes = {"summary": summary, "uscc": uscc}
+    return await DESK.save(work, TIPS, tip, "receive", changes, new=True)
 
 
-async def act_on_tip(work: UnitOfWork, tip_id: str, action: str, **details: object) -> Tip:
-    tip = await TIPS.get(work.session, tip_id)
-    _authorise(work, tip.district or "city")
-    refuse_future(work, effective_on=_dated(details))
-    getattr(tip, action)(**details)
-    await TIPS.save(work.session, tip, work.now)
-    await work.emit(tip.pull_events(), subject=tip.uscc or tip_id)
-    await work.audit(f"tip.{action}", tip_id, {k: str(v) for k, v in details.items()})
-    return tip
+async def assign_tip(
+    work: UnitOfWork, tip_id: UUID, *, assignee: str, due_on: date, effective_on: date
+) -> Tip:
+    """Assign the tip for checking (举报核查) by a date."""
+    return await DESK.act(
+        work,
+        TIPS,
+        tip_id,
+        "assign",
+        lambda tip: tip.assign(assignee, due_on, effective_on),
+        dates={"effective_on": effective_on},
+        changes={"assignee": assignee, "due_on": due_on, "effective_on": effective_on},
+    )
+
+
+async def close_tip_as_confirmed(
+    work: UnitOfWork, tip_id: UUID, *, findings: str, uscc: str | None, effective_on: date
+) -> Tip:
+    return await DESK.act(
+        work,
+        TIPS,
+        tip_id,
+        "close_as_confirmed",
+        lambda tip: tip.close_as_confirmed(findings, effective_on, uscc),
+        dates={"effective_on": effective_on},
+        changes={"findings": findings, "uscc": uscc, "effective_on": effective_on},
+    )
+
+
+async def close_tip_as_unfounded(
+    work: UnitOfWork, tip_id: UUID, *, reason: str, effective_on: date
+) -> Tip:
+    return await DESK.act(
+        work,
+        TIPS,
+        tip_id,
+        "close_as_unfounded",
+        lambda tip: tip.close_as_unfounded(reason, effective_on),
+        dates={"effective_on": effective_on},
+        changes={"reason": reason, "effective_on": effective_on},
+    )
 
 
 async def record_project_check(
     work: UnitOfWork, project: ProposedProject, *, uscc: str | None, effective_on: date
 ) -> RecordedCheck:
     """drc's market-access check of a proposed project: no new backward capacity."""
-    _authorise(work, project.district, MARKET_ACCESS)
+    DESK.authorise(work, project.district, MARKET_ACCESS)
     refuse_future(work, effective_on=effective_on)
     result = check_project(project)
     recorded = RecordedCheck(

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +25,7 @@ from phaseout_shared.contracts.technology import (
     CaseDismantled,
     CaseOpened,
     CaseSealed,
+    CaseState,
     DitiaogangInvestigationOpened,
     ExitMeans,
     Measure,
@@ -44,14 +44,6 @@ from phaseout_technology.domain.aggregate import (
 )
 from phaseout_technology.domain.evaluate import Verdict
 
-
-class CaseState(StrEnum):
-    OPEN = "open"
-    DISMANTLED = "dismantled"
-    SEALED = "sealed"
-    EXITED = "exited"
-
-
 LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
     {
         "dismantle": ([CaseState.OPEN, CaseState.SEALED], CaseState.DISMANTLED),
@@ -62,7 +54,7 @@ LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
     }
 )
 
-CASE_IDS = {"case_id", "uscc", "district"}
+CASE_IDS = {"case_id", "uscc", "district", "state"}
 WHAT_EXITS = {"industry", "kind", "item_id", "capacity_amount", "capacity_unit"}
 LEGAL_BASIS = {"rule", "catalogue_version"}
 EXIT_FACTS = CASE_IDS | WHAT_EXITS | LEGAL_BASIS

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from phaseout_shared.migrations import create_aggregate_table
+from phaseout_shared.alembic.frozen import create_aggregate_table
 
 revision: str = "register_0002"
 down_revision: str | None = "register_0001"

@@ -1,0 +1,9 @@
+"""Who may write here, and the step the writes go through: samr alone (the owner of the quality
+dimension), a district officer only for enterprises of that district."""
+
+from __future__ import annotations
+
+from phaseout_shared.commands import Desk
+from phaseout_shared.reference import Dimension
+
+DESK = Desk(Dimension.QUALITY)

@@ -1,0 +1,163 @@
+"""The command step every write of every service goes through, written once.
+
+A command loads an aggregate through its unit of work's store, authorises the caller for the
+aggregate's district, refuses an act dated after the city's today, applies one typed domain
+call, saves the aggregate, emits the events it recorded and audits who did what — all in the
+caller's unit of work, so all of it commits or none of it does:
+
+    DESK = Desk(Dimension.TECHNOLOGY)
+    case = await DESK.act(
+        work, CASES, case_id, "seal",
+        lambda case: case.seal(measures=m, description=d, effective_on=on),
+        dates={"effective_on": on},
+    )
+
+The domain call is a function of the loaded aggregate, so mypy checks it against the aggregate's
+own methods (a coroutine function when the call needs something read first, such as the catalogue
+version a case opened under); a domain model's validation error on the way becomes a 422 naming
+the field.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
+
+from pydantic_core import to_jsonable_python
+
+from phaseout_shared.aggregates import Repository
+from phaseout_shared.auth import authorise_write
+from phaseout_shared.city_time import refuse_future
+from phaseout_shared.contracts.base import EventPayload
+from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
+from phaseout_shared.reference import CITY, Agency, Dimension
+from phaseout_shared.unit_of_work import UnitOfWork
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class DatedRequest(Protocol):
+    """A request body that dates the act it asks for (every act on a case carries its date)."""
+
+    @property
+    def effective_on(self) -> date: ...
+
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Desk:
+    """One dimension's command step: who may write (the write table's leads unless narrowed),
+    and the load → authorise → refuse future dates → act → save → emit → audit of its acts."""
+
+    dimension: Dimension
+    writers: frozenset[Agency] | None = None
+    """The agencies that write this dimension's aggregates; None: its owners (`auth.OWNERS`)."""
+
+    def authorise(
+        self, work: UnitOfWork, district: str | None, agencies: frozenset[Agency] | None = None
+    ) -> Agency:
+        """The caller's agency; Forbidden unless one of the writers, covering `district`
+        (`city` or None: an act that concerns no district, for city officers only)."""
+        principal = work.principal
+        if principal is None:
+            raise RuntimeError("a write without a principal cannot be authorised")
+        allowed = agencies if agencies is not None else self.writers
+        authorise_write(principal, self.dimension, district or CITY, agencies=allowed)
+        assert principal.agency is not None, "authorise_write admits only the agencies named"
+        return principal.agency
+
+    async def act(
+        self,
+        work: UnitOfWork,
+        repository: Repository[A],
+        id_: str | UUID,
+        action: str,
+        apply: Callable[[A], object],
+        *,
+        dates: Mapping[str, date],
+        changes: Mapping[str, object] | None = None,
+        agencies: frozenset[Agency] | Callable[[A], frozenset[Agency]] | None = None,
+    ) -> A:
+        """Load the aggregate, authorise for its district, refuse `dates` after today, `apply`
+        the domain's call, save, emit and audit the dates with `changes`.
+
+        `agencies` narrows the writers for this act, or names them from the aggregate itself
+        (a referral is answered by its receiver)."""
+        target = await work.store(repository).get(str(id_))
+        writers = agencies(target) if callable(agencies) else agencies
+        self.authorise(work, repository.district_of(target), writers)
+        refuse_future(work, **dates)
+        with refusing_invalid_input():
+            done = apply(target)
+            if inspect.isawaitable(done):
+                await done
+        await self.save(work, repository, target, action, {**dates, **(changes or {})})
+        return target
+
+    async def act_as_requested(
+        self,
+        work: UnitOfWork,
+        repository: Repository[A],
+        id_: str | UUID,
+        action: str,
+        apply: Callable[[A], object],
+        request: DatedRequest,
+    ) -> A:
+        """`act` for a request that dates the act (`effective_on`) and is what the audit keeps."""
+        return await self.act(
+            work,
+            repository,
+            id_,
+            action,
+            apply,
+            dates={"effective_on": request.effective_on},
+            changes=request.model_dump(mode="json"),
+        )
+
+    async def save(
+        self,
+        work: UnitOfWork,
+        repository: Repository[A],
+        target: A,
+        action: str,
+        changes: Mapping[str, object],
+        *,
+        new: bool = False,
+        events: Sequence[EventPayload] = (),
+    ) -> A:
+        """Add (`new`) or save an aggregate already authorised and changed, emit what it
+        recorded after `events` (what the command recorded beside it) and audit `action`."""
+        store = work.store(repository)
+        await (store.add(target) if new else store.save(target))
+        await work.emit([*events, *target.pull_events()], subject=repository.subject_of(target))
+        await work.audit(f"{repository.noun}.{action}", repository.key(target), audited(changes))
+        return target
+
+    async def sweep(
+        self,
+        work: UnitOfWork,
+        repository: Repository[A],
+        ids: Iterable[str],
+        mark: Callable[[A], bool],
+        *,
+        changes: Mapping[str, object],
+    ) -> list[A]:
+        """Mark each aggregate `mark` changes (overdue, once): saved, emitted and audited one
+        by one; the others are left as they are and emit nothing."""
+        marked = []
+        for id_ in ids:
+            found = await work.store(repository).get(id_)
+            if mark(found):
+                marked.append(await self.save(work, repository, found, "mark_overdue", changes))
+        return marked
+
+
+def audited(changes: Mapping[str, object]) -> dict[str, Any]:
+    """What the audit keeps of an act's details: JSON, dates as ISO text, amounts as text."""
+    kept: dict[str, Any] = to_jsonable_python(dict(changes))
+    return kept

@@ -1,0 +1,29 @@
+"""The query and path parameters every service's routes share, with their descriptions, and the
+read of one aggregate by id within the caller's jurisdiction."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Path, Query
+
+from phaseout_shared.aggregates import A, Repository
+from phaseout_shared.limits import Day
+from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.unit_of_work import UnitOfWork
+
+DistrictQ = Annotated[District | None, Query(description="District code")]
+IndustryQ = Annotated[Industry | None, Query(description="Industry code")]
+UsccQ = Annotated[USCC | None, Query(description="Unified social credit code")]
+OverdueAsOfQ = Annotated[
+    Day | None, Query(description="Only what was due before this date and is still open")
+]
+UsccPath = Annotated[USCC, Path(description="Unified social credit code")]
+CaseId = Annotated[UUID, Path(description="The case (a UUID)")]
+
+
+async def read_one(repository: Repository[A], work: UnitOfWork, id_: str | UUID) -> A:
+    """One aggregate by id; a district's officers read only their own district's (403)."""
+    async with work:
+        return await repository.read(work.session, str(id_), work.principal)
