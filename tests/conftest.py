@@ -59,6 +59,7 @@ class StackUnderTest:
             kafka_password=SecretStr(kafka.password or ""),
             kafka_ca_file=kafka.ca_file,
             jwt_public_key=SecretStr(self.public_key),
+            evidence_dir=self.config.state / "evidence" / service,
             relay_interval_seconds=0.05,
             consumer_retry_backoff_seconds=0.05,
             **extra,

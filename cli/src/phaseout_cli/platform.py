@@ -34,6 +34,7 @@ def service(cfg: stack.StackConfig, name: str, url: str, port: int) -> processes
         "PHASEOUT_HTTP_HOST": "127.0.0.1",
         "PHASEOUT_HTTP_PORT": str(port),
         "PHASEOUT_JWT_PUBLIC_KEY_FILE": str(public),
+        "PHASEOUT_EVIDENCE_DIR": str(cfg.state / "evidence" / name),
     }
     return processes.Service(name, processes.service_command(name), port, env)
 

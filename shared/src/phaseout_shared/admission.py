@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -105,10 +105,20 @@ def _check_body(body: bytes, content_type: str) -> None:
 class Admission:
     """The ASGI middleware that admits requests (see the module's docstring)."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, verify: Verifier) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        verify: Verifier,
+        streamed: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.verify = verify
+        self.streamed = dict(streamed or {})
+        """Routes whose body is a file's bytes, with their own limit: checked against its
+        Content-Length here, then streamed to the route (which counts what really comes)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -128,6 +138,14 @@ class Admission:
         headers = Headers(scope=scope)
         if scope["method"] in WRITE_METHODS:
             self._authenticate(scope, headers.get("authorization"))
+        file_limit = self.streamed.get(scope["path"])
+        if file_limit is not None and scope["method"] in WRITE_METHODS:
+            length = headers.get("content-length")
+            if length is not None and length.isdigit() and int(length) > file_limit:
+                raise Refusal(
+                    413, "body", f"the file is over the limit of {file_limit} bytes", "body.size"
+                )
+            return receive
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
             raise self._too_large()

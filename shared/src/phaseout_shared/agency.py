@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
-from phaseout_shared import disclosure, referrals, register
+from phaseout_shared import disclosure, evidence, referrals, register
+from phaseout_shared.aggregates import Repository
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS, REGISTER_VERSIONS
 from phaseout_shared.reference import Dimension
@@ -26,8 +28,10 @@ def agency_spec(
     routers: Sequence[APIRouter] = (),
     consumers: Sequence[ConsumerSpec] = (),
     subscriptions: Sequence[referrals.Subscription] = (),
+    evidence_targets: Mapping[str, Repository[Any]] | None = None,
 ) -> ServiceSpec:
-    """An agency service: the register, its own routers, tables and migrations, its topic."""
+    """An agency service: the register, its own routers, tables and migrations, its topic;
+    evidence files on the acts `evidence_targets` names (its cases, by default none)."""
     return ServiceSpec(
         name=dimension.value,
         version_locations=[PLATFORM_VERSIONS, REGISTER_VERSIONS, *([versions] if versions else [])],
@@ -36,6 +40,7 @@ def agency_spec(
             register.router(dimension),
             disclosure.router(dimension),
             referrals.router(dimension, subscriptions),
+            evidence.router(dimension, evidence_targets or {}),
             *routers,
         ],
         consumers=[

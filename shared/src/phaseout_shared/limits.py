@@ -26,6 +26,9 @@ limit (`message.max.bytes`, 1 MiB by default) with room for the record batch aro
 MAX_BODY_BYTES = 1_048_576
 """The default limit of a request body (1 MiB)."""
 
+MAX_EVIDENCE_BYTES = 20 * 1_048_576
+"""The default limit of an evidence file (20 MiB): a photo, a scan or a PDF of a few pages."""
+
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 """The range of every date the API accepts: the campaign's facts and acts, their deadlines and
 the days asked about. Calendar arithmetic on such a date cannot overflow."""

@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from phaseout_shared.bus import KafkaAccess
-from phaseout_shared.limits import MAX_BODY_BYTES, MAX_EVENT_BYTES
+from phaseout_shared.limits import MAX_BODY_BYTES, MAX_EVENT_BYTES, MAX_EVIDENCE_BYTES
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -89,6 +89,19 @@ class Settings(BaseSettings):
         description="The longest a token may live from its issue (iat) to its expiry (exp)",
     )
     retention_days: int = Field(default=14, gt=0, description="Keep sent outbox rows and inbox ids")
+    evidence_dir: Path | None = Field(
+        default=None,
+        description="Where the service keeps its evidence files "
+        "(by default `.phaseout/evidence/<service>`)",
+    )
+    evidence_max_bytes: int = Field(
+        default=MAX_EVIDENCE_BYTES, gt=0, description="The largest evidence file kept (else 413)"
+    )
+    evidence_scan_command: str | None = Field(
+        default=None,
+        description="A command run on each evidence file before it is kept, e.g. "
+        "`clamdscan --no-summary`: any exit status but 0 refuses the file (422)",
+    )
     run_migrations: bool = Field(default=True, description="Apply migrations on start-up")
     run_workers: bool = Field(default=True, description="Run the outbox relay and consumers")
 
@@ -100,6 +113,10 @@ class Settings(BaseSettings):
         return KafkaAccess(
             self.kafka_bootstrap_servers, self.kafka_username, password, self.kafka_ca_file
         )
+
+    def evidence_root(self) -> Path:
+        """The folder of this service's evidence files."""
+        return self.evidence_dir or REPO_ROOT / ".phaseout" / "evidence" / self.service
 
     def jwt_key(self) -> str:
         """The PEM text of the verification key."""

@@ -51,6 +51,8 @@ STATUS: list[tuple[type[errors.DomainError], int]] = [
     (errors.NotFound, 404),
     (errors.Conflict, 409),
     (errors.PreconditionFailed, 412),
+    (errors.TooLarge, 413),
+    (errors.UnsupportedType, 415),
     (errors.NotApplicable, 422),
     (errors.InvalidInput, 422),
 ]
@@ -211,10 +213,17 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         FastAPIInstrumentor.instrument_app(
             app, excluded_urls="health/.*", exclude_spans=["receive", "send"]
         )
+    streamed = {}
+    if gates:
+        from phaseout_shared import evidence
+
+        app.state.evidence = evidence.keeping(settings)
+        streamed[evidence.FILES_ROUTE] = settings.evidence_max_bytes
     app.add_middleware(
         Admission,
         max_body_bytes=settings.max_body_bytes,
         verify=lambda token: app.state.verify_token(token),
+        streamed=streamed,
     )
     app.openapi = partial(_openapi, app, app.openapi)  # type: ignore[method-assign]
     return app
@@ -259,6 +268,7 @@ ANSWERS = {
     "409": "Conflicts with the current state (an illegal transition, a duplicate)",
     "412": "The version named in If-Match is no longer the current one",
     "413": "The body is over the size limit",
+    "415": "The body's type is not one the route accepts, or its bytes are not of that type",
     "422": "Invalid input: each item names the field, the reason and the rule",
     "503": "The service's database is unavailable; retry after Retry-After seconds",
 }

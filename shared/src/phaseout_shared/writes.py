@@ -62,6 +62,8 @@ def _shared(dimension: Dimension) -> dict[str, frozenset[Agency]]:
         "POST /v1/referrals/{referral_id}/action": receivers,
         "POST /v1/referrals/{referral_id}/declination": receivers,
         "POST /v1/cases/{case_id}/resumption": leads,
+        "POST /v1/evidence/files": leads,
+        "POST /v1/evidence": leads,
     }
 
 

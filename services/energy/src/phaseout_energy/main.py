@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from phaseout_energy.adapters.tables import CASES, METADATA, pricing_measures
+from phaseout_energy.adapters.tables import CASES, INSPECTIONS, METADATA, pricing_measures
 from phaseout_energy.api.routes import router
 from phaseout_energy.app.desk import SUPERVISORS
 from phaseout_energy.domain.pricing import ELECTRICITY
@@ -53,6 +53,7 @@ SPEC = agency_spec(
             act=priced(frozenset({PricingKind.PROGRESSIVE_WATER})),
         ),
     ],
+    evidence_targets={"case": CASES, "inspection": INSPECTIONS},
 )
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from phaseout_environment.adapters.tables import CASES, METADATA
+from phaseout_environment.adapters.tables import CASES, EQUIPMENT, MEASUREMENTS, METADATA
 from phaseout_environment.api import cases, catalogue, findings, registers
 from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
@@ -28,6 +28,7 @@ SPEC = agency_spec(
         supersession.router(Dimension.ENVIRONMENT, CASES),
     ],
     consumers=[supersession.consumer(Dimension.ENVIRONMENT, CASES)],
+    evidence_targets={"case": CASES, "measurement": MEASUREMENTS, "equipment": EQUIPMENT},
 )
 
 

@@ -4,7 +4,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from phaseout_quality.adapters.tables import CASES, METADATA, cancellation_requests
+from phaseout_quality.adapters.tables import (
+    CASES,
+    CHECKS,
+    METADATA,
+    UNLICENSED,
+    cancellation_requests,
+)
 from phaseout_quality.api import licences, routes
 from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
@@ -57,6 +63,7 @@ SPEC = agency_spec(
         Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SAFETY_CLOSURES),
         Subscription(ReferralKind.DITIAOGANG_INVESTIGATION, Agency.SAMR, DITIAOGANG, 15),
     ],
+    evidence_targets={"case": CASES, "spot_check": CHECKS, "unlicensed_case": UNLICENSED},
 )
 
 

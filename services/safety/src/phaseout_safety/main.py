@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from phaseout_safety.adapters.tables import CASES, METADATA
+from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, METADATA
 from phaseout_safety.api import cases, routes
 from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
@@ -22,6 +22,7 @@ SPEC = agency_spec(
     metadata=METADATA,
     routers=[routes.router, cases.router, supersession.router(Dimension.SAFETY, CASES)],
     consumers=[supersession.consumer(Dimension.SAFETY, CASES)],
+    evidence_targets={"case": CASES, "hazard": HAZARDS, "inspection": INSPECTIONS},
 )
 
 

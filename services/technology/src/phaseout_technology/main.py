@@ -9,7 +9,7 @@ from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
 from phaseout_shared.referrals import ActRule, Subscription
-from phaseout_technology.adapters.tables import METADATA, cases
+from phaseout_technology.adapters.tables import CASES, ITEMS, METADATA, cases
 from phaseout_technology.api.routes import router
 
 CLOSURES = frozenset({"phaseout.environment.closure.ordered.v1", "phaseout.safety.case.closed.v1"})
@@ -34,6 +34,7 @@ SPEC = agency_spec(
     subscriptions=[
         Subscription(ReferralKind.DISMANTLING_CHECK, Agency.MIIT, CLOSURES, act=CHECKED)
     ],
+    evidence_targets={"case": CASES, "item": ITEMS},
 )
 
 

@@ -1,4 +1,5 @@
-"""Domain errors. The API maps them in one place: 404, 409, 412 and 422 with the field or rule."""
+"""Domain errors. The API maps them in one place: 404, 409, 412, 413, 415 and 422 with the field
+or rule."""
 
 from __future__ import annotations
 
@@ -36,3 +37,11 @@ class NotApplicable(DomainError):
 
 class Forbidden(DomainError):
     """The caller may not do this (403)."""
+
+
+class TooLarge(DomainError):
+    """Over a size limit (413): a file larger than the platform keeps."""
+
+
+class UnsupportedType(DomainError):
+    """Content of a type the platform does not accept, or not what its type says (415)."""
