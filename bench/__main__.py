@@ -2,13 +2,15 @@
 
     python -m bench                       # all five, default sizes
     python -m bench --only projection,rebuild --events 50000
-    python -m bench --only reads --enterprises 1000000     (or --million)
+    python -m bench --only reads --enterprises 1000000
+    python -m bench --million             # 1,000,000 enterprises for 4, events for 1 and 5
     python -m bench --only latency --rates 100,500,1000 --duration 10
     python -m bench --before              # also the code as it was before its optimisations
     python -m bench --only startup        # the command line's start-up, no stack needed
     python -m bench --only watch --readings 1000000   # the revival watch's import vs COPY
 
-The stack (`.phaseout/bench`, pg 54359, Kafka 19162/19163, services 18150-18160) is wiped at
+The stack (`.phaseout/bench`, pg 54359, Kafka 19162/19163, services 18150-18160, all 1000·N
+higher with `PHASEOUT_BENCH_SLOT=N`) is wiped at
 the start and stopped at the end (`--keep` leaves it running). Results are also written as
 JSON (`--json`), and as Markdown tables (`--markdown`).
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shlex
 import sys
 import time
@@ -25,6 +28,7 @@ from pathlib import Path
 
 from bench import corpus, latency, projection, reads, startup, watch, write_path
 from bench.env import Bench, machine
+from bench.sink import Sink
 from bench.stats import Report
 
 ALL = ("projection", "rebuild", "write", "latency", "reads", "startup", "watch")
@@ -57,7 +61,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--rates", default="100,500,1000", help="offered writes/s for 3")
     p.add_argument("--duration", type=float, default=10.0, help="seconds per rate for 3")
     p.add_argument("--enterprises", type=int, default=100_000, help="size of 4")
-    p.add_argument("--million", action="store_true", help="4 with 1,000,000 enterprises")
+    p.add_argument(
+        "--million",
+        action="store_true",
+        help="4 with 1,000,000 enterprises, 1 and 5 with a corpus of 1,000,000 events",
+    )
     p.add_argument("--readings", type=int, default=1_000_000, help="size of 7")
     p.add_argument("--samples", type=int, default=200, help="requests per read kind for 4")
     p.add_argument(
@@ -75,6 +83,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         p.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     if args.million:
         args.enterprises = 1_000_000
+        args.events = max(args.events, 1_000_000)
     return args
 
 
@@ -93,7 +102,17 @@ async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
             raw = await projection.baseline(bench, section, before=args.before)
         if name == "projection":
             assert raw is not None
+            off = await projection.projection(
+                bench,
+                section,
+                raw,
+                label="aggregator projection, telemetry off",
+                database="bench_projection_off",
+            )
+            projection.telemetry_on()
             after = await projection.projection(bench, section, raw)
+            section.ratio("aggregator projection, telemetry on / off", after, off)
+            await projection.copy_baseline(bench, section, "bench_projection", after)
             if args.before:
                 await projection.projection_before(bench, section, raw, after)
         elif name == "rebuild":
@@ -124,9 +143,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  up in {time.perf_counter() - started:.1f}s", flush=True)
     report = Report(machine(), command)
     print("machine:", report.machine, flush=True)
+    telemetry_sink = Sink()
+    telemetry_sink.start()
     try:
         asyncio.run(run(args, bench, report))
     finally:
+        telemetry_sink.stop()
+        report.machine["load_average_at_end"] = os.getloadavg()
+        report.machine["telemetry_exported_bytes"] = telemetry_sink.received
         report.save(args.json)
         if args.markdown is not None:
             args.markdown.write_text(report.markdown())

@@ -23,10 +23,13 @@ from phaseout_shared.contracts.enterprise import REGISTERED
 from phaseout_shared.contracts.technology import SealingMeasures
 from phaseout_shared.envelope import Envelope, to_kafka
 from phaseout_shared.reference import USCC_ALPHABET, Dimension, District, uscc_check_character
+from phaseout_shared.settings import Settings
 from phaseout_technology.domain.case import EliminationCase
 from phaseout_technology.domain.evaluate import evaluate
 
 DISTRICTS = [d.value for d in District]
+SAMPLED = Settings().trace_sample_ratio
+"""The share of the corpus's events whose trace is sampled: the services' default."""
 ELIMINATED = {"kind": "cultural_paper_line", "width_m": 1.76, "speed_m_per_min": 110}
 ALLOWED = {"kind": "cultural_paper_line", "width_m": 5.0, "speed_m_per_min": 800}
 SEALED = SealingMeasures(
@@ -108,6 +111,7 @@ def enterprise_events(
 def envelopes(count: int, seed: int = 2019) -> list[tuple[str, Envelope]]:
     """At least `count` events (whole enterprise stories), with their topics."""
     rng = random.Random(seed)
+    traces = random.Random(seed + 1)
     out: list[tuple[str, Envelope]] = []
     now = datetime.now(UTC)
     n = 0
@@ -115,8 +119,16 @@ def envelopes(count: int, seed: int = 2019) -> list[tuple[str, Envelope]]:
     while len(out) < count:
         uscc = next(codes)
         for dimension, payload in enterprise_events(uscc, rng, n):
+            # Each event carries the trace context of the call that made it, as the outbox
+            # writes it, sampled as the service samples its calls: the consumer continues it.
+            sampled = "01" if traces.random() < SAMPLED else "00"
+            parent = f"00-{traces.getrandbits(128):032x}-{traces.getrandbits(64):016x}-{sampled}"
             envelope = Envelope.of(
-                payload, source=f"/phaseout/{dimension.value}", subject=uscc, time=now
+                payload,
+                source=f"/phaseout/{dimension.value}",
+                subject=uscc,
+                time=now,
+                trace={"traceparent": parent},
             )
             out.append((f"phaseout.{dimension.value}.events", envelope))
         n += 1

@@ -22,27 +22,29 @@ import asyncpg
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from bench import sink
 from phaseout_cli import platform, processes, stack
 from phaseout_shared import auth
 from phaseout_shared.bus import KafkaAccess
 
+SHIFT = 1000 * int(os.environ.get("PHASEOUT_BENCH_SLOT", "0"))
+"""`PHASEOUT_BENCH_SLOT=N` moves every port of the bench up by 1000·N, for a second bench
+stack on the same machine (one per worktree: the state folder is the worktree's own)."""
 CONFIG = stack.StackConfig(
     "bench",
     stack.REPO / ".phaseout" / "bench",
-    pg_port=54359,
-    kafka_port=19162,
-    controller_port=19163,
-    plain_port=19164,
+    pg_port=54359 + SHIFT,
+    kafka_port=19162 + SHIFT,
+    controller_port=19163 + SHIFT,
+    plain_port=19164 + SHIFT,
 )
 PORTS = {
-    "aggregator": 18150,
-    "energy": 18151,
-    "environment": 18152,
-    "quality": 18153,
-    "safety": 18154,
-    "technology": 18155,
+    name: 18150 + SHIFT + n
+    for n, name in enumerate(
+        ("aggregator", "energy", "environment", "quality", "safety", "technology")
+    )
 }
-BARE_PORT = 18160
+BARE_PORT = 18160 + SHIFT
 AGENCY_TOPICS = [
     f"phaseout.{d}.events" for d in ("energy", "environment", "quality", "safety", "technology")
 ]
@@ -111,7 +113,8 @@ class Bench:
     def service(self, name: str, url: str, **env: str) -> processes.Service:
         """A service as `phaseout up` runs it, on the bench stack, with extra settings."""
         base = platform.service(self.config, name, url, PORTS[name])
-        return processes.Service(name, base.command, base.port, {**base.env, **env})
+        exported = {"PHASEOUT_OTLP_ENDPOINT": sink.ENDPOINT}  # telemetry on, as deployed
+        return processes.Service(name, base.command, base.port, {**base.env, **exported, **env})
 
     def start(self, *services: processes.Service, timeout: float = 120) -> None:
         for s in services:

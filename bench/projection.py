@@ -9,6 +9,7 @@ left after that is the database.
 from __future__ import annotations
 
 import asyncio
+import io
 import statistics
 import time
 from collections.abc import Callable
@@ -17,17 +18,20 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from bench.before import commit_floor, rebuild_per_event, uncached_load_all
+from bench import sink
+from bench.before import commit_floor, rebuild_per_event, sdk_parsing, uncached_load_all
 from bench.env import AGENCY_TOPICS, Bench, aend_offsets, partitions, pg
 from bench.stats import Section, stopwatch
+from phaseout_aggregator.app.batch import apply_batch
 from phaseout_aggregator.app.projections import apply
 from phaseout_aggregator.main import SPEC
 from phaseout_aggregator.rebuild import rebuild
-from phaseout_shared import migrations
+from phaseout_shared import migrations, telemetry
 from phaseout_shared.bus import KafkaAccess, dead_letters_of, make_producer
 from phaseout_shared.consumer import MAX_BATCH, EventConsumer
 from phaseout_shared.db import Database
 from phaseout_shared.envelope import from_kafka
+from phaseout_shared.settings import Settings
 
 Visit = Callable[[ConsumerRecord[bytes, bytes]], Any]
 
@@ -82,14 +86,27 @@ async def baseline(bench: Bench, section: Section, repeat: int = 3, before: bool
     n, seconds = await read_all(bench.kafka, _parse)
     section.add("raw consumer + envelope and payload parsing", n / seconds, "events/s")
     if before:
-        with uncached_load_all():
+        with sdk_parsing():
             n, seconds = await read_all(bench.kafka, _parse)
-        section.add("  same, before: load_all not cached", n / seconds, "events/s")
+        section.add(
+            "  same, before: every record through the CloudEvents SDK", n / seconds, "events/s"
+        )
+        with sdk_parsing(), uncached_load_all():
+            n, seconds = await read_all(bench.kafka, _parse)
+        section.add("  same, and load_all not cached", n / seconds, "events/s")
     return raw
 
 
 async def total_events(bench: Bench) -> int:
     return sum((await aend_offsets(bench.kafka, AGENCY_TOPICS)).values())
+
+
+def telemetry_on() -> None:
+    """Telemetry in this process as a service runs it: traces sampled at the default ratio,
+    exported (to the bench's sink) with metrics. Once on, it stays on for the process."""
+    telemetry.configure(
+        "bench-aggregator", sink.ENDPOINT, sample_ratio=Settings().trace_sample_ratio
+    )
 
 
 async def projection(
@@ -100,9 +117,10 @@ async def projection(
     label: str = "aggregator projection",
     database: str = "bench_projection",
 ) -> float:
-    """The aggregator's consumer (EventConsumer + `apply`) on a fresh database, in its own
-    consumer group, until it has applied every event; `max_batch=1` is one transaction per
-    event, as before batching."""
+    """The aggregator's consumer (EventConsumer with `apply_batch`, and `apply` for a batch
+    that fails, as the service wires it) on a fresh database, in its own consumer group, until
+    it has applied every event; `max_batch=1` is one transaction per event, as before
+    batching (and then one event at a time, `apply`)."""
     url = await bench.database(database)
     await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
     expected = await total_events(bench)
@@ -116,6 +134,7 @@ async def projection(
         dead_letters=dead_letters_of("aggregator"),
         sessions=db.sessions,
         handler=apply,
+        batch_handler=apply_batch if max_batch > 1 else None,
         dlq_producer=producer,
         max_batch=max_batch,
     )
@@ -133,6 +152,55 @@ async def projection(
         inbox = await conn.fetchval("SELECT count(*) FROM inbox")
     section.note(f"{label}: timeline rows {applied}, inbox rows {inbox} (expected {expected})")
     return steady
+
+
+PROJECTED = (
+    "timeline",
+    "identity",
+    "case_events",
+    "exit_events",
+    "referral_events",
+    "disclosures",
+    "inbox",
+)
+
+
+async def copy_baseline(bench: Bench, section: Section, projected: str, subject: float) -> None:
+    """PostgreSQL's COPY of the rows the projection wrote (every projection table and the
+    inbox) into a fresh, migrated database (its indexes in place), in one transaction: the
+    rate at which this PostgreSQL takes those rows at best. Also the projection's table and
+    index sizes."""
+    source = await bench.database(projected)
+    target = await bench.database("bench_copy")
+    await asyncio.to_thread(migrations.upgrade, target, SPEC.version_locations, SPEC.metadata)
+    dumps: dict[str, bytes] = {}
+    async with pg(source) as conn:
+        events = await conn.fetchval("SELECT count(*) FROM timeline")
+        for table in PROJECTED:
+            buffer = io.BytesIO()
+            await conn.copy_from_table(table, output=buffer, format="binary")
+            dumps[table] = buffer.getvalue()
+        sizes = await conn.fetchrow(
+            "SELECT sum(pg_table_size(c.oid)) AS tables, sum(pg_indexes_size(c.oid)) AS indexes"
+            " FROM pg_class c WHERE c.relkind = 'r' AND c.relname = ANY($1::text[])",
+            list(PROJECTED),
+        )
+    async with pg(target) as conn:
+        started = time.perf_counter()
+        async with conn.transaction():
+            for table, data in dumps.items():
+                await conn.copy_to_table(table, source=io.BytesIO(data), format="binary")
+        seconds = time.perf_counter() - started
+    rate = events / seconds
+    section.add(f"PostgreSQL COPY of the same rows ({events} events' rows)", rate, "events/s")
+    section.ratio("aggregator projection / COPY of the same rows", subject, rate, "target ≥ 0.5")
+    mib = 1024 * 1024
+    section.add("projected tables and inbox: data", sizes["tables"] / mib, "MiB")
+    section.add("projected tables and inbox: indexes", sizes["indexes"] / mib, "MiB")
+    section.note(
+        f"per event: {sizes['tables'] / events:.0f} bytes of rows, "
+        f"{sizes['indexes'] / events:.0f} bytes of indexes"
+    )
 
 
 async def _consume_all(consumer: EventConsumer, expected: int) -> tuple[float, float, float]:
@@ -188,6 +256,12 @@ async def rebuild_bench(bench: Bench, section: Section, raw: float, before: bool
     section.add("rebuild: throughput", applied / seconds, "events/s")
     section.ratio("rebuild / raw consumer", applied / seconds, raw)
     section.add("raw consumer would read them in", expected / raw, "s")
+    section.add(
+        "10 million events at this rate",
+        10_000_000 / (applied / seconds) / 60,
+        "min",
+        "target < 15 min",
+    )
     after = applied / seconds
     if before:
         url = await bench.database("bench_rebuild_per_event")

@@ -3,9 +3,11 @@
 The write: `POST /v1/enterprises/{uscc}/items` at the technology service (a real process, as
 `phaseout up` runs it, relay on): token check, the enterprise loaded, Table 5's verdict, an
 elimination case opened, the item saved, two events in the outbox and an audit row, in one
-transaction. The baseline: the same request body to a bare FastAPI endpoint (also uvicorn, a
-pool of 10 like the service's) that inserts one row with asyncpg. Same client, same
-concurrency, same machine.
+transaction. Its telemetry is on and exported as a deployment exports it (to the bench's OTLP
+sink), at the default sampling; the same write with `PHASEOUT_TELEMETRY=false` gives its cost.
+The baseline: the same request body to a bare FastAPI endpoint (also uvicorn, a pool of 10
+like the service's) that inserts one row with asyncpg. Same client, same concurrency, same
+machine.
 """
 
 from __future__ import annotations
@@ -63,26 +65,49 @@ def _report(section: Section, label: str, out: load.Outcome) -> float:
     return rate
 
 
-async def run(bench: Bench, section: Section, writes: int, concurrency: int) -> None:
-    codes = usccs(writes + WARMUP, seed=22)
-    url = await bench.database("technology")
-    bench.start(bench.service("technology", url))
+async def _service(
+    bench: Bench, section: Section, database: str, codes: list[str], concurrency: int, **env: str
+) -> load.Outcome | None:
+    """Register `codes` at a technology service on a fresh database, then survey an item of
+    each; the survey's outcome (None for a run with `env`, reported by the caller)."""
+    url = await bench.database(database)
+    bench.start(bench.service("technology", url, **env))
     base = f"http://127.0.0.1:{PORTS['technology']}"
     miit = bench.headers("miit")
     try:
         await load.closed_loop(_registrations(base, codes[:WARMUP]), miit, concurrency)
         registered = await load.closed_loop(_registrations(base, codes[WARMUP:]), miit, concurrency)
-        _report(section, "register enterprise (register → outbox)", registered)
         await load.closed_loop(_items(base, codes[:WARMUP]), miit, concurrency)
         surveyed = await load.closed_loop(_items(base, codes[WARMUP:]), miit, concurrency)
-        write_rate = _report(section, "survey → verdict → case → outbox", surveyed)
     finally:
         bench.stop("technology")
+    if env:
+        return surveyed
+    _report(section, "register enterprise (register → outbox)", registered)
     async with pg(url) as conn:
         cases = await conn.fetchval("SELECT count(*) FROM cases")
         events = await conn.fetchval("SELECT count(*) FROM outbox")
         unsent = await conn.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
     section.note(f"technology db: {cases} cases, {events} outbox rows ({unsent} unsent at stop)")
+    return surveyed
+
+
+async def run(bench: Bench, section: Section, writes: int, concurrency: int) -> None:
+    codes = usccs(writes + WARMUP, seed=22)
+    surveyed = await _service(bench, section, "technology", codes, concurrency)
+    assert surveyed is not None
+    write_rate = _report(section, "survey → verdict → case → outbox", surveyed)
+    off = await _service(
+        bench, section, "technology_off", codes, concurrency, PHASEOUT_TELEMETRY="false"
+    )
+    assert off is not None
+    off_rate = _report(section, "  same, telemetry off (PHASEOUT_TELEMETRY=false)", off)
+    section.ratio("survey write, telemetry on / off, throughput", write_rate, off_rate)
+    section.ratio(
+        "survey write, telemetry on / off, p50 latency",
+        summary_ms(surveyed.latencies)["p50_ms"],
+        summary_ms(off.latencies)["p50_ms"],
+    )
 
     bare_url = await bench.database("bare")
     bench.start_bare(bare_url)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,12 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from support import eventually, make_uscc
 
 from phaseout_aggregator.adapters.tables import timeline
+from phaseout_aggregator.app.batch import apply_batch
 from phaseout_aggregator.app.projections import apply
 from phaseout_aggregator.main import SPEC
 from phaseout_cli import stack
 from phaseout_shared import migrations
 from phaseout_shared.bus import make_producer
-from phaseout_shared.consumer import Delivery, EventConsumer
+from phaseout_shared.consumer import Delivery, EventConsumer, Parsed
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.enterprise import REGISTERED
 from phaseout_shared.db import Database, inbox
@@ -188,6 +190,62 @@ async def test_a_poison_event_in_a_batch_goes_to_the_dlq_and_the_others_apply_on
     assert headers["ce_id"] == poison.id.encode()
     assert headers["dlq_reason"].startswith(b"failed after retries: RuntimeError")
     assert headers["dlq_origin"] == f"{fresh.topic}/0/3".encode()
+
+
+class PoisonedBatch:
+    """The aggregator's set-based batch path, except that a batch holding the poison fails
+    (as a statement of the batch would), after writing the rows before it."""
+
+    def __init__(self, poison: str) -> None:
+        self.poison = poison
+        self.batches: list[int] = []
+
+    async def __call__(self, session: AsyncSession, events: Sequence[Parsed]) -> None:
+        self.batches.append(len(events))
+        await apply_batch(session, [e for e in events if e.envelope.id != self.poison])
+        if any(e.envelope.id == self.poison for e in events):
+            raise RuntimeError("this batch cannot be projected")
+
+
+async def test_the_set_based_batch_path_applies_once_and_falls_back_event_by_event(
+    fresh: Fixture,
+) -> None:
+    good = [registered(make_uscc(rng)) for _ in range(6)]
+    await fresh.produce([*good[:3], good[1], *good[3:]])
+    records = await fresh.records()
+    batch = PoisonedBatch("none")
+    consumer = fresh.consumer(apply, "set-based", batch_handler=batch)
+    await consumer.dlq_producer.start()
+    try:
+        await consumer.process_batch(records)
+        await consumer.process_batch(records)  # redelivered: the inbox absorbs it
+    finally:
+        await consumer.dlq_producer.stop()
+    assert batch.batches == [6, 0], "the duplicate once; nothing new the second time"
+    assert consumer.applied == 6
+    assert [await fresh.applied(e.id) for e in good] == [1] * 6
+    claims = await fresh.claims("set-based")
+    assert len({at for _, at in claims}) == 1, "one transaction"
+
+    more = [registered(make_uscc(rng)) for _ in range(4)]
+    poison = registered(make_uscc(rng))
+    await fresh.produce([more[0], poison, *more[1:]])
+    records = (await fresh.records())[len(records) :]
+    batch = PoisonedBatch(poison.id)
+    handler = Poisoned(poison.id)
+    consumer = fresh.consumer(handler, "set-based", batch_handler=batch)
+    await consumer.dlq_producer.start()
+    try:
+        await consumer.process_batch(records)
+    finally:
+        await consumer.dlq_producer.stop()
+    assert batch.batches == [5], "the batch failed, and was rolled back"
+    assert handler.poison_attempts == 2, "then event by event: the poison with one retry"
+    assert [await fresh.applied(e.id) for e in more] == [1] * 4
+    assert await fresh.applied(poison.id) == 0
+    assert poison.id not in {i for i, _ in await fresh.claims("set-based")}
+    letters = await fresh.records(f"{fresh.topic}.dlq")
+    assert [dict(r.headers)["ce_id"] for r in letters] == [poison.id.encode()]
 
 
 async def test_the_running_consumer_commits_offsets_after_its_batches(fresh: Fixture) -> None:

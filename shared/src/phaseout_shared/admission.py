@@ -26,6 +26,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from phaseout_shared.limits import clip
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+VERIFIED = "verified_principal"
+"""Where the request's state keeps the token and the principal verified from it."""
 
 _ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _ESCAPED_SURROGATE = re.compile(rb"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -143,7 +145,7 @@ class Admission:
             raise Refusal(422, where, "NUL characters (%00) are not accepted", "input.nul")
         headers = Headers(scope=scope)
         if scope["method"] in WRITE_METHODS:
-            self._authenticate(headers.get("authorization"))
+            self._authenticate(scope, headers.get("authorization"))
         file_limit = self.streamed.get(scope["path"])
         if file_limit is not None and scope["method"] in WRITE_METHODS:
             length = headers.get("content-length")
@@ -161,15 +163,17 @@ class Admission:
         _check_body(body, headers.get("content-type", ""))
         return _replay(body, receive)
 
-    def _authenticate(self, authorization: str | None) -> None:
+    def _authenticate(self, scope: Scope, authorization: str | None) -> None:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Refusal(401, "authorization", "a bearer token is required", "auth.token")
         try:
-            self.verify(token)
+            principal = self.verify(token)
         except Exception as exc:
             reason = getattr(exc, "reason", None) or "invalid token"
             raise Refusal(401, "authorization", str(reason), "auth.token") from None
+        # The route's dependencies read it from `request.state` instead of verifying again.
+        scope.setdefault("state", {})[VERIFIED] = (token, principal)
 
     async def _read(self, receive: Receive) -> bytes:
         chunks: list[bytes] = []

@@ -7,6 +7,7 @@ only for enterprises of that district.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,13 +15,14 @@ from typing import Annotated
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 from starlette.routing import BaseRoute
 
 from phaseout_shared import writes
+from phaseout_shared.admission import VERIFIED
 from phaseout_shared.domain.errors import DomainError, Forbidden
 from phaseout_shared.reference import CITY, OWNERS, Agency, Dimension, District
 
@@ -77,6 +79,17 @@ def _check_lifetime(claims: dict[str, object], max_lifetime: timedelta) -> None:
         )
 
 
+@functools.lru_cache(maxsize=8)
+def public_key(pem: str) -> Ed25519PublicKey | str:
+    """The verification key of a PEM text, parsed once (not at every token); a text that is
+    no Ed25519 public key is left to the JWT library to refuse, as before."""
+    try:
+        key = serialization.load_pem_public_key(pem.encode())
+    except ValueError:
+        return pem
+    return key if isinstance(key, Ed25519PublicKey) else pem
+
+
 def verify(
     token: str,
     key: str,
@@ -90,7 +103,7 @@ def verify(
     try:
         claims = jwt.decode(
             token,
-            key,
+            public_key(key),
             algorithms=[ALGORITHM],
             issuer=issuer,
             audience=audience,
@@ -192,14 +205,19 @@ def _authorise_owner(
 _bearer = HTTPBearer(auto_error=False)
 
 
-def _principal(
+async def _principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None:
         raise Unauthenticated("a bearer token is required", field="authorization")
-    verifier = request.app.state.verify_token
-    principal: Principal = verifier(credentials.credentials)
+    token = credentials.credentials
+    verified = getattr(request.state, VERIFIED, None)
+    if verified is not None and verified[0] == token:
+        known: Principal = verified[1]
+        return known  # verified once per request (by admission, or an earlier dependency)
+    principal: Principal = request.app.state.verify_token(token)
+    setattr(request.state, VERIFIED, (token, principal))
     return principal
 
 
@@ -232,4 +250,4 @@ def owners_only(dimension: Dimension) -> Callable[[Request], Awaitable[None]]:
 
 async def principal_of(request: Request) -> Principal:
     """The caller of a request, from its bearer token (401 without a valid one)."""
-    return _principal(request, await _bearer(request))
+    return await _principal(request, await _bearer(request))

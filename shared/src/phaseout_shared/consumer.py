@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractContextManager
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,9 @@ event the outbox admitted is never too large here; a larger record (written by s
 is dead-lettered."""
 
 Handler = Callable[[AsyncSession, Envelope, EventPayload, "Delivery"], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, Sequence["Parsed"]], Awaitable[None]]
+"""Applies a batch of new events (claimed in the inbox) at once, in the session's transaction,
+leaving the database as the `Handler` would applying them one by one, in order."""
 MAX_BATCH = 500
 
 
@@ -103,6 +107,12 @@ class ForeignEvent(MalformedEvent):
     """An event on a topic whose owner did not write it: dead-lettered as foreign."""
 
 
+def _sampled(context: dict[str, str]) -> bool:
+    """Whether a W3C `traceparent` says its trace is sampled (its flags' last bit)."""
+    parent = context.get("traceparent", "")
+    return len(parent) >= 55 and parent[-1] in "13579bdf"
+
+
 def refuse_foreign(
     envelope: Envelope, topic: str, owner_of: Callable[[str], str | None] = owner_source
 ) -> None:
@@ -137,8 +147,10 @@ class EventConsumer:
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         owner_of: Callable[[str], str | None] = owner_source,
         clock: Clock = system_clock,
+        batch_handler: BatchHandler | None = None,
     ) -> None:
         self.name = name
+        self.batch_handler = batch_handler
         self.clock = clock
         self.topics = list(topics)
         self.dead_letters = dead_letters
@@ -244,6 +256,36 @@ class EventConsumer:
             },
         )
 
+    @contextmanager
+    def _spans(self, events: Sequence[Parsed]) -> Iterator[None]:
+        """The consumer span of each event applied together in one batch, each a child of the
+        trace that produced it, all over the batch's time. Only for events whose trace is
+        sampled: the others would make no span worth recording, at a cost per event."""
+        sampled = [e for e in events if _sampled(e.envelope.trace)]
+        if not sampled:
+            yield
+            return
+        started = time.time_ns()
+        try:
+            yield
+        finally:
+            ended = time.time_ns()
+            for event in sampled:
+                span = tracer.start_span(
+                    f"{event.record.topic} process",
+                    context=propagate.extract(event.envelope.trace),
+                    kind=trace.SpanKind.CONSUMER,
+                    attributes={
+                        "messaging.system": "kafka",
+                        "messaging.destination.name": event.record.topic,
+                        "messaging.message.id": event.envelope.id,
+                        "messaging.consumer.group.name": self.name,
+                        "messaging.batch.message_count": len(events),
+                    },
+                    start_time=started,
+                )
+                span.end(end_time=ended)
+
     async def _apply_batch(self, events: Sequence[Parsed]) -> bool:
         """Apply the events in one transaction, all claimed in the inbox (one statement) before
         their handlers run; False (and nothing applied) if the transaction failed."""
@@ -252,13 +294,21 @@ class EventConsumer:
             async with self.sessions.begin() as session:
                 ids = [e.envelope.id for e in events]
                 new = await inbox.claim_many(session, self.name, ids)
+                fresh: list[Parsed] = []
                 for event in events:
-                    if event.envelope.id not in new:
-                        continue  # applied before, or earlier in this batch
-                    new.discard(event.envelope.id)
-                    with self._span(event):
-                        await self.handler(session, event.envelope, event.payload, event.delivery)
-                    applied.append(event.envelope.type)
+                    if event.envelope.id in new:  # not applied before, nor earlier in the batch
+                        new.discard(event.envelope.id)
+                        fresh.append(event)
+                if self.batch_handler is not None:
+                    with self._spans(fresh):
+                        await self.batch_handler(session, fresh)
+                else:
+                    for event in fresh:
+                        with self._span(event):
+                            await self.handler(
+                                session, event.envelope, event.payload, event.delivery
+                            )
+                applied = [event.envelope.type for event in fresh]
                 await outbox.flush(session)
         except Exception:
             log.warning(
@@ -267,8 +317,8 @@ class EventConsumer:
                 exc_info=True,
             )
             return False
-        for event_type in applied:
-            self._count(event_type)
+        for event_type, n in Counter(applied).items():
+            self._count(event_type, n)
         return True
 
     async def _apply_alone(self, event: Parsed) -> None:
@@ -294,9 +344,9 @@ class EventConsumer:
         if await apply_once(self.sessions, self.name, self.handler, envelope, payload, delivery):
             self._count(envelope.type)
 
-    def _count(self, event_type: str) -> None:
-        self.applied += 1
-        telemetry.EVENTS_CONSUMED.add(1, {"consumer": self.name, "type": event_type})
+    def _count(self, event_type: str, n: int = 1) -> None:
+        self.applied += n
+        telemetry.EVENTS_CONSUMED.add(n, {"consumer": self.name, "type": event_type})
 
     async def dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         headers = [

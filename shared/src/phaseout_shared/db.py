@@ -88,8 +88,11 @@ class Database:
     """A service's connection pool and session factory."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        # No ping before each checkout (a round trip per transaction): a connection the server
+        # dropped fails its statement, SQLAlchemy then discards every pooled connection opened
+        # before it, and the request answers 503 (`web.UNAVAILABLE`), the consumer retries.
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 

@@ -18,7 +18,7 @@ from phaseout_shared.versions import IF_MATCH_DESCRIPTION, Versions
 T = TypeVar("T")
 
 
-def clock(request: Request) -> Clock:
+async def clock(request: Request) -> Clock:
     """The platform's one clock, injected into the app (`create_app(..., clock=)`); a test
     overrides this dependency to run at any moment."""
     injected: Clock = request.app.state.clock
@@ -28,7 +28,7 @@ def clock(request: Request) -> Clock:
 InjectedClock = Annotated[Clock, Depends(clock)]
 
 
-def _city_today(now: InjectedClock) -> date:
+async def _city_today(now: InjectedClock) -> date:
     return city_date(now())
 
 
@@ -36,7 +36,7 @@ CityToday = Annotated[date, Depends(_city_today)]
 """Today in the city (UTC+8), by the injected clock: the default of every `as_of`."""
 
 
-def _work(request: Request, principal: CurrentPrincipal, now: InjectedClock) -> UnitOfWork:
+async def _work(request: Request, principal: CurrentPrincipal, now: InjectedClock) -> UnitOfWork:
     state = request.app.state
     work = UnitOfWork(state.db.sessions, state.outbox, now, principal)
     work.versions = Versions(if_match=request.headers.get("If-Match"))
@@ -58,7 +58,7 @@ def versioned(kind: str) -> Any:
     in its path: it answers the resource's `ETag` and holds the request to its `If-Match`
     (`phaseout_shared.versions`). Use as `Annotated[UnitOfWork, versioned("cases")]`."""
 
-    def work(
+    async def work(
         request: Request, response: Response, principal: CurrentPrincipal, if_match: IfMatch = None
     ) -> UnitOfWork:
         state = request.app.state

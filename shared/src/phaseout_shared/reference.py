@@ -5,6 +5,7 @@ They are part of the contract between agencies: they travel unchanged.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
@@ -230,11 +231,13 @@ def uscc_check_character(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def validate_uscc(code: str) -> str:
     """Return the code if it is a valid 统一社会信用代码, or raise InvalidUSCC saying why.
 
     Lowercase letters are refused rather than folded: the code is printed in capitals on the
     licence, and a different spelling would make a second identity for one enterprise.
+    Valid codes are remembered (every event names one, and an enterprise has many events).
     """
     if len(code) != 18:
         raise InvalidUSCC(f"must be 18 characters, got {len(code)}")

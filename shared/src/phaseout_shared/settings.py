@@ -90,6 +90,20 @@ class Settings(BaseSettings):
         description="Write the log to this file, rotated at 10 MB (five kept); unset writes to "
         "standard output, as containers expect",
     )
+    telemetry: bool = Field(
+        default=True,
+        description="Traces and metrics (OpenTelemetry); off, the service records neither",
+    )
+    trace_sample_ratio: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="The share of traces recorded where they start (an API call); a trace "
+        "begun elsewhere follows its parent's decision (parent-based sampling)",
+    )
+    trace_sql: bool = Field(
+        default=False, description="A span for every SQL statement (costly; for diagnosis)"
+    )
     topic_partitions: int = Field(default=3, gt=0, description="Partitions of topics it creates")
     topic_replication: int = Field(
         default=1, gt=0, description="Replication factor of topics it creates (3 in production)"

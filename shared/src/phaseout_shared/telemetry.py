@@ -16,6 +16,7 @@ from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetr
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
 meter = metrics.get_meter("phaseout")
 EVENTS_PUBLISHED = meter.create_counter(
@@ -61,14 +62,22 @@ def configure(
     *,
     extra_span_processors: list[SpanProcessor] | None = None,
     metric_readers: list[MetricReader] | None = None,
+    sample_ratio: float = 1.0,
+    enabled: bool = True,
 ) -> None:
-    """Install the tracer and meter providers once per process."""
+    """Install the tracer and meter providers once per process: traces sampled at
+    `sample_ratio` where they start, and as their parent says elsewhere. Not `enabled`, the
+    providers stay OpenTelemetry's no-op ones (logs are `observability`'s either way)."""
     global _configured
     if _configured:
         return
     _configured = True
+    if not enabled:
+        return
     resource = Resource.create({"service.name": f"phaseout-{service}"})
-    provider = TracerProvider(resource=resource)
+    provider = TracerProvider(
+        resource=resource, sampler=ParentBased(TraceIdRatioBased(sample_ratio))
+    )
     readers = list(metric_readers or [])
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter

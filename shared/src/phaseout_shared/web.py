@@ -9,6 +9,7 @@ route should see is refused before routing (`admission`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -44,7 +45,7 @@ from phaseout_shared import (
     writes,
 )
 from phaseout_shared.admission import Admission
-from phaseout_shared.consumer import EventConsumer, Handler
+from phaseout_shared.consumer import BatchHandler, EventConsumer, Handler
 from phaseout_shared.db import Database
 from phaseout_shared.domain import errors
 from phaseout_shared.domain.time import Clock, system_clock
@@ -170,6 +171,9 @@ class ConsumerSpec:
     name: str
     topics: Sequence[str]
     handler: Handler
+    batch_handler: BatchHandler | None = None
+    """Applies a fetched batch at once (`EventConsumer`); `handler` is then the path of a batch
+    that failed, applied event by event."""
 
 
 @dataclass
@@ -199,13 +203,17 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         description=spec.description,
         version=observability.version_of(spec.name),
         lifespan=_lifespan(spec, settings),
+        # OpenTelemetry's FastAPI instrumentation (below) traces requests; FastAPI's own
+        # telemetry beside it would do the same work twice.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.spec = spec
     app.state.clock = clock
+    key = functools.cache(settings.jwt_key)  # read once, at the first token
     app.state.verify_token = lambda token: auth.verify(
         token,
-        settings.jwt_key(),
+        key(),
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         max_lifetime=timedelta(hours=settings.jwt_max_lifetime_hours),
@@ -230,7 +238,11 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         app.include_router(router, dependencies=gates)
     if gates:
         writes.check_routes(Dimension(spec.name), _write_routes(spec.routers))
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
+    if settings.telemetry:
+        # One server span per request, without its internal spans for every ASGI message.
+        FastAPIInstrumentor.instrument_app(
+            app, excluded_urls="health/.*,metrics", exclude_spans=["receive", "send"]
+        )
     streamed = {}
     if gates:
         from phaseout_shared import evidence
@@ -410,7 +422,11 @@ def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         telemetry.configure(
-            spec.name, settings.otlp_endpoint, metric_readers=[observability.metric_reader()]
+            spec.name,
+            settings.otlp_endpoint,
+            metric_readers=[observability.metric_reader()],
+            sample_ratio=settings.trace_sample_ratio,
+            enabled=settings.telemetry,
         )
         observability.configure_logging(
             spec.name, settings.log_level, settings.log_format, settings.log_file
@@ -419,7 +435,8 @@ def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]
         if settings.run_migrations:
             await asyncio.to_thread(migrations.upgrade, url, spec.version_locations, spec.metadata)
         db = app.state.db = Database(url)
-        SQLAlchemyInstrumentor().instrument(engine=db.engine.sync_engine)
+        if settings.telemetry and settings.trace_sql:
+            SQLAlchemyInstrumentor().instrument(engine=db.engine.sync_engine)
         await _ensure_topics(spec, settings)
         producer = app.state.producer = bus.make_producer(
             settings.kafka(), f"phaseout-{spec.name}", max_event_bytes=settings.max_event_bytes
@@ -480,6 +497,7 @@ def _workers(
             dead_letters=bus.dead_letters_of(spec.name),
             sessions=db.sessions,
             handler=c.handler,
+            batch_handler=c.batch_handler,
             dlq_producer=app.state.producer,
             max_retries=settings.consumer_max_retries,
             backoff=settings.consumer_retry_backoff_seconds,

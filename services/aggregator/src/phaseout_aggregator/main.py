@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
 from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public, signin
+from phaseout_aggregator.app.batch import apply_batch
 from phaseout_aggregator.app.history import cases_as_of
 from phaseout_aggregator.app.projections import apply
 from phaseout_shared.city_time import city_date
@@ -50,7 +51,11 @@ SPEC = ServiceSpec(
         signin.router,
     ],
     publishes=False,
-    consumers=[ConsumerSpec(name="aggregator", topics=AGENCY_TOPICS, handler=apply)],
+    consumers=[
+        ConsumerSpec(
+            name="aggregator", topics=AGENCY_TOPICS, handler=apply, batch_handler=apply_batch
+        )
+    ],
     description="The city bureau's consolidated view of the campaign (市工业和信息化局)",
     case_counter=count_cases,
 )

@@ -3,7 +3,8 @@
 `phaseout-aggregator-rebuild --database-url URL` migrates the (empty) target database, reads
 every agency topic from its first offset up to the end it has when the rebuild starts, and
 applies each event once, exactly as the live consumer does: each fetched batch in one
-transaction, every event claimed in the inbox before it is applied. Its connections commit
+transaction, every event claimed in the inbox before it is applied, the batch's projections
+written set-based (`app.batch`). Its connections commit
 without waiting for the write-ahead log to reach the disk (`synchronous_commit = off`): a
 rebuild that dies is started again into a fresh database, so it needs no per-commit
 durability. Records that are not valid events are skipped: the live consumer has put them on
@@ -21,7 +22,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from phaseout_aggregator.app.projections import apply
+from phaseout_aggregator.app.batch import apply_batch
 from phaseout_aggregator.main import AGENCY_TOPICS, SPEC
 from phaseout_shared import inbox, migrations
 from phaseout_shared.bus import KafkaAccess
@@ -99,15 +100,15 @@ def _parsed(r: ConsumerRecord[bytes, bytes]) -> Parsed | None:
 
 async def _replay(sessions: async_sessionmaker[AsyncSession], events: list[Parsed]) -> int:
     """Apply a batch of events in one transaction; how many were new."""
-    applied = 0
     async with sessions.begin() as session:
         new = await inbox.claim_many(session, CONSUMER, [e.envelope.id for e in events])
+        fresh = []
         for e in events:
             if e.envelope.id in new:
                 new.discard(e.envelope.id)
-                await apply(session, e.envelope, e.payload, e.delivery)
-                applied += 1
-    return applied
+                fresh.append(e)
+        await apply_batch(session, fresh)
+    return len(fresh)
 
 
 def main() -> None:

@@ -15,11 +15,11 @@ from phaseout_shared.deps import CityToday
 from phaseout_shared.limits import Day
 
 
-def _scope(principal: CurrentPrincipal) -> Scope:
+async def _scope(principal: CurrentPrincipal) -> Scope:
     return scope_of(principal)
 
 
-def _as_of(
+async def _as_of(
     today: CityToday,
     as_of: Annotated[
         Day | None, Query(description="Answer as of this date (default: today in the city)")

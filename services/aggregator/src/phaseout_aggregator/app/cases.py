@@ -45,66 +45,84 @@ REVIVALS = {
     "phaseout.technology.case.revival_found.v1",
     "phaseout.environment.case.reopened.v1",
 }
+EXITS_AND_REVIVALS = EXITS | REVIVALS
 
 
 async def _industry(session: AsyncSession, uscc: str, payload: Any) -> str | None:
     found = getattr(payload, "industry", None)
     if found is not None:
         return str(found)
-    industry = await session.scalar(select(identity.c.industry).where(identity.c.uscc == uscc))
+    industry = await session.scalar(
+        select(identity.c.industry)
+        .where(identity.c.uscc == uscc)
+        .order_by(identity.c.dimension)
+        .limit(1)
+    )
     return None if industry is None else str(industry)
 
 
-async def project_case(session: AsyncSession, envelope: Envelope, payload: EventPayload) -> None:
+def case_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any] | None:
+    """The case event's row, its industry as the event says it (None if it does not: then it is
+    the industry of the enterprise's register row of the first dimension, as projected when the
+    event is applied); None if it is no case event."""
     p: Any = payload
-    state = getattr(p, "state", None) or TECHNOLOGY_STATES.get(envelope.type)
+    f = p.__dict__  # the payload's fields (reading a field it lacks through getattr is slow)
+    state = f.get("state") or TECHNOLOGY_STATES.get(envelope.type)
     if state is None:
+        return None
+    industry = f.get("industry")
+    return dict(
+        event_id=envelope.id,
+        dimension=envelope.dimension,
+        case_id=str(p.case_id),
+        uscc=envelope.subject,
+        district=str(p.district),
+        industry=None if industry is None else str(industry),
+        state=str(state),
+        deadline=f.get("deadline"),
+        effective_on=p.effective_on,
+        recorded_at=envelope.time,
+        sequence=payload.sequence,
+        type=envelope.type,
+    )
+
+
+async def project_case(session: AsyncSession, envelope: Envelope, payload: EventPayload) -> None:
+    row = case_row(envelope, payload)
+    if row is None:
         return
-    await insert_new(
-        session,
-        case_events,
-        dict(
-            event_id=envelope.id,
-            dimension=envelope.dimension,
-            case_id=str(p.case_id),
-            uscc=envelope.subject,
-            district=str(p.district),
-            industry=await _industry(session, envelope.subject, p),
-            state=str(state),
-            deadline=getattr(p, "deadline", None),
-            effective_on=p.effective_on,
-            recorded_at=envelope.time,
-            sequence=payload.sequence,
-            type=envelope.type,
-        ),
+    row["industry"] = await _industry(session, envelope.subject, payload)
+    await insert_new(session, case_events, row)
+
+
+def exit_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any] | None:
+    """The exit (or revival) row of an event; None if it is neither."""
+    if envelope.type not in EXITS_AND_REVIVALS:
+        return None
+    p: Any = payload
+    f = p.__dict__
+    basis = f.get("rule") or f"{p.standard} {p.indicator_id}"
+    return dict(
+        event_id=envelope.id,
+        dimension=envelope.dimension,
+        case_id=str(p.case_id),
+        uscc=p.uscc,
+        district=str(p.district),
+        industry=str(p.industry),
+        item=f.get("kind") or f.get("item") or basis,
+        capacity_amount=p.capacity_amount,
+        capacity_unit=p.capacity_unit,
+        rule=basis,
+        catalogue_version=str(p.catalogue_version),
+        status="revived" if envelope.type in REVIVALS else "exited",
+        effective_on=p.effective_on,
+        recorded_at=envelope.time,
+        sequence=payload.sequence,
+        basis=words if isinstance(words := f.get("basis"), str) else None,
     )
 
 
 async def project_exit(session: AsyncSession, envelope: Envelope, payload: EventPayload) -> None:
-    if envelope.type not in EXITS | REVIVALS:
-        return
-    p: Any = payload
-    basis = getattr(p, "rule", None) or f"{p.standard} {p.indicator_id}"
-    words = getattr(p, "basis", None)
-    await insert_new(
-        session,
-        exit_events,
-        dict(
-            event_id=envelope.id,
-            dimension=envelope.dimension,
-            case_id=str(p.case_id),
-            uscc=p.uscc,
-            district=str(p.district),
-            industry=str(p.industry),
-            item=getattr(p, "kind", None) or getattr(p, "item", None) or basis,
-            capacity_amount=p.capacity_amount,
-            capacity_unit=p.capacity_unit,
-            rule=basis,
-            catalogue_version=str(p.catalogue_version),
-            status="revived" if envelope.type in REVIVALS else "exited",
-            effective_on=p.effective_on,
-            recorded_at=envelope.time,
-            sequence=payload.sequence,
-            basis=words if isinstance(words, str) else None,
-        ),
-    )
+    row = exit_row(envelope, payload)
+    if row is not None:
+        await insert_new(session, exit_events, row)

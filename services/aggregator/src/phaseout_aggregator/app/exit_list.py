@@ -64,7 +64,7 @@ async def exit_list(
 ) -> ExitList:
     exits = [
         e
-        for e in await exits_as_of(session, as_of, scope, where)
+        for e in await exits_as_of(session, as_of, scope, where, year=year)
         if (year is None or (e["exited_on"] is not None and e["exited_on"].year == year))
         and (status is None or e["status"] == status)
     ]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, Table, func, select
+from sqlalchemy import Select, String, Table, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import case_events, exit_events
@@ -74,13 +75,24 @@ def _with_overdue(row: dict[str, Any], as_of: date) -> dict[str, Any]:
 
 
 async def exits_as_of(
-    session: AsyncSession, as_of: date, scope: Scope, where: Where = Where()
+    session: AsyncSession,
+    as_of: date,
+    scope: Scope,
+    where: Where = Where(),
+    *,
+    year: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Capacity on the exit list on `as_of` (revived items are listed as such)."""
+    """Capacity on the exit list on `as_of` (revived items are listed as such). With `year`,
+    at least those that exited in that year: the exits of other years are left out in the
+    query (a revived item, whose exit date is looked up, is kept for the caller to judge)."""
     sub = _latest(exit_events, as_of, scope, where).subquery()
-    rows = await session.execute(
-        select(sub).where(sub.c.rank == 1).order_by(sub.c.effective_on, sub.c.case_id)
-    )
+    q = select(sub).where(sub.c.rank == 1)
+    if year is not None:
+        q = q.where(
+            (sub.c.status != "exited")
+            | sub.c.effective_on.between(date(year, 1, 1), date(year, 12, 31))
+        )
+    rows = await session.execute(q.order_by(sub.c.effective_on, sub.c.case_id))
     exits = [dict(r._mapping) for r in rows]
     opened = await _opened_on(session, {row["case_id"] for row in exits})
     for row in exits:
@@ -91,14 +103,19 @@ async def exits_as_of(
     return exits
 
 
+OPENED_ON = (
+    select(case_events.c.dimension, case_events.c.case_id, func.min(case_events.c.effective_on))
+    .where(case_events.c.case_id == any_(bindparam("case_ids", type_=ARRAY(String))))
+    .group_by(case_events.c.dimension, case_events.c.case_id)
+)
+"""Built once, with one array parameter however many cases (not one parameter per case)."""
+
+
 async def _opened_on(session: AsyncSession, case_ids: set[str]) -> dict[tuple[str, str], date]:
     """When each case opened: its first event in the case history."""
-    t = case_events
-    rows = await session.execute(
-        select(t.c.dimension, t.c.case_id, func.min(t.c.effective_on))
-        .where(t.c.case_id.in_(sorted(case_ids)))
-        .group_by(t.c.dimension, t.c.case_id)
-    )
+    if not case_ids:
+        return {}
+    rows = await session.execute(OPENED_ON, {"case_ids": sorted(case_ids)})
     return {(d, c): on for d, c, on in rows.tuples()}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,13 +29,17 @@ from phaseout_shared.envelope import Envelope
 Projector = Callable[[AsyncSession, Envelope, EventPayload], Awaitable[None]]
 
 
+def noun_verb(event_type: str) -> str:
+    """`enterprise.registered` of `phaseout.energy.enterprise.registered.v1`."""
+    return ".".join(event_type.split(".")[2:4])
+
+
 async def apply(
     session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
 ) -> None:
     """Apply one event: record it on the timeline, then update the projections it touches."""
     await _record(session, envelope, payload, delivery)
-    noun_verb = ".".join(envelope.type.split(".")[2:4])
-    projector = PROJECTORS.get(noun_verb)
+    projector = PROJECTORS.get(noun_verb(envelope.type))
     if projector is not None:
         await projector(session, envelope, payload)
     if hasattr(payload, "case_id"):
@@ -45,8 +50,13 @@ async def apply(
 async def _record(
     session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
 ) -> None:
-    effective = getattr(payload, "effective_on", None)
-    values = {
+    await insert_new(session, timeline, timeline_row(envelope, payload, delivery))
+
+
+def timeline_row(envelope: Envelope, payload: EventPayload, delivery: Delivery) -> dict[str, Any]:
+    """The event's row on the timeline, with its provenance."""
+    effective = payload.__dict__.get("effective_on")
+    return {
         "event_id": envelope.id,
         "uscc": envelope.subject,
         "type": envelope.type,
@@ -60,12 +70,21 @@ async def _record(
         "data": envelope.data,
         "sequence": payload.sequence,
     }
-    await insert_new(session, timeline, values)
 
 
 async def _identity(session: AsyncSession, envelope: Envelope, payload: EventPayload) -> None:
+    values = identity_row(envelope, payload)
+    await upsert_if_newer(session, identity, values, IDENTITY_KEY, "effective_on")
+
+
+IDENTITY_KEY = ("uscc", "dimension")
+IDENTITY_EVENTS = frozenset({"enterprise.registered", "enterprise.updated"})
+
+
+def identity_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any]:
+    """What an enterprise event says the enterprise is, as its dimension's register row."""
     assert isinstance(payload, EnterpriseFacts)
-    values = {
+    return {
         "uscc": payload.uscc,
         "dimension": envelope.dimension,
         "name": payload.name,
@@ -77,7 +96,6 @@ async def _identity(session: AsyncSession, envelope: Envelope, payload: EventPay
         "recorded_at": envelope.time,
         "sequence": payload.sequence,
     }
-    await upsert_if_newer(session, identity, values, ("uscc", "dimension"), "effective_on")
 
 
 PROJECTORS: dict[str, Projector] = {

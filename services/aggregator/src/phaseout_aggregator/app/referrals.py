@@ -70,8 +70,19 @@ class ReferralView(BaseModel):
 async def project_referral(
     session: AsyncSession, envelope: Envelope, payload: EventPayload
 ) -> None:
+    values = referral_row(envelope, payload)
+    await session.execute(insert(referral_events).values(values).on_conflict_do_nothing())
+
+
+REFERRAL_EVENTS = frozenset(
+    {"referral.received", "referral.accepted", "referral.acted_on", "referral.declined"}
+)
+
+
+def referral_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any]:
+    """The row a referral event adds to its referral's history."""
     assert isinstance(payload, ReferralEvent)
-    values: dict[str, Any] = {
+    return {
         "event_id": envelope.id,
         "referral_id": str(payload.referral_id),
         "dimension": envelope.dimension,
@@ -90,7 +101,6 @@ async def project_referral(
         "act_type": payload.act_type,
         "act_id": payload.act_id,
     }
-    await session.execute(insert(referral_events).values(values).on_conflict_do_nothing())
 
 
 async def referrals_in_scope(
