@@ -25,13 +25,13 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
 import anyio
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import (
@@ -52,10 +52,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_shared import register
 from phaseout_shared.aggregates import Repository
 from phaseout_shared.city_time import refuse_future
+from phaseout_shared.commands import Desk
 from phaseout_shared.contracts.evidence import ATTACHED
 from phaseout_shared.deps import Page, Paging, Work
 from phaseout_shared.domain.errors import InvalidInput, NotFound, TooLarge, UnsupportedType
 from phaseout_shared.limits import MAX_EVIDENCE_BYTES, Day
+from phaseout_shared.params import UsccQ
 from phaseout_shared.reference import Dimension
 from phaseout_shared.scope import authorise_read
 from phaseout_shared.settings import Settings
@@ -225,7 +227,7 @@ class Attachment(BaseModel):
     target_kind: str
     target_id: str
     caption: str
-    effective_on: Any
+    effective_on: date
     latitude: Decimal | None
     longitude: Decimal | None
     attached_by: str
@@ -256,7 +258,7 @@ def router(dimension: Dimension, targets: Mapping[str, Repository[Any]]) -> APIR
     """The evidence routes of an agency service; `targets`: what evidence may support here
     (a kind's repository, whose aggregate must be the enterprise's)."""
     api = APIRouter(prefix="/v1/evidence", tags=["evidence"])
-    writers = LEADS[dimension]
+    desk = Desk(dimension, LEADS[dimension])
 
     @api.post(
         "/files",
@@ -268,14 +270,14 @@ def router(dimension: Dimension, targets: Mapping[str, Repository[Any]]) -> APIR
         request: Request,
         response: Response,
         work: Work,
-        content_type: Annotated[str, Header(description="The file's type")],
+        content_type: Annotated[str, Header(max_length=100, description="The file's type")],
     ) -> StoredFile:
         """Store a file's bytes (the body); 201 with its SHA-256, or 200 if already stored."""
         media_type = content_type.split(";")[0].strip().lower()
         if media_type not in MEDIA_TYPES:
             allowed = ", ".join(MEDIA_TYPES)
             raise _unsupported(f"{media_type or 'no type'} is not accepted: send {allowed}")
-        _authorise(work, dimension, writers)
+        desk.authorise(work, work.principal.jurisdiction if work.principal else None)
         kit: Keeping = request.app.state.evidence
         received = await _receive(request.stream(), kit, media_type)
         try:
@@ -299,7 +301,9 @@ def router(dimension: Dimension, targets: Mapping[str, Repository[Any]]) -> APIR
         officers only); the event carries its digest."""
         async with work:
             enterprise = await register.get(work.session, body.uscc)
-            principal = _authorise(work, dimension, writers, enterprise.district)
+            desk.authorise(work, enterprise.district)
+            principal = work.principal
+            assert principal is not None
             refuse_future(work, effective_on=body.effective_on)
             stored = await _stored(work.session, body.sha256)
             await _check_target(work.session, targets, body)
@@ -332,16 +336,16 @@ def router(dimension: Dimension, targets: Mapping[str, Repository[Any]]) -> APIR
                 effective_on=body.effective_on,
             )
             await work.emit([event], subject=body.uscc)
-            await work.audit("evidence.attach", row["id"], body.model_dump(mode="json"))
+            await work.audit("evidence.attach", str(row["id"]), body.model_dump(mode="json"))
         return _attachment(row, stored)
 
     @api.get("", response_model=Page[Attachment])
     async def list_(
         work: Work,
         paging: Paging,
-        uscc: str | None = None,
-        target_kind: str | None = None,
-        target_id: str | None = None,
+        uscc: UsccQ = None,
+        target_kind: Annotated[str | None, Query(max_length=40)] = None,
+        target_id: Annotated[str | None, Query(max_length=64)] = None,
     ) -> Page[Attachment]:
         """The attachments in the caller's jurisdiction, newest first."""
         query = select(evidence, evidence_files.c.size, evidence_files.c.media_type).join(
@@ -431,21 +435,6 @@ async def _receive(chunks: AsyncIterator[bytes], kit: Keeping, media_type: str) 
         await anyio.Path(staged).unlink(missing_ok=True)
         raise
     return _Received(staged, digest.hexdigest(), size, media_type)
-
-
-def _authorise(
-    work: UnitOfWork,
-    dimension: Dimension,
-    writers: frozenset[Any],
-    district: str | None = None,
-) -> Any:
-    from phaseout_shared.auth import authorise_write
-
-    principal = work.principal
-    if principal is None:
-        raise RuntimeError("a write without a principal cannot be authorised")
-    authorise_write(principal, dimension, district or principal.jurisdiction, agencies=writers)
-    return principal
 
 
 async def _record_file(work: UnitOfWork, received: _Received) -> bool:
