@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_shared.auth import Principal
 from phaseout_shared.deps import Page, PageParams
 from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.domain.facts import Sited, site_of
 from phaseout_shared.reference import CITY
 from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -61,6 +62,20 @@ def aggregate_table(name: str, metadata: MetaData) -> Table:
         Column("updated_at", DateTime(timezone=True), nullable=False),
         Column("doc", JSONB, nullable=False),
     )
+
+
+def row_columns(
+    record: Sited, id_: str, state: str, effective_on: date, due_on: date | None = None
+) -> dict[str, Any]:
+    """The columns of an aggregate's row (`aggregate_table`) for a record at one enterprise:
+    its id, where it stands, its state, the day of its last act and what is due by when."""
+    return {
+        "id": id_,
+        **site_of(record),
+        "state": state,
+        "due_on": due_on,
+        "effective_on": effective_on,
+    }
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from phaseout_energy.domain.case import CLOSED, EnergyCase
 from phaseout_energy.domain.inspection import RecordedInspection
 from phaseout_energy.domain.inspection_list import InspectionList
 from phaseout_energy.domain.pricing import PricingMeasure
-from phaseout_shared.aggregates import Repository, aggregate_table
+from phaseout_shared.aggregates import Repository, aggregate_table, row_columns
 from phaseout_shared.contracts.energy import CaseState
 
 METADATA = MetaData()
@@ -44,15 +44,12 @@ WAITING = (CaseState.RECTIFYING, CaseState.OVERDUE, CaseState.SHUTDOWN_ORDERED)
 
 def _inspection_columns(recorded: RecordedInspection) -> dict[str, Any]:
     inspection = recorded.inspection
-    return {
-        "id": str(inspection.inspection_id),
-        "uscc": inspection.uscc,
-        "district": inspection.district,
-        "industry": inspection.industry,
-        "state": recorded.assessment.verdict,
-        "due_on": None,
-        "effective_on": inspection.effective_on,
-    }
+    return row_columns(
+        inspection,
+        str(inspection.inspection_id),
+        recorded.assessment.verdict,
+        inspection.effective_on,
+    )
 
 
 def _case_due_on(case: EnergyCase) -> date | None:
@@ -62,27 +59,17 @@ def _case_due_on(case: EnergyCase) -> date | None:
 
 
 def _case_columns(case: EnergyCase) -> dict[str, Any]:
-    return {
-        "id": str(case.case_id),
-        "uscc": case.uscc,
-        "district": case.district,
-        "industry": case.industry,
-        "state": case.state,
-        "due_on": _case_due_on(case),
-        "effective_on": case.last_act_on,
-    }
+    return row_columns(case, str(case.case_id), case.state, case.last_act_on, _case_due_on(case))
 
 
 def _measure_columns(measure: PricingMeasure) -> dict[str, Any]:
-    return {
-        "id": str(measure.measure_id),
-        "uscc": measure.uscc,
-        "district": measure.district,
-        "industry": measure.industry,
-        "state": "ended" if measure.ended else "recorded",
-        "due_on": measure.ends_on,
-        "effective_on": measure.starts_on,
-    }
+    return row_columns(
+        measure,
+        str(measure.measure_id),
+        "ended" if measure.ended else "recorded",
+        measure.starts_on,
+        measure.ends_on,
+    )
 
 
 def _list_columns(inspection_list: InspectionList) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from phaseout_shared.contracts.energy import (
 )
 from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
 from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput
+from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.reference import USCC, Agency, District, Industry
 
 ELECTRICITY = frozenset(
@@ -178,14 +179,7 @@ class PricingMeasure(Aggregate):
         )
 
     def _identity(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "measure_id": self.measure_id,
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "kind": self.kind,
-            "effective_on": effective_on,
-        }
+        return enterprise_facts(self, effective_on, measure_id=self.measure_id, kind=self.kind)
 
 
 def measures_in_force(measures: Iterable[PricingMeasure], as_of: date) -> list[PricingMeasure]:

@@ -22,7 +22,7 @@ from phaseout_environment.domain.measurement import RecordedMeasurement
 from phaseout_environment.domain.monitoring import OnlineMonitoring
 from phaseout_environment.domain.permits import Permit, PermitState
 from phaseout_environment.domain.survey import EquipmentState, SurveyedEquipment
-from phaseout_shared.aggregates import Repository, aggregate_table
+from phaseout_shared.aggregates import Repository, aggregate_table, row_columns
 from phaseout_shared.city_time import city_date
 from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.versions import of as versions_of
@@ -38,42 +38,28 @@ catalogues = aggregate_table("catalogues", METADATA)
 A = TypeVar("A", bound=BaseModel)
 
 
-def _columns(
-    id_: str, thing: Any, state: str, effective_on: Any, due_on: Any = None
-) -> dict[str, Any]:
-    return {
-        "id": id_,
-        "uscc": thing.uscc,
-        "district": thing.district,
-        "industry": thing.industry,
-        "state": state,
-        "due_on": due_on,
-        "effective_on": effective_on,
-    }
-
-
 def _entry(e: ListEntry) -> dict[str, Any]:
-    return _columns(e.id, e, e.status, e.last_act_on, e.due_on)
+    return row_columns(e, e.id, e.status, e.last_act_on, e.due_on)
 
 
 def _permit(p: Permit) -> dict[str, Any]:
-    return _columns(p.permit_no, p, p.state, p.recorded_on, p.valid_until)
+    return row_columns(p, p.permit_no, p.state, p.recorded_on, p.valid_until)
 
 
 def _monitoring(m: OnlineMonitoring) -> dict[str, Any]:
-    return _columns(m.uscc, m, m.state, m.effective_on)
+    return row_columns(m, m.uscc, m.state, m.effective_on)
 
 
 def _measurement(m: RecordedMeasurement) -> dict[str, Any]:
-    return _columns(str(m.measurement_id), m, m.assessment.verdict, m.sampled_on)
+    return row_columns(m, str(m.measurement_id), m.assessment.verdict, m.sampled_on)
 
 
 def _equipment(e: SurveyedEquipment) -> dict[str, Any]:
-    return _columns(e.id, e, e.state, e.converted_on or e.surveyed_on, e.due_on)
+    return row_columns(e, e.id, e.state, e.converted_on or e.surveyed_on, e.due_on)
 
 
 def _case(c: EnvironmentCase) -> dict[str, Any]:
-    return _columns(str(c.case_id), c, c.state, c.last_act_on, c.deadline)
+    return row_columns(c, str(c.case_id), c.state, c.last_act_on, c.deadline)
 
 
 LIST_ENTRIES = Repository(

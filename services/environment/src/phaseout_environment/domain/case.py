@@ -35,6 +35,7 @@ from phaseout_environment.domain.violation import Violation
 from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts.environment import CaseState, ClosureOrderKind, ClosureScope, Measure
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 from phaseout_shared.reference import USCC, District, Industry
@@ -336,12 +337,4 @@ class EnvironmentCase(Supersedable):
         }
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id,
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "state": self.state,
-            "deadline": self.next_deadline,
-            "effective_on": effective_on,
-        }
+        return case_facts(self, self.case_id, self.state, self.next_deadline, effective_on)

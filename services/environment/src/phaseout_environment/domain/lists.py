@@ -33,6 +33,7 @@ from phaseout_shared.contracts.environment import (
     ListKind,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -186,12 +187,10 @@ class ListEntry(Aggregate):
         return said
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "effective_on": effective_on,
-            "year": self.year,
-            "list_kind": self.list_kind,
-            "key_discharge_unit": self.key_discharge_unit,
-        }
+        return enterprise_facts(
+            self,
+            effective_on,
+            year=self.year,
+            list_kind=self.list_kind,
+            key_discharge_unit=self.key_discharge_unit,
+        )

@@ -22,6 +22,7 @@ from phaseout_environment.domain.aggregate import (
 )
 from phaseout_shared.contracts.environment import PermitRecorded, PermitRevoked
 from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -115,13 +116,7 @@ class Permit(Aggregate):
         return PermitStatus.VALID if day <= self.valid_until else PermitStatus.EXPIRED
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "permit_no": self.permit_no,
-            "effective_on": effective_on,
-        }
+        return enterprise_facts(self, effective_on, permit_no=self.permit_no)
 
 
 def valid_permit(permits: Iterable[Permit], day: date) -> Permit | None:

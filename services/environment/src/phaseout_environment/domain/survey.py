@@ -30,6 +30,7 @@ from phaseout_shared.contracts.environment import (
     EquipmentSurveyed,
 )
 from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -130,13 +131,7 @@ class SurveyedEquipment(Aggregate):
         )
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "item_id": self.item_id,
-            "effective_on": effective_on,
-        }
+        return enterprise_facts(self, effective_on, item_id=self.item_id)
 
 
 def _verdict_facts(verdict: EquipmentVerdict) -> dict[str, Any]:

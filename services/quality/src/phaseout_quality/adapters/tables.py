@@ -15,7 +15,7 @@ from phaseout_quality.domain.case import QualityCase
 from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_quality.domain.spot_check import SpotCheck
 from phaseout_quality.domain.unlicensed import UnlicensedProductionCase
-from phaseout_shared.aggregates import Repository, aggregate_table
+from phaseout_shared.aggregates import Repository, aggregate_table, row_columns
 from phaseout_shared.contracts.quality import CaseState, LicenceStatus
 
 METADATA = MetaData()
@@ -28,63 +28,27 @@ cancellation_requests = aggregate_table("cancellation_requests", METADATA)
 
 
 def _licence_columns(licence: ProductionLicence) -> dict[str, Any]:
-    return {
-        "id": licence.number,
-        "uscc": licence.uscc,
-        "district": licence.district,
-        "industry": licence.industry,
-        "state": licence.status,
-        "due_on": licence.valid_until,
-        "effective_on": licence.recorded_on,
-    }
+    return row_columns(
+        licence, licence.number, licence.status, licence.recorded_on, licence.valid_until
+    )
 
 
 def _check_columns(check: SpotCheck) -> dict[str, Any]:
-    return {
-        "id": str(check.check_id),
-        "uscc": check.uscc,
-        "district": check.district,
-        "industry": check.industry,
-        "state": "passed" if check.passed else "failed",
-        "due_on": None,
-        "effective_on": check.effective_on,
-    }
+    return row_columns(
+        check, str(check.check_id), "passed" if check.passed else "failed", check.effective_on
+    )
 
 
 def _case_columns(case: QualityCase) -> dict[str, Any]:
-    return {
-        "id": str(case.case_id),
-        "uscc": case.uscc,
-        "district": case.district,
-        "industry": case.industry,
-        "state": case.state,
-        "due_on": case.rectify_by,
-        "effective_on": case.last_act_on,
-    }
+    return row_columns(case, str(case.case_id), case.state, case.last_act_on, case.rectify_by)
 
 
 def _unlicensed_columns(case: UnlicensedProductionCase) -> dict[str, Any]:
-    return {
-        "id": str(case.case_id),
-        "uscc": case.uscc,
-        "district": case.district,
-        "industry": case.industry,
-        "state": case.state,
-        "due_on": None,
-        "effective_on": case.last_act_on,
-    }
+    return row_columns(case, str(case.case_id), case.state, case.last_act_on)
 
 
 def _request_columns(request: CancellationRequest) -> dict[str, Any]:
-    return {
-        "id": str(request.request_id),
-        "uscc": request.uscc,
-        "district": request.district,
-        "industry": request.industry,
-        "state": request.state,
-        "due_on": None,
-        "effective_on": request.requested_on,
-    }
+    return row_columns(request, str(request.request_id), request.state, request.requested_on)
 
 
 LICENCES = Repository(

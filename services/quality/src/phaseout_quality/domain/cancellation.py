@@ -33,6 +33,7 @@ from phaseout_shared.contracts.quality import (
     ShutdownGround,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -133,16 +134,14 @@ class CancellationRequest(Aggregate):
         self._record(CancellationAnswered(**self._facts(effective_on), note=said))
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "request_id": self.request_id,
-            "licence_number": self.licence_number,
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "issuer": self.issuer,
-            "status": self.state,
-            "effective_on": effective_on,
-        }
+        return enterprise_facts(
+            self,
+            effective_on,
+            request_id=self.request_id,
+            licence_number=self.licence_number,
+            issuer=self.issuer,
+            status=self.state,
+        )
 
 
 def _refuse_if_cancelled_or_pending(

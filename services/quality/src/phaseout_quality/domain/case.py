@@ -41,6 +41,7 @@ from phaseout_shared.contracts.quality import (
 )
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 from phaseout_shared.reference import USCC, District, Industry
@@ -277,15 +278,7 @@ class QualityCase(Supersedable):
         in_order(on, self.last_act_on, "effective_on")
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id,
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "state": self.state,
-            "deadline": self.next_deadline,
-            "effective_on": effective_on,
-        }
+        return case_facts(self, self.case_id, self.state, self.next_deadline, effective_on)
 
 
 def refuse_second_case(cases: Iterable[QualityCase], check: SpotCheck) -> None:

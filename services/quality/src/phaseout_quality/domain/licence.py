@@ -36,6 +36,7 @@ from phaseout_shared.contracts.quality import (
     RevocationReason,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -172,14 +173,7 @@ class ProductionLicence(Aggregate):
         in_order(on, self.last_act_on, "effective_on", f"licence {self.number}'s")
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "licence_number": self.number,
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "status": self.status,
-            "effective_on": effective_on,
-        }
+        return enterprise_facts(self, effective_on, licence_number=self.number, status=self.status)
 
 
 def licences_covering(

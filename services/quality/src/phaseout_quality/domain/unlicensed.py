@@ -29,6 +29,7 @@ from phaseout_shared.contracts.quality import (
     UnlicensedState,
 )
 from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -124,16 +125,7 @@ class UnlicensedProductionCase(Aggregate):
         return said
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id,
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "state": self.state,
-            "deadline": None,
-            "product": self.product,
-            "effective_on": effective_on,
-        }
+        return case_facts(self, self.case_id, self.state, None, effective_on, product=self.product)
 
 
 def _refuse_if_licensed(

@@ -10,7 +10,7 @@ from phaseout_safety.domain.case import ACTIVE, SuspensionCase
 from phaseout_safety.domain.hazard import PENDING, Hazard
 from phaseout_safety.domain.inspection import Inspection
 from phaseout_safety.domain.listing import LISTED, Listing
-from phaseout_shared.aggregates import Repository, aggregate_table
+from phaseout_shared.aggregates import Repository, aggregate_table, row_columns
 
 METADATA = MetaData()
 
@@ -21,51 +21,25 @@ cases = aggregate_table("cases", METADATA)
 
 
 def _listing_columns(listing: Listing) -> dict[str, Any]:
-    return {
-        "id": listing.uscc,
-        "uscc": listing.uscc,
-        "district": listing.district,
-        "industry": listing.industry,
-        "state": listing.list_name,
-        "due_on": listing.pending_due_on,
-        "effective_on": listing.last_act_on,
-    }
+    return row_columns(
+        listing, listing.uscc, listing.list_name, listing.last_act_on, listing.pending_due_on
+    )
 
 
 def _inspection_columns(inspection: Inspection) -> dict[str, Any]:
-    return {
-        "id": str(inspection.inspection_id),
-        "uscc": inspection.uscc,
-        "district": inspection.district,
-        "industry": inspection.industry,
-        "state": "recorded",
-        "due_on": None,
-        "effective_on": inspection.inspected_on,
-    }
+    return row_columns(
+        inspection, str(inspection.inspection_id), "recorded", inspection.inspected_on
+    )
 
 
 def _hazard_columns(hazard: Hazard) -> dict[str, Any]:
-    return {
-        "id": str(hazard.case_id),
-        "uscc": hazard.uscc,
-        "district": hazard.district,
-        "industry": hazard.industry,
-        "state": hazard.state,
-        "due_on": hazard.deadline,
-        "effective_on": hazard.last_act_on,
-    }
+    return row_columns(
+        hazard, str(hazard.case_id), hazard.state, hazard.last_act_on, hazard.deadline
+    )
 
 
 def _case_columns(case: SuspensionCase) -> dict[str, Any]:
-    return {
-        "id": str(case.case_id),
-        "uscc": case.uscc,
-        "district": case.district,
-        "industry": case.industry,
-        "state": case.state,
-        "due_on": case.deadline,
-        "effective_on": case.last_act_on,
-    }
+    return row_columns(case, str(case.case_id), case.state, case.last_act_on, case.deadline)
 
 
 LISTINGS = Repository(listings, Listing, _listing_columns, open_states=sorted(LISTED))

@@ -52,6 +52,7 @@ from phaseout_shared.contracts.safety import (
 )
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 from phaseout_shared.reference import USCC, District, Industry
@@ -289,15 +290,7 @@ class SuspensionCase(Supersedable):
         return self.government
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id,
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "state": self.state,
-            "deadline": self.deadline,
-            "effective_on": effective_on,
-        }
+        return case_facts(self, self.case_id, self.state, self.deadline, effective_on)
 
     def _step_facts(self, effective_on: date, rule: str) -> dict[str, Any]:
         """The case's facts and the legal basis of this step."""

@@ -34,6 +34,7 @@ from phaseout_shared.contracts.safety import (
     HazardState,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -215,12 +216,4 @@ class Hazard(Aggregate):
         return given
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id,
-            "uscc": self.uscc,
-            "district": self.district,
-            "industry": self.industry,
-            "state": self.state,
-            "deadline": self.deadline,
-            "effective_on": effective_on,
-        }
+        return case_facts(self, self.case_id, self.state, self.deadline, effective_on)

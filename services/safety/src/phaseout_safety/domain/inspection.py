@@ -27,6 +27,7 @@ from phaseout_safety.domain.hazard import Hazard
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.safety import FindingVerdict, InspectionRecorded, Outcome
 from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.facts import site_of
 from phaseout_shared.reference import USCC, District, Industry
 
 
@@ -108,7 +109,7 @@ class Subject:
     inspectors: str
 
     def where(self) -> dict[str, Any]:
-        return {"uscc": self.uscc, "district": self.district, "industry": self.industry}
+        return dict(site_of(self))
 
 
 def inspect(

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import MetaData
 
-from phaseout_shared.aggregates import Repository, aggregate_table
+from phaseout_shared.aggregates import Repository, aggregate_table, row_columns
 from phaseout_shared.contracts.technology import CaseState
 from phaseout_technology.domain.case import EliminationCase
 from phaseout_technology.domain.survey import RecordedCheck, SurveyedItem
@@ -21,27 +21,11 @@ project_checks = aggregate_table("project_checks", METADATA)
 
 
 def _item_columns(item: SurveyedItem) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "uscc": item.uscc,
-        "district": item.district,
-        "industry": item.industry,
-        "state": item.verdict.verdict,
-        "due_on": None,
-        "effective_on": item.effective_on,
-    }
+    return row_columns(item, item.id, item.verdict.verdict, item.effective_on)
 
 
 def _case_columns(case: EliminationCase) -> dict[str, Any]:
-    return {
-        "id": str(case.case_id),
-        "uscc": case.uscc,
-        "district": case.district,
-        "industry": case.industry,
-        "state": case.state,
-        "due_on": None,
-        "effective_on": case.last_step_on,
-    }
+    return row_columns(case, str(case.case_id), case.state, case.last_step_on)
 
 
 def _tip_columns(tip: Tip) -> dict[str, Any]:

@@ -1,0 +1,57 @@
+"""The facts every record about an enterprise carries, gathered once.
+
+Every dimension's aggregates (cases, licences, lists, measures) stand at one enterprise: its
+unified social credit code, the district whose government executes the plan there, and its key
+industry. The events they record carry the same facts (`contracts.base.EnterpriseEvent`, and
+`CaseEvent` for a case's step), and so do the columns lists filter on. `site_of` takes them from
+any record that has them, so a constructor, an event or a row names them in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol, TypedDict
+from uuid import UUID
+
+from phaseout_shared.reference import District, Industry
+
+
+class Sited(Protocol):
+    """A record at one enterprise: a registered enterprise, an aggregate, a request."""
+
+    @property
+    def uscc(self) -> str: ...
+
+    @property
+    def district(self) -> District: ...
+
+    @property
+    def industry(self) -> Industry: ...
+
+
+class Site(TypedDict):
+    """Where a record stands: the enterprise, its district and its industry."""
+
+    uscc: str
+    district: District
+    industry: Industry
+
+
+def site_of(record: Sited) -> Site:
+    """The enterprise, district and industry of `record`, ready to pass on as keywords."""
+    return {"uscc": record.uscc, "district": record.district, "industry": record.industry}
+
+
+def enterprise_facts(record: Sited, effective_on: date, **more: Any) -> dict[str, Any]:
+    """The fields of an `EnterpriseEvent` about `record`, dated `effective_on`, and `more`."""
+    return {**site_of(record), "effective_on": effective_on, **more}
+
+
+def case_facts(
+    record: Sited, case_id: UUID, state: str, deadline: date | None, effective_on: date, **more: Any
+) -> dict[str, Any]:
+    """The fields of a `CaseEvent`: the case's step on `effective_on`, its state after it and
+    what is due next; `more` adds the dimension's own."""
+    return enterprise_facts(
+        record, effective_on, case_id=case_id, state=state, deadline=deadline, **more
+    )
