@@ -29,6 +29,7 @@ from uuid import UUID
 
 from pydantic_core import to_jsonable_python
 
+from phaseout_shared import register
 from phaseout_shared.aggregates import Repository
 from phaseout_shared.auth import authorise_write
 from phaseout_shared.city_time import refuse_future
@@ -70,6 +71,22 @@ class Desk:
         authorise_write(principal, self.dimension, district or CITY, agencies=allowed)
         assert principal.agency is not None, "authorise_write admits only the agencies named"
         return principal.agency
+
+    async def admit(
+        self,
+        work: UnitOfWork,
+        uscc: str,
+        *,
+        agencies: frozenset[Agency] | None = None,
+        **dates: date,
+    ) -> register.EnterpriseOut:
+        """The command step of an act that finds or opens something at an enterprise: the
+        enterprise from the dimension's register (404 when it is not there), the caller
+        authorised for its district, and `dates` refused after today."""
+        enterprise = await register.get(work.session, uscc)
+        self.authorise(work, enterprise.district, agencies)
+        refuse_future(work, **dates)
+        return enterprise
 
     async def act(
         self,

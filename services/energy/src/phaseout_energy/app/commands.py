@@ -35,6 +35,7 @@ from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.energy import Verdict
 from phaseout_shared.domain.aggregate import refusing_invalid_input
+from phaseout_shared.domain.facts import site_of
 from phaseout_shared.reference import CITY
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -80,9 +81,7 @@ async def inspect(work: UnitOfWork, uscc: str, measured: Measurement) -> Recorde
     with refusing_invalid_input():
         inspection = Inspection(
             inspection_id=uuid.uuid4(),
-            uscc=uscc,
-            district=enterprise.district,
-            industry=enterprise.industry,
+            **site_of(enterprise),
             **measured.model_dump(),
         )
     assessment, recorded = record_inspection(inspection, catalogue)

@@ -30,9 +30,7 @@ from phaseout_environment.domain.violation import (
     over_the_limit,
     stated_violation,
 )
-from phaseout_shared import register
 from phaseout_shared.aggregates import Filters
-from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.environment import Basin, EquipmentOutcome, ViolationKind
 from phaseout_shared.domain.aggregate import refusing_invalid_input
@@ -43,9 +41,7 @@ from phaseout_shared.unit_of_work import UnitOfWork
 
 async def _enterprise(work: UnitOfWork, uscc: str, effective_on: date) -> EnterpriseOut:
     """The enterprise acted on, once the caller may act there and the act has happened."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     return enterprise
 
 

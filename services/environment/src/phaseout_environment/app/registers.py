@@ -12,9 +12,9 @@ from phaseout_environment.domain.lists import ListEntry, entry_key
 from phaseout_environment.domain.monitoring import OnlineMonitoring
 from phaseout_environment.domain.permits import Permit, Standing
 from phaseout_shared import register
-from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.environment import ListKind
 from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.domain.facts import site_of
 from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -31,14 +31,10 @@ async def add_list_entry(
     effective_on: date,
 ) -> ListEntry:
     """Put an enterprise on a year's list, with requirements and a timetable."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     entry = ListEntry.add(
         year=year,
-        uscc=uscc,
-        district=enterprise.district,
-        industry=enterprise.industry,
+        **site_of(enterprise),
         list_kind=list_kind,
         key_discharge_unit=key_discharge_unit,
         requirements=requirements,
@@ -114,14 +110,10 @@ async def record_permit(
     effective_on: date,
 ) -> Permit:
     """Record a pollutant-discharge permit (排污许可证)."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     permit = Permit.record(
         permit_no=permit_no,
-        uscc=uscc,
-        district=enterprise.district,
-        industry=enterprise.industry,
+        **site_of(enterprise),
         scope=scope,
         valid_from=valid_from,
         valid_until=valid_until,
@@ -164,13 +156,9 @@ async def record_monitoring(
     effective_on: date,
 ) -> OnlineMonitoring:
     """Online monitoring as found: installable, installed, connected to the bureau."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     found = OnlineMonitoring.found(
-        uscc=uscc,
-        district=enterprise.district,
-        industry=enterprise.industry,
+        **site_of(enterprise),
         installable=installable,
         installed=installed,
         connected=connected,

@@ -24,12 +24,12 @@ from phaseout_quality.domain.unlicensed import (
     UnlicensedProductionCase,
     refuse_second_unlicensed_case,
 )
-from phaseout_shared import register
 from phaseout_shared.aggregates import Filters, Repository
 from phaseout_shared.city_time import refuse_future, today
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.quality import CaseState, LicenceStatus
 from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.domain.facts import site_of
 from phaseout_shared.unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=BaseModel)
@@ -54,14 +54,10 @@ async def record_spot_check(
     report_number: str | None = None,
 ) -> SpotCheck:
     """Record a spot check (监督抽查); a failure orders production stopped and rectified."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     check = SpotCheck.record(
         check_id=uuid.uuid4(),
-        uscc=uscc,
-        district=enterprise.district,
-        industry=enterprise.industry,
+        **site_of(enterprise),
         product=product,
         standard=standard,
         passed=passed,
@@ -172,15 +168,11 @@ async def open_unlicensed_case(
     work: UnitOfWork, *, uscc: str, product: str, description: str, effective_on: date
 ) -> UnlicensedProductionCase:
     """Production without a licence found (无证违法生产): stop ordered at once."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     refuse_second_unlicensed_case(await find(work, UNLICENSED, Filters(uscc=uscc)), uscc, product)
     case = UnlicensedProductionCase.open(
         case_id=uuid.uuid4(),
-        uscc=uscc,
-        district=enterprise.district,
-        industry=enterprise.industry,
+        **site_of(enterprise),
         product=product,
         description=description,
         licences=await find(work, LICENCES, Filters(uscc=uscc, state=LicenceStatus.VALID)),

@@ -14,11 +14,11 @@ from phaseout_quality.app.commands import find
 from phaseout_quality.app.desk import DESK
 from phaseout_quality.domain.cancellation import CancellationRequest
 from phaseout_quality.domain.licence import ProductionLicence
-from phaseout_shared import register
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.quality import RequestState, ShutdownGround
 from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.domain.facts import site_of
 from phaseout_shared.unit_of_work import UnitOfWork
 
 
@@ -34,14 +34,10 @@ async def record_licence(
     effective_on: date,
 ) -> ProductionLicence:
     """Record a production licence of an enterprise on the register (生产许可资质检查)."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     licence = ProductionLicence.record(
         number=number,
-        uscc=uscc,
-        district=enterprise.district,
-        industry=enterprise.industry,
+        **site_of(enterprise),
         products=products,
         issuer=issuer,
         valid_from=valid_from,

@@ -23,11 +23,11 @@ from phaseout_safety.domain.hazard import LIFECYCLE as HAZARD_LIFECYCLE
 from phaseout_safety.domain.hazard import Hazard
 from phaseout_safety.domain.inspection import Finding, Inspected, Subject, inspect
 from phaseout_safety.domain.listing import Listing
-from phaseout_shared import register
 from phaseout_shared.aggregates import Filters, Repository
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.safety import ListName
 from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.domain.facts import site_of
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -45,15 +45,11 @@ async def enter_listing(
     effective_on: date,
 ) -> Listing:
     """Put a registered enterprise on the ledger (台账) and on the key or the patrol list."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     if await _listing_where(work, LISTINGS.table.c.id == uscc):
         raise Conflict(f"{uscc} is already on the ledger: move it instead", field="uscc")
     listing = Listing.enter(
-        uscc=uscc,
-        district=enterprise.district,
-        industry=enterprise.industry,
+        **site_of(enterprise),
         list_name=list_name,
         requirements=requirements,
         due_on=due_on,
@@ -75,9 +71,7 @@ async def record_inspection(
     effective_on: date,
 ) -> Inspected:
     """Record an inspection; hazards open their rectification, conditions their suspension."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     subject = Subject(uscc, enterprise.district, enterprise.industry, effective_on, inspectors)
     inspected = inspect(
         subject, findings, inspection_id=uuid.uuid4(), suspension=suspension, new_id=uuid.uuid4

@@ -12,11 +12,11 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from phaseout_shared import register
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.technology import SealingMeasures
 from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.domain.facts import site_of
 from phaseout_shared.reference import District
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
@@ -39,14 +39,10 @@ async def survey_item(
     effective_on: date,
 ) -> SurveyedItem:
     """Record an item of an enterprise's site; an eliminated item opens its case at once."""
-    enterprise = await register.get(work.session, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     verdict = evaluate(enterprise.industry, equipment)
     item = SurveyedItem(
-        uscc=uscc,
-        district=enterprise.district,
-        industry=enterprise.industry,
+        **site_of(enterprise),
         item_id=item_id,
         parameters=dict(equipment),
         capacity_amount=capacity_amount,
