@@ -3,12 +3,14 @@ read of one aggregate by id within the caller's jurisdiction."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Path, Query
+from pydantic import BaseModel, Field
 
-from phaseout_shared.aggregates import A, Repository
+from phaseout_shared.aggregates import A, Filters, Repository
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import USCC, District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -19,6 +21,22 @@ UsccQ = Annotated[USCC | None, Query(description="Unified social credit code")]
 OverdueAsOfQ = Annotated[
     Day | None, Query(description="Only what was due before this date and is still open")
 ]
+
+
+class SiteParams(BaseModel):
+    """What every list is narrowed by: the enterprise, its district and its industry."""
+
+    uscc: USCC | None = Field(None, description="Unified social credit code")
+    district: District | None = Field(None, description="District code")
+    industry: Industry | None = Field(None, description="Industry code")
+
+    def filters(self, state: str | None = None, overdue_as_of: date | None = None) -> Filters:
+        """These and a list's own filters, for `Repository.query`."""
+        return Filters(self.uscc, self.district, self.industry, state, overdue_as_of)
+
+
+Where = Annotated[SiteParams, Query()]
+"""A list route's `uscc`, `district` and `industry` query parameters."""
 UsccPath = Annotated[USCC, Path(description="Unified social credit code")]
 CaseId = Annotated[UUID, Path(description="The case (a UUID)")]
 

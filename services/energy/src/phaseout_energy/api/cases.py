@@ -11,21 +11,18 @@ from phaseout_energy.adapters.tables import CASES, INSPECTIONS
 from phaseout_energy.api import schemas as s
 from phaseout_energy.api.deps import (
     AsOf,
-    DistrictQ,
-    IndustryQ,
     UsccPath,
-    UsccQ,
     as_of,
     page_of,
 )
 from phaseout_energy.app import commands
 from phaseout_energy.domain.case import EnergyCase
 from phaseout_energy.domain.inspection import RecordedInspection
-from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.energy import CaseState, Verdict
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
+from phaseout_shared.params import Where
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -56,12 +53,10 @@ async def inspect(uscc: UsccPath, body: s.InspectionIn, work: Work) -> RecordedI
 async def list_inspections(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     verdict: Annotated[Verdict | None, Query()] = None,
 ) -> Page[RecordedInspection]:
-    query = INSPECTIONS.query(Filters(uscc, district, industry, verdict), work.principal)
+    query = INSPECTIONS.query(where.filters(verdict), work.principal)
     return await page_of(INSPECTIONS, work, paging, query)
 
 
@@ -69,15 +64,13 @@ async def list_inspections(
 async def list_cases(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[
         CaseState | Superseded | None, Query(description="The case's state, or superseded")
     ] = None,
     overdue_as_of: OverdueQ = None,
 ) -> Page[EnergyCase]:
-    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    filters = where.filters(state, overdue_as_of)
     return await page_of(CASES, work, paging, CASES.query(filters, work.principal))
 
 

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query, status
 
 from phaseout_energy.adapters.tables import PRICING_MEASURES, in_force_on, pricing_measures
 from phaseout_energy.api import schemas as s
-from phaseout_energy.api.deps import DistrictQ, IndustryQ, UsccQ, as_of, page_of
+from phaseout_energy.api.deps import as_of, page_of
 from phaseout_energy.app import pricing
 from phaseout_energy.domain.pricing import PricingMeasure
-from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.energy import PricingKind
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
+from phaseout_shared.params import Where
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/pricing-measures", tags=["pricing"])
@@ -44,13 +44,11 @@ async def end(measure_id: UUID, body: s.PricingEndIn, work: MeasureWork) -> Pric
 async def list_measures(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     kind: Annotated[PricingKind | None, Query()] = None,
     in_force_as_of: Annotated[Day | None, as_of("Only measures in force on this day")] = None,
 ) -> Page[PricingMeasure]:
-    query = PRICING_MEASURES.query(Filters(uscc, district, industry), work.principal)
+    query = PRICING_MEASURES.query(where.filters(), work.principal)
     if kind is not None:
         query = query.where(pricing_measures.c.doc["kind"].astext == kind.value)
     if in_force_as_of is not None:

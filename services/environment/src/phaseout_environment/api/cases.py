@@ -8,15 +8,14 @@ from fastapi import APIRouter, Query
 
 from phaseout_environment.adapters.tables import CASES
 from phaseout_environment.api import schemas as s
-from phaseout_environment.api.listing import DistrictQ, IndustryQ, UsccQ
 from phaseout_environment.app import cases as commands
 from phaseout_environment.domain.case import EnvironmentCase
-from phaseout_shared.aggregates import Filters, list_page
+from phaseout_shared.aggregates import list_page
 from phaseout_shared.contracts.environment import CaseState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId
+from phaseout_shared.params import CaseId, Where
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -30,9 +29,7 @@ CaseWork = Annotated[UnitOfWork, versioned("cases")]
 async def list_cases(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[
         CaseState | Superseded | None, Query(description="The case's state, or superseded")
     ] = None,
@@ -40,7 +37,7 @@ async def list_cases(
         Day | None, Query(description="Deadline passed before this date, not yet closed")
     ] = None,
 ) -> Page[EnvironmentCase]:
-    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    filters = where.filters(state, overdue_as_of)
     return await list_page(CASES, work, paging, filters)
 
 

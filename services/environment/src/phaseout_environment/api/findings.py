@@ -8,16 +8,15 @@ from fastapi import APIRouter, Query, status
 
 from phaseout_environment.adapters.tables import EQUIPMENT, MEASUREMENTS
 from phaseout_environment.api import schemas as s
-from phaseout_environment.api.listing import DistrictQ, IndustryQ, UsccQ
 from phaseout_environment.app import findings as commands
 from phaseout_environment.domain.case import EnvironmentCase
 from phaseout_environment.domain.measurement import RecordedMeasurement
 from phaseout_environment.domain.survey import EquipmentState, SurveyedEquipment
-from phaseout_shared.aggregates import Filters, list_page
+from phaseout_shared.aggregates import list_page
 from phaseout_shared.contracts.environment import MeasurementVerdict
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import UsccPath
+from phaseout_shared.params import UsccPath, Where
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -41,12 +40,10 @@ async def record_measurement(
 async def list_measurements(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     verdict: Annotated[MeasurementVerdict | None, Query()] = None,
 ) -> Page[RecordedMeasurement]:
-    return await list_page(MEASUREMENTS, work, paging, Filters(uscc, district, industry, verdict))
+    return await list_page(MEASUREMENTS, work, paging, where.filters(verdict))
 
 
 @router.post("/enterprises/{uscc}/equipment", tags=["equipment"], status_code=CREATED)
@@ -72,15 +69,13 @@ async def record_conversion(
 async def list_equipment(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[EquipmentState | None, Query()] = None,
     overdue_as_of: Annotated[
         Day | None, Query(description="Conversions due before this date, not yet done")
     ] = None,
 ) -> Page[SurveyedEquipment]:
-    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    filters = where.filters(state, overdue_as_of)
     return await list_page(EQUIPMENT, work, paging, filters)
 
 

@@ -8,16 +8,16 @@ from fastapi import APIRouter, Query, status
 
 from phaseout_environment.adapters.tables import LIST_ENTRIES, MONITORING, PERMITS, list_entries
 from phaseout_environment.api import schemas as s
-from phaseout_environment.api.listing import DistrictQ, IndustryQ, UsccQ, page_where
+from phaseout_environment.api.listing import page_where
 from phaseout_environment.app import registers as commands
 from phaseout_environment.domain.lists import ListEntry, ListStatus
 from phaseout_environment.domain.monitoring import OnlineMonitoring
 from phaseout_environment.domain.permits import Permit, PermitState, Standing
-from phaseout_shared.aggregates import Filters, list_page
+from phaseout_shared.aggregates import list_page
 from phaseout_shared.contracts.environment import MonitoringState
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import UsccPath
+from phaseout_shared.params import UsccPath, Where
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -42,16 +42,14 @@ async def add_list_entry(body: s.ListEntryIn, work: Work) -> ListEntry:
 async def list_list_entries(
     work: Work,
     paging: Paging,
+    where: Where,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
     state: Annotated[ListStatus | None, Query(description="The list, or done/removed")] = None,
     overdue_as_of: Annotated[
         Day | None, Query(description="Due before this date, still listed")
     ] = None,
 ) -> Page[ListEntry]:
-    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    filters = where.filters(state, overdue_as_of)
     if year is None:
         return await list_page(LIST_ENTRIES, work, paging, filters)
     narrow = list_entries.c.id.startswith(f"{year}/")
@@ -113,15 +111,13 @@ async def revoke_permit(permit_no: str, body: s.PermitRevocationIn, work: Permit
 async def list_permits(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[PermitState | None, Query()] = None,
     expired_as_of: Annotated[
         Day | None, Query(description="Last valid day before this date, not revoked")
     ] = None,
 ) -> Page[Permit]:
-    filters = Filters(uscc, district, industry, state, expired_as_of)
+    filters = where.filters(state, expired_as_of)
     return await list_page(PERMITS, work, paging, filters)
 
 
@@ -147,9 +143,7 @@ async def record_monitoring(
 async def list_monitoring(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[MonitoringState | None, Query()] = None,
 ) -> Page[OnlineMonitoring]:
-    return await list_page(MONITORING, work, paging, Filters(uscc, district, industry, state))
+    return await list_page(MONITORING, work, paging, where.filters(state))

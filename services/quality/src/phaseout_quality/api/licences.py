@@ -9,14 +9,15 @@ from fastapi import APIRouter, Query, status
 
 from phaseout_quality.adapters.tables import LICENCES, REQUESTS
 from phaseout_quality.api import schemas as s
-from phaseout_quality.api.reads import DistrictQ, IndustryQ, UsccPath, UsccQ, one_of
+from phaseout_quality.api.reads import UsccPath, one_of
 from phaseout_quality.app import licences
 from phaseout_quality.domain.cancellation import CancellationRequest
 from phaseout_quality.domain.licence import ProductionLicence
-from phaseout_shared.aggregates import Filters, list_page
+from phaseout_shared.aggregates import list_page
 from phaseout_shared.contracts.quality import LicenceStatus, RequestState
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
+from phaseout_shared.params import Where
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -47,15 +48,13 @@ async def record_licence(uscc: UsccPath, body: s.LicenceIn, work: Work) -> Produ
 async def list_licences(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[LicenceStatus | None, Query()] = None,
     expired_as_of: Annotated[
         Day | None, Query(description="Valid licences whose last day is before this day")
     ] = None,
 ) -> Page[ProductionLicence]:
-    filters = Filters(uscc, district, industry, state, expired_as_of)
+    filters = where.filters(state, expired_as_of)
     return await list_page(LICENCES, work, paging, filters)
 
 
@@ -81,12 +80,10 @@ async def request_cancellation(
 async def list_cancellation_requests(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[RequestState | None, Query()] = None,
 ) -> Page[CancellationRequest]:
-    return await list_page(REQUESTS, work, paging, Filters(uscc, district, industry, state))
+    return await list_page(REQUESTS, work, paging, where.filters(state))
 
 
 @router.get("/cancellation-requests/{request_id}", tags=["licences"])

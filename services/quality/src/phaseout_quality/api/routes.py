@@ -13,19 +13,19 @@ from pydantic import BaseModel
 
 from phaseout_quality.adapters.tables import CASES, CHECKS, UNLICENSED
 from phaseout_quality.api import schemas as s
-from phaseout_quality.api.reads import DistrictQ, IndustryQ, UsccPath, UsccQ, one_of
+from phaseout_quality.api.reads import UsccPath, one_of
 from phaseout_quality.app import commands
 from phaseout_quality.domain.applicability import Applicability, applicability
 from phaseout_quality.domain.case import QualityCase
 from phaseout_quality.domain.spot_check import SpotCheck
 from phaseout_quality.domain.unlicensed import UnlicensedProductionCase
-from phaseout_shared.aggregates import Filters, list_page
+from phaseout_shared.aggregates import list_page
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.contracts.quality import CaseState, UnlicensedState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId
+from phaseout_shared.params import CaseId, Where
 from phaseout_shared.reference import Industry
 from phaseout_shared.scope import READ_BY_ANYONE
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -65,12 +65,10 @@ async def record_spot_check(uscc: UsccPath, body: s.SpotCheckIn, work: Work) -> 
 async def list_spot_checks(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     result: Annotated[Literal["passed", "failed"] | None, Query()] = None,
 ) -> Page[SpotCheck]:
-    return await list_page(CHECKS, work, paging, Filters(uscc, district, industry, result))
+    return await list_page(CHECKS, work, paging, where.filters(result))
 
 
 @router.get("/spot-checks/{check_id}", tags=["spot checks"])
@@ -82,9 +80,7 @@ async def read_spot_check(check_id: str, work: CheckWork) -> SpotCheck:
 async def list_cases(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[
         CaseState | Superseded | None, Query(description="The case's state, or superseded")
     ] = None,
@@ -92,7 +88,7 @@ async def list_cases(
         Day | None, Query(description="Deadline passed before this day, not rectified")
     ] = None,
 ) -> Page[QualityCase]:
-    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    filters = where.filters(state, overdue_as_of)
     return await list_page(CASES, work, paging, filters)
 
 
@@ -140,12 +136,10 @@ async def open_unlicensed_case(
 async def list_unlicensed_cases(
     work: Work,
     paging: Paging,
-    uscc: UsccQ = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[UnlicensedState | None, Query()] = None,
 ) -> Page[UnlicensedProductionCase]:
-    return await list_page(UNLICENSED, work, paging, Filters(uscc, district, industry, state))
+    return await list_page(UNLICENSED, work, paging, where.filters(state))
 
 
 @router.get("/unlicensed-cases/{case_id}", tags=["unlicensed production"])
