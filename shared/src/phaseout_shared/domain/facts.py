@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any, Protocol, TypedDict
 from uuid import UUID
 
-from phaseout_shared.reference import District, Industry
+from phaseout_shared.domain.aggregate import Aggregate
+from phaseout_shared.reference import USCC, District, Industry
 
 
 class Sited(Protocol):
@@ -33,6 +34,23 @@ class Site(TypedDict):
     """Where a record stands: the enterprise, its district and its industry."""
 
     uscc: str
+    district: District
+    industry: Industry
+
+
+class AtEnterprise(Aggregate):
+    """An aggregate about one enterprise: where it stands is part of it from the start."""
+
+    uscc: USCC
+    district: District
+    industry: Industry
+
+
+class EnterpriseCase(Aggregate):
+    """A case an agency opens against one enterprise: the case, then where it stands."""
+
+    case_id: UUID
+    uscc: USCC
     district: District
     industry: Industry
 

@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from phaseout_shared.contracts.supersession import RESUMED, Superseded
 from phaseout_shared.contracts.supersession import SUPERSEDED as SUPERSEDED_EVENTS
-from phaseout_shared.domain.aggregate import Aggregate
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import EnterpriseCase
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
 
 SUPERSEDE = "supersede"
@@ -73,7 +73,7 @@ class Supersession(BaseModel):
     reason: str | None = Field(default=None, description="Why the case resumed")
 
 
-class Supersedable(Aggregate):
+class Supersedable(EnterpriseCase):
     """A case that a shutdown elsewhere can supersede, and its agency resume.
 
     The case's table declares `supersede` (from the states whose work is rectification, to
@@ -86,8 +86,6 @@ class Supersedable(Aggregate):
     supersessions: list[Supersession] = Field(default_factory=list)
 
     if TYPE_CHECKING:
-        uscc: str
-        district: Any
         state: Any
         last_act_on: date
 

@@ -50,7 +50,6 @@ from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
-from phaseout_shared.reference import USCC, District, Industry
 
 State = CaseState | Superseded
 LIFECYCLE: Lifecycle[State] = Lifecycle.of(
@@ -83,10 +82,6 @@ class EnergyCase(Supersedable):
     DIMENSION: ClassVar[str] = "energy"
     LIFECYCLE: ClassVar[Lifecycle[State]] = LIFECYCLE
 
-    case_id: UUID
-    uscc: USCC
-    district: District
-    industry: Industry
     finding: OverLimitFinding
     state: State = CaseState.RECTIFYING
     deadline: RectificationDeadline

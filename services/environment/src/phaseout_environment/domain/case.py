@@ -38,7 +38,7 @@ from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.reference import District, Industry
 
 
 class EnvironmentCase(Supersedable):
@@ -47,10 +47,6 @@ class EnvironmentCase(Supersedable):
     DIMENSION: ClassVar[str] = "environment"
     LIFECYCLE: ClassVar[Lifecycle[State]] = LIFECYCLE
 
-    case_id: UUID
-    uscc: USCC
-    district: District
-    industry: Industry
     violation: Violation
     state: State = CaseState.OPEN
     opened_on: date

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from phaseout_environment.domain.aggregate import Aggregate, not_before, take_over
+from phaseout_environment.domain.aggregate import not_before, take_over
 from phaseout_shared.contracts.environment import MonitoringRecorded, MonitoringState
 from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.domain.facts import AtEnterprise
+from phaseout_shared.reference import District, Industry
 
 
 def state_of(installable: bool, installed: bool, connected: bool) -> MonitoringState:
@@ -29,12 +30,9 @@ def state_of(installable: bool, installed: bool, connected: bool) -> MonitoringS
     return MonitoringState.NOT_INSTALLED if installable else MonitoringState.NOT_INSTALLABLE
 
 
-class OnlineMonitoring(Aggregate):
+class OnlineMonitoring(AtEnterprise):
     """What is known of one enterprise's online monitoring, as last found."""
 
-    uscc: USCC
-    district: District
-    industry: Industry
     installable: bool
     installed: bool
     connected: bool

@@ -17,7 +17,6 @@ from uuid import UUID
 from pydantic import Field
 
 from phaseout_environment.domain.aggregate import (
-    Aggregate,
     not_before,
     refusing_invalid_input,
     stated,
@@ -30,9 +29,9 @@ from phaseout_shared.contracts.environment import (
     EquipmentSurveyed,
 )
 from phaseout_shared.domain.errors import Conflict
-from phaseout_shared.domain.facts import enterprise_facts
+from phaseout_shared.domain.facts import AtEnterprise, enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.reference import District
 
 
 class EquipmentState(StrEnum):
@@ -56,12 +55,9 @@ def item_key(uscc: str, item_id: str) -> str:
     return f"{uscc}/{item_id}"
 
 
-class SurveyedEquipment(Aggregate):
+class SurveyedEquipment(AtEnterprise):
     """One item of one enterprise's site, as last surveyed."""
 
-    uscc: USCC
-    district: District
-    industry: Industry
     item_id: str = Field(min_length=1, max_length=100)
     surveyed_on: date
     verdict: EquipmentVerdict

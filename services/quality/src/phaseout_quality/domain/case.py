@@ -44,7 +44,6 @@ from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
-from phaseout_shared.reference import USCC, District, Industry
 
 State = CaseState | Superseded
 LIFECYCLE: Lifecycle[State] = Lifecycle.of(
@@ -104,10 +103,6 @@ class QualityCase(Supersedable):
     DIMENSION: ClassVar[str] = "quality"
     LIFECYCLE: ClassVar[Lifecycle[State]] = LIFECYCLE
 
-    case_id: UUID
-    uscc: USCC
-    district: District
-    industry: Industry
     check_id: UUID
     product: str
     standard: str

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from phaseout_quality.domain.aggregate import Aggregate, refusing_invalid_input, stated
+from phaseout_quality.domain.aggregate import refusing_invalid_input, stated
 from phaseout_quality.domain.applicability import applicable_row
 from phaseout_quality.domain.catalogue import UNLICENSED_PRODUCTION, Catalogue, table3
 from phaseout_quality.domain.licence import ProductionLicence, licences_covering
@@ -29,9 +29,9 @@ from phaseout_shared.contracts.quality import (
     UnlicensedState,
 )
 from phaseout_shared.domain.errors import Conflict
-from phaseout_shared.domain.facts import case_facts
+from phaseout_shared.domain.facts import EnterpriseCase, case_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.reference import District, Industry
 
 UNLICENSED_LIFECYCLE: Lifecycle[UnlicensedState] = Lifecycle.of(
     {
@@ -49,13 +49,9 @@ class Finding(BaseModel):
     effective_on: date
 
 
-class UnlicensedProductionCase(Aggregate):
+class UnlicensedProductionCase(EnterpriseCase):
     """One product made without a licence by one enterprise."""
 
-    case_id: UUID
-    uscc: USCC
-    district: District
-    industry: Industry
     product: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1)
     rule: str

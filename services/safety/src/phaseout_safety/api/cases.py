@@ -12,12 +12,11 @@ from phaseout_safety.api.routes import listed
 from phaseout_safety.app.desk import DESK
 from phaseout_safety.domain.case import SuspensionCase
 from phaseout_safety.domain.hazard import Hazard
-from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.safety import CaseState, HazardState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.params import CaseId, DistrictQ, IndustryQ, OverdueAsOfQ, read_one
+from phaseout_shared.params import CaseId, OverdueAsOfQ, Where, read_one
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -32,13 +31,11 @@ CaseWork = Annotated[UnitOfWork, versioned("cases")]
 async def list_hazards(
     work: Work,
     paging: Paging,
-    uscc: str | None = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[HazardState | None, Query()] = None,
     overdue_as_of: OverdueAsOfQ = None,
 ) -> Page[Hazard]:
-    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    filters = where.filters(state, overdue_as_of)
     return await listed(HAZARDS, work, paging, filters)
 
 
@@ -79,15 +76,13 @@ async def verify_rectified(case_id: CaseId, body: s.RectifiedIn, work: HazardWor
 async def list_cases(
     work: Work,
     paging: Paging,
-    uscc: str | None = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: Annotated[
         CaseState | Superseded | None, Query(description="The case's state, or superseded")
     ] = None,
     overdue_as_of: OverdueAsOfQ = None,
 ) -> Page[SuspensionCase]:
-    filters = Filters(uscc, district, industry, state, overdue_as_of)
+    filters = where.filters(state, overdue_as_of)
     return await listed(CASES, work, paging, filters)
 
 

@@ -22,7 +22,7 @@ from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.contracts.safety import ListName
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import NotFound
-from phaseout_shared.params import DistrictQ, IndustryQ, OverdueAsOfQ, UsccPath, read_one
+from phaseout_shared.params import DistrictQ, IndustryQ, OverdueAsOfQ, UsccPath, Where, read_one
 from phaseout_shared.scope import READ_BY_ANYONE, authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -171,11 +171,9 @@ async def record_inspection(uscc: UsccPath, body: s.InspectionIn, work: Work) ->
 async def list_inspections(
     work: Work,
     paging: Paging,
-    uscc: str | None = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
 ) -> Page[Inspection]:
-    return await listed(INSPECTIONS, work, paging, Filters(uscc, district, industry))
+    return await listed(INSPECTIONS, work, paging, where.filters())
 
 
 @router.get("/inspections/{inspection_id}", tags=["inspections"])

@@ -55,7 +55,7 @@ from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.reference import District, Industry
 
 S = CaseState
 State = CaseState | Superseded
@@ -83,10 +83,6 @@ class SuspensionCase(Supersedable):
     DIMENSION: ClassVar[str] = "safety"
     LIFECYCLE: ClassVar[Lifecycle[State]] = LIFECYCLE
 
-    case_id: UUID
-    uscc: USCC
-    district: District
-    industry: Industry
     inspection_id: UUID
     grounds: tuple[FindingVerdict, ...] = Field(min_length=1)
     item: str = Field(min_length=1, max_length=200)

@@ -22,7 +22,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from phaseout_safety.domain.aggregate import Aggregate, in_order, stated
+from phaseout_safety.domain.aggregate import in_order, stated
 from phaseout_safety.domain.catalogue import FIVE_IN_PLACE, table4
 from phaseout_shared.contracts.safety import (
     FindingVerdict,
@@ -34,9 +34,9 @@ from phaseout_shared.contracts.safety import (
     HazardState,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import case_facts
+from phaseout_shared.domain.facts import EnterpriseCase, case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.reference import District, Industry
 
 LIFECYCLE: Lifecycle[HazardState] = Lifecycle.of(
     {
@@ -53,13 +53,9 @@ LIFECYCLE: Lifecycle[HazardState] = Lifecycle.of(
 PENDING = frozenset({HazardState.OPEN, HazardState.RECTIFYING, HazardState.OVERDUE})
 
 
-class Hazard(Aggregate):
+class Hazard(EnterpriseCase):
     """One hidden hazard of one enterprise, from the inspection that found it to its end."""
 
-    case_id: UUID
-    uscc: USCC
-    district: District
-    industry: Industry
     inspection_id: UUID
     description: str = Field(min_length=1)
     rule: str

@@ -21,11 +21,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from phaseout_safety.domain.aggregate import Aggregate, in_order, refusing_invalid_input, stated
+from phaseout_safety.domain.aggregate import in_order, refusing_invalid_input, stated
 from phaseout_shared.contracts.safety import ListingEntered, ListingMoved, ListingRemoved, ListName
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import AtEnterprise
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.reference import District, Industry
 
 LIFECYCLE: Lifecycle[ListName] = Lifecycle.of(
     {
@@ -45,12 +46,9 @@ class ListChange(BaseModel):
     effective_on: date
 
 
-class Listing(Aggregate):
+class Listing(AtEnterprise):
     """One enterprise's entry on the ledger (台账)."""
 
-    uscc: USCC
-    district: District
-    industry: Industry
     list_name: ListName
     requirements: tuple[str, ...] = Field(min_length=1)
     due_on: date

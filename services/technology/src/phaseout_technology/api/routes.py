@@ -11,7 +11,7 @@ from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import RECORDS_NOTHING, CurrentPrincipal
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId, DistrictQ, IndustryQ, UsccPath
+from phaseout_shared.params import CaseId, DistrictQ, IndustryQ, UsccPath, Where
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
 from phaseout_technology.api import schemas as s
@@ -60,24 +60,20 @@ async def survey(uscc: UsccPath, body: s.ItemIn, work: Work) -> SurveyedItem:
 async def list_items(
     work: Work,
     paging: Paging,
-    uscc: str | None = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     verdict: Annotated[str | None, Query(pattern="^(eliminate|allowed)$")] = None,
 ) -> Page[SurveyedItem]:
-    return await list_page(ITEMS, work, paging, Filters(uscc, district, industry, verdict))
+    return await list_page(ITEMS, work, paging, where.filters(verdict))
 
 
 @router.get("/cases", tags=["cases"])
 async def list_cases(
     work: Work,
     paging: Paging,
-    uscc: str | None = None,
-    district: DistrictQ = None,
-    industry: IndustryQ = None,
+    where: Where,
     state: str | None = None,
 ) -> Page[EliminationCase]:
-    return await list_page(CASES, work, paging, Filters(uscc, district, industry, state))
+    return await list_page(CASES, work, paging, where.filters(state))
 
 
 @router.get("/cases/{case_id}", tags=["cases"])

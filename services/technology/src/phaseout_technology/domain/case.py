@@ -34,10 +34,10 @@ from phaseout_shared.contracts.technology import (
     ShutdownOrdered,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import EnterpriseCase
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
-from phaseout_shared.reference import USCC, District, Industry
+from phaseout_shared.reference import District
 from phaseout_technology.domain.aggregate import (
-    Aggregate,
     enterprise,
     refusing_invalid_input,
     stated,
@@ -88,13 +88,9 @@ class Revival(BaseModel):
     effective_on: date
 
 
-class EliminationCase(Aggregate):
+class EliminationCase(EnterpriseCase):
     """One eliminated item of one enterprise, until its capacity has exited."""
 
-    case_id: UUID
-    uscc: USCC
-    district: District
-    industry: Industry
     item_id: str = Field(min_length=1, max_length=100)
     kind: str
     capacity_amount: Decimal = Field(gt=0)
