@@ -26,16 +26,16 @@ from sqlalchemy import (
     String,
     Table,
     func,
-    insert,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.auth import Principal
 from phaseout_shared.deps import Page, PageParams
-from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.domain.errors import Conflict, NotFound
 from phaseout_shared.domain.facts import Sited, site_of
 from phaseout_shared.reference import CITY
 from phaseout_shared.scope import authorise_read
@@ -100,6 +100,7 @@ class Repository(Generic[A]):
         open_states: Sequence[str] = (),
         *,
         noun: str | None = None,
+        key_field: str = "id",
     ) -> None:
         self.table = table
         self.model = model
@@ -107,6 +108,8 @@ class Repository(Generic[A]):
         self.open_states = list(open_states)
         self.noun = noun or table.name.removesuffix("s")
         """What one aggregate is called in the audit's actions (`case.seal`)."""
+        self.key_field = key_field
+        """The request's name for the aggregate's id, which a 409 on a taken id names."""
 
     @property
     def kind(self) -> str:
@@ -143,8 +146,19 @@ class Repository(Generic[A]):
         return found
 
     async def add(self, session: AsyncSession, aggregate: A, now: Any) -> None:
+        """Insert a new aggregate; Conflict naming `key_field` when its id is taken, even by a
+        concurrent request (an id the caller chose: a permit or licence number, an enterprise
+        on a year's list)."""
         row = self._row(aggregate, now)
-        await session.execute(insert(self.table).values({**row, "version": 1}))
+        statement = (
+            pg_insert(self.table)
+            .values({**row, "version": 1})
+            .on_conflict_do_nothing()
+            .returning(self.table.c.id)
+        )
+        if (await session.execute(statement)).first() is None:
+            what = self.noun.replace("_", " ")
+            raise Conflict(f"{what} {row['id']} is already recorded", field=self.key_field)
         versions_of(session).save(self.kind, row["id"], 1)
 
     async def save(self, session: AsyncSession, aggregate: A, now: Any) -> None:

@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
+from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from phaseout_shared import register
@@ -39,6 +40,7 @@ from phaseout_shared.reference import CITY, Agency, Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R", bound=BaseModel)
 
 
 class DatedRequest(Protocol):
@@ -78,12 +80,14 @@ class Desk:
         uscc: str,
         *,
         agencies: frozenset[Agency] | None = None,
+        locked: bool = False,
         **dates: date,
     ) -> register.EnterpriseOut:
         """The command step of an act that finds or opens something at an enterprise: the
         enterprise from the dimension's register (404 when it is not there), the caller
-        authorised for its district, and `dates` refused after today."""
-        enterprise = await register.get(work.session, uscc)
+        authorised for its district, and `dates` refused after today. `locked`: its register
+        row held to the end of the transaction, so one enterprise's acts go one by one."""
+        enterprise = await register.get(work.session, uscc, for_update=locked)
         self.authorise(work, enterprise.district, agencies)
         refuse_future(work, **dates)
         return enterprise
@@ -139,19 +143,23 @@ class Desk:
     async def save(
         self,
         work: UnitOfWork,
-        repository: Repository[A],
-        target: A,
+        repository: Repository[R],
+        target: R,
         action: str,
         changes: Mapping[str, object],
         *,
         new: bool = False,
         events: Sequence[EventPayload] = (),
-    ) -> A:
+    ) -> R:
         """Add (`new`) or save an aggregate already authorised and changed, emit what it
-        recorded after `events` (what the command recorded beside it) and audit `action`."""
+        recorded after `events` (what the command recorded beside it) and audit `action`.
+
+        A record that is no `Aggregate` (an inspection, a spot check: facts kept as found)
+        records no events of its own; its command names them in `events`."""
         store = work.store(repository)
         await (store.add(target) if new else store.save(target))
-        await work.emit([*events, *target.pull_events()], subject=repository.subject_of(target))
+        recorded = target.pull_events() if isinstance(target, Aggregate) else []
+        await work.emit([*events, *recorded], subject=repository.subject_of(target))
         await work.audit(f"{repository.noun}.{action}", repository.key(target), audited(changes))
         return target
 

@@ -42,3 +42,11 @@ def refusing_invalid_input() -> Iterator[None]:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or None
         raise InvalidInput(f"{field}: {first['msg']}", field=field) from None
+
+
+def stated(text: str, field: str) -> str:
+    """An official's statement (findings, a description, a reason), stripped; refused naming
+    `field` when blank."""
+    if not text.strip():
+        raise InvalidInput(f"{field} must not be blank", field=field)
+    return text.strip()

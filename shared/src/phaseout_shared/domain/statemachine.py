@@ -88,3 +88,8 @@ def in_order(on: date, last: date, field: str, whose: str = "the case's") -> dat
             rule="lifecycle.act_order",
         )
     return on
+
+
+def in_record_order(on: date, last: date, field: str = "effective_on") -> date:
+    """`in_order` for any record's acts (a list entry, a hazard, a listing), not only a case's."""
+    return in_order(on, last, field, "the record's")

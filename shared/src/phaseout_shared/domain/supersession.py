@@ -26,7 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from phaseout_shared.contracts.supersession import RESUMED, Superseded
 from phaseout_shared.contracts.supersession import SUPERSEDED as SUPERSEDED_EVENTS
-from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.aggregate import stated
+from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.domain.facts import EnterpriseCase
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
 
@@ -138,9 +139,7 @@ class Supersedable(EnterpriseCase):
 
     def resume(self, reason: str, effective_on: date) -> None:
         """Resume a superseded case in the state it had (the shutdown was undone)."""
-        why = reason.strip()
-        if not why:
-            raise InvalidInput("reason must not be blank", field="reason")
+        why = stated(reason, "reason")
         in_order(effective_on, self.last_act_on, "effective_on")
         if not self.supersessions:
             raise Conflict("the case was never superseded", field="state", rule="lifecycle.resume")

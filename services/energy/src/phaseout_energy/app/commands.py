@@ -17,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 
 from phaseout_energy.adapters import catalogue_versions as versions
 from phaseout_energy.adapters.tables import (
@@ -30,7 +29,6 @@ from phaseout_energy.app.desk import DESK
 from phaseout_energy.domain.assess import assess, refuse_if_not_applicable
 from phaseout_energy.domain.case import EnergyCase, refuse_second_case
 from phaseout_energy.domain.inspection import Inspection, RecordedInspection, record_inspection
-from phaseout_shared import register
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.energy import Verdict
@@ -61,21 +59,9 @@ class OverdueSweep(BaseModel):
     marked: list[EnergyCase]
 
 
-async def _enterprise(work: UnitOfWork, uscc: str) -> register.EnterpriseOut:
-    """The registered enterprise, its row locked: one enterprise's inspections go one by one."""
-    await work.session.execute(
-        select(register.enterprises.c.uscc)
-        .where(register.enterprises.c.uscc == uscc)
-        .with_for_update()
-    )
-    return await register.get(work.session, uscc)
-
-
 async def inspect(work: UnitOfWork, uscc: str, measured: Measurement) -> RecordedInspection:
     """Record an inspection (节能监察); over the limit, it opens a case (限期整改)."""
-    enterprise = await _enterprise(work, uscc)
-    DESK.authorise(work, enterprise.district)
-    refuse_future(work, effective_on=measured.effective_on)
+    enterprise = await DESK.admit(work, uscc, locked=True, effective_on=measured.effective_on)
     catalogue = await versions.in_force(work.session, measured.indicator_id, measured.effective_on)
     refuse_if_not_applicable(enterprise.industry, catalogue)
     with refusing_invalid_input():
@@ -94,10 +80,9 @@ async def inspect(work: UnitOfWork, uscc: str, measured: Measurement) -> Recorde
         events += case.pull_events()
         case_id = case.case_id
     kept = RecordedInspection(inspection=inspection, assessment=assessment, case_id=case_id)
-    await INSPECTIONS.add(work.session, kept, work.now)
-    await work.emit(events, subject=uscc)
-    await work.audit("inspection.record", str(inspection.inspection_id), _changes(kept))
-    return kept
+    return await DESK.save(
+        work, INSPECTIONS, kept, "record", _changes(kept), new=True, events=events
+    )
 
 
 def _changes(kept: RecordedInspection) -> dict[str, object]:

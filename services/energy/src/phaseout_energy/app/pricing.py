@@ -61,12 +61,8 @@ async def record_measure(work: UnitOfWork, uscc: str, terms: PricingTerms) -> Pr
         recorded_by=agency,
         **terms.model_dump(),
     )
-    await PRICING_MEASURES.add(work.session, measure, work.now)
-    await work.emit(measure.pull_events(), subject=uscc)
-    await work.audit(
-        "pricing_measure.record", str(measure.measure_id), terms.model_dump(mode="json")
-    )
-    return measure
+    changes = terms.model_dump(mode="json")
+    return await DESK.save(work, PRICING_MEASURES, measure, "record", changes, new=True)
 
 
 async def end_measure(work: UnitOfWork, measure_id: uuid.UUID, ends_on: date) -> PricingMeasure:
@@ -74,7 +70,4 @@ async def end_measure(work: UnitOfWork, measure_id: uuid.UUID, ends_on: date) ->
     measure = await PRICING_MEASURES.get(work.session, str(measure_id))
     agency = _authorise(work, measure.kind, measure.district)
     measure.end(ends_on=ends_on, ended_by=agency)
-    await PRICING_MEASURES.save(work.session, measure, work.now)
-    await work.emit(measure.pull_events(), subject=measure.uscc)
-    await work.audit("pricing_measure.end", str(measure_id), {"ends_on": ends_on.isoformat()})
-    return measure
+    return await DESK.save(work, PRICING_MEASURES, measure, "end", {"ends_on": ends_on})

@@ -15,7 +15,6 @@ from phaseout_environment.adapters.tables import (
     EQUIPMENT,
     MEASUREMENTS,
     PERMITS,
-    add_new,
     current_catalogue,
 )
 from phaseout_environment.app.desk import DESK
@@ -35,27 +34,16 @@ from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.environment import Basin, EquipmentOutcome, ViolationKind
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.domain.facts import site_of
 from phaseout_shared.register import EnterpriseOut
 from phaseout_shared.unit_of_work import UnitOfWork
-
-
-async def _enterprise(work: UnitOfWork, uscc: str, effective_on: date) -> EnterpriseOut:
-    """The enterprise acted on, once the caller may act there and the act has happened."""
-    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
-    return enterprise
 
 
 async def _open_case(
     work: UnitOfWork, enterprise: EnterpriseOut, violation: Violation
 ) -> EnvironmentCase:
-    case = EnvironmentCase.open(
-        case_id=uuid.uuid4(),
-        uscc=enterprise.uscc,
-        district=enterprise.district,
-        industry=enterprise.industry,
-        violation=violation,
-    )
-    await CASES.add(work.session, case, work.now)
+    case = EnvironmentCase.open(case_id=uuid.uuid4(), **site_of(enterprise), violation=violation)
+    await work.store(CASES).add(case)
     return case
 
 
@@ -72,7 +60,7 @@ async def record_measurement(
     effective_on: date,
 ) -> RecordedMeasurement:
     """Judge a sample against its limit; over the limit, a case opens at once."""
-    enterprise = await _enterprise(work, uscc, effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     with refusing_invalid_input():
         sample = Sample(
             industry=enterprise.industry,
@@ -87,12 +75,8 @@ async def record_measurement(
     if recorded.assessment.over:
         recorded, opened = await _over_the_limit(work, enterprise, recorded, findings)
         events += opened
-    await MEASUREMENTS.add(work.session, recorded, work.now)
-    await work.emit(events, subject=uscc)
-    await work.audit(
-        "measurement.record", str(recorded.measurement_id), sample.model_dump(mode="json")
-    )
-    return recorded
+    changes = sample.model_dump(mode="json")
+    return await DESK.save(work, MEASUREMENTS, recorded, "record", changes, new=True, events=events)
 
 
 async def _judged(
@@ -133,7 +117,7 @@ async def survey_equipment(
     effective_on: date,
 ) -> SurveyedEquipment:
     """Judge an item against Table 2; an eliminated one opens a case at once."""
-    enterprise = await _enterprise(work, uscc, effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     verdict = judge_equipment(await current_catalogue(work.session), enterprise.industry, equipment)
     item = SurveyedEquipment.survey(
         uscc=uscc,
@@ -149,20 +133,14 @@ async def survey_equipment(
         case = await _open_case(work, enterprise, violation)
         item.case_id = case.case_id
         events += case.pull_events()
-    await _save_item(work, item)
-    await work.emit(events, subject=uscc)
-    await work.audit("equipment.survey", item.id, {"equipment": dict(equipment)})
-    return item
-
-
-async def _save_item(work: UnitOfWork, item: SurveyedEquipment) -> None:
+    changes = {"equipment": dict(equipment)}
     try:
         earlier = await EQUIPMENT.get(work.session, item.id)
     except NotFound:
-        await add_new(EQUIPMENT, work.session, item, work.now, "item")
-        return
+        return await DESK.save(work, EQUIPMENT, item, "survey", changes, new=True, events=events)
     earlier.resurvey(item)
-    await EQUIPMENT.save(work.session, earlier, work.now)
+    await DESK.save(work, EQUIPMENT, earlier, "survey", changes, events=events)
+    return item
 
 
 async def record_conversion(
@@ -184,14 +162,13 @@ async def record_violation(
     work: UnitOfWork, *, uscc: str, kind: ViolationKind, findings: str, effective_on: date
 ) -> EnvironmentCase:
     """A violation the officer found: solid waste, total quantity, or the permit grounds."""
-    enterprise = await _enterprise(work, uscc, effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     catalogue = await current_catalogue(work.session)
     held = await permits_of(work, uscc)
     violation = stated_violation(catalogue, kind, findings, effective_on, held)
-    case = await _open_case(work, enterprise, violation)
-    await work.emit(case.pull_events(), subject=uscc)
-    await work.audit("case.open", str(case.case_id), {"violation": kind, "findings": findings})
-    return case
+    case = EnvironmentCase.open(case_id=uuid.uuid4(), **site_of(enterprise), violation=violation)
+    changes = {"violation": kind, "findings": findings}
+    return await DESK.save(work, CASES, case, "open", changes, new=True)
 
 
 async def permits_of(work: UnitOfWork, uscc: str) -> list[Permit]:

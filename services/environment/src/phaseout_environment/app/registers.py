@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from phaseout_environment.adapters.tables import LIST_ENTRIES, MONITORING, PERMITS, add_new
+from phaseout_environment.adapters.tables import LIST_ENTRIES, MONITORING, PERMITS
 from phaseout_environment.app.desk import DESK
 from phaseout_environment.app.findings import permits_of
 from phaseout_environment.domain.lists import ListEntry, entry_key
@@ -41,10 +41,8 @@ async def add_list_entry(
         due_on=due_on,
         effective_on=effective_on,
     )
-    await add_new(LIST_ENTRIES, work.session, entry, work.now, "list entry")
-    await work.emit(entry.pull_events(), subject=uscc)
-    await work.audit("list_entry.add", entry.id, {"list_kind": list_kind, "due_on": str(due_on)})
-    return entry
+    changes = {"list_kind": list_kind, "due_on": due_on}
+    return await DESK.save(work, LIST_ENTRIES, entry, "add", changes, new=True)
 
 
 async def move_list_entry(
@@ -119,10 +117,7 @@ async def record_permit(
         valid_until=valid_until,
         effective_on=effective_on,
     )
-    await add_new(PERMITS, work.session, permit, work.now, "permit")
-    await work.emit(permit.pull_events(), subject=uscc)
-    await work.audit("permit.record", permit.permit_no, {"valid_until": str(valid_until)})
-    return permit
+    return await DESK.save(work, PERMITS, permit, "record", {"valid_until": valid_until}, new=True)
 
 
 async def revoke_permit(
@@ -164,13 +159,12 @@ async def record_monitoring(
         connected=connected,
         effective_on=effective_on,
     )
+    changes = {"state": found.state}
     try:
         earlier = await MONITORING.get(work.session, uscc)
     except NotFound:
-        await add_new(MONITORING, work.session, found, work.now, "monitoring of")
-    else:
-        earlier.supersede(found)
-        await MONITORING.save(work.session, earlier, work.now)
-    await work.emit(found.pull_events(), subject=uscc)
-    await work.audit("monitoring.record", uscc, {"state": found.state})
+        return await DESK.save(work, MONITORING, found, "record", changes, new=True)
+    events = found.pull_events()
+    earlier.supersede(found)
+    await DESK.save(work, MONITORING, earlier, "record", changes, events=events)
     return found

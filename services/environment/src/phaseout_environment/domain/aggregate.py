@@ -5,25 +5,14 @@ The aggregate base itself (events recorded and pulled) is `phaseout_shared.domai
 
 from __future__ import annotations
 
-from datetime import date
-
-from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
-from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.domain.statemachine import in_order
+from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input, stated
+from phaseout_shared.domain.statemachine import in_record_order
 
 __all__ = ["Aggregate", "not_before", "refusing_invalid_input", "stated", "take_over"]
 
 
-def stated(text: str, field: str) -> str:
-    """An official's statement (findings, a reason), refused when blank."""
-    if not text.strip():
-        raise InvalidInput(f"{field} must not be blank", field=field)
-    return text.strip()
-
-
-def not_before(on: date, last: date, field: str = "effective_on") -> None:
-    """Officials record acts after the fact, but never one before the last act recorded."""
-    in_order(on, last, field, "the record's")
+not_before = in_record_order
+"""Officials record acts after the fact, but never one before the last act recorded."""
 
 
 def take_over(current: Aggregate, newer: Aggregate) -> None:

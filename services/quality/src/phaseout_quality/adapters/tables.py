@@ -52,7 +52,11 @@ def _request_columns(request: CancellationRequest) -> dict[str, Any]:
 
 
 LICENCES = Repository(
-    licences, ProductionLicence, _licence_columns, open_states=[LicenceStatus.VALID]
+    licences,
+    ProductionLicence,
+    _licence_columns,
+    open_states=[LicenceStatus.VALID],
+    key_field="licence_number",
 )
 CHECKS = Repository(spot_checks, SpotCheck, _check_columns)
 CASES = Repository(
@@ -64,4 +68,6 @@ CASES = Repository(
 UNLICENSED = Repository(
     unlicensed_cases, UnlicensedProductionCase, _unlicensed_columns, noun="unlicensed_case"
 )
-REQUESTS = Repository(cancellation_requests, CancellationRequest, _request_columns)
+REQUESTS = Repository(
+    cancellation_requests, CancellationRequest, _request_columns, noun="cancellation"
+)

@@ -73,10 +73,9 @@ async def record_spot_check(
         check = check.model_copy(update={"case_id": case.case_id})
         await CASES.add(work.session, case, work.now)
         events = case.pull_events()
-    await CHECKS.add(work.session, check, work.now)
-    await work.emit([check.recorded(), *events], subject=uscc)
-    await work.audit("spot_check.record", str(check.check_id), check.model_dump(mode="json"))
-    return check
+    changes = check.model_dump(mode="json")
+    events = [check.recorded(), *events]
+    return await DESK.save(work, CHECKS, check, "record", changes, new=True, events=events)
 
 
 async def reinspect(

@@ -7,8 +7,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
-
 from phaseout_quality.adapters.tables import LICENCES, REQUESTS
 from phaseout_quality.app.commands import find
 from phaseout_quality.app.desk import DESK
@@ -17,7 +15,6 @@ from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.quality import RequestState, ShutdownGround
-from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.domain.facts import site_of
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -44,15 +41,8 @@ async def record_licence(
         valid_until=valid_until,
         effective_on=effective_on,
     )
-    try:
-        await LICENCES.add(work.session, licence, work.now)
-    except IntegrityError:
-        raise Conflict(
-            f"licence {licence.number} is already recorded", field="licence_number"
-        ) from None
-    await work.emit(licence.pull_events(), subject=uscc)
-    await work.audit("licence.record", licence.number, licence.model_dump(mode="json"))
-    return licence
+    changes = licence.model_dump(mode="json")
+    return await DESK.save(work, LICENCES, licence, "record", changes, new=True)
 
 
 async def request_cancellation(
@@ -78,12 +68,8 @@ async def request_cancellation(
         effective_on=effective_on,
         others=await find(work, REQUESTS, pending),
     )
-    await REQUESTS.add(work.session, request, work.now)
-    await work.emit(request.pull_events(), subject=request.uscc)
-    await work.audit(
-        "cancellation.request", str(request.request_id), request.model_dump(mode="json")
-    )
-    return request
+    changes = request.model_dump(mode="json")
+    return await DESK.save(work, REQUESTS, request, "request", changes, new=True)
 
 
 async def record_answer(

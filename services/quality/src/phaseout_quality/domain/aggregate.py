@@ -8,20 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
+from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input, stated
 from phaseout_shared.domain.errors import InvalidInput
 
 __all__ = ["Aggregate", "licence_number", "refusing_invalid_input", "stated", "statements"]
 
 LICENCE_NUMBER = re.compile(r"^[^\s/?#]{1,64}$")
 """A licence number as printed (e.g. XK05-001-00001, (粤)XK13-034-00001): no spaces or slashes."""
-
-
-def stated(text: str, field: str) -> str:
-    """An official's statement (a product, a description, a reason), refused when blank."""
-    if not text.strip():
-        raise InvalidInput(f"{field} must not be blank", field=field)
-    return text.strip()
 
 
 def statements(texts: Iterable[str], field: str) -> tuple[str, ...]:

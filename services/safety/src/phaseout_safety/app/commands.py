@@ -82,13 +82,11 @@ async def record_inspection(
         await CASES.add(work.session, inspected.case, work.now)
     for hazard in inspected.hazards:
         await HAZARDS.add(work.session, hazard, work.now)
-    await INSPECTIONS.add(work.session, inspected.inspection, work.now)
     await _meet_timetable(work, uscc, effective_on)
-    await work.emit(inspected.pull_events(), subject=uscc)
-    await work.audit(
-        "inspection.record",
-        str(inspected.inspection.inspection_id),
-        inspected.inspection.model_dump(mode="json"),
+    changes = inspected.inspection.model_dump(mode="json")
+    events = inspected.pull_events()
+    await DESK.save(
+        work, INSPECTIONS, inspected.inspection, "record", changes, new=True, events=events
     )
     return inspected
 

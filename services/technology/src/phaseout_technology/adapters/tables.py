@@ -52,7 +52,7 @@ def _check_columns(check: RecordedCheck) -> dict[str, Any]:
     }
 
 
-ITEMS = Repository(items, SurveyedItem, _item_columns)
+ITEMS = Repository(items, SurveyedItem, _item_columns, noun="equipment")
 CASES = Repository(
     cases,
     EliminationCase,

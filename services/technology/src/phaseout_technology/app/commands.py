@@ -69,19 +69,13 @@ async def survey_item(
         item = item.model_copy(update={"case_id": case.case_id})
         await CASES.add(work.session, case, work.now)
         events += case.pull_events()
-    await _save_item(work, item)
-    await work.emit(events, subject=uscc)
-    await work.audit("equipment.survey", item.id, item.model_dump(mode="json", exclude={"verdict"}))
-    return item
-
-
-async def _save_item(work: UnitOfWork, item: SurveyedItem) -> None:
+    changes = item.model_dump(mode="json", exclude={"verdict"})
     try:
         earlier = await ITEMS.get(work.session, item_key(item.uscc, item.item_id))
     except NotFound:
-        await ITEMS.add(work.session, item, work.now)
-        return
-    await ITEMS.save(work.session, earlier.resurvey(item), work.now)
+        return await DESK.save(work, ITEMS, item, "survey", changes, new=True, events=events)
+    await DESK.save(work, ITEMS, earlier.resurvey(item), "survey", changes, events=events)
+    return item
 
 
 async def dismantle(
@@ -229,8 +223,6 @@ async def record_project_check(
     recorded = RecordedCheck(
         check_id=uuid.uuid4(), uscc=uscc, effective_on=effective_on, result=result
     )
-    await CHECKS.add(work.session, recorded, work.now)
     event = result.recorded(check_id=recorded.check_id, effective_on=effective_on, uscc=uscc)
-    await work.emit([event], subject=uscc or str(recorded.check_id))
-    await work.audit("project_check.record", str(recorded.check_id), {"outcome": result.outcome})
-    return recorded
+    changes = {"outcome": result.outcome}
+    return await DESK.save(work, CHECKS, recorded, "record", changes, new=True, events=[event])

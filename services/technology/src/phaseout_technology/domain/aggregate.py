@@ -5,18 +5,11 @@ The aggregate base itself (events recorded and pulled) is `phaseout_shared.domai
 
 from __future__ import annotations
 
-from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
+from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input, stated
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.reference import InvalidUSCC, validate_uscc
 
 __all__ = ["Aggregate", "enterprise", "refusing_invalid_input", "stated"]
-
-
-def stated(text: str, field: str) -> str:
-    """An official's statement (a description, a reason), refused when blank."""
-    if not text.strip():
-        raise InvalidInput(f"{field} must not be blank", field=field)
-    return text.strip()
 
 
 def enterprise(code: str) -> str:
