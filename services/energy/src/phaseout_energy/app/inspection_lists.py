@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import IntegrityError
 
 from phaseout_energy.adapters.tables import INSPECTION_LISTS, unresolved_cases
 from phaseout_energy.app.desk import DESK
@@ -74,7 +73,7 @@ async def publish(
     )
     try:
         await INSPECTION_LISTS.add(work.session, inspection_list, work.now)
-    except IntegrityError:
+    except Conflict:
         raise Conflict(
             f"the {year} list is already published; add entries to it instead",
             field="year",
