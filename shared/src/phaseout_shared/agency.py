@@ -10,11 +10,11 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
-from phaseout_shared import disclosure, evidence, referrals, register
+from phaseout_shared import disclosure, evidence, referrals, register, supersession
 from phaseout_shared.aggregates import Repository
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS, REGISTER_VERSIONS
-from phaseout_shared.reference import Dimension
+from phaseout_shared.reference import Agency, Dimension
 from phaseout_shared.settings import Settings
 from phaseout_shared.web import ConsumerSpec, ServiceSpec, create_app
 
@@ -30,9 +30,14 @@ def agency_spec(
     subscriptions: Sequence[referrals.Subscription] = (),
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     evidence_targets: Mapping[str, Repository[Any]] | None = None,
+    supersedable: Repository[Any] | None = None,
+    resumed_by: frozenset[Agency] | None = None,
 ) -> ServiceSpec:
     """An agency service: the register, its own routers, tables and migrations, its topic;
-    evidence files on the acts `evidence_targets` names (its cases, by default none)."""
+    evidence files on the acts `evidence_targets` names (its cases, by default none); the
+    cases a shutdown elsewhere supersedes (`supersedable`: the consumer that supersedes them,
+    and the route by which `resumed_by`, by default the dimension's writers, resume them)."""
+    superseding: list[Repository[Any]] = [supersedable] if supersedable is not None else []
     return ServiceSpec(
         name=dimension.value,
         version_locations=[PLATFORM_VERSIONS, REGISTER_VERSIONS, *([versions] if versions else [])],
@@ -43,9 +48,11 @@ def agency_spec(
             referrals.router(dimension, subscriptions),
             evidence.router(dimension, evidence_targets or {}),
             *routers,
+            *(supersession.router(dimension, cases, resumed_by) for cases in superseding),
         ],
         consumers=[
             *consumers,
+            *(supersession.consumer(dimension, cases) for cases in superseding),
             *([referrals.consumer(dimension, subscriptions)] if subscriptions else []),
         ],
         description=description,

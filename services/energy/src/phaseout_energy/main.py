@@ -9,7 +9,6 @@ from phaseout_energy.adapters.tables import CASES, INSPECTIONS, METADATA, pricin
 from phaseout_energy.api.routes import router
 from phaseout_energy.app.desk import SUPERVISORS
 from phaseout_energy.domain.pricing import ELECTRICITY
-from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.energy import PricingKind
 from phaseout_shared.contracts.referral import ReferralKind
@@ -40,8 +39,9 @@ SPEC = agency_spec(
     "electricity pricing (drc, miit) and progressive water pricing (water)",
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
-    routers=[router, supersession.router(Dimension.ENERGY, CASES, SUPERVISORS)],
-    consumers=[supersession.consumer(Dimension.ENERGY, CASES)],
+    supersedable=CASES,
+    resumed_by=SUPERVISORS,
+    routers=[router],
     subscriptions=[
         Subscription(
             ReferralKind.ELECTRICITY_PRICING, Agency.DRC, PRICED_CAPACITY, act=priced(ELECTRICITY)

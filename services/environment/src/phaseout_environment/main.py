@@ -6,7 +6,6 @@ from fastapi import FastAPI
 
 from phaseout_environment.adapters.tables import CASES, EQUIPMENT, MEASUREMENTS, METADATA
 from phaseout_environment.api import cases, catalogue, findings, registers
-from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Dimension
 
@@ -20,14 +19,13 @@ SPEC = agency_spec(
     description=DESCRIPTION,
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
+    supersedable=CASES,
     routers=[
         findings.router,
         cases.router,
         registers.router,
         catalogue.router,
-        supersession.router(Dimension.ENVIRONMENT, CASES),
     ],
-    consumers=[supersession.consumer(Dimension.ENVIRONMENT, CASES)],
     evidence_targets={"case": CASES, "measurement": MEASUREMENTS, "equipment": EQUIPMENT},
 )
 

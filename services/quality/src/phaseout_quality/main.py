@@ -12,7 +12,6 @@ from phaseout_quality.adapters.tables import (
     cancellation_requests,
 )
 from phaseout_quality.api import licences, routes
-from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
@@ -57,8 +56,8 @@ SPEC = agency_spec(
     description=DESCRIPTION,
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
-    routers=[routes.router, licences.router, supersession.router(Dimension.QUALITY, CASES)],
-    consumers=[supersession.consumer(Dimension.QUALITY, CASES)],
+    supersedable=CASES,
+    routers=[routes.router, licences.router],
     subscriptions=[
         Subscription(
             ReferralKind.LICENCE_CANCELLATION,

@@ -6,7 +6,6 @@ from fastapi import FastAPI
 
 from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, METADATA
 from phaseout_safety.api import cases, routes
-from phaseout_shared import supersession
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Dimension
 
@@ -20,8 +19,8 @@ SPEC = agency_spec(
     description=DESCRIPTION,
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
-    routers=[routes.router, cases.router, supersession.router(Dimension.SAFETY, CASES)],
-    consumers=[supersession.consumer(Dimension.SAFETY, CASES)],
+    supersedable=CASES,
+    routers=[routes.router, cases.router],
     evidence_targets={"case": CASES, "hazard": HAZARDS, "inspection": INSPECTIONS},
 )
 
