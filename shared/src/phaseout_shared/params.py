@@ -4,13 +4,15 @@ read of one aggregate by id within the caller's jurisdiction."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
 from phaseout_shared.aggregates import A, Filters, Repository
+from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import USCC, District, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -37,6 +39,12 @@ class SiteParams(BaseModel):
 
 Where = Annotated[SiteParams, Query()]
 """A list route's `uscc`, `district` and `industry` query parameters."""
+S = TypeVar("S", bound=StrEnum)
+SupersedableStateQ = Annotated[
+    S | Superseded | None, Query(description="The case's state, or superseded")
+]
+"""The state filter of a list of cases that a shutdown elsewhere can supersede:
+`SupersedableStateQ[CaseState]`."""
 UsccPath = Annotated[USCC, Path(description="Unified social credit code")]
 CaseId = Annotated[UUID, Path(description="The case (a UUID)")]
 

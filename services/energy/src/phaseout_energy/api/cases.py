@@ -19,10 +19,9 @@ from phaseout_energy.app import commands
 from phaseout_energy.domain.case import EnergyCase
 from phaseout_energy.domain.inspection import RecordedInspection
 from phaseout_shared.contracts.energy import CaseState, Verdict
-from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import Where
+from phaseout_shared.params import SupersedableStateQ, Where
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -65,9 +64,7 @@ async def list_cases(
     work: Work,
     paging: Paging,
     where: Where,
-    state: Annotated[
-        CaseState | Superseded | None, Query(description="The case's state, or superseded")
-    ] = None,
+    state: SupersedableStateQ[CaseState] = None,
     overdue_as_of: OverdueQ = None,
 ) -> Page[EnergyCase]:
     filters = where.filters(state, overdue_as_of)

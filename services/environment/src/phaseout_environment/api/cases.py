@@ -12,10 +12,9 @@ from phaseout_environment.app import cases as commands
 from phaseout_environment.domain.case import EnvironmentCase
 from phaseout_shared.aggregates import list_page
 from phaseout_shared.contracts.environment import CaseState
-from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId, Where
+from phaseout_shared.params import CaseId, SupersedableStateQ, Where
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -30,9 +29,7 @@ async def list_cases(
     work: Work,
     paging: Paging,
     where: Where,
-    state: Annotated[
-        CaseState | Superseded | None, Query(description="The case's state, or superseded")
-    ] = None,
+    state: SupersedableStateQ[CaseState] = None,
     overdue_as_of: Annotated[
         Day | None, Query(description="Deadline passed before this date, not yet closed")
     ] = None,

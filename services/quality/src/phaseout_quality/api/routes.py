@@ -22,10 +22,9 @@ from phaseout_quality.domain.unlicensed import UnlicensedProductionCase
 from phaseout_shared.aggregates import list_page
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.contracts.quality import CaseState, UnlicensedState
-from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId, Where
+from phaseout_shared.params import CaseId, SupersedableStateQ, Where
 from phaseout_shared.reference import Industry
 from phaseout_shared.scope import READ_BY_ANYONE
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -81,9 +80,7 @@ async def list_cases(
     work: Work,
     paging: Paging,
     where: Where,
-    state: Annotated[
-        CaseState | Superseded | None, Query(description="The case's state, or superseded")
-    ] = None,
+    state: SupersedableStateQ[CaseState] = None,
     overdue_as_of: Annotated[
         Day | None, Query(description="Deadline passed before this day, not rectified")
     ] = None,

@@ -13,10 +13,9 @@ from phaseout_safety.app.desk import DESK
 from phaseout_safety.domain.case import SuspensionCase
 from phaseout_safety.domain.hazard import Hazard
 from phaseout_shared.contracts.safety import CaseState, HazardState
-from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.params import CaseId, OverdueAsOfQ, Where, read_one
+from phaseout_shared.params import CaseId, OverdueAsOfQ, SupersedableStateQ, Where, read_one
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -77,9 +76,7 @@ async def list_cases(
     work: Work,
     paging: Paging,
     where: Where,
-    state: Annotated[
-        CaseState | Superseded | None, Query(description="The case's state, or superseded")
-    ] = None,
+    state: SupersedableStateQ[CaseState] = None,
     overdue_as_of: OverdueAsOfQ = None,
 ) -> Page[SuspensionCase]:
     filters = where.filters(state, overdue_as_of)
