@@ -22,15 +22,16 @@ out. Parked rows stay in the outbox for an operator, and `/health/ready` reports
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 from opentelemetry import propagate, trace
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -81,24 +82,6 @@ class Outbox:
             for p in payloads
         ]
 
-    async def write(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
-        """Number the events in their subjects' streams and write them to the outbox.
-
-        Subjects are numbered in sorted order (so that two writers never wait on each other's
-        counters), each subject's events in the order they were emitted.
-        """
-        by_subject: dict[str, list[Envelope]] = {}
-        for e in envelopes:
-            by_subject.setdefault(e.subject, []).append(e)
-        rows = []
-        for subject in sorted(by_subject):
-            events = by_subject[subject]
-            last = await session.scalar(NEXT_SEQUENCES, {"subject": subject, "n": len(events)})
-            first = int(last or 0) - len(events) + 1
-            rows += [self._row(e, first + i) for i, e in enumerate(events)]
-        if rows:
-            await session.execute(insert(outbox), rows)
-
     async def append(
         self, session: AsyncSession, payloads: Sequence[EventPayload], *, subject: str, at: datetime
     ) -> list[Envelope]:
@@ -121,39 +104,106 @@ class Outbox:
                 rule="event.size",
             )
 
-    def _row(self, e: Envelope, sequence: int) -> dict[str, object]:
+    def row(self, e: Envelope, order: int, pos: int, n: int) -> dict[str, object]:
+        """The event as `WRITE_PENDING` reads it: its place among the transaction's events
+        (`order`), and in its subject's part of them (`pos` of `n`)."""
         return {
+            "ord": order,
             "event_id": e.id,
             "topic": self.topic,
             "type": e.type,
             "source": e.source,
             "subject": e.subject,
-            "time": e.time,
-            "data": {**e.data, "sequence": sequence},
+            "time": e.time.isoformat(),
+            "data": e.data,
             "trace": e.trace,
+            "pos": pos,
+            "n": n,
         }
 
 
 _UNSENT = "phaseout.unsent"
+_AUDITED = "phaseout.audited"
+
+
+def record_audit(session: AsyncSession, row: Mapping[str, object]) -> None:
+    """Keep an audit row (`db.audit`) with the transaction: `flush` writes it with the events."""
+    session.info.setdefault(_AUDITED, []).append(dict(row))
 
 
 async def flush(session: AsyncSession) -> None:
-    """Write the events appended in this session's transaction, numbered in their streams: the
-    last thing a transaction does before it commits (the unit of work's, the consumer's)."""
+    """Write what this session's transaction appended — its events, numbered in their
+    subjects' streams, and its audit rows — in one statement: the last thing a transaction
+    does before it commits (the unit of work's, the consumer's).
+
+    Subjects take their numbers in sorted order (so that two writers never wait on each
+    other's counters), each subject's events in the order they were emitted, and the outbox
+    rows are written in that order.
+    """
     pending: list[tuple[Outbox, list[Envelope]]] = session.info.pop(_UNSENT, [])
-    outboxes: dict[int, tuple[Outbox, list[Envelope]]] = {}
+    audits: list[dict[str, object]] = session.info.pop(_AUDITED, [])
+    by_subject: dict[str, list[tuple[Outbox, Envelope]]] = {}
     for box, envelopes in pending:
-        outboxes.setdefault(id(box), (box, []))[1].extend(envelopes)
-    for box, envelopes in outboxes.values():
-        await box.write(session, envelopes)
+        for e in envelopes:
+            by_subject.setdefault(e.subject, []).append((box, e))
+    events: list[dict[str, object]] = []
+    for subject in sorted(by_subject):
+        stream = by_subject[subject]
+        events += [
+            box.row(e, len(events) + i, i + 1, len(stream)) for i, (box, e) in enumerate(stream)
+        ]
+    if not events and not audits:
+        return
+    await session.execute(
+        WRITE_PENDING,
+        {
+            "audits": _json(audits),
+            "streams": _json([{"subject": s, "n": len(by_subject[s])} for s in sorted(by_subject)]),
+            "events": _json(events),
+        },
+    )
 
 
-NEXT_SEQUENCES = text(
-    "INSERT INTO event_streams (subject, sequence) VALUES (:subject, :n)"
-    " ON CONFLICT (subject) DO UPDATE SET sequence = event_streams.sequence + EXCLUDED.sequence"
-    " RETURNING sequence"
+def _json(rows: list[dict[str, object]]) -> str:
+    return json.dumps(rows, default=_iso, ensure_ascii=False, separators=(",", ":"))
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+WRITE_PENDING = text(
+    """
+WITH audited AS (
+    INSERT INTO audit (at, subject, agency, jurisdiction, action, target, changes)
+    SELECT a.at, a.subject, a.agency, a.jurisdiction, a.action, a.target, a.changes
+    FROM jsonb_array_elements(CAST(:audits AS jsonb)) WITH ORDINALITY AS r(value, ord),
+        jsonb_to_record(r.value) AS a(
+            at timestamptz, subject text, agency text, jurisdiction text, action text,
+            target text, changes jsonb)
+    ORDER BY r.ord
+), streams AS (
+    INSERT INTO event_streams (subject, sequence)
+    SELECT s.subject, s.n
+    FROM jsonb_to_recordset(CAST(:streams AS jsonb)) AS s(subject text, n bigint)
+    ORDER BY s.subject
+    ON CONFLICT (subject) DO UPDATE SET sequence = event_streams.sequence + EXCLUDED.sequence
+    RETURNING subject, sequence
 )
-"""Take the next `n` numbers of a subject's stream; the row stays locked until commit."""
+INSERT INTO outbox (event_id, topic, type, source, subject, time, data, trace)
+SELECT e.event_id, e.topic, e.type, e.source, e.subject, e.time,
+    e.data || jsonb_build_object('sequence', streams.sequence - e.n + e.pos), e.trace
+FROM jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
+    ord int, event_id uuid, topic text, type text, source text, subject text,
+    time timestamptz, data jsonb, trace jsonb, pos bigint, n bigint)
+JOIN streams ON streams.subject = e.subject
+ORDER BY e.ord
+"""
+)
+"""Audit rows, the next numbers of each subject's stream (its counter row locked until the
+transaction commits), and the numbered events, in one round trip."""
 RELAY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext('phaseout.outbox.relay'))")
 """One relay publishes at a time, so that each subject's events are published in order."""
 
