@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -41,7 +42,6 @@ from phaseout_shared.db import outbox
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.envelope import Envelope, to_kafka
 from phaseout_shared.limits import MAX_EVENT_BYTES
-from phaseout_shared.workers import pause
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("phaseout.outbox")
@@ -70,6 +70,13 @@ class Outbox:
         self.topic = topic
         self.source = source
         self.max_bytes = max_bytes
+        self.written = asyncio.Event()
+        """Set when a transaction that wrote to this outbox has committed (`committed`): the
+        relay in this process wakes at once instead of waiting for its next poll."""
+
+    def committed(self) -> None:
+        """Tell this process's relay that rows were committed."""
+        self.written.set()
 
     def envelopes(
         self, payloads: Sequence[EventPayload], *, subject: str, at: datetime
@@ -131,14 +138,15 @@ def record_audit(session: AsyncSession, row: Mapping[str, object]) -> None:
     session.info.setdefault(_AUDITED, []).append(dict(row))
 
 
-async def flush(session: AsyncSession) -> None:
+async def flush(session: AsyncSession) -> list[Outbox]:
     """Write what this session's transaction appended — its events, numbered in their
     subjects' streams, and its audit rows — in one statement: the last thing a transaction
     does before it commits (the unit of work's, the consumer's).
 
     Subjects take their numbers in sorted order (so that two writers never wait on each
     other's counters), each subject's events in the order they were emitted, and the outbox
-    rows are written in that order.
+    rows are written in that order. Returns the outboxes written to: the caller tells them
+    when it has committed (`Outbox.committed`).
     """
     pending: list[tuple[Outbox, list[Envelope]]] = session.info.pop(_UNSENT, [])
     audits: list[dict[str, object]] = session.info.pop(_AUDITED, [])
@@ -153,7 +161,7 @@ async def flush(session: AsyncSession) -> None:
             box.row(e, len(events) + i, i + 1, len(stream)) for i, (box, e) in enumerate(stream)
         ]
     if not events and not audits:
-        return
+        return []
     await session.execute(
         WRITE_PENDING,
         {
@@ -162,6 +170,7 @@ async def flush(session: AsyncSession) -> None:
             "events": _json(events),
         },
     )
+    return list({id(box): box for box, _ in pending}.values())
 
 
 def _json(rows: list[dict[str, object]]) -> str:
@@ -236,8 +245,12 @@ class Relay:
         batch_size: int = 200,
         interval: float = 0.1,
         retention: timedelta = timedelta(days=14),
+        written: asyncio.Event | None = None,
     ) -> None:
         self.sessions = sessions
+        self.written = written or asyncio.Event()
+        """Set by commits in this process (`Outbox.written`); rows another process committed
+        are found by polling every `interval`."""
         self.producer = producer
         self.batch_size = batch_size
         self.interval = interval
@@ -358,4 +371,15 @@ class Relay:
                 published = 0
                 await asyncio.sleep(1)
             if published < self.batch_size:
-                await pause(stop, self.interval)
+                await self._idle(stop)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        """Wait for a commit in this process, the next poll, or the service to stop."""
+        if not self.written.is_set():
+            waits = [asyncio.ensure_future(e.wait()) for e in (self.written, stop)]
+            try:
+                await asyncio.wait(waits, timeout=self.interval, return_when=FIRST_COMPLETED)
+            finally:
+                for w in waits:
+                    w.cancel()
+        self.written.clear()

@@ -81,11 +81,13 @@ class UnitOfWork:
     async def _commit(self, session: AsyncSession) -> None:
         try:
             self.versions.check_done()
-            await flush(session)
+            written = await flush(session)
         except BaseException:
             await session.rollback()
             raise
         await session.commit()
+        for box in written:
+            box.committed()
 
     def store(self, repository: Bindable[S]) -> S:
         """A repository bound to this unit of work (`aggregates.Store`)."""

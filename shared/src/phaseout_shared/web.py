@@ -486,6 +486,7 @@ def _workers(
             batch_size=settings.relay_batch_size,
             interval=settings.relay_interval_seconds,
             retention=retention,
+            written=app.state.outbox.written,
         )
         workers.append(("relay", partial(relay.run, stop)))
     app.state.consumers = []
