@@ -361,3 +361,30 @@ async def test_power_at_an_exited_mills_address_under_a_new_code_raises_an_alert
     assert (alert["rule"], alert["period"]) == ("W-new-code-at-address", "2019-07-01")
     assert alert["elimination_case"] == surveyed["case_id"]
     assert old in alert["basis"]
+
+
+async def test_a_grid_companys_file_larger_than_a_request_body_loads_whole(
+    platform: Platform,
+) -> None:
+    """A month of a district's accounts is far over the 1 MiB a JSON body may be: the import
+    takes the file as a stream, up to `PHASEOUT_FEED_MAX_BYTES`."""
+    accounts = [(make_uscc(rng), f"GD-B-{n:05d}") for n in range(1_500)]
+    rows = [
+        f"{uscc},{account},深圳市宝安区某工业园{n}栋,baoan,{period},{4_000 + n},{8 + n % 50}"
+        for n, (uscc, account) in enumerate(accounts)
+        for period in MONTHS_2018_19[:12]
+    ]
+    text = "\n".join([HEADER, *rows]) + "\n"
+    assert len(text.encode()) > 1024 * 1024
+    r = await load(platform, "electricity", text)
+    assert r.status_code == 201, r.text[:500]
+    assert (r.json()["new"], r.json()["unchanged"]) == (18_000, 0)
+    some, account = accounts[777]
+    items = (await readings_of(platform, some, platform.stack.headers("miit"))).json()
+    assert items["total"] == 12 and {x["account"] for x in items["items"]} == {account}
+
+
+async def test_an_empty_import_names_its_body(platform: Platform) -> None:
+    r = await load(platform, "electricity", b"")
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["field"] == "body"

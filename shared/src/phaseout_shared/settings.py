@@ -148,6 +148,11 @@ class Settings(BaseSettings):
     evidence_max_bytes: int = Field(
         default=MAX_EVIDENCE_BYTES, gt=0, description="The largest evidence file kept (else 413)"
     )
+    feed_max_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        gt=0,
+        description="The largest file of readings or invoices the revival watch imports (else 413)",
+    )
     evidence_scan_command: str | None = Field(
         default=None,
         description="A command run on each evidence file before it is kept, e.g. "

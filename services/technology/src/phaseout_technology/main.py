@@ -14,6 +14,7 @@ from phaseout_technology.api.routes import router
 from phaseout_technology.app.publication import publish_catalogue
 from phaseout_technology.watch import api as watch_api
 from phaseout_technology.watch import orders as watch_orders
+from phaseout_technology.watch.feeds import Feed
 
 CLOSURES = frozenset({"phaseout.environment.closure.ordered.v1", "phaseout.safety.case.closed.v1"})
 """A closure ordered by environment or safety: technology checks the dismantling or sealing and
@@ -41,6 +42,7 @@ SPEC = agency_spec(
     ],
     on_startup=[publish_catalogue],
     evidence_targets={"case": CASES, "item": ITEMS},
+    files={watch_api.import_path(feed): watch_api.feed_limit for feed in Feed},
 )
 
 

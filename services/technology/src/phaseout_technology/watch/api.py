@@ -25,8 +25,9 @@ from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import USCC, Agency, Dimension, District
 from phaseout_shared.scope import READ_BY_ANYONE, READ_BY_PARTIES
+from phaseout_shared.settings import Settings
 from phaseout_shared.unit_of_work import UnitOfWork
-from phaseout_shared.web import problem
+from phaseout_shared.web import problem, read_file
 from phaseout_technology.adapters.tables import CASES
 from phaseout_technology.watch import feeds, store
 from phaseout_technology.watch.alert import Alert, AlertState
@@ -36,6 +37,15 @@ from phaseout_technology.watch.tables import ALERTS, invoices, readings
 router = APIRouter(prefix="/v1/watch", tags=["watch"])
 RAW_READERS = frozenset({Agency.MIIT, Agency.SAMR})
 AlertWork = Annotated[UnitOfWork, versioned("watch_alerts")]
+
+
+def import_path(feed: feeds.Feed) -> str:
+    """The route a feed's files are imported at (its body a file: `ServiceSpec.files`)."""
+    return f"{router.prefix}/feeds/{feed.value}/imports"
+
+
+def feed_limit(settings: Settings) -> int:
+    return settings.feed_max_bytes
 
 
 @router.post(
@@ -55,8 +65,9 @@ async def import_feed(
     correction_reason; the body is the CSV (`text/csv`) or xlsx file itself. All of it loads in
     one transaction or nothing does: 422 lists every problem with its line and column. A row
     equal to the stored one changes nothing; one that differs supersedes it only with a
-    correction_reason. The rules then run over the enterprises it touched."""
-    content = await request.body()
+    correction_reason. The rules then run over the enterprises it touched. A file over
+    `PHASEOUT_FEED_MAX_BYTES` (256 MiB) is a 413."""
+    content = await read_file(request, request.app.state.settings.feed_max_bytes)
     try:
         async with work:
             assert work.principal is not None
