@@ -388,3 +388,53 @@ async def test_an_empty_import_names_its_body(platform: Platform) -> None:
     r = await load(platform, "electricity", b"")
     assert r.status_code == 422
     assert r.json()["detail"][0]["field"] == "body"
+
+
+async def test_miit_amends_a_rules_figures_from_a_date_and_others_may_not(
+    platform: Platform,
+) -> None:
+    tech = platform.clients["technology"]
+    city, district = platform.stack.headers("miit"), platform.stack.headers("miit", "futian")
+    path = "/v1/watch/rules/amendments"
+
+    def closure(rules: Any) -> Any:
+        return {r["id"]: r for r in rules["rules"]}["W-closure"]
+
+    before = (await tech.get("/v1/watch/rules", headers=city)).json()
+    amendment = {
+        "rule_id": "W-closure",
+        "changes": {"share_of_baseline": "0.30"},
+        "reason": "市工信局 2019 年第 3 次专题会议：关闭企业用电阈值调整",
+        "effective_on": "2019-06-01",
+    }
+    for refused_to, status in ((district, 403), (platform.stack.headers("mee"), 403)):
+        r = await tech.post(path, json=amendment, headers=refused_to)
+        assert r.status_code == status, r.text
+    bad = [
+        ({"changes": {"orders": "1"}}, "changes.orders", 422),
+        ({"changes": {"share_of_baseline": "0"}}, "changes.share_of_baseline", 422),
+        ({"rule_id": "D-steel-unlicensed"}, "changes.share_of_baseline", 422),
+        ({"rule_id": "W-nothing"}, "rule_id", 404),
+        ({"effective_on": "2999-01-01"}, "effective_on", 422),
+    ]
+    for change, field, status in bad:
+        r = await tech.post(path, json=amendment | change, headers=city)
+        assert (r.status_code, r.json()["detail"][0]["field"]) == (status, field), r.text
+
+    done = await tech.post(path, json=amendment, headers=city)
+    assert done.status_code == 201, done.text
+    version = done.json()["version"]
+    assert version != before["version"] and done.json()["agency"] == "miit"
+    try:
+        now = (await tech.get("/v1/watch/rules", headers=city)).json()
+        assert (now["version"], closure(now)["share_of_baseline"]) == (version, "0.30")
+        then = await tech.get("/v1/watch/rules", params={"as_of": "2019-05-31"}, headers=city)
+        assert closure(then.json())["share_of_baseline"] == closure(before)["share_of_baseline"]
+        listed = (await tech.get(path, headers=district)).json()
+        assert listed[0]["version"] == version and listed[0]["reason"] == amendment["reason"]
+    finally:
+        restored = amendment | {
+            "changes": {"share_of_baseline": closure(before)["share_of_baseline"]},
+            "reason": "恢复原阈值",
+        }
+        assert (await tech.post(path, json=restored, headers=city)).status_code == 201
