@@ -203,7 +203,8 @@ class AmendmentIn(BaseModel):
     rule_id: str = Field(
         min_length=1, max_length=64, description="The rule, e.g. W-energy-shutdown"
     )
-    changes: dict[str, Decimal] = Field(
+    changes: dict[Annotated[str, Field(max_length=40)], Decimal] = Field(
+        max_length=len(AMENDABLE),
         description="The figures to change and their new values, e.g. "
         '{"share_of_baseline": "0.15"}: ' + ", ".join(sorted(AMENDABLE))
     )

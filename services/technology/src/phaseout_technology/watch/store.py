@@ -103,7 +103,8 @@ async def load(
     now: datetime,
     outbox: Outbox,
 ) -> ImportReport:
-    """Load checked rows; `Rejected` (the caller rolls back) if a row conflicts."""
+    """Load checked rows; `Rejected` (the caller rolls back) if a row conflicts. `content` is
+    what they came in: the file, or the ids of the streamed events that carried them."""
     shape = SHAPES[feed]
     digest = hashlib.sha256(content).hexdigest()
     import_id = str(uuid.uuid5(uuid.NAMESPACE_OID, f"{feed}:{digest}"))
