@@ -18,7 +18,7 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
 )
 from conftest import Platform, StackUnderTest
-from support import eventually, make_uscc
+from support import dead_letter, eventually, make_uscc
 
 from phaseout_shared.bus import KafkaAccess, dead_letters_of, make_producer
 from phaseout_shared.contracts.enterprise import REGISTERED
@@ -163,23 +163,7 @@ async def aggregator_registers(platform: Platform, uscc: str) -> list[dict[str, 
 
 
 async def dead_lettered(platform: Platform, event_id: str) -> dict[str, bytes] | None:
-    consumer = AIOKafkaConsumer(
-        dead_letters_of("aggregator"),
-        **platform.stack.kafka.options(),
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        batches = await consumer.getmany(timeout_ms=2000, max_records=10_000)
-    finally:
-        await consumer.stop()
-    for records in batches.values():
-        for r in records:
-            headers = dict(r.headers)
-            if headers.get("ce_id") == event_id.encode():
-                return headers
-    return None
+    return await dead_letter(platform.stack.kafka, dead_letters_of("aggregator"), event_id)
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from conftest import Platform
-from support import eventually, make_uscc
+from support import dead_letter, eventually, make_uscc
 
 from phaseout_shared.bus import dead_letters_of, make_producer
 from phaseout_shared.contracts.base import EventPayload
@@ -70,23 +69,7 @@ async def stored(platform: Platform, uscc: str, n: int) -> list[Any] | None:
 
 
 async def dead_letter_of(platform: Platform, event_id: str) -> dict[str, bytes] | None:
-    consumer = AIOKafkaConsumer(
-        dead_letters_of("technology"),
-        **platform.stack.kafka.options(),
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        batches = await consumer.getmany(timeout_ms=2000, max_records=10_000)
-    finally:
-        await consumer.stop()
-    for records in batches.values():
-        for r in records:
-            headers = dict(r.headers)
-            if headers.get("ce_id") == event_id.encode():
-                return headers
-    return None
+    return await dead_letter(platform.stack.kafka, dead_letters_of("technology"), event_id)
 
 
 async def test_streamed_readings_load_once_and_a_correction_needs_its_reason(

@@ -206,7 +206,7 @@ class AmendmentIn(BaseModel):
     changes: dict[Annotated[str, Field(max_length=40)], Decimal] = Field(
         max_length=len(AMENDABLE),
         description="The figures to change and their new values, e.g. "
-        '{"share_of_baseline": "0.15"}: ' + ", ".join(sorted(AMENDABLE))
+        '{"share_of_baseline": "0.15"}: ' + ", ".join(sorted(AMENDABLE)),
     )
     reason: str = Field(min_length=1, max_length=2000, description="Why, and on whose decision")
     effective_on: Day = Field(description="From when the figures apply; today at the latest")
