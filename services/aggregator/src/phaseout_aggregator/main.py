@@ -6,7 +6,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
@@ -22,7 +21,7 @@ from phaseout_shared.outbox import topic_of
 from phaseout_shared.reference import Dimension
 from phaseout_shared.scope import Scope
 from phaseout_shared.settings import Settings
-from phaseout_shared.web import ConsumerSpec, ServiceSpec, create_app
+from phaseout_shared.web import ConsumerSpec, ServiceSpec, create_app, serve
 
 AGENCY_TOPICS = [topic_of(d.value) for d in Dimension]
 
@@ -67,4 +66,4 @@ def create(settings: Settings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = Settings(service="aggregator")
-    uvicorn.run(create(settings), host=settings.http_host, port=settings.http_port)
+    serve(create(settings), settings)
