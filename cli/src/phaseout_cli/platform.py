@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from phaseout_cli import kafka_security, keycloak, processes, stack
@@ -51,6 +52,12 @@ def start_services(
 ) -> None:
     urls = stack.ensure_databases(cfg, list(ports))
     services = [service(cfg, name, urls[name], port, oidc_issuer) for name, port in ports.items()]
+    if "technology" in ports:  # the aggregator reads the consumption curve's readings there
+        technology = {"PHASEOUT_TECHNOLOGY_URL": f"http://127.0.0.1:{ports['technology']}"}
+        services = [
+            dataclasses.replace(s, env={**s.env, **technology}) if s.name == "aggregator" else s
+            for s in services
+        ]
     processes.start_services(services_folder(cfg), services)
 
 
