@@ -207,9 +207,6 @@ async def test_capacity_months_and_overdue_by_agency_count_the_story(
 async def test_the_consumption_curve_gives_raw_figures_only_to_those_allowed(
     platform: Platform, story: dict[str, Any]
 ) -> None:
-    platform.apps["aggregator"].state.technology_transport = httpx.ASGITransport(
-        app=platform.apps["technology"]
-    )
     path = f"/v1/enterprises/{story['uscc']}/consumption"
     params = {"as_of": "2021-12-31"}
     for who in (platform.stack.headers("miit"), platform.stack.headers(None, DISTRICT)):
@@ -260,3 +257,30 @@ async def test_a_closed_alert_is_closed_from_its_day_and_open_before(
     assert (before["state"], before["overdue"]) == ("open", True)
     none_late = await alerts(platform, {"overdue_as_of": "2021-09-30", "uscc": story["uscc"]})
     assert none_late == []
+
+
+async def test_the_consumption_curve_says_so_when_the_technology_service_is_away(
+    platform: Platform, story: dict[str, Any]
+) -> None:
+    def away(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    state = platform.apps["aggregator"].state
+    kept = state.technology_transport
+    state.technology_transport = httpx.MockTransport(away)
+    try:
+        r = await get(
+            platform,
+            f"/v1/enterprises/{story['uscc']}/consumption",
+            {},
+            platform.stack.headers("miit"),
+        )
+    finally:
+        state.technology_transport = kept
+    assert r.status_code == 503
+    assert r.json()["detail"][0]["field"] == "technology"
+    malformed = await get(
+        platform, "/v1/enterprises/not-a-code/consumption", {}, platform.stack.headers("miit")
+    )
+    assert malformed.status_code == 422
+    assert malformed.json()["detail"][0]["field"] == "path.uscc"
