@@ -1049,10 +1049,18 @@ async function watchSection(e) {
       const month = day.slice(0, 7);
       return periods.includes(month) ? month : null;
     };
-    const lines = [
-      ...curve.exited_on.map((d) => ({ month: at(d), label: `${t("curve.exit")} ${d}` })),
-      ...curve.marks.map((m) => ({ month: at(m.on), label: `${eventName(m.type)} ${m.on}` })),
-    ].filter((m) => m.month);
+    const byMonth = new Map(); // the acts of one month on one line, each named once
+    for (const [day, label] of [
+      ...curve.marks.map((m) => [m.on, eventName(m.type)]),
+      ...curve.exited_on.map((d) => [d, t("curve.exit")]),
+    ]) {
+      const month = at(day);
+      if (!month) continue;
+      const labels = byMonth.get(month) ?? [];
+      if (!labels.includes(label)) labels.push(label);
+      byMonth.set(month, labels);
+    }
+    const lines = [...byMonth].map(([month, labels]) => ({ month, label: labels.join("、") }));
     parts.push(
       chart(
         {
