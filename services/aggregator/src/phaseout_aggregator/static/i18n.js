@@ -269,7 +269,7 @@ export const LABELS = {
     "curve.kwh": "Monthly kWh",
     "curve.exit": "Exit",
     "curve.note":
-      "Vertical lines mark orders, sealing, acceptance and exit; '!' marks the month whose data raised an alert.",
+      "Vertical lines mark the months of orders, sealing, acceptance and exit (their dates are in the record below); '!' marks the month whose data raised an alert.",
     "curve.refused":
       "Raw electricity figures are read only by miit's and samr's city officers and the district's government; see the alerts.",
     "curve.none": "No electricity data for this enterprise yet.",
