@@ -132,10 +132,11 @@ def make_data(city: City, private: str) -> None:
             acceptance = {"passed": True, "effective_on": "2019-06-20"}
             post("technology", f"/v1/cases/{case}/acceptance", acceptance, officer)
             city.kilns.append((uscc, district))
-        # The first kiln's meter: steady until its sealing, dark after (the consumption curve).
+        # The first kiln's meter, steady until its sealing, dark after (the consumption curve):
+        # an account no other test uses, as readings are kept once per account and month.
         kiln, where = city.kilns[0]
         readings = ["uscc,account,address,district,period,kwh,max_demand_kw"] + [
-            f"{kiln},GD-E2E-1,深圳市大鹏新区某路1号,{where},2019-{m:02d},"
+            f"{kiln},GD-E2E-KILN-1,深圳市大鹏新区某路1号,{where},2019-{m:02d},"
             f"{80_000 if m < 6 else 500},{160 if m < 6 else 1}"
             for m in range(1, 13)
         ]
