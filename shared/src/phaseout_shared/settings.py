@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     oidc_client_id: str = Field(
         default="phaseout-dashboard", description="The dashboard's client at the provider"
     )
+    technology_url: str = Field(
+        default="http://127.0.0.1:8105",
+        description="The technology service's base URL: the aggregator reads an enterprise's "
+        "electricity readings there for its consumption curve, with the caller's own token",
+    )
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP endpoint of a collector, e.g. http://otel:4318"
     )

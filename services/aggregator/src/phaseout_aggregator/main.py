@@ -9,7 +9,15 @@ from typing import Any
 from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
-from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public, signin
+from phaseout_aggregator.api import (
+    calendar,
+    charts,
+    city,
+    dashboard,
+    enterprises,
+    public,
+    signin,
+)
 from phaseout_aggregator.app.batch import apply_batch
 from phaseout_aggregator.app.history import cases_as_of
 from phaseout_aggregator.app.projections import apply
@@ -44,6 +52,7 @@ SPEC = ServiceSpec(
         enterprises.router,
         enterprises.conflicts,
         city.router,
+        charts.router,
         calendar.router,
         public.router,
         dashboard.router,
