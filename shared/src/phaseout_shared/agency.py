@@ -6,11 +6,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
-from phaseout_shared import disclosure, evidence, referrals, register, supersession
+from phaseout_shared import disclosure, evidence, referrals, register, supersession, web
 from phaseout_shared.aggregates import Repository
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS, REGISTER_VERSIONS
@@ -32,11 +31,13 @@ def agency_spec(
     evidence_targets: Mapping[str, Repository[Any]] | None = None,
     supersedable: Repository[Any] | None = None,
     resumed_by: frozenset[Agency] | None = None,
+    files: Mapping[str, Callable[[Settings], int]] | None = None,
 ) -> ServiceSpec:
     """An agency service: the register, its own routers, tables and migrations, its topic;
     evidence files on the acts `evidence_targets` names (its cases, by default none); the
     cases a shutdown elsewhere supersedes (`supersedable`: the consumer that supersedes them,
-    and the route by which `resumed_by`, by default the dimension's writers, resume them)."""
+    and the route by which `resumed_by`, by default the dimension's writers, resume them);
+    routes that take a file as their body (`files`, each with its limit)."""
     superseding: list[Repository[Any]] = [supersedable] if supersedable is not None else []
     return ServiceSpec(
         name=dimension.value,
@@ -57,6 +58,7 @@ def agency_spec(
         ],
         description=description,
         on_startup=list(on_startup),
+        files=dict(files or {}),
     )
 
 
@@ -68,10 +70,4 @@ def app_of(spec: ServiceSpec) -> FastAPI:
 def serve(spec: ServiceSpec) -> None:
     """Run the service with uvicorn on the configured host and port."""
     settings = Settings(service=spec.name)
-    uvicorn.run(
-        create_app(spec, settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_level="info",
-        access_log=False,
-    )
+    web.serve(create_app(spec, settings), settings)

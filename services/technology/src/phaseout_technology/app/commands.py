@@ -15,7 +15,6 @@ from uuid import UUID
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.technology import SealingMeasures
-from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.domain.facts import site_of
 from phaseout_shared.reference import District
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -69,13 +68,18 @@ async def survey_item(
         item = item.model_copy(update={"case_id": case.case_id})
         await CASES.add(work.session, case, work.now)
         events += case.pull_events()
-    changes = item.model_dump(mode="json", exclude={"verdict"})
-    try:
-        earlier = await ITEMS.get(work.session, item_key(item.uscc, item.item_id))
-    except NotFound:
-        return await DESK.save(work, ITEMS, item, "survey", changes, new=True, events=events)
-    await DESK.save(work, ITEMS, earlier.resurvey(item), "survey", changes, events=events)
+    await _save_item(work, item)
+    await work.emit(events, subject=uscc)
+    await work.audit("equipment.survey", item.id, item.model_dump(mode="json", exclude={"verdict"}))
     return item
+
+
+async def _save_item(work: UnitOfWork, item: SurveyedItem) -> None:
+    """A new item is added; an item surveyed before is surveyed again."""
+    if await ITEMS.add_if_absent(work.session, item, work.now):
+        return
+    earlier = await ITEMS.get(work.session, item_key(item.uscc, item.item_id))
+    await ITEMS.save(work.session, earlier.resurvey(item), work.now)
 
 
 async def dismantle(
