@@ -10,7 +10,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
-from phaseout_shared import disclosure, evidence, referrals, register
+from phaseout_shared import archive, disclosure, documents, evidence, referrals, register
 from phaseout_shared.aggregates import Repository
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS, REGISTER_VERSIONS
@@ -30,9 +30,11 @@ def agency_spec(
     subscriptions: Sequence[referrals.Subscription] = (),
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     evidence_targets: Mapping[str, Repository[Any]] | None = None,
+    describe: documents.Describe = documents.describe_generically,
 ) -> ServiceSpec:
     """An agency service: the register, its own routers, tables and migrations, its topic;
-    evidence files on the acts `evidence_targets` names (its cases, by default none)."""
+    evidence files and documents on the acts `evidence_targets` names (its cases, by default
+    none), each act described for a document by `describe`."""
     return ServiceSpec(
         name=dimension.value,
         version_locations=[PLATFORM_VERSIONS, REGISTER_VERSIONS, *([versions] if versions else [])],
@@ -42,6 +44,9 @@ def agency_spec(
             disclosure.router(dimension),
             referrals.router(dimension, subscriptions),
             evidence.router(dimension, evidence_targets or {}),
+            documents.router(dimension, evidence_targets or {}, describe),
+            documents.public_router(),
+            archive.router(dimension),
             *routers,
         ],
         consumers=[

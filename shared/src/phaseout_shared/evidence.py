@@ -64,6 +64,9 @@ from phaseout_shared.settings import Settings
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.writes import LEADS
 
+CHUNK = 1 << 16
+"""The bytes read from the store at a time."""
+
 FILES_ROUTE = "/v1/evidence/files"
 """The one route whose body is a file's bytes: admitted as a stream (`admission`)."""
 
@@ -123,8 +126,12 @@ class Store(Protocol):
         """Keep a staged file under its digest (a digest already held is left as it is)."""
         ...
 
-    async def path(self, sha256: str) -> Path:
-        """A local file with the bytes of `sha256`; NotFound if the store lacks them."""
+    def chunks(self, sha256: str) -> AsyncIterator[bytes]:
+        """The bytes of `sha256`, in chunks; NotFound if the store lacks them."""
+        ...
+
+    async def response(self, sha256: str, media_type: str, headers: Mapping[str, str]) -> Response:
+        """An HTTP answer with the bytes of `sha256`; NotFound if the store lacks them."""
         ...
 
 
@@ -156,6 +163,15 @@ class LocalStore:
         if not found.exists():
             raise NotFound(f"the store holds no file {sha256}", field="sha256")
         return found
+
+    async def chunks(self, sha256: str) -> AsyncIterator[bytes]:
+        path = await self.path(sha256)
+        async with await anyio.open_file(path, "rb") as handle:
+            while chunk := await handle.read(CHUNK):
+                yield chunk
+
+    async def response(self, sha256: str, media_type: str, headers: Mapping[str, str]) -> Response:
+        return FileResponse(await self.path(sha256), media_type=media_type, headers=dict(headers))
 
     def _where(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
@@ -377,15 +393,15 @@ def router(dimension: Dimension, targets: Mapping[str, Repository[Any]]) -> APIR
             return await _read(work, evidence_id)
 
     @api.get("/{evidence_id}/content", response_class=FileResponse)
-    async def content(request: Request, evidence_id: uuid.UUID, work: Work) -> FileResponse:
+    async def content(request: Request, evidence_id: uuid.UUID, work: Work) -> Response:
         """The file itself, to the readers of the fact it supports; its `ETag` is its digest."""
         async with work:
             found = await _read(work, evidence_id)
         kit: Keeping = request.app.state.evidence
-        return FileResponse(
-            await kit.store.path(found.sha256),
-            media_type=found.media_type,
-            headers={"ETag": f'"{found.sha256}"', "Cache-Control": "private, max-age=86400"},
+        return await kit.store.response(
+            found.sha256,
+            found.media_type,
+            {"ETag": f'"{found.sha256}"', "Cache-Control": "private, max-age=86400"},
         )
 
     return api

@@ -148,6 +148,21 @@ class Settings(BaseSettings):
         description="A command run on each evidence file before it is kept, e.g. "
         "`clamdscan --no-summary`: any exit status but 0 refuses the file (422)",
     )
+    document_prefixes: dict[str, str] = Field(
+        default_factory=dict,
+        description="The prefix of each agency's document numbers in this service, as a JSON "
+        'object, e.g. `{"miit": "深工信节能"}` (by default `documents.PREFIXES`)',
+    )
+    document_public_url: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The public address of this service, which a document's QR code resolves "
+        "to (by default `http://<http_host>:<http_port>`)",
+    )
+    document_font: Path | None = Field(
+        default=None,
+        description="The Chinese font embedded in documents (by default Noto Serif CJK SC)",
+    )
     run_migrations: bool = Field(default=True, description="Apply migrations on start-up")
     run_workers: bool = Field(default=True, description="Run the outbox relay and consumers")
 
