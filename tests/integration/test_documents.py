@@ -24,7 +24,7 @@ import httpx
 import pytest
 from conftest import Platform
 from sqlalchemy import text
-from support import make_uscc
+from support import eventually, make_uscc
 
 pytestmark = pytest.mark.integration
 rng = random.Random(2126)
@@ -387,3 +387,40 @@ async def test_who_may_issue_read_sign_and_verify(platform: Platform) -> None:
         "/v1/documents", params={"target_id": case_id}, headers=stack.headers("miit", "futian")
     )
     assert hidden.json()["items"] == []
+
+
+async def test_a_districts_year_end_exit_list_for_signature(
+    platform: Platform, tmp_path: Path
+) -> None:
+    """The aggregator, which holds the lists, prints one district's for its government to sign."""
+    uscc, case_id = await opened_case(platform, district="pingshan")
+    who = {"agency": "miit", "jurisdiction": "pingshan"}
+    over = {"inspected_on": "2020-01-10", "measured_value": "13900", "unit": "kWh/t"}
+    await act(platform, case_id, "reinspection", over, **who)
+    ordered = {"ordered_on": "2020-01-15", "exit_by": "2020-04-30"}
+    await act(platform, case_id, "shutdown-order", ordered, **who)
+    await act(platform, case_id, "shutdown-verification", {"verified_on": "2020-04-20"}, **who)
+    aggregator, city = platform.clients["aggregator"], platform.stack.headers("miit")
+
+    async def listed() -> bytes | None:
+        r = await aggregator.get(
+            "/v1/exits", params={"year": 2020, "district": "pingshan"}, headers=city
+        )
+        if uscc not in r.text:
+            return None
+        pdf = await aggregator.get(
+            "/v1/exits",
+            params={"year": 2020, "district": "pingshan", "format": "pdf"},
+            headers=city,
+        )
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        return pdf.content
+
+    said = re.sub(r"\s+", "", pdf_text(await eventually(listed), tmp_path))
+    for words in ("坪山区人民政府", "2020年坪山区依法关闭退出的落后产能企业清单", NAME, uscc):
+        assert words in said, f"{words} not in:\n{said}"
+    assert "负责人（签字）" in said and "电解铝" in said
+    assert pdf_pages(await eventually(listed), tmp_path)
+
+    r = await aggregator.get("/v1/exits", params={"format": "pdf"}, headers=city)
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "district", r.text

@@ -20,6 +20,7 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 from fpdf.enums import WrapMode
+from fpdf.fonts import FontFace
 
 FONTS: tuple[tuple[Path, int], ...] = (
     (Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"), 2),
@@ -62,7 +63,8 @@ class Draft:
     paragraphs: Sequence[str]
     basis: Sequence[str]
     issued_on: date
-    verify_url: str
+    verify_url: str | None
+    """Where the QR code resolves (None: a draft for signature, not yet issued)."""
     deadline: date | None = None
     deadline_label: str = "整改期限"
     facts: Sequence[tuple[str, str]] = ()
@@ -70,12 +72,16 @@ class Draft:
     """Each cited file: what it shows, the day it was taken, its SHA-256."""
     replaces: str | None = None
     signature_lines: Sequence[str] = field(default_factory=tuple)
+    table: Sequence[Sequence[str]] = ()
+    """A list's heading row and its rows (a year's exit list), printed across a landscape page."""
+    widths: Sequence[float] = ()
+    """The table's column widths, in proportion."""
 
 
 def render(draft: Draft, moment: datetime, font_file: tuple[Path, int]) -> bytes:
     """The PDF of a draft, dated `moment` (its metadata's creation date)."""
     path, index = font_file
-    pdf = FPDF(format="A4", unit="mm")
+    pdf = FPDF(orientation="L" if draft.table else "P", format="A4", unit="mm")
     pdf.set_creation_date(moment)
     pdf.set_title(f"{draft.title} {draft.number}")
     pdf.set_author(draft.agency_name)
@@ -94,7 +100,8 @@ def render(draft: Draft, moment: datetime, font_file: tuple[Path, int]) -> bytes
     pdf.ln(6)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font("cjk", size=12)
-    pdf.cell(width, 8, draft.number, align="C", new_x="LMARGIN", new_y="NEXT")
+    if draft.number:
+        pdf.cell(width, 8, draft.number, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("cjk", size=18)
     pdf.cell(width, 12, draft.title, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -123,6 +130,22 @@ def render(draft: Draft, moment: datetime, font_file: tuple[Path, int]) -> bytes
             text.paragraph(f"{n}. {caption or '（无说明）'}，{taken_on}", indent=False)
             text.paragraph(f"   {sha256}", indent=False)
         pdf.set_font("cjk", size=12)
+    if draft.table:
+        pdf.set_font("cjk", size=7)
+        with pdf.table(
+            col_widths=tuple(draft.widths) or None,
+            text_align="LEFT",
+            line_height=4,
+            wrapmode=WrapMode.CHAR,
+            first_row_as_headings=True,
+            headings_style=FontFace(emphasis=""),
+        ) as grid:
+            for cells in draft.table:
+                row = grid.row()
+                for cell in cells:
+                    row.cell(cell)
+        pdf.set_font("cjk", size=12)
+        pdf.ln(4)
     if draft.replaces:
         text.paragraph(f"本文书更正并取代{draft.replaces}，原文书自本文书送达之日起不再执行。")
     for line in draft.signature_lines:
@@ -132,6 +155,8 @@ def render(draft: Draft, moment: datetime, font_file: tuple[Path, int]) -> bytes
     pdf.cell(width, 8, draft.agency_name, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(width, 8, chinese_date(draft.issued_on), align="R", new_x="LMARGIN", new_y="NEXT")
 
+    if draft.verify_url is None:
+        return bytes(pdf.output())
     qr = segno.make(draft.verify_url, error="m")
     image = io.BytesIO()
     qr.save(image, kind="png", scale=4, border=2)

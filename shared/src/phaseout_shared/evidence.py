@@ -33,7 +33,7 @@ from typing import Annotated, Any, Protocol
 import anyio
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -260,11 +260,38 @@ class Keeping:
     scan: Scanner = no_scan
 
 
+def store_of(settings: Settings) -> Store:
+    """The store the settings name: the local folder, or a bucket of an S3-compatible store."""
+    if settings.evidence_store == "local":
+        return LocalStore(settings.evidence_root())
+    from phaseout_shared.object_store import S3Store
+
+    secret = settings.evidence_s3_secret_key
+    if secret is None and settings.evidence_s3_secret_key_file is not None:
+        secret = SecretStr(settings.evidence_s3_secret_key_file.read_text().strip())
+    if not (settings.evidence_s3_endpoint and settings.evidence_s3_access_key and secret):
+        raise ValueError(
+            "evidence_store s3 needs evidence_s3_endpoint, evidence_s3_access_key and "
+            "evidence_s3_secret_key (or its file)"
+        )
+    return S3Store(
+        endpoint=settings.evidence_s3_endpoint,
+        bucket=settings.evidence_s3_bucket,
+        access_key=settings.evidence_s3_access_key,
+        secret_key=secret.get_secret_value(),
+        local=settings.evidence_root(),
+        prefix=settings.evidence_s3_prefix
+        if settings.evidence_s3_prefix is not None
+        else settings.service,
+        region=settings.evidence_s3_region,
+    )
+
+
 def keeping(settings: Settings) -> Keeping:
     """The service's evidence keeping, from its settings."""
     command = settings.evidence_scan_command
     return Keeping(
-        store=LocalStore(settings.evidence_root()),
+        store=store_of(settings),
         max_bytes=settings.evidence_max_bytes,
         scan=CommandScanner(tuple(shlex.split(command))) if command else no_scan,
     )
