@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 from conftest import Platform, StackUnderTest, client, create_app_for, running
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from phaseout_cli import minio, stack
@@ -102,14 +103,13 @@ async def energy_on_s3(
     settings = platform.stack.settings(
         "energy",
         evidence_store="s3",
-        evidence_dir=tmp_path,
         evidence_s3_endpoint=store_server.endpoint,
         evidence_s3_bucket=BUCKET,
         evidence_s3_access_key=store_server.access_key,
-        evidence_s3_secret_key=store_server.secret_key,
+        evidence_s3_secret_key=SecretStr(store_server.secret_key),
         run_workers=False,
         run_migrations=False,
-    )
+    ).model_copy(update={"evidence_dir": tmp_path})
     async with running(create_app_for("energy", settings)) as app, client(app, "energy") as http:
         yield platform, http
 

@@ -42,7 +42,7 @@ def ensure(cache: Path) -> Path:
     if go is None:
         raise RuntimeError("go is missing: MinIO is built with `go install`")
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "GOBIN": str(folder), "CGO_ENABLED": "0"}
+    env = {**os.environ, "GOBIN": str(folder)}
     built = subprocess.run(
         [go, "install", f"{MODULE}@{VERSION}"], env=env, capture_output=True, text=True
     )

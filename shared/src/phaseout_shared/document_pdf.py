@@ -12,6 +12,7 @@ and moment give the same bytes.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,6 +32,8 @@ FONTS: tuple[tuple[Path, int], ...] = (
 collection (Noto CJK: JP, KR, SC, TC, HK)."""
 
 RED = (200, 16, 46)
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs every glyph
 
 
 def font(configured: Path | None = None) -> tuple[Path, int]:
@@ -97,6 +100,8 @@ def render(draft: Draft, moment: datetime, font_file: tuple[Path, int]) -> bytes
     pdf.set_draw_color(*RED)
     pdf.set_line_width(0.8)
     pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.l_margin + width, pdf.get_y() + 2)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
     pdf.ln(6)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font("cjk", size=12)
