@@ -7,9 +7,30 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from aiokafka import AIOKafkaConsumer
+
+from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.reference import USCC_ALPHABET, uscc_check_character
 
 T = TypeVar("T")
+
+
+async def dead_letter(kafka: KafkaAccess, topic: str, event_id: str) -> dict[str, bytes] | None:
+    """The headers of the dead letter of an event (by its `ce_id`) on `topic`, if there is one."""
+    consumer = AIOKafkaConsumer(
+        topic, **kafka.options(), auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        batches = await consumer.getmany(timeout_ms=2000, max_records=10_000)
+    finally:
+        await consumer.stop()
+    for records in batches.values():
+        for r in records:
+            headers = dict(r.headers)
+            if headers.get("ce_id") == event_id.encode():
+                return headers
+    return None
 
 
 def make_uscc(rng: random.Random) -> str:

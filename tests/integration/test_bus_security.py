@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import random
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,12 +18,13 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
 )
 from conftest import Platform, StackUnderTest
-from support import eventually, make_uscc
+from support import dead_letter, eventually, make_uscc
 
 from phaseout_shared.bus import KafkaAccess, dead_letters_of, make_producer
 from phaseout_shared.contracts.enterprise import REGISTERED
+from phaseout_shared.contracts.feeds import ReadingRecorded
 from phaseout_shared.envelope import Envelope, to_kafka
-from phaseout_shared.principals import AGENCY_TOPICS, PRINCIPALS, owner_source
+from phaseout_shared.principals import AGENCY_TOPICS, FEEDS, PRINCIPALS, owner_source
 from phaseout_shared.reference import Dimension
 
 pytestmark = pytest.mark.integration
@@ -63,6 +65,31 @@ def registered(uscc: str, dimension: Dimension, source: str) -> Envelope:
         effective_on=date(2019, 9, 2),
     )
     return Envelope.of(payload, source=source, subject=uscc, time=datetime.now(UTC))
+
+
+def reading(uscc: str, source: str) -> Envelope:
+    payload = ReadingRecorded(
+        uscc=uscc,
+        district="longgang",
+        period=date(2019, 9, 1),
+        account=f"GD-{uscc[-8:]}",
+        address="深圳市龙岗区某工业园 3 栋",
+        kwh=Decimal(12_000),
+        max_demand_kw=Decimal(40),
+    )
+    return Envelope.of(payload, source=source, subject=uscc, time=datetime.now(UTC))
+
+
+async def test_a_feeds_system_cannot_write_an_agencys_topic_or_read_its_own(
+    test_stack: StackUnderTest,
+) -> None:
+    grid = test_stack.kafka_as("grid")
+    with pytest.raises(TopicAuthorizationFailedError):
+        await produce(grid, "phaseout.technology.events")
+    with pytest.raises(TopicAuthorizationFailedError):
+        await produce(grid, "phaseout.tax.events")
+    with pytest.raises((GroupAuthorizationFailedError, TopicAuthorizationFailedError)):
+        await join(grid, "phaseout.grid.events", "grid-probe")
 
 
 async def test_a_client_without_credentials_cannot_connect(test_stack: StackUnderTest) -> None:
@@ -120,7 +147,9 @@ async def test_each_principal_may_write_what_the_table_grants(test_stack: StackU
         for topic in principal.writes:
             owner = owner_source(topic)
             envelope = None
-            if owner is not None:
+            if owner is not None and principal.name in FEEDS:
+                envelope = reading(make_uscc(rng), owner)
+            elif owner is not None:
                 envelope = registered(make_uscc(rng), Dimension(principal.name), owner)
             await produce(test_stack.kafka_as(principal.name), topic, envelope)
 
@@ -134,23 +163,7 @@ async def aggregator_registers(platform: Platform, uscc: str) -> list[dict[str, 
 
 
 async def dead_lettered(platform: Platform, event_id: str) -> dict[str, bytes] | None:
-    consumer = AIOKafkaConsumer(
-        dead_letters_of("aggregator"),
-        **platform.stack.kafka.options(),
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        batches = await consumer.getmany(timeout_ms=2000, max_records=10_000)
-    finally:
-        await consumer.stop()
-    for records in batches.values():
-        for r in records:
-            headers = dict(r.headers)
-            if headers.get("ce_id") == event_id.encode():
-                return headers
-    return None
+    return await dead_letter(platform.stack.kafka, dead_letters_of("aggregator"), event_id)
 
 
 @pytest.mark.parametrize(

@@ -361,3 +361,80 @@ async def test_power_at_an_exited_mills_address_under_a_new_code_raises_an_alert
     assert (alert["rule"], alert["period"]) == ("W-new-code-at-address", "2019-07-01")
     assert alert["elimination_case"] == surveyed["case_id"]
     assert old in alert["basis"]
+
+
+async def test_a_grid_companys_file_larger_than_a_request_body_loads_whole(
+    platform: Platform,
+) -> None:
+    """A month of a district's accounts is far over the 1 MiB a JSON body may be: the import
+    takes the file as a stream, up to `PHASEOUT_FEED_MAX_BYTES`."""
+    accounts = [(make_uscc(rng), f"GD-B-{n:05d}") for n in range(1_500)]
+    rows = [
+        f"{uscc},{account},深圳市宝安区某工业园{n}栋,baoan,{period},{4_000 + n},{8 + n % 50}"
+        for n, (uscc, account) in enumerate(accounts)
+        for period in MONTHS_2018_19[:12]
+    ]
+    text = "\n".join([HEADER, *rows]) + "\n"
+    assert len(text.encode()) > 1024 * 1024
+    r = await load(platform, "electricity", text)
+    assert r.status_code == 201, r.text[:500]
+    assert (r.json()["new"], r.json()["unchanged"]) == (18_000, 0)
+    some, account = accounts[777]
+    items = (await readings_of(platform, some, platform.stack.headers("miit"))).json()
+    assert items["total"] == 12 and {x["account"] for x in items["items"]} == {account}
+
+
+async def test_an_empty_import_names_its_body(platform: Platform) -> None:
+    r = await load(platform, "electricity", b"")
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["field"] == "body"
+
+
+async def test_miit_amends_a_rules_figures_from_a_date_and_others_may_not(
+    platform: Platform,
+) -> None:
+    tech = platform.clients["technology"]
+    city, district = platform.stack.headers("miit"), platform.stack.headers("miit", "futian")
+    path = "/v1/watch/rules/amendments"
+
+    def closure(rules: Any) -> Any:
+        return {r["id"]: r for r in rules["rules"]}["W-closure"]
+
+    before = (await tech.get("/v1/watch/rules", headers=city)).json()
+    amendment = {
+        "rule_id": "W-closure",
+        "changes": {"share_of_baseline": "0.30"},
+        "reason": "市工信局 2019 年第 3 次专题会议：关闭企业用电阈值调整",
+        "effective_on": "2019-06-01",
+    }
+    for refused_to, status in ((district, 403), (platform.stack.headers("mee"), 403)):
+        r = await tech.post(path, json=amendment, headers=refused_to)
+        assert r.status_code == status, r.text
+    bad = [
+        ({"changes": {"orders": "1"}}, "changes.orders", 422),
+        ({"changes": {"share_of_baseline": "0"}}, "changes.share_of_baseline", 422),
+        ({"rule_id": "D-steel-unlicensed"}, "changes.share_of_baseline", 422),
+        ({"rule_id": "W-nothing"}, "rule_id", 404),
+        ({"effective_on": "2999-01-01"}, "effective_on", 422),
+    ]
+    for change, field, status in bad:
+        r = await tech.post(path, json=amendment | change, headers=city)
+        assert (r.status_code, r.json()["detail"][0]["field"]) == (status, field), r.text
+
+    done = await tech.post(path, json=amendment, headers=city)
+    assert done.status_code == 201, done.text
+    version = done.json()["version"]
+    assert version != before["version"] and done.json()["agency"] == "miit"
+    try:
+        now = (await tech.get("/v1/watch/rules", headers=city)).json()
+        assert (now["version"], closure(now)["share_of_baseline"]) == (version, "0.30")
+        then = await tech.get("/v1/watch/rules", params={"as_of": "2019-05-31"}, headers=city)
+        assert closure(then.json())["share_of_baseline"] == closure(before)["share_of_baseline"]
+        listed = (await tech.get(path, headers=district)).json()
+        assert listed[0]["version"] == version and listed[0]["reason"] == amendment["reason"]
+    finally:
+        restored = amendment | {
+            "changes": {"share_of_baseline": closure(before)["share_of_baseline"]},
+            "reason": "恢复原阈值",
+        }
+        assert (await tech.post(path, json=restored, headers=city)).status_code == 201

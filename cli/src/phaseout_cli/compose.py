@@ -40,7 +40,7 @@ from typing import Any
 from phaseout_cli import kafka_security
 from phaseout_cli.kafka_security import CONTROLLER, Installation
 from phaseout_cli.ports import PORTS
-from phaseout_shared.principals import ADMIN
+from phaseout_shared.principals import ADMIN, PRINCIPALS
 
 REPO = Path(__file__).resolve().parents[3]
 STATE = REPO / ".phaseout" / "compose"
@@ -100,7 +100,7 @@ def write_secrets(folder: Path = STATE) -> Path:
     folder.chmod(0o700)
     home = installation(folder)
     kafka_security.ensure_tls(home, hosts=("kafka", "localhost"))
-    for name in (ADMIN, CONTROLLER, *SERVICES):
+    for name in (ADMIN, CONTROLLER, *(p.name for p in PRINCIPALS)):
         kafka_security.password(home, name)
     for name in ("superuser", *SERVICES):
         _secret(folder / "postgres" / name)

@@ -152,7 +152,8 @@ def acl_rows(principals: Iterable[Principal] = PRINCIPALS) -> list[tuple[str, st
     for p in principals:
         rows += [(p.name, "WRITE", "TOPIC", t) for t in p.writes]
         rows += [(p.name, "READ", "TOPIC", t) for t in p.reads]
-        rows.append((p.name, "READ", "GROUP", f"{p.groups}*"))
+        if p.reads:
+            rows.append((p.name, "READ", "GROUP", f"{p.groups}*"))
     return rows
 
 

@@ -30,11 +30,13 @@ def agency_spec(
     subscriptions: Sequence[referrals.Subscription] = (),
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     evidence_targets: Mapping[str, Repository[Any]] | None = None,
+    files: Mapping[str, Callable[[Settings], int]] | None = None,
     describe: documents.Describe = documents.describe_generically,
 ) -> ServiceSpec:
     """An agency service: the register, its own routers, tables and migrations, its topic;
     evidence files and documents on the acts `evidence_targets` names (its cases, by default
-    none), each act described for a document by `describe`."""
+    none), each act described for a document by `describe`; routes that take a file as their
+    body (`files`, each with its limit)."""
     return ServiceSpec(
         name=dimension.value,
         version_locations=[PLATFORM_VERSIONS, REGISTER_VERSIONS, *([versions] if versions else [])],
@@ -55,6 +57,7 @@ def agency_spec(
         ],
         description=description,
         on_startup=list(on_startup),
+        files=dict(files or {}),
     )
 
 

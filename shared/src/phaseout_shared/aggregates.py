@@ -31,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.auth import Principal
@@ -131,6 +132,21 @@ class Repository(Generic[A]):
         row = self._row(aggregate, now)
         await session.execute(insert(self.table).values({**row, "version": 1}))
         versions_of(session).save(self.kind, row["id"], 1)
+
+    async def add_if_absent(self, session: AsyncSession, aggregate: A, now: Any) -> bool:
+        """Add the aggregate unless one with its id exists (then False, and nothing written):
+        one round trip where reading first would take two."""
+        row = self._row(aggregate, now)
+        added = await session.scalar(
+            upsert(self.table)
+            .values({**row, "version": 1})
+            .on_conflict_do_nothing(index_elements=[self.table.c.id])
+            .returning(self.table.c.version)
+        )
+        if added is None:
+            return False
+        versions_of(session).save(self.kind, row["id"], 1)
+        return True
 
     async def save(self, session: AsyncSession, aggregate: A, now: Any) -> None:
         """Write back an aggregate loaded by `get` in this transaction, at the version loaded:

@@ -88,7 +88,9 @@ async def apply_once(
         if not await inbox.claim(session, consumer, envelope.id):
             return False
         await handler(session, envelope, payload, delivery)
-        await outbox.flush(session)
+        written = await outbox.flush(session)
+    for box in written:
+        box.committed()
     return True
 
 
@@ -290,6 +292,7 @@ class EventConsumer:
         """Apply the events in one transaction, all claimed in the inbox (one statement) before
         their handlers run; False (and nothing applied) if the transaction failed."""
         applied: list[str] = []
+        written: list[outbox.Outbox] = []
         try:
             async with self.sessions.begin() as session:
                 ids = [e.envelope.id for e in events]
@@ -309,7 +312,7 @@ class EventConsumer:
                                 session, event.envelope, event.payload, event.delivery
                             )
                 applied = [event.envelope.type for event in fresh]
-                await outbox.flush(session)
+                written = await outbox.flush(session)
         except Exception:
             log.warning(
                 "a batch of %d events failed; applying them one by one",
@@ -317,6 +320,8 @@ class EventConsumer:
                 exc_info=True,
             )
             return False
+        for box in written:
+            box.committed()
         for event_type, n in Counter(applied).items():
             self._count(event_type, n)
         return True

@@ -22,15 +22,17 @@ out. Parked rows stay in the outbox for an operator, and `/health/ready` reports
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from asyncio import FIRST_COMPLETED
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 from opentelemetry import propagate, trace
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,7 +42,6 @@ from phaseout_shared.db import outbox
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.envelope import Envelope, to_kafka
 from phaseout_shared.limits import MAX_EVENT_BYTES
-from phaseout_shared.workers import pause
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("phaseout.outbox")
@@ -69,6 +70,13 @@ class Outbox:
         self.topic = topic
         self.source = source
         self.max_bytes = max_bytes
+        self.written = asyncio.Event()
+        """Set when a transaction that wrote to this outbox has committed (`committed`): the
+        relay in this process wakes at once instead of waiting for its next poll."""
+
+    def committed(self) -> None:
+        """Tell this process's relay that rows were committed."""
+        self.written.set()
 
     def envelopes(
         self, payloads: Sequence[EventPayload], *, subject: str, at: datetime
@@ -80,24 +88,6 @@ class Outbox:
             Envelope.of(p, source=self.source, subject=subject, time=at, trace=carrier)
             for p in payloads
         ]
-
-    async def write(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
-        """Number the events in their subjects' streams and write them to the outbox.
-
-        Subjects are numbered in sorted order (so that two writers never wait on each other's
-        counters), each subject's events in the order they were emitted.
-        """
-        by_subject: dict[str, list[Envelope]] = {}
-        for e in envelopes:
-            by_subject.setdefault(e.subject, []).append(e)
-        rows = []
-        for subject in sorted(by_subject):
-            events = by_subject[subject]
-            last = await session.scalar(NEXT_SEQUENCES, {"subject": subject, "n": len(events)})
-            first = int(last or 0) - len(events) + 1
-            rows += [self._row(e, first + i) for i, e in enumerate(events)]
-        if rows:
-            await session.execute(insert(outbox), rows)
 
     async def append(
         self, session: AsyncSession, payloads: Sequence[EventPayload], *, subject: str, at: datetime
@@ -121,39 +111,108 @@ class Outbox:
                 rule="event.size",
             )
 
-    def _row(self, e: Envelope, sequence: int) -> dict[str, object]:
+    def row(self, e: Envelope, order: int, pos: int, n: int) -> dict[str, object]:
+        """The event as `WRITE_PENDING` reads it: its place among the transaction's events
+        (`order`), and in its subject's part of them (`pos` of `n`)."""
         return {
+            "ord": order,
             "event_id": e.id,
             "topic": self.topic,
             "type": e.type,
             "source": e.source,
             "subject": e.subject,
-            "time": e.time,
-            "data": {**e.data, "sequence": sequence},
+            "time": e.time.isoformat(),
+            "data": e.data,
             "trace": e.trace,
+            "pos": pos,
+            "n": n,
         }
 
 
 _UNSENT = "phaseout.unsent"
+_AUDITED = "phaseout.audited"
 
 
-async def flush(session: AsyncSession) -> None:
-    """Write the events appended in this session's transaction, numbered in their streams: the
-    last thing a transaction does before it commits (the unit of work's, the consumer's)."""
+def record_audit(session: AsyncSession, row: Mapping[str, object]) -> None:
+    """Keep an audit row (`db.audit`) with the transaction: `flush` writes it with the events."""
+    session.info.setdefault(_AUDITED, []).append(dict(row))
+
+
+async def flush(session: AsyncSession) -> list[Outbox]:
+    """Write what this session's transaction appended — its events, numbered in their
+    subjects' streams, and its audit rows — in one statement: the last thing a transaction
+    does before it commits (the unit of work's, the consumer's).
+
+    Subjects take their numbers in sorted order (so that two writers never wait on each
+    other's counters), each subject's events in the order they were emitted, and the outbox
+    rows are written in that order. Returns the outboxes written to: the caller tells them
+    when it has committed (`Outbox.committed`).
+    """
     pending: list[tuple[Outbox, list[Envelope]]] = session.info.pop(_UNSENT, [])
-    outboxes: dict[int, tuple[Outbox, list[Envelope]]] = {}
+    audits: list[dict[str, object]] = session.info.pop(_AUDITED, [])
+    by_subject: dict[str, list[tuple[Outbox, Envelope]]] = {}
     for box, envelopes in pending:
-        outboxes.setdefault(id(box), (box, []))[1].extend(envelopes)
-    for box, envelopes in outboxes.values():
-        await box.write(session, envelopes)
+        for e in envelopes:
+            by_subject.setdefault(e.subject, []).append((box, e))
+    events: list[dict[str, object]] = []
+    for subject in sorted(by_subject):
+        stream = by_subject[subject]
+        events += [
+            box.row(e, len(events) + i, i + 1, len(stream)) for i, (box, e) in enumerate(stream)
+        ]
+    if not events and not audits:
+        return []
+    await session.execute(
+        WRITE_PENDING,
+        {
+            "audits": _json(audits),
+            "streams": _json([{"subject": s, "n": len(by_subject[s])} for s in sorted(by_subject)]),
+            "events": _json(events),
+        },
+    )
+    return list({id(box): box for box, _ in pending}.values())
 
 
-NEXT_SEQUENCES = text(
-    "INSERT INTO event_streams (subject, sequence) VALUES (:subject, :n)"
-    " ON CONFLICT (subject) DO UPDATE SET sequence = event_streams.sequence + EXCLUDED.sequence"
-    " RETURNING sequence"
+def _json(rows: list[dict[str, object]]) -> str:
+    return json.dumps(rows, default=_iso, ensure_ascii=False, separators=(",", ":"))
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+WRITE_PENDING = text(
+    """
+WITH audited AS (
+    INSERT INTO audit (at, subject, agency, jurisdiction, action, target, changes)
+    SELECT a.at, a.subject, a.agency, a.jurisdiction, a.action, a.target, a.changes
+    FROM jsonb_array_elements(CAST(:audits AS jsonb)) WITH ORDINALITY AS r(value, ord),
+        jsonb_to_record(r.value) AS a(
+            at timestamptz, subject text, agency text, jurisdiction text, action text,
+            target text, changes jsonb)
+    ORDER BY r.ord
+), streams AS (
+    INSERT INTO event_streams (subject, sequence)
+    SELECT s.subject, s.n
+    FROM jsonb_to_recordset(CAST(:streams AS jsonb)) AS s(subject text, n bigint)
+    ORDER BY s.subject
+    ON CONFLICT (subject) DO UPDATE SET sequence = event_streams.sequence + EXCLUDED.sequence
+    RETURNING subject, sequence
 )
-"""Take the next `n` numbers of a subject's stream; the row stays locked until commit."""
+INSERT INTO outbox (event_id, topic, type, source, subject, time, data, trace)
+SELECT e.event_id, e.topic, e.type, e.source, e.subject, e.time,
+    e.data || jsonb_build_object('sequence', streams.sequence - e.n + e.pos), e.trace
+FROM jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
+    ord int, event_id uuid, topic text, type text, source text, subject text,
+    time timestamptz, data jsonb, trace jsonb, pos bigint, n bigint)
+JOIN streams ON streams.subject = e.subject
+ORDER BY e.ord
+"""
+)
+"""Audit rows, the next numbers of each subject's stream (its counter row locked until the
+transaction commits), and the numbered events, in one round trip."""
 RELAY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext('phaseout.outbox.relay'))")
 """One relay publishes at a time, so that each subject's events are published in order."""
 
@@ -186,8 +245,12 @@ class Relay:
         batch_size: int = 200,
         interval: float = 0.1,
         retention: timedelta = timedelta(days=14),
+        written: asyncio.Event | None = None,
     ) -> None:
         self.sessions = sessions
+        self.written = written or asyncio.Event()
+        """Set by commits in this process (`Outbox.written`); rows another process committed
+        are found by polling every `interval`."""
         self.producer = producer
         self.batch_size = batch_size
         self.interval = interval
@@ -308,4 +371,15 @@ class Relay:
                 published = 0
                 await asyncio.sleep(1)
             if published < self.batch_size:
-                await pause(stop, self.interval)
+                await self._idle(stop)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        """Wait for a commit in this process, the next poll, or the service to stop."""
+        if not self.written.is_set():
+            waits = [asyncio.ensure_future(e.wait()) for e in (self.written, stop)]
+            try:
+                await asyncio.wait(waits, timeout=self.interval, return_when=FIRST_COMPLETED)
+            finally:
+                for w in waits:
+                    w.cancel()
+        self.written.clear()

@@ -9,6 +9,9 @@ what it grants. The broker denies whatever no ACL allows (`allow.everyone.if.no.
   dead-letter topic; it reads the other agencies' topics its referral and supersession
   consumers subscribe to, in consumer groups named after it.
 - The aggregator reads the five agency topics and writes nothing but its own dead letters.
+- The grid company's and the tax bureau's systems (`grid`, `tax`) each write their feed's topic
+  and nothing else: the revival watch in the technology service reads them
+  (`contracts.feeds`).
 - `admin` (a super user) creates topics, principals and ACLs; the command line's provisioning
   and the operators' tools use it, never a service.
 """
@@ -24,6 +27,9 @@ from phaseout_shared.reference import Dimension
 ADMIN = "admin"
 
 AGENCY_TOPICS = tuple(topic_of(d.value) for d in Dimension)
+FEEDS = ("grid", "tax")
+"""The systems outside the platform that stream a feed to it, each on its own topic."""
+FEED_TOPICS = tuple(topic_of(f) for f in FEEDS)
 
 
 @dataclass(frozen=True)
@@ -60,13 +66,19 @@ PRINCIPALS: tuple[Principal, ...] = (
     _agency(V, E, S, T),
     _agency(Q, E, V, S, T),
     _agency(S, E, V, T),
-    _agency(T, E, V, Q, S, T),
+    Principal(
+        name=T.value,
+        writes=(topic_of(T.value), dead_letters_of(T.value)),
+        reads=(*(topic_of(d.value) for d in (E, V, Q, S, T)), *FEED_TOPICS),
+        groups=f"{T.value}-",
+    ),
     Principal(
         name="aggregator",
         writes=(dead_letters_of("aggregator"),),
         reads=AGENCY_TOPICS,
         groups="aggregator",
     ),
+    *(Principal(name=f, writes=(topic_of(f),), reads=(), groups=f"{f}-") for f in FEEDS),
 )
 
 
@@ -79,12 +91,18 @@ def principal(name: str) -> Principal:
 
 
 def topics() -> list[str]:
-    """Every topic the platform provisions: the agencies' and each service's dead letters."""
-    return [*AGENCY_TOPICS, *(dead_letters_of(p.name) for p in PRINCIPALS)]
+    """Every topic the platform provisions: the agencies', the feeds', and the dead letters of
+    each service (a principal that reads)."""
+    return [
+        *AGENCY_TOPICS,
+        *FEED_TOPICS,
+        *(dead_letters_of(p.name) for p in PRINCIPALS if p.reads),
+    ]
 
 
 def owner_source(topic: str) -> str | None:
-    """The CloudEvents source every event on an agency topic must carry: its owner's."""
+    """The CloudEvents source every event on an agency's or a feed's topic must carry: its
+    owner's."""
     parts = topic.split(".")
     if len(parts) == 3 and parts[0] == "phaseout" and parts[2] == "events":
         return f"/phaseout/{parts[1]}"

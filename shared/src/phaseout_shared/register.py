@@ -182,23 +182,27 @@ async def _save(
             insert(enterprises)
             .values(row | {"registered_at": work.now})
             .on_conflict_do_nothing()
-            .returning(enterprises.c.uscc)
+            .returning(*enterprises.c)
         )
-        if (await work.session.execute(statement)).first() is None:
+        saved = (await work.session.execute(statement)).first()
+        if saved is None:
             raise Conflict(f"{body.uscc} is already registered", field="uscc")
     else:
-        written = await work.session.execute(
-            update(enterprises)
-            .where(enterprises.c.uscc == body.uscc, enterprises.c.version == version - 1)
-            .values(row)
-        )
-        if written.rowcount != 1:  # type: ignore[attr-defined]
+        saved = (
+            await work.session.execute(
+                update(enterprises)
+                .where(enterprises.c.uscc == body.uscc, enterprises.c.version == version - 1)
+                .values(row)
+                .returning(*enterprises.c)
+            )
+        ).first()
+        if saved is None:
             raise stale_write("enterprise", body.uscc)
     versions_of(work.session).save("enterprises", body.uscc, version)
     await work.emit([event.model_validate(facts)], subject=body.uscc)
     action = "enterprise.register" if version == 1 else "enterprise.update"
     await work.audit(action, body.uscc, body.model_dump(mode="json"))
-    return await get(work.session, body.uscc)
+    return EnterpriseOut.model_validate(dict(saved._mapping))
 
 
 _authorise_read = authorise_read

@@ -108,7 +108,12 @@ class Settings(BaseSettings):
     topic_replication: int = Field(
         default=1, gt=0, description="Replication factor of topics it creates (3 in production)"
     )
-    relay_interval_seconds: float = Field(default=0.1, gt=0)
+    relay_interval_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often the relay looks for rows other processes committed (a commit in"
+        " its own process wakes it at once)",
+    )
     relay_batch_size: int = Field(default=200, gt=0)
     consumer_max_retries: int = Field(default=3, ge=0)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
@@ -142,6 +147,11 @@ class Settings(BaseSettings):
     )
     evidence_max_bytes: int = Field(
         default=MAX_EVIDENCE_BYTES, gt=0, description="The largest evidence file kept (else 413)"
+    )
+    feed_max_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        gt=0,
+        description="The largest file of readings or invoices the revival watch imports (else 413)",
     )
     evidence_scan_command: str | None = Field(
         default=None,

@@ -1,7 +1,7 @@
 """The unit of work: one command = one transaction = state change + audit + outbox rows.
 
 The events a command emits are written to the outbox when it commits, each numbered in its
-subject's stream (`Outbox.write`): the streams' counters are the last rows the transaction locks,
+subject's stream (`outbox.flush`): the streams' counters are the last rows the transaction locks,
 so two commands on one enterprise number their events in the order they commit, and no command
 waits for a lock while holding a counter.
 """
@@ -13,14 +13,12 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from phaseout_shared.auth import Principal
 from phaseout_shared.contracts.base import EventPayload
-from phaseout_shared.db import audit
 from phaseout_shared.domain.time import Clock
-from phaseout_shared.outbox import Outbox, flush
+from phaseout_shared.outbox import Outbox, flush, record_audit
 from phaseout_shared.versions import Versions, bind
 
 S = TypeVar("S", covariant=True)
@@ -83,11 +81,13 @@ class UnitOfWork:
     async def _commit(self, session: AsyncSession) -> None:
         try:
             self.versions.check_done()
-            await flush(session)
+            written = await flush(session)
         except BaseException:
             await session.rollback()
             raise
         await session.commit()
+        for box in written:
+            box.committed()
 
     def store(self, repository: Bindable[S]) -> S:
         """A repository bound to this unit of work (`aggregates.Store`)."""
@@ -99,18 +99,19 @@ class UnitOfWork:
         self.emitted += [e.id for e in envelopes]
 
     async def audit(self, action: str, target: str, changes: dict[str, Any]) -> None:
-        """Record who did what to which target, in this transaction."""
+        """Record who did what to which target, in this transaction (written with its events)."""
         p = self.principal
         if p is None:
             raise RuntimeError("a write without a principal cannot be audited")
-        await self.session.execute(
-            insert(audit).values(
-                at=self.now,
-                subject=p.sub,
-                agency=p.agency,
-                jurisdiction=p.jurisdiction,
-                action=action,
-                target=target,
-                changes=changes,
-            )
+        record_audit(
+            self.session,
+            {
+                "at": self.now,
+                "subject": p.sub,
+                "agency": p.agency,
+                "jurisdiction": p.jurisdiction,
+                "action": action,
+                "target": target,
+                "changes": changes,
+            },
         )

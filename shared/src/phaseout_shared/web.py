@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -189,6 +189,9 @@ class ServiceSpec:
     description: str = ""
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
     case_counter: observability.CaseCounter | None = None
+    files: Mapping[str, Callable[[Settings], int]] = field(default_factory=dict)
+    """Routes whose body is a file, admitted as a stream (not held to `max_body_bytes`), each
+    with its own limit from the settings; the route reads it with `read_file`."""
     """Counts its open and overdue cases per dimension, for `/metrics`."""
 
 
@@ -250,6 +253,7 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         app.state.evidence = evidence.keeping(settings)
         app.state.documents = documents.printing(settings)
         streamed[evidence.FILES_ROUTE] = settings.evidence_max_bytes
+    streamed.update({path: limit(settings) for path, limit in spec.files.items()})
     app.add_middleware(
         Admission,
         max_body_bytes=settings.max_body_bytes,
@@ -258,6 +262,21 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     )
     app.openapi = partial(_openapi, app, app.openapi)  # type: ignore[method-assign]
     return app
+
+
+async def read_file(request: Request, limit: int) -> bytes:
+    """The body of a route in `ServiceSpec.files`, read as it comes: 413 as soon as it passes
+    `limit` (a sender may announce no length, or a false one), 422 if it is empty."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise errors.TooLarge(
+                f"the file is over the limit of {limit} bytes", field="body", rule="body.size"
+            )
+    if not body:
+        raise errors.InvalidInput("the body is empty: send the file's bytes", field="body")
+    return bytes(body)
 
 
 _NULLABLE_STRING = {"anyOf": [{"type": "string"}, {"type": "null"}]}
@@ -487,6 +506,7 @@ def _workers(
             batch_size=settings.relay_batch_size,
             interval=settings.relay_interval_seconds,
             retention=retention,
+            written=app.state.outbox.written,
         )
         workers.append(("relay", partial(relay.run, stop)))
     app.state.consumers = []

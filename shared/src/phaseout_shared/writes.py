@@ -178,6 +178,7 @@ WRITES: Mapping[Dimension, Mapping[str, frozenset[Agency]]] = {
                 "POST /v1/tips/{tip_id}/closure",
                 "POST /v1/watch/feeds/{feed}/imports",
                 "POST /v1/watch/alerts/{alert_id}/outcome",
+                "POST /v1/watch/rules/amendments",
             ],
         ),
         "POST /v1/project-checks": frozenset({DRC}),

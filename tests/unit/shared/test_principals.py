@@ -12,7 +12,15 @@ from phaseout_shared.bus import dead_letters_of
 from phaseout_shared.consumer import ForeignEvent, refuse_foreign
 from phaseout_shared.contracts.enterprise import REGISTERED
 from phaseout_shared.envelope import Envelope
-from phaseout_shared.principals import AGENCY_TOPICS, PRINCIPALS, owner_source, principal, topics
+from phaseout_shared.principals import (
+    AGENCY_TOPICS,
+    FEED_TOPICS,
+    FEEDS,
+    PRINCIPALS,
+    owner_source,
+    principal,
+    topics,
+)
 from phaseout_shared.reference import Dimension
 from phaseout_shared.web import ServiceSpec
 
@@ -45,8 +53,22 @@ def test_no_two_services_share_a_consumer_group_prefix() -> None:
         assert [b for b in prefixes if b.startswith(a) or a.startswith(b)] == [a]
 
 
-def test_the_provisioned_topics_are_the_agencies_and_every_dead_letter_topic() -> None:
-    assert set(topics()) == set(AGENCY_TOPICS) | {dead_letters_of(s) for s in SERVICES}
+def test_the_provisioned_topics_are_the_agencies_the_feeds_and_every_dead_letter_topic() -> None:
+    assert set(topics()) == (
+        set(AGENCY_TOPICS) | set(FEED_TOPICS) | {dead_letters_of(s) for s in SERVICES}
+    )
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_a_feeds_system_writes_its_topic_only_and_the_watch_reads_it(feed: str) -> None:
+    grant = principal(feed)
+    assert (grant.writes, grant.reads) == ((f"phaseout.{feed}.events",), ())
+    assert f"phaseout.{feed}.events" in principal("technology").reads
+    assert [r for r in acl_rows() if r[0] == feed] == [
+        (feed, "WRITE", "TOPIC", f"phaseout.{feed}.events")
+    ]
+    readers = [p.name for p in PRINCIPALS if f"phaseout.{feed}.events" in p.reads]
+    assert readers == ["technology"]
 
 
 def test_the_acl_table_has_a_row_per_grant() -> None:

@@ -9,8 +9,16 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
+from phaseout_shared.domain.errors import InvalidInput, NotFound
 from phaseout_technology.watch import feeds
-from phaseout_technology.watch.rules import Facts, Order, add_months, catalogue, evaluate
+from phaseout_technology.watch.rules import (
+    Facts,
+    Order,
+    add_months,
+    amended,
+    catalogue,
+    evaluate,
+)
 
 USCC = "91440300708461136T"
 SEALED = "phaseout.technology.case.sealed.v1"
@@ -193,3 +201,40 @@ def test_power_at_an_exited_enterprises_address_under_a_new_code_is_found() -> N
     assert "91440300MA5DCCGK1X" in finding.basis and "60%" in finding.basis
     before_exit = Predecessor(old.uscc, old.address, old.kwh, [])
     assert evaluate(catalogue(), Facts(USCC, kwh=kwh, predecessors=[before_exit])) == []
+
+
+def test_an_amendment_changes_one_rules_figures_and_numbers_the_next_version() -> None:
+    rules = catalogue()
+    new = amended(rules, "W-closure", {"share_of_baseline": Decimal("0.30"), "grace_months": 2})
+    assert (rules.version, new.version) == ("2019.1", "2019.2")
+    changed = {r.id: r for r in new.rules}["W-closure"]
+    assert (changed.share_of_baseline, changed.grace_months) == (Decimal("0.30"), 2)
+    unchanged = [r for r in new.rules if r.id != "W-closure"]
+    assert unchanged == [r for r in rules.rules if r.id != "W-closure"]
+    assert amended(new, "W-closure", {"grace_months": 1}).version == "2019.3"
+
+
+@pytest.mark.parametrize(
+    ("rule", "changes", "field"),
+    [
+        ("W-closure", {"orders": ()}, "changes.orders"),
+        ("W-closure", {"to": ("mee",)}, "changes.to"),
+        ("W-closure", {"share_of_baseline": Decimal(0)}, "changes.share_of_baseline"),
+        ("W-closure", {"grace_months": 13}, "changes.grace_months"),
+        ("D-steel-unlicensed", {"share_of_baseline": Decimal("0.3")}, "changes.share_of_baseline"),
+        ("D-induction-furnace-intensity", {"kwh_per_tonne_min": 900}, "changes.kwh_per_tonne_min"),
+        ("W-closure", {}, "changes"),
+    ],
+)
+def test_an_amendment_that_is_not_the_rules_to_make_names_its_field(
+    rule: str, changes: dict[str, object], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        amended(catalogue(), rule, changes)
+    assert refused.value.field == field
+
+
+def test_an_amendment_of_no_rule_is_not_found() -> None:
+    with pytest.raises(NotFound) as refused:
+        amended(catalogue(), "W-nothing", {"grace_months": 1})
+    assert refused.value.field == "rule_id"

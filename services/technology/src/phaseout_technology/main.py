@@ -14,6 +14,8 @@ from phaseout_technology.api.routes import router
 from phaseout_technology.app.publication import publish_catalogue
 from phaseout_technology.watch import api as watch_api
 from phaseout_technology.watch import orders as watch_orders
+from phaseout_technology.watch import stream as watch_stream
+from phaseout_technology.watch.feeds import Feed
 
 CLOSURES = frozenset({"phaseout.environment.closure.ordered.v1", "phaseout.safety.case.closed.v1"})
 """A closure ordered by environment or safety: technology checks the dismantling or sealing and
@@ -35,12 +37,13 @@ SPEC = agency_spec(
     versions=Path(__file__).parent / "migrations",
     metadata=METADATA,
     routers=[router, watch_api.router],
-    consumers=[watch_orders.consumer()],
+    consumers=[watch_orders.consumer(), watch_stream.consumer()],
     subscriptions=[
         Subscription(ReferralKind.DISMANTLING_CHECK, Agency.MIIT, CLOSURES, act=CHECKED)
     ],
     on_startup=[publish_catalogue],
     evidence_targets={"case": CASES, "item": ITEMS},
+    files={watch_api.import_path(feed): watch_api.feed_limit for feed in Feed},
 )
 
 

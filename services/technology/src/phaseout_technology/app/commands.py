@@ -16,7 +16,6 @@ from phaseout_shared import register
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.technology import SealingMeasures
-from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.reference import District
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
@@ -80,11 +79,10 @@ async def survey_item(
 
 
 async def _save_item(work: UnitOfWork, item: SurveyedItem) -> None:
-    try:
-        earlier = await ITEMS.get(work.session, item_key(item.uscc, item.item_id))
-    except NotFound:
-        await ITEMS.add(work.session, item, work.now)
+    """A new item is added; an item surveyed before is surveyed again."""
+    if await ITEMS.add_if_absent(work.session, item, work.now):
         return
+    earlier = await ITEMS.get(work.session, item_key(item.uscc, item.item_id))
     await ITEMS.save(work.session, earlier.resurvey(item), work.now)
 
 

@@ -7,14 +7,14 @@ other caller with a token reads the alerts (within its district), and the rules.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import Principal, authorise_write
@@ -25,17 +25,27 @@ from phaseout_shared.domain.errors import Forbidden
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import USCC, Agency, Dimension, District
 from phaseout_shared.scope import READ_BY_ANYONE, READ_BY_PARTIES
+from phaseout_shared.settings import Settings
 from phaseout_shared.unit_of_work import UnitOfWork
-from phaseout_shared.web import problem
+from phaseout_shared.web import problem, read_file
 from phaseout_technology.adapters.tables import CASES
 from phaseout_technology.watch import feeds, store
 from phaseout_technology.watch.alert import Alert, AlertState
-from phaseout_technology.watch.rules import Catalogue, catalogue, month
-from phaseout_technology.watch.tables import ALERTS, invoices, readings
+from phaseout_technology.watch.rules import AMENDABLE, Catalogue, amended, month
+from phaseout_technology.watch.tables import ALERTS, invoices, readings, rule_versions
 
 router = APIRouter(prefix="/v1/watch", tags=["watch"])
 RAW_READERS = frozenset({Agency.MIIT, Agency.SAMR})
 AlertWork = Annotated[UnitOfWork, versioned("watch_alerts")]
+
+
+def import_path(feed: feeds.Feed) -> str:
+    """The route a feed's files are imported at (its body a file: `ServiceSpec.files`)."""
+    return f"{router.prefix}/feeds/{feed.value}/imports"
+
+
+def feed_limit(settings: Settings) -> int:
+    return settings.feed_max_bytes
 
 
 @router.post(
@@ -55,8 +65,9 @@ async def import_feed(
     correction_reason; the body is the CSV (`text/csv`) or xlsx file itself. All of it loads in
     one transaction or nothing does: 422 lists every problem with its line and column. A row
     equal to the stored one changes nothing; one that differs supersedes it only with a
-    correction_reason. The rules then run over the enterprises it touched."""
-    content = await request.body()
+    correction_reason. The rules then run over the enterprises it touched. A file over
+    `PHASEOUT_FEED_MAX_BYTES` (256 MiB) is a 413."""
+    content = await read_file(request, request.app.state.settings.feed_max_bytes)
     try:
         async with work:
             assert work.principal is not None
@@ -179,9 +190,74 @@ async def list_invoices(work: Work, paging: Paging, uscc: USCC) -> Page[InvoiceO
 
 
 @router.get("/rules", openapi_extra=READ_BY_ANYONE)
-async def read_rules() -> Catalogue:
-    """The watch rules in force, each with its basis and thresholds."""
-    return catalogue()
+async def read_rules(work: Work, as_of: Day | None = None) -> Catalogue:
+    """The watch rules in force (on `as_of`, by default today), each with its basis and
+    thresholds."""
+    async with work:
+        return await store.rules_in_force(work.session, as_of or today(work))
+
+
+class AmendmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rule_id: str = Field(
+        min_length=1, max_length=64, description="The rule, e.g. W-energy-shutdown"
+    )
+    changes: dict[Annotated[str, Field(max_length=40)], Decimal] = Field(
+        max_length=len(AMENDABLE),
+        description="The figures to change and their new values, e.g. "
+        '{"share_of_baseline": "0.15"}: ' + ", ".join(sorted(AMENDABLE)),
+    )
+    reason: str = Field(min_length=1, max_length=2000, description="Why, and on whose decision")
+    effective_on: Day = Field(description="From when the figures apply; today at the latest")
+
+
+class Amendment(BaseModel):
+    version: str = Field(description="The rules' version this amendment put in force")
+    effective_on: date
+    rule_id: str
+    changes: dict[str, Decimal]
+    reason: str
+    amended_by: str
+    agency: str
+    recorded_at: datetime
+
+
+@router.post("/rules/amendments", status_code=status.HTTP_201_CREATED)
+async def amend_rules(body: AmendmentIn, work: Work) -> Amendment:
+    """Change a rule's figures (thresholds, baseline, grace, the days allowed for the check):
+    miit's city officers, who own the rules. The whole catalogue is kept as a new version in
+    force from `effective_on`; alerts raised before keep the version they were raised under,
+    and the readings loaded from then on are judged by the new one."""
+    async with work:
+        assert work.principal is not None
+        authorise_write(work.principal, Dimension.TECHNOLOGY, "city")
+        refuse_future(work, effective_on=body.effective_on)
+        rules = amended(await store.latest_rules(work.session), body.rule_id, body.changes)
+        row = {
+            "version": rules.version,
+            "effective_on": body.effective_on,
+            "rule_id": body.rule_id,
+            "changes": {k: str(v) for k, v in body.changes.items()},
+            "reason": body.reason,
+            "catalogue": rules.model_dump(mode="json"),
+            "amended_by": work.principal.sub,
+            "agency": str(work.principal.agency),
+            "recorded_at": work.now,
+        }
+        await work.session.execute(insert(rule_versions).values(row))
+        await work.audit("watch.rules.amend", rules.version, body.model_dump(mode="json"))
+    return Amendment.model_validate(row)
+
+
+@router.get("/rules/amendments", openapi_extra=READ_BY_ANYONE)
+async def list_amendments(work: Work) -> list[Amendment]:
+    """Every amendment of the rules, the latest first."""
+    async with work:
+        rows = await work.session.execute(
+            select(rule_versions).order_by(rule_versions.c.recorded_at.desc())
+        )
+        return [Amendment.model_validate(dict(r._mapping)) for r in rows]
 
 
 @router.get("/alerts", openapi_extra=READ_BY_PARTIES)

@@ -24,8 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from phaseout_shared.domain.errors import InvalidInput, NotFound
 from phaseout_shared.reference import Agency
 
 RULES_FILE = Path(__file__).with_name("rules.json")
@@ -71,6 +72,61 @@ class Catalogue(BaseModel):
     def order_types(self) -> frozenset[str]:
         """Every event type a rule starts or ends a watch on."""
         return frozenset(t for r in self.rules for t in (*r.orders, *r.ends))
+
+
+AMENDABLE = frozenset(
+    {
+        "check_within_days",
+        "share_of_baseline",
+        "baseline_months",
+        "grace_months",
+        "kwh_per_tonne_min",
+        "kwh_per_tonne_max",
+        "min_tonnes",
+        "min_kwh",
+    }
+)
+"""The figures of a rule its agency may amend; what a rule watches (its kind and orders) and
+whom it sends to are the plan's, changed only with the code."""
+
+
+def amended(rules: Catalogue, rule_id: str, changes: Mapping[str, object]) -> Catalogue:
+    """The catalogue with one rule's figures changed and the next version number (2019.1 →
+    2019.2); InvalidInput naming the field for a figure that is not amendable, not valid, or
+    not one the rule has."""
+    found = next((r for r in rules.rules if r.id == rule_id), None)
+    if found is None:
+        raise NotFound(f"no watch rule {rule_id}", field="rule_id")
+    if not changes:
+        raise InvalidInput("name at least one figure to change", field="changes")
+    for name in changes:
+        if name not in AMENDABLE:
+            raise InvalidInput(
+                f"{name} is not a figure that may be amended (those are: "
+                f"{', '.join(sorted(AMENDABLE))})",
+                field=f"changes.{name}",
+            )
+        if getattr(found, name) is None:
+            raise InvalidInput(f"rule {rule_id} has no {name}", field=f"changes.{name}")
+    try:
+        rule = Rule.model_validate({**found.model_dump(), **changes})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise InvalidInput(
+            error["msg"], field="changes." + ".".join(str(p) for p in error["loc"])
+        ) from None
+    low, high = rule.kwh_per_tonne_min, rule.kwh_per_tonne_max
+    if low is not None and high is not None and low >= high:
+        raise InvalidInput(
+            f"the band's lower bound {low} must be below its upper bound {high}",
+            field="changes.kwh_per_tonne_min",
+        )
+    base, _, n = rules.version.rpartition(".")
+    return Catalogue(
+        version=f"{base}.{int(n) + 1}" if n.isdigit() else f"{rules.version}.1",
+        title=rules.title,
+        rules=tuple(rule if r.id == rule_id else r for r in rules.rules),
+    )
 
 
 @cache

@@ -25,8 +25,23 @@ from phaseout_shared.city_time import city_date
 from phaseout_shared.outbox import Outbox
 from phaseout_technology.watch.alert import Alert, AlertState
 from phaseout_technology.watch.feeds import Feed, Problem, Rejected, Row
-from phaseout_technology.watch.rules import Facts, Order, Predecessor, catalogue, evaluate
-from phaseout_technology.watch.tables import ALERTS, alerts, invoices, licences, orders, readings
+from phaseout_technology.watch.rules import (
+    Catalogue,
+    Facts,
+    Order,
+    Predecessor,
+    catalogue,
+    evaluate,
+)
+from phaseout_technology.watch.tables import (
+    ALERTS,
+    alerts,
+    invoices,
+    licences,
+    orders,
+    readings,
+    rule_versions,
+)
 
 
 class ImportReport(BaseModel):
@@ -88,7 +103,8 @@ async def load(
     now: datetime,
     outbox: Outbox,
 ) -> ImportReport:
-    """Load checked rows; `Rejected` (the caller rolls back) if a row conflicts."""
+    """Load checked rows; `Rejected` (the caller rolls back) if a row conflicts. `content` is
+    what they came in: the file, or the ids of the streamed events that carried them."""
     shape = SHAPES[feed]
     digest = hashlib.sha256(content).hexdigest()
     import_id = str(uuid.uuid5(uuid.NAMESPACE_OID, f"{feed}:{digest}"))
@@ -305,13 +321,33 @@ async def successors(session: AsyncSession, uscc: str) -> list[str]:
     return list(rows.scalars())
 
 
+async def rules_in_force(session: AsyncSession, day: date) -> Catalogue:
+    """The rules in force on `day`: the latest amendment effective by then (of two effective the
+    same day, the one recorded last), else the catalogue the service ships."""
+    found = await session.scalar(
+        select(rule_versions.c.catalogue)
+        .where(rule_versions.c.effective_on <= day)
+        .order_by(rule_versions.c.effective_on.desc(), rule_versions.c.recorded_at.desc())
+        .limit(1)
+    )
+    return catalogue() if found is None else Catalogue.model_validate(found)
+
+
+async def latest_rules(session: AsyncSession) -> Catalogue:
+    """The rules as last amended, whatever their date: what the next amendment starts from."""
+    found = await session.scalar(
+        select(rule_versions.c.catalogue).order_by(rule_versions.c.recorded_at.desc()).limit(1)
+    )
+    return catalogue() if found is None else Catalogue.model_validate(found)
+
+
 async def raise_alerts(
     session: AsyncSession, usccs: list[str], *, now: datetime, outbox: Outbox
 ) -> list[Alert]:
     """Run the rules over the enterprises' facts and raise the alerts not raised before: one
     open alert per watch (`key`), each alert once (its id derives from its watch and month)."""
-    rules = catalogue()
     today = city_date(now)
+    rules = await rules_in_force(session, today)
     known_facts = await facts_of(session, usccs)
     findings = {
         uscc: found for uscc, (facts, _) in known_facts.items() if (found := evaluate(rules, facts))

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from phaseout_shared.aggregates import Repository, aggregate_table
 from phaseout_technology.adapters.tables import METADATA
@@ -97,6 +98,22 @@ licences = Table(
     Column("steel", Boolean, nullable=False),
     Column("active", Boolean, nullable=False),
 )
+
+rule_versions = Table(
+    "watch_rule_versions",
+    METADATA,
+    Column("version", String(20), primary_key=True),
+    Column("effective_on", Date, nullable=False),
+    Column("rule_id", String(64), nullable=False),
+    Column("changes", JSONB, nullable=False),
+    Column("reason", String(2000), nullable=False),
+    Column("catalogue", JSONB, nullable=False),
+    Column("amended_by", String(200), nullable=False),
+    Column("agency", String(20), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_watch_rule_versions_in_force", "effective_on", "recorded_at"),
+)
+"""Each amendment of the rules' figures: the whole catalogue it put in force, from when."""
 
 alerts = aggregate_table("watch_alerts", METADATA)
 
