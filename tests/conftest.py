@@ -166,6 +166,8 @@ async def platform(test_stack: StackUnderTest) -> AsyncIterator[Platform]:
         for name in SERVICES:
             app = create_app_for(name, test_stack.settings(name))
             apps[name] = await exits.enter_async_context(running(app))
+        # The aggregator reads the consumption curve's readings at the technology service.
+        apps["aggregator"].state.technology_transport = httpx.ASGITransport(app=apps["technology"])
         clients = {n: await exits.enter_async_context(client(a, n)) for n, a in apps.items()}
         yield Platform(test_stack, apps, clients)
 

@@ -63,7 +63,7 @@ export function eventName(type) {
   return `${words(noun)}: ${String(verb).replaceAll("_", " ")}`;
 }
 
-const DEADLINES = ["deadline", "due_on", "rectify_by", "exit_by", "until"];
+const DEADLINES = ["deadline", "due_on", "rectify_by", "exit_by", "until", "check_by"];
 
 /** An event told as an official would: who did what, under which rule, by when. */
 export function story(entry) {
@@ -82,6 +82,13 @@ export function story(entry) {
   if (data.kind && state.ref.kinds?.[data.kind]) parts.push(named(state.ref.kinds[data.kind]));
   const due = DEADLINES.map((k) => data[k]).find((v) => typeof v === "string");
   if (due) parts.push(zh ? `期限 ${due}` : `due ${due}`);
+  if (Array.isArray(data.to) && data.to.length) {
+    const checkers = data.to.map(nameOf).join(zh ? "、" : ", ");
+    parts.push(zh ? `须${checkers}现场核查` : `to be checked on site by ${checkers}`);
+  }
+  if (data.period && data.alert_id)
+    parts.push(t("alert.period", { period: data.period.slice(0, 7) }));
+  if (data.outcome) parts.push(t(`outcome.${data.outcome}`));
   if (data.reason) parts.push(zh ? `理由：${data.reason}` : `reason: ${data.reason}`);
   return parts.join(zh ? "，" : "; ");
 }
@@ -345,8 +352,8 @@ export function errorBox(err) {
 // ---------------------------------------------------------------- charts
 
 /** A chart placeholder; it is drawn once it is in the page (ECharts needs its size). */
-function chart(option, height = 340) {
-  const el = h("div", { class: "chart" });
+export function chart(option, height = 340, name = null) {
+  const el = h("div", { class: "chart", "data-chart": name });
   el.style.height = `${height}px`;
   state.pendingCharts.push([el, option]);
   return el;

@@ -8,6 +8,7 @@ import {
   amount,
   api,
   asOf,
+  chart,
   chip,
   claimsOf,
   codeOptions,
@@ -17,6 +18,7 @@ import {
   empty,
   enterpriseLink,
   errorBox,
+  eventName,
   field,
   flagChip,
   go,
@@ -333,6 +335,7 @@ async function enterpriseView(params) {
     casesSection(e),
     measuresSection(e),
     referralsSection(e),
+    await watchSection(e),
     section(
       t("enterprise.exits"),
       e.exits.length
@@ -771,6 +774,334 @@ async function districtView(params) {
   ];
 }
 
+// ---------------------------------------------------------------- charts and the revival watch
+
+const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
+
+/** "水泥 · 吨/年": a capacity row's label, its code and unit named. */
+function capacityLabel(r) {
+  return `${nameOf(r.code)} · ${named(r.unit_name)}`;
+}
+
+function capacityChart(rows, name) {
+  return chart(
+    {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 80, right: 16, top: 36, bottom: 80 },
+      xAxis: {
+        type: "category",
+        data: rows.map(capacityLabel),
+        axisLabel: { interval: 0, rotate: 30 },
+      },
+      yAxis: { type: "value" },
+      series: [
+        {
+          name: t("charts.listed"),
+          type: "bar",
+          itemStyle: { color: "#fac858" },
+          data: rows.map((r) => Number(r.listed)),
+        },
+        {
+          name: t("charts.exited"),
+          type: "bar",
+          itemStyle: { color: "#91cc75" },
+          data: rows.map((r) => Number(r.exited)),
+        },
+      ],
+    },
+    340,
+    name,
+  );
+}
+
+function capacityTable(rows) {
+  return table(
+    [
+      [t("col.code_named"), (r) => nameOf(r.code)],
+      [t("col.unit"), (r) => named(r.unit_name)],
+      [t("charts.listed"), (r) => `${amount(r.listed)} (${r.listed_items})`],
+      [t("charts.exited"), (r) => `${amount(r.exited)} (${r.exited_items})`],
+      [
+        t("charts.share"),
+        (r) => (Number(r.listed) > 0 ? `${Math.round((100 * r.exited) / r.listed)}%` : "—"),
+      ],
+    ],
+    rows,
+    { rowAttrs: (r) => ({ "data-code": r.code, "data-unit": r.capacity_unit }) },
+  );
+}
+
+function agencyLabel(row) {
+  return row.agencies.map(nameOf).join("、");
+}
+
+function alertsTable(alerts) {
+  return alerts.length
+    ? table(
+        [
+          [t("col.uscc"), (a) => enterpriseLink(a.uscc)],
+          [t("col.name"), (a) => a.name, { wrap: true }],
+          [t("col.district"), (a) => nameOf(a.district)],
+          [t("col.alert"), (a) => t(`alert.${a.kind}`)],
+          [t("col.checkers"), (a) => a.agencies.map(nameOf).join("、")],
+          [t("col.check_by"), (a) => a.check_by],
+          [t("col.days_late"), (a) => (a.overdue ? daysLate(a.check_by) : "—")],
+        ],
+        alerts,
+        { rowAttrs: (a) => ({ "data-alert": a.alert_id, "data-district": a.district }) },
+      )
+    : empty("alerts.none_overdue");
+}
+
+async function chartsView(params) {
+  const mine = ownDistrict();
+  const day = asOf() || today();
+  const year = params.get("year") || day.slice(0, 4);
+  const district = mine ? "" : params.get("district") || "";
+  const filters = h(
+    "div",
+    { class: "filters" },
+    field(
+      t("calendar.year"),
+      select("ch-year", years(2019, Math.max(Number(year), Number(day.slice(0, 4)))), year, (y) =>
+        go("charts", { district, year: y }),
+      ),
+    ),
+    mine
+      ? null
+      : field(
+          t("col.district"),
+          select("ch-district", codeOptions(state.ref.districts), district, (d) =>
+            go("charts", { district: d, year }),
+          ),
+        ),
+  );
+  const title = h("h1", {}, t("charts.title", { year }));
+  const where = district ? { district } : {};
+  let capacity, months, late, summary, overdue;
+  try {
+    [capacity, months, late, summary, overdue] = await Promise.all([
+      api("/v1/charts/capacity", { year, ...where }),
+      api("/v1/charts/months", { year, ...where }),
+      api("/v1/charts/overdue-by-agency", where),
+      api("/v1/watch/summary", where),
+      api("/v1/watch/alerts", { overdue_as_of: day, ...where }),
+    ]);
+  } catch (err) {
+    return [title, filters, errorBox(err)];
+  }
+  const agencies = Object.keys(summary.by_agency);
+  return [
+    title,
+    filters,
+    h("p", { class: "note", id: "task-note" }, named(capacity.task_note)),
+    section(
+      t("charts.by_industry"),
+      capacity.by_industry.length
+        ? [
+            capacityChart(capacity.by_industry, "capacity-industry"),
+            capacityTable(capacity.by_industry),
+          ]
+        : empty("charts.empty"),
+    ),
+    section(
+      t("charts.by_district"),
+      capacity.by_district.length
+        ? [
+            capacityChart(capacity.by_district, "capacity-district"),
+            capacityTable(capacity.by_district),
+          ]
+        : empty("charts.empty"),
+    ),
+    section(
+      t("charts.months"),
+      chart(
+        {
+          tooltip: { trigger: "axis" },
+          legend: { top: 0 },
+          grid: { left: 40, right: 16, top: 36, bottom: 32 },
+          xAxis: { type: "category", data: MONTHS.map((m) => t("charts.month", { m })) },
+          yAxis: { type: "value", minInterval: 1 },
+          series: [
+            ["opened", "#5470c6"],
+            ["closed", "#fac858"],
+            ["exited_items", "#91cc75"],
+          ].map(([key, color]) => ({
+            name: t(`charts.${key}`),
+            type: "bar",
+            itemStyle: { color },
+            data: months.months.map((m) => m[key]),
+          })),
+        },
+        300,
+        "months",
+      ),
+    ),
+    h(
+      "div",
+      { class: "columns" },
+      section(
+        t("charts.overdue_by_agency"),
+        late.rows.length
+          ? chart(
+              {
+                tooltip: { trigger: "axis" },
+                legend: { top: 0 },
+                grid: { left: 150, right: 16, top: 36, bottom: 24 },
+                yAxis: { type: "category", data: late.rows.map(agencyLabel), inverse: true },
+                xAxis: { type: "value", minInterval: 1 },
+                series: [
+                  ["cases", "#ee6666"],
+                  ["referrals", "#fac858"],
+                  ["checks", "#9a60b4"],
+                ].map(([key, color]) => ({
+                  name: t(`charts.late_${key}`),
+                  type: "bar",
+                  stack: "late",
+                  itemStyle: { color },
+                  data: late.rows.map((r) => r[key]),
+                })),
+              },
+              Math.max(200, 60 + 36 * late.rows.length),
+              "overdue-agency",
+            )
+          : empty("overdue.empty"),
+      ),
+      section(
+        t("alerts.title"),
+        agencies.length ? null : empty("alerts.none"),
+        agencies.length
+          ? table(
+              [
+                [t("col.agency"), (a) => nameOf(a)],
+                [t("alerts.open"), (a) => summary.by_agency[a].open],
+                [t("alerts.overdue"), (a) => summary.by_agency[a].overdue],
+                [t("alerts.closed"), (a) => summary.by_agency[a].closed],
+                [t("alerts.confirmed"), (a) => summary.by_agency[a].confirmed],
+              ],
+              agencies,
+              { rowAttrs: (a) => ({ "data-agency": a }) },
+            )
+          : null,
+        agencies.length
+          ? table(
+              [
+                [t("col.district"), (d) => nameOf(d)],
+                [t("alerts.open"), (d) => summary.by_district[d].open],
+                [t("alerts.overdue"), (d) => summary.by_district[d].overdue],
+                [t("alerts.closed"), (d) => summary.by_district[d].closed],
+              ],
+              Object.keys(summary.by_district),
+              { rowAttrs: (d) => ({ "data-district": d }) },
+            )
+          : null,
+      ),
+    ),
+    section(`${t("alerts.overdue_checks")} (${overdue.length})`, alertsTable(overdue)),
+  ];
+}
+
+/** The enterprise's revival-watch alerts and its consumption curve around its exit (raw
+ * figures only for those the technology service lets read them; others see why not). */
+async function watchSection(e) {
+  const [alerts, curve] = await Promise.all([
+    api("/v1/watch/alerts", { uscc: e.uscc }).catch(() => []),
+    api(`/v1/enterprises/${encodeURIComponent(e.uscc)}/consumption`).catch((err) => err),
+  ]);
+  const parts = [];
+  if (alerts.length) {
+    parts.push(
+      table(
+        [
+          [t("col.alert"), (a) => t(`alert.${a.kind}`)],
+          [t("alert.month"), (a) => a.period.slice(0, 7)],
+          [t("col.checkers"), (a) => a.agencies.map(nameOf).join("、")],
+          [t("col.check_by"), (a) => a.check_by],
+          [
+            t("col.status"),
+            (a) =>
+              a.state === "closed"
+                ? `${t(`outcome.${a.outcome}`)} · ${a.closed_on}`
+                : chip(
+                    t(a.overdue ? "alerts.overdue" : "alerts.open"),
+                    a.overdue ? "flag-talk" : "",
+                  ),
+          ],
+          [t("col.reason"), (a) => a.reason ?? "", { wrap: true }],
+        ],
+        alerts,
+        { rowAttrs: (a) => ({ "data-alert": a.alert_id }) },
+      ),
+    );
+  }
+  if (curve instanceof Error) {
+    parts.push(
+      curve.status === 403
+        ? h("p", { class: "note", id: "curve-refused" }, t("curve.refused"))
+        : errorBox(curve),
+    );
+  } else if (!curve.months.length) {
+    parts.push(empty("curve.none"));
+  } else {
+    const periods = curve.months.map((m) => m.period.slice(0, 7));
+    const at = (day) => {
+      const month = day.slice(0, 7);
+      return periods.includes(month) ? month : null;
+    };
+    const byMonth = new Map(); // the acts of one month on one line, each named once
+    for (const [day, label] of [
+      ...curve.marks.map((m) => [m.on, eventName(m.type)]),
+      ...curve.exited_on.map((d) => [d, t("curve.exit")]),
+    ]) {
+      const month = at(day);
+      if (!month) continue;
+      const labels = byMonth.get(month) ?? [];
+      if (!labels.includes(label)) labels.push(label);
+      byMonth.set(month, labels);
+    }
+    const lines = [...byMonth].map(([month, labels]) => ({ month, label: labels.join("、") }));
+    parts.push(
+      chart(
+        {
+          tooltip: { trigger: "axis" },
+          grid: { left: 80, right: 24, top: 24, bottom: 32 },
+          xAxis: { type: "category", data: periods },
+          yAxis: { type: "value", name: t("curve.kwh") },
+          series: [
+            {
+              name: t("curve.kwh"),
+              type: "line",
+              data: curve.months.map((m) => Number(m.kwh)),
+              markLine: {
+                symbol: "none",
+                label: { formatter: "{b}", position: "insideEndTop" },
+                data: lines.map((l) => ({ name: l.label, xAxis: l.month })),
+              },
+              markPoint: {
+                data: curve.alerts
+                  .filter((a) => at(a.period))
+                  .map((a) => ({
+                    name: t(`alert.${a.kind}`),
+                    coord: [
+                      at(a.period),
+                      Number(curve.months.find((m) => m.period.slice(0, 7) === at(a.period)).kwh),
+                    ],
+                    value: "!",
+                  })),
+              },
+            },
+          ],
+        },
+        300,
+        "consumption",
+      ),
+      h("p", { class: "note" }, t("curve.note")),
+    );
+  }
+  return section(t("curve.title"), ...parts);
+}
+
 async function publicView() {
   const items = await api("/v1/public/disclosures", {}, { auth: false });
   return [
@@ -857,6 +1188,7 @@ function signinView() {
 export const VIEWS = {
   overview: { render: overview, label: "nav.overview", cityOnly: true },
   district: { render: districtView, label: "nav.district" },
+  charts: { render: chartsView, label: "nav.charts" },
   exits: { render: exitsView, label: "nav.exits" },
   enterprise: { render: enterpriseView, label: "nav.enterprise" },
   overdue: { render: overdueView, label: "nav.overdue" },

@@ -132,6 +132,20 @@ def make_data(city: City, private: str) -> None:
             acceptance = {"passed": True, "effective_on": "2019-06-20"}
             post("technology", f"/v1/cases/{case}/acceptance", acceptance, officer)
             city.kilns.append((uscc, district))
+        # The first kiln's meter, steady until its sealing, dark after (the consumption curve):
+        # an account no other test uses, as readings are kept once per account and month.
+        kiln, where = city.kilns[0]
+        readings = ["uscc,account,address,district,period,kwh,max_demand_kw"] + [
+            f"{kiln},GD-E2E-KILN-1,深圳市大鹏新区某路1号,{where},2019-{m:02d},"
+            f"{80_000 if m < 6 else 500},{160 if m < 6 else 1}"
+            for m in range(1, 13)
+        ]
+        loaded = http.post(
+            f"http://127.0.0.1:{PORTS['technology']}/v1/watch/feeds/electricity/imports",
+            content="\n".join(readings).encode(),
+            headers={**officer, "Content-Type": "text/csv"},
+        )
+        assert loaded.status_code == 201, loaded.text
         for n, (district, on) in enumerate(INSPECTIONS, 1):
             uscc = register(
                 "energy",
@@ -201,9 +215,7 @@ def city(test_stack: StackUnderTest) -> Iterator[City]:
     folder = config.state / "services-dashboard"
     urls = stack.ensure_databases(config, list(PORTS))
     issuer = platform.identity_provider(config, KEYCLOAK_PORT, PORTS["aggregator"])
-    services = [
-        platform.service(config, name, urls[name], port, issuer) for name, port in PORTS.items()
-    ]
+    services = platform.services(config, urls, PORTS, issuer)
     private = platform.dev_keys()[0].read_text()
     tokens = {
         "city": token(private, "miit", "city"),
@@ -627,6 +639,13 @@ def test_the_enterprise_page_as_of_a_date(page: Browser, city: City) -> None:
     assert "已退出" in identity and "大鹏新区" in identity and "2019-07-01" in identity
     types = page.attrs("tbody tr[data-type]", "data-type")
     assert types[0] == "phaseout.technology.enterprise.registered.v1"
+    drawn = page.wait(CHART_DATA.replace("{name}", "consumption"))
+    assert drawn == [7], "the kiln's monthly kWh up to the day asked about, drawn"
+    marks = page.js(
+        "echarts.getInstanceByDom(document.querySelector('[data-chart=consumption]'))"
+        ".getOption().series[0].markLine.data.map(d => d.xAxis)"
+    )
+    assert {"2019-06"} == set(marks), "the sealing and the acceptance marked in June"
     assert "phaseout.technology.case.acceptance_passed.v1" in types
     page.screenshot("enterprise")
     page.open(
@@ -660,6 +679,41 @@ def test_overdue_work_and_the_calendar(page: Browser, city: City) -> None:
     assert status["futian"] == "in" and status["luohu"] == "overdue"
     assert "已按时报送" in page.texts("tr[data-kind=annual][data-submitter=futian]")[0]
     page.screenshot("overdue")
+
+
+CHART_DATA = (
+    "(() => { const el = document.querySelector('[data-chart={name}]');"
+    " const chart = el && window.echarts.getInstanceByDom(el);"
+    " if (!chart || !el.querySelector('svg, canvas')) return null;"
+    " return chart.getOption().series.map(s => s.data.filter(v => Number(v) > 0).length); })()"
+)
+"""Per series of a drawn chart, how many of its values are above zero (null if not drawn)."""
+
+
+@needs_chromium
+def test_the_charts_officials_ask_for_render_with_the_years_figures(
+    page: Browser, city: City
+) -> None:
+    """Capacity per industry and per district against the year's work, progress by month,
+    overdue work by agency: each drawn, with figures; the plan's lack of task figures said."""
+    sign_in(page, city.tokens["city"])
+    page.open(f"{city.base}/dashboard/#/charts?year=2019", "charts")
+    for name in ("capacity-industry", "capacity-district", "months", "overdue-agency"):
+        drawn = page.wait(CHART_DATA.replace("{name}", name))
+        assert drawn and max(drawn) > 0, f"{name} is drawn with figures: {drawn}"
+    assert "未下达" in page.texts("#task-note")[0], "the plan sets no task figure, and says so"
+    ceramics = page.texts("[data-code=ceramics] td")
+    assert ceramics[0] == "陶瓷" and "3,100,000" in ceramics[3], ceramics
+    districts = page.attrs("tr[data-code][data-unit]", "data-code")
+    assert {"dapeng", "futian", "luohu"} <= set(districts)
+    page.screenshot("charts")
+    sign_in(page, city.tokens["futian"])
+    page.open(f"{city.base}/dashboard/#/charts?year=2019", "charts")
+    drawn = page.wait(CHART_DATA.replace("{name}", "capacity-district"))
+    assert drawn and max(drawn) > 0
+    shown = set(page.attrs("tr[data-code][data-unit]", "data-code")) - {"ceramics"}
+    assert shown == {"futian"}, f"a district sees its own district only: {shown}"
+    page.screenshot("charts-futian")
 
 
 @needs_chromium
@@ -757,6 +811,7 @@ PAGES = [
     ("exits", "#/exits"),
     ("enterprise", "#/enterprise"),
     ("overdue", "#/overdue?year=2019"),
+    ("charts", "#/charts?year=2019"),
     ("public", "#/public"),
 ]
 

@@ -5,7 +5,8 @@ databases, compared row for row.
 The corpus has what makes batching delicate: register rows corrected the same day, in and out
 of their sequence order, some without a sequence; a case event that does not carry its industry
 arriving before the enterprise's registration in the same batch; a disclosure withdrawn before
-and after its publication; referrals answered; an event delivered twice; exits and revivals."""
+and after its publication; referrals answered; an event delivered twice; exits and revivals;
+revival-watch alerts raised and closed (a closing reads its raising's row)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,12 @@ from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.disclosure import PUBLISHED, WITHDRAWN
 from phaseout_shared.contracts.enterprise import REGISTERED, UPDATED
 from phaseout_shared.contracts.referral import ACCEPTED, DECLINED, RECEIVED
-from phaseout_shared.contracts.technology import SealingMeasures
+from phaseout_shared.contracts.technology import (
+    DitiaogangAlertRaised,
+    SealingMeasures,
+    WatchAlertClosed,
+    WatchAlertRaised,
+)
 from phaseout_shared.db import Database
 from phaseout_shared.envelope import Envelope, from_kafka, to_kafka
 from phaseout_shared.reference import Dimension, District
@@ -47,6 +53,7 @@ TABLES = {
     "exit_events": "event_id",
     "referral_events": "event_id",
     "disclosures": "disclosure_id",
+    "watch_alert_events": "event_id",
 }
 SEALED = SealingMeasures(
     water_cut=True,
@@ -171,6 +178,24 @@ def _story(rng: random.Random, n: int) -> list[tuple[Dimension, EventPayload]]:
             ),
         )
     )
+    alert = {
+        "alert_id": uuid.UUID(int=rng.getrandbits(128)),
+        "uscc": uscc,
+        "district": "baoan",
+        "rule": "W-technology-eliminated" if n % 2 else "D-induction-furnace-intensity",
+        "rules_version": "2019.1",
+        "basis": "用电达封存前的 40%",
+        "period": date(2019, 9, 1),
+        "to": ["miit"] if n % 2 else ["miit", "samr"],
+        "check_by": date(2019, 10, 16),
+        "effective_on": date(2019, 10, 1),
+    }
+    raised = (WatchAlertRaised if n % 2 else DitiaogangAlertRaised).model_validate(alert)
+    events.append((Dimension.TECHNOLOGY, raised))
+    if n % 3 != 2:
+        closing = {k: alert[k] for k in ("alert_id", "uscc", "district")}
+        closing |= {"outcome": "explained", "reason": "办公用电", "effective_on": date(2019, 10, 9)}
+        events.append((Dimension.TECHNOLOGY, WatchAlertClosed.model_validate(closing)))
     return events
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from phaseout_cli import kafka_security, keycloak, processes, stack
@@ -46,12 +47,29 @@ def service(
     return processes.Service(name, processes.service_command(name), port, env)
 
 
+def services(
+    cfg: stack.StackConfig,
+    urls: dict[str, str],
+    ports: dict[str, int],
+    oidc_issuer: str | None = None,
+) -> list[processes.Service]:
+    """The services on `ports` as `phaseout up` runs them, the aggregator told where the
+    technology service is (it reads the consumption curve's readings there)."""
+    found = [service(cfg, name, urls[name], port, oidc_issuer) for name, port in ports.items()]
+    if "technology" not in ports:
+        return found
+    technology = {"PHASEOUT_TECHNOLOGY_URL": f"http://127.0.0.1:{ports['technology']}"}
+    return [
+        dataclasses.replace(s, env={**s.env, **technology}) if s.name == "aggregator" else s
+        for s in found
+    ]
+
+
 def start_services(
     cfg: stack.StackConfig, ports: dict[str, int], oidc_issuer: str | None = None
 ) -> None:
     urls = stack.ensure_databases(cfg, list(ports))
-    services = [service(cfg, name, urls[name], port, oidc_issuer) for name, port in ports.items()]
-    processes.start_services(services_folder(cfg), services)
+    processes.start_services(services_folder(cfg), services(cfg, urls, ports, oidc_issuer))
 
 
 def stop_services(cfg: stack.StackConfig, names: list[str]) -> None:

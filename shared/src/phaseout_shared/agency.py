@@ -6,11 +6,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
-from phaseout_shared import archive, disclosure, documents, evidence, referrals, register
+from phaseout_shared import archive, disclosure, documents, evidence, referrals, register, web
 from phaseout_shared.aggregates import Repository
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS, REGISTER_VERSIONS
@@ -69,10 +68,4 @@ def app_of(spec: ServiceSpec) -> FastAPI:
 def serve(spec: ServiceSpec) -> None:
     """Run the service with uvicorn on the configured host and port."""
     settings = Settings(service=spec.name)
-    uvicorn.run(
-        create_app(spec, settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_level="info",
-        access_log=False,
-    )
+    web.serve(create_app(spec, settings), settings)

@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     )
     http_host: str = Field(default="127.0.0.1")
     http_port: int = Field(default=8100)
+    http_keep_alive_seconds: float = Field(
+        default=75,
+        gt=0,
+        description="How long an idle client connection is kept open: longer than clients keep"
+        " theirs idle (httpx 5 s, browsers 60 s), so that a client never sends a request on a"
+        " connection the service is closing at that moment",
+    )
     jwt_public_key_file: Path | None = Field(
         default=None, description="PEM file of the key that verifies bearer tokens (Ed25519)"
     )
@@ -75,6 +82,11 @@ class Settings(BaseSettings):
     )
     oidc_client_id: str = Field(
         default="phaseout-dashboard", description="The dashboard's client at the provider"
+    )
+    technology_url: str = Field(
+        default="http://127.0.0.1:8105",
+        description="The technology service's base URL: the aggregator reads an enterprise's "
+        "electricity readings there for its consumption curve, with the caller's own token",
     )
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP endpoint of a collector, e.g. http://otel:4318"

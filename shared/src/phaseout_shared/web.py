@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -262,6 +263,19 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     )
     app.openapi = partial(_openapi, app, app.openapi)  # type: ignore[method-assign]
     return app
+
+
+def serve(app: FastAPI, settings: Settings) -> None:
+    """Run a service's app under uvicorn (with uvloop and httptools) on the configured host and
+    port, without uvicorn's access log (a line per request; traces and metrics count them)."""
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="info",
+        access_log=False,
+        timeout_keep_alive=int(settings.http_keep_alive_seconds),
+    )
 
 
 async def read_file(request: Request, limit: int) -> bytes:

@@ -6,11 +6,18 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
-from phaseout_aggregator.api import calendar, city, dashboard, enterprises, public, signin
+from phaseout_aggregator.api import (
+    calendar,
+    charts,
+    city,
+    dashboard,
+    enterprises,
+    public,
+    signin,
+)
 from phaseout_aggregator.app.batch import apply_batch
 from phaseout_aggregator.app.history import cases_as_of
 from phaseout_aggregator.app.projections import apply
@@ -22,7 +29,7 @@ from phaseout_shared.outbox import topic_of
 from phaseout_shared.reference import Dimension
 from phaseout_shared.scope import Scope
 from phaseout_shared.settings import Settings
-from phaseout_shared.web import ConsumerSpec, ServiceSpec, create_app
+from phaseout_shared.web import ConsumerSpec, ServiceSpec, create_app, serve
 
 AGENCY_TOPICS = [topic_of(d.value) for d in Dimension]
 
@@ -45,6 +52,7 @@ SPEC = ServiceSpec(
         enterprises.router,
         enterprises.conflicts,
         city.router,
+        charts.router,
         calendar.router,
         public.router,
         dashboard.router,
@@ -67,4 +75,4 @@ def create(settings: Settings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = Settings(service="aggregator")
-    uvicorn.run(create(settings), host=settings.http_host, port=settings.http_port)
+    serve(create(settings), settings)

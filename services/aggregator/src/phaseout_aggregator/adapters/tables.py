@@ -15,7 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 METADATA = MetaData()
 
@@ -182,3 +182,30 @@ catalogue_names = Table(
 )
 """The names of a catalogue's entries (`entry`: an equipment `kind` or a `rule`), per version,
 as the agency that keeps the catalogue published them."""
+
+watch_alert_events = Table(
+    "watch_alert_events",
+    METADATA,
+    Column("event_id", String(100), primary_key=True),
+    Column("alert_id", String(64), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("district", String(20), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("rule", String(100), nullable=False),
+    Column("basis", Text, nullable=False),
+    Column("period", Date, nullable=False),
+    Column("agencies", ARRAY(String(20)), nullable=False),
+    Column("check_by", Date, nullable=False),
+    Column("outcome", String(40)),
+    Column("reason", Text),
+    Column("effective_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("sequence", BigInteger),
+    Index("watch_alert_events_alert", "alert_id", "effective_on"),
+    Index("watch_alert_events_uscc", "uscc"),
+    Index("watch_alert_events_district", "district"),
+)
+"""Every state each revival-watch alert has been in, from when (`kind`: `watch` for power drawn
+against an order, `ditiaogang` for the 地条钢 signature): an alert as of D is its latest row. A
+closing event carries no rule, basis or check date; its row repeats the raised row's."""

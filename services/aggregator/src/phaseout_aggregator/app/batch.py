@@ -12,6 +12,10 @@ an earlier one of the batch wrote, the batch is cut there into segments applied 
 - a disclosure's publication looks on the timeline for its withdrawal: a second event about
   the same disclosure starts a new segment (disclosures are few, and applied one by one).
 
+A revival-watch alert's closing reads the row its raising wrote; both are applied one by one,
+in order, after the segment's set-based statements (which never touch the alerts' table), so
+they need no cut.
+
 Of several identity events for one register row in a segment, the newest (by the rule of
 `upsert_if_newer`, the order the events came in for equals) is written, over the stored row
 only if it is newer: the result of applying them one after the other. The statements run on
@@ -213,7 +217,7 @@ async def _apply_segment(
     await _write(conn, CASE_SQL, CASE_COLUMNS, cases)
     await _write(conn, EXIT_SQL, EXIT_COLUMNS, exits)
     await _write(conn, REFERRAL_SQL, REFERRAL_COLUMNS, referrals)
-    for e in singles:  # disclosures and catalogues: few, each applied as `apply` does
+    for e in singles:  # disclosures, catalogues, watch alerts: few, each applied as `apply` does
         await PROJECTORS[noun_verb(e.envelope.type)](session, e.envelope, e.payload)
 
 

@@ -21,6 +21,7 @@ from phaseout_aggregator.app.disclosure import project_disclosure
 from phaseout_aggregator.app.names import project_catalogue
 from phaseout_aggregator.app.referrals import project_referral
 from phaseout_aggregator.app.upsert import insert_new, upsert_if_newer
+from phaseout_aggregator.app.watch import project_alert
 from phaseout_shared.consumer import Delivery
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.enterprise import EnterpriseFacts
@@ -108,4 +109,7 @@ PROJECTORS: dict[str, Projector] = {
     "referral.acted_on": project_referral,
     "referral.declined": project_referral,
     "catalogue.published": project_catalogue,
+    "watch_alert.raised": project_alert,
+    "ditiaogang_alert.raised": project_alert,
+    "watch_alert.closed": project_alert,
 }
