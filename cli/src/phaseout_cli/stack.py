@@ -175,6 +175,17 @@ def _tool(program: str, package: str) -> str:
     return found
 
 
+def ensure_document_font() -> None:
+    """The Chinese font the services embed in their documents (Debian's fonts-noto-cjk)."""
+    from phaseout_shared import document_pdf
+
+    try:
+        document_pdf.font()
+    except RuntimeError:
+        _apt_install("fonts-noto-cjk")
+        document_pdf.font()
+
+
 def _java() -> str:
     java_home = os.environ.get("JAVA_HOME")
     if java_home and (Path(java_home) / "bin" / "java").exists():
@@ -633,7 +644,9 @@ def ensure_databases(cfg: StackConfig, services: Iterable[str]) -> dict[str, str
 
 def up(cfg: StackConfig) -> dict[str, object]:
     """Start PostgreSQL and Kafka (what already runs is left running), provision the bus's
-    topics, principals and ACLs; returns `status`."""
+    topics, principals and ACLs; returns `status`. The font of the services' documents is
+    installed when missing."""
+    ensure_document_font()
     start_postgres(cfg)
     start_kafka(cfg)
     kafka_security.provision(cfg)

@@ -9,7 +9,16 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
-from phaseout_shared import disclosure, evidence, referrals, register, supersession, web
+from phaseout_shared import (
+    archive,
+    disclosure,
+    documents,
+    evidence,
+    referrals,
+    register,
+    supersession,
+    web,
+)
 from phaseout_shared.aggregates import Repository
 from phaseout_shared.db import PLATFORM
 from phaseout_shared.migrations import PLATFORM_VERSIONS, REGISTER_VERSIONS
@@ -32,12 +41,14 @@ def agency_spec(
     supersedable: Repository[Any] | None = None,
     resumed_by: frozenset[Agency] | None = None,
     files: Mapping[str, Callable[[Settings], int]] | None = None,
+    describe: documents.Describe = documents.describe_generically,
 ) -> ServiceSpec:
     """An agency service: the register, its own routers, tables and migrations, its topic;
-    evidence files on the acts `evidence_targets` names (its cases, by default none); the
-    cases a shutdown elsewhere supersedes (`supersedable`: the consumer that supersedes them,
-    and the route by which `resumed_by`, by default the dimension's writers, resume them);
-    routes that take a file as their body (`files`, each with its limit)."""
+    evidence files and documents on the acts `evidence_targets` names (its cases, by default
+    none), each act described for a document by `describe`; the cases a shutdown elsewhere
+    supersedes (`supersedable`: the consumer that supersedes them, and the route by which
+    `resumed_by`, by default the dimension's writers, resume them); routes that take a file as
+    their body (`files`, each with its limit)."""
     superseding: list[Repository[Any]] = [supersedable] if supersedable is not None else []
     return ServiceSpec(
         name=dimension.value,
@@ -48,6 +59,9 @@ def agency_spec(
             disclosure.router(dimension),
             referrals.router(dimension, subscriptions),
             evidence.router(dimension, evidence_targets or {}),
+            documents.router(dimension, evidence_targets or {}, describe),
+            documents.public_router(),
+            archive.router(dimension),
             *routers,
             *(supersession.router(dimension, cases, resumed_by) for cases in superseding),
         ],

@@ -33,7 +33,7 @@ from typing import Annotated, Any, Protocol
 import anyio
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -63,6 +63,9 @@ from phaseout_shared.scope import authorise_read
 from phaseout_shared.settings import Settings
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.writes import LEADS
+
+CHUNK = 1 << 16
+"""The bytes read from the store at a time."""
 
 FILES_ROUTE = "/v1/evidence/files"
 """The one route whose body is a file's bytes: admitted as a stream (`admission`)."""
@@ -123,8 +126,12 @@ class Store(Protocol):
         """Keep a staged file under its digest (a digest already held is left as it is)."""
         ...
 
-    async def path(self, sha256: str) -> Path:
-        """A local file with the bytes of `sha256`; NotFound if the store lacks them."""
+    def chunks(self, sha256: str) -> AsyncIterator[bytes]:
+        """The bytes of `sha256`, in chunks; NotFound if the store lacks them."""
+        ...
+
+    async def response(self, sha256: str, media_type: str, headers: Mapping[str, str]) -> Response:
+        """An HTTP answer with the bytes of `sha256`; NotFound if the store lacks them."""
         ...
 
 
@@ -156,6 +163,15 @@ class LocalStore:
         if not found.exists():
             raise NotFound(f"the store holds no file {sha256}", field="sha256")
         return found
+
+    async def chunks(self, sha256: str) -> AsyncIterator[bytes]:
+        path = await self.path(sha256)
+        async with await anyio.open_file(path, "rb") as handle:
+            while chunk := await handle.read(CHUNK):
+                yield chunk
+
+    async def response(self, sha256: str, media_type: str, headers: Mapping[str, str]) -> Response:
+        return FileResponse(await self.path(sha256), media_type=media_type, headers=dict(headers))
 
     def _where(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
@@ -244,11 +260,38 @@ class Keeping:
     scan: Scanner = no_scan
 
 
+def store_of(settings: Settings) -> Store:
+    """The store the settings name: the local folder, or a bucket of an S3-compatible store."""
+    if settings.evidence_store == "local":
+        return LocalStore(settings.evidence_root())
+    from phaseout_shared.object_store import S3Store
+
+    secret = settings.evidence_s3_secret_key
+    if secret is None and settings.evidence_s3_secret_key_file is not None:
+        secret = SecretStr(settings.evidence_s3_secret_key_file.read_text().strip())
+    if not (settings.evidence_s3_endpoint and settings.evidence_s3_access_key and secret):
+        raise ValueError(
+            "evidence_store s3 needs evidence_s3_endpoint, evidence_s3_access_key and "
+            "evidence_s3_secret_key (or its file)"
+        )
+    return S3Store(
+        endpoint=settings.evidence_s3_endpoint,
+        bucket=settings.evidence_s3_bucket,
+        access_key=settings.evidence_s3_access_key,
+        secret_key=secret.get_secret_value(),
+        local=settings.evidence_root(),
+        prefix=settings.evidence_s3_prefix
+        if settings.evidence_s3_prefix is not None
+        else settings.service,
+        region=settings.evidence_s3_region,
+    )
+
+
 def keeping(settings: Settings) -> Keeping:
     """The service's evidence keeping, from its settings."""
     command = settings.evidence_scan_command
     return Keeping(
-        store=LocalStore(settings.evidence_root()),
+        store=store_of(settings),
         max_bytes=settings.evidence_max_bytes,
         scan=CommandScanner(tuple(shlex.split(command))) if command else no_scan,
     )
@@ -377,15 +420,15 @@ def router(dimension: Dimension, targets: Mapping[str, Repository[Any]]) -> APIR
             return await _read(work, evidence_id)
 
     @api.get("/{evidence_id}/content", response_class=FileResponse)
-    async def content(request: Request, evidence_id: uuid.UUID, work: Work) -> FileResponse:
+    async def content(request: Request, evidence_id: uuid.UUID, work: Work) -> Response:
         """The file itself, to the readers of the fact it supports; its `ETag` is its digest."""
         async with work:
             found = await _read(work, evidence_id)
         kit: Keeping = request.app.state.evidence
-        return FileResponse(
-            await kit.store.path(found.sha256),
-            media_type=found.media_type,
-            headers={"ETag": f'"{found.sha256}"', "Cache-Control": "private, max-age=86400"},
+        return await kit.store.response(
+            found.sha256,
+            found.media_type,
+            {"ETag": f'"{found.sha256}"', "Cache-Control": "private, max-age=86400"},
         )
 
     return api

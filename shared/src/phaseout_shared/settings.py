@@ -170,6 +170,42 @@ class Settings(BaseSettings):
         description="A command run on each evidence file before it is kept, e.g. "
         "`clamdscan --no-summary`: any exit status but 0 refuses the file (422)",
     )
+    evidence_store: Literal["local", "s3"] = Field(
+        default="local",
+        description="Where evidence files and documents are kept: `local` (a folder, "
+        "`evidence_dir`) or `s3` (a bucket of an S3-compatible store, the `evidence_s3_*` "
+        "settings)",
+    )
+    evidence_s3_endpoint: str | None = Field(
+        default=None,
+        max_length=300,
+        description="The object store's address, e.g. https://minio:9000",
+    )
+    evidence_s3_bucket: str = Field(default="phaseout-evidence", max_length=63)
+    evidence_s3_prefix: str | None = Field(
+        default=None, max_length=100, description="Key prefix (by default the service's name)"
+    )
+    evidence_s3_region: str = Field(default="us-east-1", max_length=40)
+    evidence_s3_access_key: str | None = Field(default=None, max_length=200)
+    evidence_s3_secret_key: SecretStr | None = Field(default=None)
+    evidence_s3_secret_key_file: Path | None = Field(
+        default=None, description="A file holding the secret key (a mounted secret)"
+    )
+    document_prefixes: dict[str, str] = Field(
+        default_factory=dict,
+        description="The prefix of each agency's document numbers in this service, as a JSON "
+        'object, e.g. `{"miit": "深工信节能"}` (by default `documents.PREFIXES`)',
+    )
+    document_public_url: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The public address of this service, which a document's QR code resolves "
+        "to (by default `http://<http_host>:<http_port>`)",
+    )
+    document_font: Path | None = Field(
+        default=None,
+        description="The Chinese font embedded in documents (by default Noto Serif CJK SC)",
+    )
     run_migrations: bool = Field(default=True, description="Apply migrations on start-up")
     run_workers: bool = Field(default=True, description="Run the outbox relay and consumers")
 

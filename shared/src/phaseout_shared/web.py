@@ -249,9 +249,10 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         )
     streamed = {}
     if gates:
-        from phaseout_shared import evidence
+        from phaseout_shared import documents, evidence
 
         app.state.evidence = evidence.keeping(settings)
+        app.state.documents = documents.printing(settings)
         streamed[evidence.FILES_ROUTE] = settings.evidence_max_bytes
     streamed.update({path: limit(settings) for path, limit in spec.files.items()})
     app.add_middleware(

@@ -64,6 +64,8 @@ def _shared(dimension: Dimension) -> dict[str, frozenset[Agency]]:
         "POST /v1/cases/{case_id}/resumption": leads,
         "POST /v1/evidence/files": leads,
         "POST /v1/evidence": leads,
+        "POST /v1/documents": leads,
+        "POST /v1/documents/{document_id}/sign-off": leads,
     }
 
 

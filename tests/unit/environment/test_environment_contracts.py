@@ -50,7 +50,7 @@ def test_every_event_type_is_registered(name: str, model: type[EventPayload]) ->
     assert registry[name] is model and model.event_type == name
 
 
-COMMON = {"enterprise", "disclosure", "referral", "evidence"}
+COMMON = {"enterprise", "disclosure", "referral", "evidence", "document"}
 """Nouns every agency service emits alike (its register, disclosures and referrals)."""
 
 

@@ -53,7 +53,7 @@ def test_every_event_type_is_registered(name: str, model: type[EventPayload]) ->
     assert model.event_type == name
 
 
-COMMON = {"enterprise", "disclosure", "referral", "evidence"}
+COMMON = {"enterprise", "disclosure", "referral", "evidence", "document"}
 """Nouns every agency service emits alike (its register, disclosures and referrals)."""
 
 

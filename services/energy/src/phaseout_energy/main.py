@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from phaseout_energy.adapters.tables import CASES, INSPECTIONS, METADATA, pricing_measures
 from phaseout_energy.api.routes import router
 from phaseout_energy.app.desk import SUPERVISORS
+from phaseout_energy.documents import describe
 from phaseout_energy.domain.pricing import ELECTRICITY
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.energy import PricingKind
@@ -54,6 +55,7 @@ SPEC = agency_spec(
         ),
     ],
     evidence_targets={"case": CASES, "inspection": INSPECTIONS},
+    describe=describe,
 )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from phaseout_aggregator.adapters.tables import oversight_rule
 from phaseout_aggregator.api.deps import AsOf, CallerScope, Session
-from phaseout_aggregator.app import annual, exports
+from phaseout_aggregator.app import annual, exit_list_pdf, exports
 from phaseout_aggregator.app.exit_list import ExitList, exit_list
 from phaseout_aggregator.app.history import Where, cases_as_of
 from phaseout_aggregator.app.progress import (
@@ -124,14 +124,17 @@ async def read_exit_list(
     industry: Industry | None = None,
     dimension: Dimension | None = None,
     status: Annotated[Literal["exited", "revived"] | None, Query()] = None,
-    format: Annotated[Literal["json", "csv", "xlsx"], Query()] = "json",
+    format: Annotated[Literal["json", "csv", "xlsx", "pdf"], Query()] = "json",
     lang: Annotated[Literal["zh", "en"], Query()] = "zh",
 ) -> ExitList | Response:
-    """依法关闭退出的落后产能企业清单, filterable, with totals per industry and unit."""
+    """依法关闭退出的落后产能企业清单, filterable, with totals per industry and unit; as `pdf`,
+    one district's list for its government to sign (`district` required)."""
     where = _where(scope, None, district, industry, dimension)
     found = await exit_list(session, as_of, scope, where, year=year, status=status)
     if format == "json":
         return found
+    if format == "pdf":
+        return await exit_list_pdf.signed_list(found, year, district, as_of)
     if format == "csv":
         return download(exports.csv_lines(exports.table(found, lang)), f"exit-list-{as_of}.csv")
     named = scope_names(
