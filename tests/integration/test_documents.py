@@ -230,13 +230,22 @@ async def test_an_energy_case_served_sealed_accepted_and_archived(
     said = re.sub(r"\s+", "", pdf_text(await pdf_of(platform, record["document_id"]), tmp_path))
     assert "现场验收意见" in said and "验收合格" in said
     assert all(p in said for p in photos), "the record cites each photo by its SHA-256"
+    sign_off = f"/v1/documents/{record['document_id']}/sign-off"
+    officer = platform.stack.headers("miit", "baoan")
+    stale = await energy.post(
+        sign_off, json={"effective_on": "2020-04-21"}, headers={**officer, "If-Match": '"2"'}
+    )
+    assert stale.status_code == 412, stale.text
     r = await energy.post(
-        f"/v1/documents/{record['document_id']}/sign-off",
-        json={"effective_on": "2020-04-21"},
-        headers=platform.stack.headers("miit", "baoan"),
+        sign_off, json={"effective_on": "2020-04-21"}, headers={**officer, "If-Match": '"1"'}
     )
     assert r.status_code == 200 and r.json()["signed_off_on"] == "2020-04-21", r.text
     assert r.json()["sha256"] == record["sha256"], "signing changes no byte"
+    assert r.headers["ETag"] == '"2"'
+    again = await energy.post(
+        sign_off, json={"effective_on": "2020-04-22"}, headers={**officer, "If-Match": '"1"'}
+    )
+    assert again.status_code == 412, again.text
 
     issued = [notice, order, record]
     for document in issued:

@@ -65,7 +65,7 @@ from phaseout_shared.aggregates import Repository
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.commands import Desk
 from phaseout_shared.contracts.documents import ISSUED, SIGNED_OFF
-from phaseout_shared.deps import Page, Paging, Work
+from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Conflict, InvalidInput, NotFound
 from phaseout_shared.evidence import Keeping, evidence, evidence_files
 from phaseout_shared.limits import Day, Note
@@ -74,6 +74,7 @@ from phaseout_shared.reference import Agency, Dimension, name_of, unit_name
 from phaseout_shared.scope import READ_BY_ANYONE, authorise_read
 from phaseout_shared.settings import Settings
 from phaseout_shared.unit_of_work import UnitOfWork
+from phaseout_shared.versions import of as versions_of
 from phaseout_shared.writes import LEADS
 
 PDF = "application/pdf"
@@ -422,11 +423,14 @@ def router(
         return _document(values, size)
 
     @api.post("/{document_id}/sign-off", response_model=Document)
-    async def sign_off(document_id: uuid.UUID, body: SignOffIn, work: Work) -> Document:
-        """Record that a record asking for it was signed off (once); its bytes stay as issued."""
+    async def sign_off(document_id: uuid.UUID, body: SignOffIn, work: DocumentWork) -> Document:
+        """Record that a record asking for it was signed off (once); its bytes stay as issued.
+        A document is at version 1 as issued and 2 once signed off (its `ETag`, for
+        `If-Match`)."""
         async with work:
             refuse_future(work, effective_on=body.effective_on)
             row = await _row(work.session, document_id, for_update=True)
+            versions_of(work.session).load(VERSIONED, str(document_id), _version(row))
             desk.authorise(work, row["district"])
             if not KINDS[row["kind"]].signed:
                 raise Conflict(
@@ -452,6 +456,7 @@ def router(
             await work.session.execute(
                 update(documents).where(documents.c.id == str(document_id)).values(changes)
             )
+            versions_of(work.session).save(VERSIONED, str(document_id), AS_SIGNED)
             event = SIGNED_OFF[dimension.value](
                 document_id=document_id,
                 number=row["number"],
@@ -691,6 +696,17 @@ async def _keep(work: UnitOfWork, keeping: Keeping, content: bytes) -> tuple[str
     finally:
         await anyio.Path(name).unlink(missing_ok=True)
     return sha256, len(content)
+
+
+VERSIONED = "documents"
+"""The kind of resource a document is for `If-Match`: its only change is its sign-off."""
+AS_ISSUED, AS_SIGNED = 1, 2
+DocumentWork = Annotated[UnitOfWork, versioned(VERSIONED)]
+
+
+def _version(row: Mapping[str, Any]) -> int:
+    """A document's version: 1 as issued, 2 once signed off (nothing else of it changes)."""
+    return AS_ISSUED if row["signed_off_on"] is None else AS_SIGNED
 
 
 async def _row(
