@@ -233,7 +233,7 @@ async def amend_rules(body: AmendmentIn, work: Work) -> Amendment:
         assert work.principal is not None
         authorise_write(work.principal, Dimension.TECHNOLOGY, "city")
         refuse_future(work, effective_on=body.effective_on)
-        rules = amended(await store.latest_rules(work.session), body.rule_id, body.changes)
+        rules = amended(await store.rules_in_force(work.session), body.rule_id, body.changes)
         row = {
             "version": rules.version,
             "effective_on": body.effective_on,

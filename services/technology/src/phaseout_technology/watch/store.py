@@ -321,23 +321,20 @@ async def successors(session: AsyncSession, uscc: str) -> list[str]:
     return list(rows.scalars())
 
 
-async def rules_in_force(session: AsyncSession, day: date) -> Catalogue:
+async def rules_in_force(session: AsyncSession, day: date | None = None) -> Catalogue:
     """The rules in force on `day`: the latest amendment effective by then (of two effective the
-    same day, the one recorded last), else the catalogue the service ships."""
-    found = await session.scalar(
-        select(rule_versions.c.catalogue)
-        .where(rule_versions.c.effective_on <= day)
-        .order_by(rule_versions.c.effective_on.desc(), rule_versions.c.recorded_at.desc())
-        .limit(1)
-    )
-    return catalogue() if found is None else Catalogue.model_validate(found)
-
-
-async def latest_rules(session: AsyncSession) -> Catalogue:
-    """The rules as last amended, whatever their date: what the next amendment starts from."""
-    found = await session.scalar(
-        select(rule_versions.c.catalogue).order_by(rule_versions.c.recorded_at.desc()).limit(1)
-    )
+    same day, the one recorded last); without a day, the one recorded last, whatever its date
+    (what the next amendment starts from). Else the catalogue the service ships."""
+    t = rule_versions
+    query = select(t.c.catalogue).order_by(t.c.recorded_at.desc()).limit(1)
+    if day is not None:
+        query = (
+            select(t.c.catalogue)
+            .where(t.c.effective_on <= day)
+            .order_by(t.c.effective_on.desc(), t.c.recorded_at.desc())
+            .limit(1)
+        )
+    found = await session.scalar(query)
     return catalogue() if found is None else Catalogue.model_validate(found)
 
 
