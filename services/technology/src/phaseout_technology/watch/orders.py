@@ -20,13 +20,14 @@ from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.reference import Dimension
 from phaseout_shared.web import ConsumerSpec
 from phaseout_technology.watch.rules import catalogue
-from phaseout_technology.watch.store import raise_alerts, successors
+from phaseout_technology.watch.store import hold_evaluation, raise_alerts
 from phaseout_technology.watch.tables import licences, orders
 
 LICENCE_RECORDED = "phaseout.quality.licence.recorded.v1"
 LICENCE_ENDED = frozenset(
     {"phaseout.quality.licence.revoked.v1", "phaseout.quality.licence.cancelled.v1"}
 )
+LICENCES = LICENCE_ENDED | {LICENCE_RECORDED}
 STEEL_WORDS = ("钢", "steel", "rebar")
 
 
@@ -39,7 +40,6 @@ def _steel(payload: Any) -> bool:
 def consumer() -> ConsumerSpec:
     outbox = Outbox(topic=topic_of(Dimension.TECHNOLOGY.value), source="/phaseout/technology")
     watched = catalogue().order_types()
-    exits = catalogue().exit_types()
 
     async def handle(
         session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
@@ -61,26 +61,31 @@ def consumer() -> ConsumerSpec:
                 )
                 .on_conflict_do_nothing()
             )
-            affected = [p.uscc]
-            if envelope.type in exits:
-                affected += await successors(session, p.uscc)
-            await raise_alerts(session, affected, now=delivery.clock(), outbox=outbox)
-        elif envelope.type == LICENCE_RECORDED:
-            values = {"uscc": p.uscc, "steel": _steel(p), "active": True}
-            await session.execute(
-                insert(licences)
-                .values(licence_number=p.licence_number, **values)
-                .on_conflict_do_update(index_elements=["licence_number"], set_=values)
-            )
-        elif envelope.type in LICENCE_ENDED:
-            await session.execute(
-                update(licences)
-                .where(licences.c.licence_number == p.licence_number)
-                .values(active=False)
-            )
+            await raise_alerts(session, [p.uscc], now=delivery.clock(), outbox=outbox)
+        elif envelope.type in LICENCES:
+            await _licence(session, envelope.type, p)
 
     return ConsumerSpec(
         name="technology-watch",
         topics=sorted(topic_of(d.value) for d in Dimension),
         handler=handle,
     )
+
+
+async def _licence(session: AsyncSession, type_: str, p: Any) -> None:
+    """A licence's grant or end, under the watch's lock: an import evaluating the enterprise's
+    invoices meanwhile reads the licence as it stood before or after, never in between."""
+    await hold_evaluation(session)
+    if type_ == LICENCE_RECORDED:
+        values = {"uscc": p.uscc, "steel": _steel(p), "active": True}
+        await session.execute(
+            insert(licences)
+            .values(licence_number=p.licence_number, **values)
+            .on_conflict_do_update(index_elements=["licence_number"], set_=values)
+        )
+    else:
+        await session.execute(
+            update(licences)
+            .where(licences.c.licence_number == p.licence_number)
+            .values(active=False)
+        )

@@ -43,6 +43,8 @@ from phaseout_technology.watch.tables import (
     rule_versions,
 )
 
+EVALUATION_LOCK = 0x7761746368  # "watch": the advisory lock every evaluation of the rules takes
+
 
 class ImportReport(BaseModel):
     """What an import changed: nothing at all for a file loaded before."""
@@ -308,15 +310,17 @@ async def _predecessors(session: AsyncSession, usccs: list[str]) -> dict[str, li
     return found
 
 
-async def successors(session: AsyncSession, uscc: str) -> list[str]:
-    """The other enterprises drawing power at an address this one drew power at."""
+async def _successors_of_exited(session: AsyncSession, usccs: list[str]) -> list[str]:
+    """The other enterprises drawing power at an address where one of `usccs` with an exit on
+    record drew power: whether they revive it turns on that enterprise's readings and orders."""
     rows = await session.execute(
         text(
             "SELECT DISTINCT n.uscc FROM watch_readings o JOIN watch_readings n "
             "ON n.address = o.address AND n.uscc <> o.uscc AND n.current "
-            "WHERE o.uscc = :uscc AND o.current"
+            "WHERE o.uscc = ANY(:codes) AND o.current AND EXISTS (SELECT 1 FROM watch_orders w "
+            "WHERE w.uscc = o.uscc AND w.event_type = ANY(:exits))"
         ),
-        {"uscc": uscc},
+        {"codes": list(usccs), "exits": sorted(catalogue().exit_types())},
     )
     return list(rows.scalars())
 
@@ -338,11 +342,25 @@ async def rules_in_force(session: AsyncSession, day: date | None = None) -> Cata
     return catalogue() if found is None else Catalogue.model_validate(found)
 
 
+async def hold_evaluation(session: AsyncSession) -> None:
+    """Take the watch's lock until the transaction ends: what the rules read is then what was
+    committed before, and what this transaction writes is seen by the evaluations after it."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVALUATION_LOCK})
+
+
 async def raise_alerts(
     session: AsyncSession, usccs: list[str], *, now: datetime, outbox: Outbox
 ) -> list[Alert]:
-    """Run the rules over the enterprises' facts and raise the alerts not raised before: one
-    open alert per watch (`key`), each alert once (its id derives from its watch and month)."""
+    """Run the rules over the enterprises' facts, and those of the enterprises that drew power
+    where one of them exited, and raise the alerts not raised before: one open alert per watch
+    (`key`), each alert once (its id derives from its watch and month).
+
+    The facts arrive by different paths, each in its own transaction (an import, a stream, the
+    orders' consumer): every evaluation first takes the watch's lock, held to its commit, so that
+    of two that meet, the later one reads what the earlier one wrote (read committed: each
+    statement sees what was committed before it began)."""
+    await hold_evaluation(session)
+    usccs = sorted({*usccs, *await _successors_of_exited(session, usccs)})
     today = city_date(now)
     rules = await rules_in_force(session, today)
     known_facts = await facts_of(session, usccs)
