@@ -7,7 +7,7 @@
     python -m bench --only latency --rates 100,500,1000 --duration 10
     python -m bench --before              # also the code as it was before its optimisations
     python -m bench --only startup        # the command line's start-up, no stack needed
-    python -m bench --only watch --readings 1000000   # the revival watch's import vs COPY
+    python -m bench --only watch --readings 1000000   # the revival watch: file, stream, alerts
 
 The stack (`.phaseout/bench`, pg 54359, Kafka 19162/19163, services 18150-18160, all 1000·N
 higher with `PHASEOUT_BENCH_SLOT=N`) is wiped at
@@ -48,7 +48,7 @@ TITLES = {
     "reads": "Aggregator reads at scale",
     "rebuild": "Rebuild of the aggregator from the topics",
     "startup": "Command-line start-up vs the interpreter's",
-    "watch": "Revival watch: import of monthly readings vs PostgreSQL COPY",
+    "watch": "Revival watch: monthly readings by file and by stream vs COPY; reading to alert",
 }
 
 
@@ -67,6 +67,10 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         help="4 with 1,000,000 enterprises, 1 and 5 with a corpus of 1,000,000 events",
     )
     p.add_argument("--readings", type=int, default=1_000_000, help="size of 7")
+    p.add_argument(
+        "--streamed", type=int, default=None, help="readings streamed in 7 (default: --readings)"
+    )
+    p.add_argument("--trials", type=int, default=30, help="readings → alert trials per way for 7")
     p.add_argument("--samples", type=int, default=200, help="requests per read kind for 4")
     p.add_argument(
         "--before",
@@ -128,7 +132,7 @@ async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
         elif name == "startup":
             startup.run(section)
         elif name == "watch":
-            await watch.run(bench, section, args.readings)
+            await watch.run(bench, section, args.readings, args.trials, args.streamed)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,31 +9,69 @@ binary `COPY` of the same rows into a table of the same shape with the same inde
 
 A third of the enterprises carry a sealing the watch learnt before the import (an order row),
 and a tenth of those draw power again after it, so the rules raise alerts inside the import:
-the alert exists when the import's transaction commits.
+the alert exists when the import's transaction commits. The check is also run as it was before
+its optimisation (`bench.before.feeds_parse`), on the same file, in the same run.
+
+The streamed path: the same readings as events on the grid company's topic
+(`phaseout.grid.events`, `phaseout.grid.reading.recorded.v1`, as the grid's own principal),
+consumed by the technology service run as a real process (its `technology-feeds` consumer: a
+fetched batch loaded through the same `store.load`, the rules run over the enterprises it
+touched) into a fresh database that knows the same sealings. Readings/s from the first record
+produced to the last one applied (the group's committed offsets reach the topic's end; the
+offsets are committed after the batch's transaction). Baselines, same run: a raw aiokafka
+consumer reading the same records, and the same reader parsing each into its envelope and
+payload; and the file's COPY above.
+
+The time from a reading to its alert: enterprises whose sealing and pre-order readings the
+watch already holds; one at a time, a reading that breaks the sealing is produced on the grid
+topic (or a one-row file imported over HTTP), and the bench waits for the alert row in the
+service's database (polled) and for the alert's event on the technology topic (relayed from
+the outbox). Baseline: the bus alone, an idempotent `acks=all` producer to a consumer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import math
 import random
+import resource
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import insert
 
+from bench import before
 from bench.corpus import DISTRICTS, usccs
-from bench.env import Bench, pg
-from bench.stats import Section
+from bench.env import PORTS, Bench, partitions, pg, skip_group_to_end
+from bench.latency import bus_latency
+from bench.stats import Section, summary_ms
+from phaseout_cli import stack
 from phaseout_shared import migrations
+from phaseout_shared.bus import KafkaAccess
+from phaseout_shared.contracts.feeds import ReadingRecorded
 from phaseout_shared.db import Database
+from phaseout_shared.envelope import Envelope, from_kafka, to_kafka
 from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_technology.main import SPEC
 from phaseout_technology.watch import feeds, store
+from phaseout_technology.watch.api import import_path
 from phaseout_technology.watch.tables import orders
 
 SEALED = "phaseout.technology.case.sealed.v1"
+READING = "phaseout.grid.reading.recorded.v1"
+GRID = "phaseout.grid.events"
+TECHNOLOGY = topic_of("technology")
+FEEDS_GROUP = "technology-feeds"
+IMPORTS = import_path(feeds.Feed.ELECTRICITY)
 MONTHS = [date(2019, m, 1) for m in range(1, 13)]
 NOW = datetime(2020, 3, 1, tzinfo=UTC)
 
@@ -119,33 +157,74 @@ async def _copy(url: str, content: bytes) -> float:
         return time.perf_counter() - started
 
 
-async def run(bench: Bench, section: Section, count: int) -> None:
+def peak_rss_mb() -> float:
+    """The bench process's peak resident set so far, in MB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def service_peak_mb(pid: int | None) -> float:
+    """A process's peak resident set (`VmHWM`), in MB; NaN if it cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return math.nan
+
+
+async def _sealings(db: Database, sealings: list[tuple[str, str, date]]) -> None:
+    """The sealings the watch has learnt (as its orders' consumer records them)."""
+    async with db.sessions.begin() as session:
+        await session.execute(
+            insert(orders),
+            [
+                {
+                    "event_id": str(uuid.uuid4()),
+                    "event_type": SEALED,
+                    "uscc": code,
+                    "district": district,
+                    "ref": str(uuid.uuid4()),
+                    "measure": None,
+                    "effective_on": on,
+                }
+                for code, district, on in sealings
+            ],
+        )
+
+
+async def run(
+    bench: Bench, section: Section, count: int, trials: int = 30, streamed: int | None = None
+) -> None:
+    """The file import of `count` readings; the streamed path with `streamed` of them (all by
+    default, none with 0), then `trials` readings to their alerts each way (none with 0)."""
+    copy_rate = await file_import(bench, section, count)
+    streamed = count if streamed is None else streamed
+    if streamed or trials:
+        await stream(bench, section, streamed, copy_rate, trials)
+
+
+async def file_import(bench: Bench, section: Section, count: int) -> float:
+    """Benchmark 7's file part; returns COPY's rate (rows/s)."""
     print(f"\nwatch: making a file of {count} readings ...", flush=True)
     content, sealings = file_of(count)
     url = await bench.database(f"watch_{uuid.uuid4().hex[:8]}")
     await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
     db = Database(url)
     try:
-        async with db.sessions.begin() as session:
-            await session.execute(
-                insert(orders),
-                [
-                    {
-                        "event_id": str(uuid.uuid4()),
-                        "event_type": SEALED,
-                        "uscc": code,
-                        "district": district,
-                        "ref": str(uuid.uuid4()),
-                        "measure": None,
-                        "effective_on": on,
-                    }
-                    for code, district, on in sealings
-                ],
-            )
+        await _sealings(db, sealings)
+        started = time.perf_counter()
+        before_rows = len(before.feeds_parse(feeds.Feed.ELECTRICITY, content, "text/csv"))
+        before_s = time.perf_counter() - started
         parse_s, load_s, first = await _import(db, content)
         rows = first.rows
+        assert before_rows == rows
         section.add("readings in the file", rows, "rows", f"{len(content) / 1e6:.1f} MB CSV")
         section.add("import: check every row (feeds.parse)", rows / parse_s, "rows/s")
+        section.add(
+            "  the check as it was before (bench.before.feeds_parse)", rows / before_s, "rows/s"
+        )
+        section.ratio("check, now / before", before_s, parse_s, "same file, same run")
         section.add(
             "import: load, one transaction (store.load)",
             rows / load_s,
@@ -163,7 +242,352 @@ async def run(bench: Bench, section: Section, count: int) -> None:
         )
         copy_s = await _copy(url, content)
         section.add("baseline: asyncpg COPY of the same rows", rows / copy_s, "rows/s")
-        section.ratio("load (store.load) / COPY", rows / load_s, rows / copy_s, "target ≥ 0.33")
-        section.ratio("check and load / COPY", total, rows / copy_s)
+        section.ratio("load (store.load) / COPY", rows / load_s, rows / copy_s)
+        section.ratio("check and load / COPY", total, rows / copy_s, "target ≥ 0.33")
+        section.add("peak RSS of the bench process so far", peak_rss_mb(), "MB")
+        return rows / copy_s
     finally:
         await db.dispose()
+
+
+def _reading_record(
+    code: str, account: str, address: str, district: str, period: date, kwh: int
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """Key, value and headers of a `phaseout.grid.reading.recorded.v1` record, as `to_kafka`
+    writes it (checked against it in `_grid_records`), without its per-record cost."""
+    body = json.dumps(
+        {
+            "sequence": None,
+            "uscc": code,
+            "district": district,
+            "period": period.isoformat(),
+            "correction_reason": None,
+            "account": account,
+            "address": address,
+            "kwh": str(kwh),
+            "max_demand_kw": str(kwh // 500),
+        }
+    ).encode()
+    headers = [
+        ("ce_id", str(uuid.uuid4()).encode()),
+        ("ce_type", READING.encode()),
+        ("ce_source", b"/phaseout/grid"),
+        ("ce_subject", code.encode()),
+        ("ce_time", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ").encode()),
+        ("content-type", b"application/json"),
+        ("ce_specversion", b"1.0"),
+    ]
+    return code.encode(), body, headers
+
+
+def _same_as_to_kafka(record: tuple[bytes, bytes, list[tuple[str, bytes]]]) -> None:
+    key, value, headers = record
+    data = json.loads(value)
+    payload = ReadingRecorded.model_validate(data)
+    envelope = Envelope.of(
+        payload, source="/phaseout/grid", subject=data["uscc"], time=datetime.now(UTC)
+    )
+    k, v, h = to_kafka(envelope)
+    assert (k, v) == (key, value), (v, value)
+    assert [n for n, _ in h] == [n for n, _ in headers]
+
+
+def _grid_records(
+    content: bytes,
+) -> Iterator[tuple[bytes, bytes, list[tuple[str, bytes]]]]:
+    """The file's readings, in its order, as the grid company's system would publish them."""
+    lines = content.decode().splitlines()[1:]
+    for n, line in enumerate(lines):
+        code, account, address, district, period, kwh, _ = line.split(",")
+        record = _reading_record(
+            code, account, address, district, date.fromisoformat(f"{period}-01"), int(kwh)
+        )
+        if n == 0:
+            _same_as_to_kafka(record)
+        yield record
+
+
+async def produce(kafka: KafkaAccess, records: Iterable[Any], chunk: int = 2000) -> int:
+    """Produce on the grid topic as the grid company's system would: idempotent, `acks=all`,
+    in batches of up to 1 MB (the producer of the platform's own relay sends small batches, a
+    few dozen of these records each, which would make the bench's producer the bottleneck);
+    the count sent."""
+    producer = AIOKafkaProducer(
+        **kafka.options(),
+        client_id="bench-grid",
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=20,
+        max_batch_size=1_000_000,
+        max_request_size=2_000_000,
+    )
+    await producer.start()
+    sent = 0
+    try:
+        pending: list[asyncio.Future[Any]] = []
+        for key, value, headers in records:
+            pending.append(await producer.send(GRID, value, key=key, headers=headers))
+            sent += 1
+            if len(pending) >= chunk:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def _committed(kafka: KafkaAccess, group: str) -> int:
+    """The records of the grid topic `group` has committed (its offsets, summed)."""
+    admin = AIOKafkaAdminClient(**kafka.options())
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    return sum(o.offset for tp, o in offsets.items() if tp.topic == GRID and o.offset > 0)
+
+
+async def _read_grid(kafka: KafkaAccess, parse: bool) -> tuple[int, float]:
+    """A raw consumer (no group) reading the grid topic to its end; with `parse`, each record
+    also decoded into its envelope and validated payload as the consumer does."""
+    parts = await partitions(kafka, [GRID])
+    consumer = AIOKafkaConsumer(
+        **kafka.options(), enable_auto_commit=False, max_partition_fetch_bytes=2_000_000
+    )
+    await consumer.start()
+    try:
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        remaining = {tp for tp in parts if ends[tp] > 0}
+        count = 0
+        started = time.perf_counter()
+        while remaining:
+            batches = await consumer.getmany(*remaining, timeout_ms=500, max_records=2000)
+            for tp, records in batches.items():
+                count += len(records)
+                if parse:
+                    for r in records:
+                        from_kafka(r.key, r.value, list(r.headers)).payload()
+                if records and records[-1].offset + 1 >= ends[tp]:
+                    remaining.discard(tp)
+        return count, time.perf_counter() - started
+    finally:
+        await consumer.stop()
+
+
+async def stream(bench: Bench, section: Section, count: int, copy_rate: float, trials: int) -> None:
+    """The streamed path through the technology service, then the time to an alert."""
+    content, sealings = file_of(count)
+    url = await bench.database("watch_stream")
+    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
+    db = Database(url)
+    await stack.aensure_topics(bench.config, [GRID, TECHNOLOGY], partitions=3)
+    await skip_group_to_end(bench.kafka, FEEDS_GROUP, [GRID])
+    start_at = await _committed(bench.kafka, FEEDS_GROUP)
+    grid = stack.kafka_access(bench.config, "grid")
+    try:
+        await _sealings(db, sealings)
+        bench.start(bench.service("technology", url))
+        if count:
+            await _streamed(bench, section, url, content, start_at, copy_rate)
+        if trials:
+            await alert_latency(bench, section, db, url, grid, trials)
+    finally:
+        bench.stop("technology")
+        await db.dispose()
+
+
+async def _streamed(
+    bench: Bench, section: Section, url: str, content: bytes, start_at: int, copy_rate: float
+) -> None:
+    grid = stack.kafka_access(bench.config, "grid")
+    count = content.count(b"\n") - 1
+    print(f"\nwatch: producing {count} readings on {GRID} ...", flush=True)
+    started = time.perf_counter()
+    sent = await produce(grid, _grid_records(content))
+    produced_s = time.perf_counter() - started
+    del content
+    applied = start_at
+    deadline = started + max(900.0, count / 100)
+    while applied - start_at < sent and time.perf_counter() < deadline:
+        await asyncio.sleep(0.5)
+        applied = await _committed(bench.kafka, FEEDS_GROUP)
+    stream_s = time.perf_counter() - started
+    done = applied - start_at
+    async with pg(url) as conn:
+        stored = await conn.fetchval("SELECT count(*) FROM watch_readings WHERE current")
+        raised = await conn.fetchval("SELECT count(*) FROM watch_alerts")
+    section.add(
+        f"stream: produced on {GRID} (bench, grid principal)",
+        sent / produced_s,
+        "records/s",
+        f"{sent} in {produced_s:.1f}s",
+    )
+    section.add(
+        "stream: first produced → last applied (technology-feeds)",
+        done / stream_s,
+        "readings/s",
+        f"{done} of {sent} applied in {stream_s:.1f}s; {stored} stored, {raised} alerts",
+    )
+    section.add("  technology service's peak RSS", service_peak_mb(bench.pid("technology")), "MB")
+    if done < sent:
+        section.note(f"stream: stopped waiting after {stream_s:.0f}s, {done} of {sent}")
+    n, raw_s = await _read_grid(bench.kafka, parse=False)
+    section.add(f"baseline: raw aiokafka consumer, the same {n} records", n / raw_s, "records/s")
+    n, parse_s = await _read_grid(bench.kafka, parse=True)
+    section.add("  raw consumer + envelope and payload parsing", n / parse_s, "records/s")
+    section.ratio("stream / raw consumer", done / stream_s, n / raw_s)
+    section.ratio("stream / COPY (file part)", done / stream_s, copy_rate, "target ≥ 0.33")
+
+
+class _Alerts:
+    """Watches the technology topic for alert events; when each subject's first one came."""
+
+    def __init__(self, kafka: KafkaAccess) -> None:
+        self.kafka = kafka
+        self.seen: dict[str, float] = {}
+        self.arrived: dict[str, asyncio.Event] = {}
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        parts = await partitions(self.kafka, [TECHNOLOGY])
+        self.consumer = AIOKafkaConsumer(
+            **self.kafka.options(), enable_auto_commit=False, fetch_max_wait_ms=20
+        )
+        await self.consumer.start()
+        self.consumer.assign(parts)
+        await self.consumer.seek_to_end(*parts)
+        for tp in parts:
+            await self.consumer.position(tp)
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            for records in (await self.consumer.getmany(timeout_ms=100)).values():
+                now = time.time()
+                for r in records:
+                    h = dict(r.headers)
+                    if h.get("ce_type", b"").endswith(b"alert.raised.v1"):
+                        subject = h["ce_subject"].decode()
+                        self.seen.setdefault(subject, now)
+                        self.arrived.setdefault(subject, asyncio.Event()).set()
+
+    async def wait(self, subject: str, within: float = 30) -> float | None:
+        arrived = self.arrived.setdefault(subject, asyncio.Event())
+        if subject not in self.seen:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(arrived.wait(), within)
+        return self.seen.get(subject)
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        await self.consumer.stop()
+
+
+async def _alert_row(conn: Any, code: str, within: float = 30) -> float | None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if await conn.fetchval("SELECT 1 FROM watch_alerts WHERE uscc = $1", code):
+            return time.time()
+        await asyncio.sleep(0.005)
+    return None
+
+
+async def alert_latency(
+    bench: Bench, section: Section, db: Database, db_url: str, grid: KafkaAccess, trials: int
+) -> None:
+    """Reading → alert, over the stream and over an HTTP import, one trial at a time."""
+    codes = usccs(2 * trials, seed=4242)
+    district = DISTRICTS[0]
+    base = 100_000
+    await _sealings(db, [(c, district, date(2019, 6, 10)) for c in codes])
+    history = [
+        _reading_record(c, f"GDL{n:07d}", f"深圳市某路L{n}号", district, date(2019, m, 1), base)
+        for n, c in enumerate(codes)
+        for m in range(1, 6)
+    ]
+    await produce(grid, history)
+    async with pg(db_url) as conn:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            have = await conn.fetchval(
+                "SELECT count(*) FROM watch_readings WHERE uscc = ANY($1::text[])", codes
+            )
+            if have == len(history):
+                break
+            await asyncio.sleep(0.2)
+        alerts = _Alerts(bench.kafka)
+        await alerts.start()
+        to_row: dict[str, list[float]] = {"stream": [], "http": []}
+        to_event: dict[str, list[float]] = {"stream": [], "http": []}
+        answered: list[float] = []
+        http = httpx.AsyncClient(timeout=60)
+        url = f"http://127.0.0.1:{PORTS['technology']}{IMPORTS}"
+        headers = {**bench.headers("miit"), "content-type": "text/csv"}
+        try:
+            for n, code in enumerate(codes):
+                way = "stream" if n < trials else "http"
+                account, address = f"GDL{n:07d}", f"深圳市某路L{n}号"
+                sent = time.time()
+                if way == "stream":
+                    await produce(
+                        grid,
+                        [_reading_record(code, account, address, district, date(2019, 8, 1), base)],
+                    )
+                else:
+                    body = (
+                        "uscc,account,address,district,period,kwh,max_demand_kw\n"
+                        f"{code},{account},{address},{district},2019-08,{base},{base // 500}\n"
+                    )
+                    r = await http.post(url, content=body.encode(), headers=headers)
+                    answered.append(time.time() - sent)
+                    assert r.status_code == 201, r.text
+                row = await _alert_row(conn, code)
+                event = await alerts.wait(code)
+                if row is not None:
+                    to_row[way].append(row - sent)
+                if event is not None:
+                    to_event[way].append(event - sent)
+        finally:
+            await http.aclose()
+            await alerts.stop()
+    for way, label in (("stream", "reading produced"), ("http", "one-row file POSTed")):
+        row_s, event_s = summary_ms(to_row[way]), summary_ms(to_event[way])
+        section.add(
+            f"alert: {label} → alert row, p50",
+            row_s["p50_ms"],
+            "ms",
+            f"p99 {row_s['p99_ms']:.0f} ms, max {row_s['max_ms']:.0f} ms, n {len(to_row[way])}",
+        )
+        section.add(
+            f"alert: {label} → alert event on {TECHNOLOGY}, p50",
+            event_s["p50_ms"],
+            "ms",
+            f"p99 {event_s['p99_ms']:.0f} ms, max {event_s['max_ms']:.0f} ms, "
+            f"n {len(to_event[way])}",
+        )
+    http_s = summary_ms(answered)
+    section.add(
+        "  the import's HTTP answer (alert committed), p50",
+        http_s["p50_ms"],
+        "ms",
+        f"p99 {http_s['p99_ms']:.0f} ms",
+    )
+    bus = summary_ms(await bus_latency(bench, 20, 2.0))
+    section.add(
+        "baseline: the bus alone, produce → consume p50 (20/s)",
+        bus["p50_ms"],
+        "ms",
+        f"p99 {bus['p99_ms']:.0f} ms",
+    )
+    stream_row = summary_ms(to_row["stream"])
+    section.ratio("stream reading → alert row p50 / bus p50", stream_row["p50_ms"], bus["p50_ms"])
+    section.ratio(
+        "stream reading → alert row p99 / bus p99",
+        stream_row["p99_ms"],
+        bus["p99_ms"],
+        "target: the alert within 1 s",
+    )

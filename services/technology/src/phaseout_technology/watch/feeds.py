@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -37,6 +37,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_AMOUNT = Decimal("1e13")
 CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 PERIOD = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
+DISTRICTS = frozenset(d.value for d in District)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def parse(feed: Feed, content: bytes, content_type: str) -> list[Row]:
     if problems:
         raise Rejected(problems)
     rows: list[Row] = []
+    check = _Checker(feed, names)
     for line, cells in table:
         if all(c in (None, "") for c in cells):
             continue
@@ -116,8 +118,7 @@ def parse(feed: Feed, content: bytes, content_type: str) -> list[Row]:
                 Problem(line, "row", f"{len(cells)} cells, the header has {len(names)}")
             )
             continue
-        values = dict(zip(names, [*cells, *[None] * (len(names) - len(cells))], strict=True))
-        row, found = _row(feed, line, values)
+        row, found = check.row(line, cells)
         problems += found
         if row is not None:
             rows.append(row)
@@ -174,42 +175,43 @@ def _xlsx(content: bytes) -> Iterator[tuple[int, list[Any]]]:
         yield index, list(row)
 
 
-def _row(feed: Feed, line: int, values: dict[str, Any]) -> tuple[Row | None, list[Problem]]:
-    problems: list[Problem] = []
+class _Checker:
+    """Checks a file's rows cell by cell, in the columns' order of `CHECKS`, every problem with
+    its line and column. A text cell of a column whose values repeat down a file (an account's
+    code, district, address, month) is checked once per distinct value: the check is a function
+    of the text alone, so its next occurrences take the same result (a refused value is checked
+    again each time, so that each of its lines is reported)."""
 
-    def check(column: str, convert: Any) -> Any:
-        try:
-            return convert(values.get(column))
-        except ValueError as exc:
-            problems.append(Problem(line, column, str(exc)))
-            return None
+    def __init__(self, feed: Feed, names: list[str]) -> None:
+        self.kind = Reading if feed is Feed.ELECTRICITY else Invoice
+        self.checks = [
+            (column, names.index(column) if column in names else None, convert, column in REPEAT)
+            for column, convert in CHECKS[feed]
+        ]
+        self.seen: dict[tuple[str, str], Any] = {}
 
-    uscc = check("uscc", _uscc)
-    district = check("district", _district)
-    period = check("period", _period)
-    reason = check("correction_reason", _optional_text)
-    if feed is Feed.ELECTRICITY:
-        fields = dict(
-            account=check("account", _text(64)),
-            address=check("address", _text(200)),
-            kwh=check("kwh", _amount),
-            max_demand_kw=check("max_demand_kw", _amount),
-        )
+    def row(self, line: int, cells: list[Any]) -> tuple[Row | None, list[Problem]]:
+        problems: list[Problem] = []
+        fields: dict[str, Any] = {}
+        seen = self.seen
+        width = len(cells)
+        for column, at, convert, repeats in self.checks:
+            value = cells[at] if at is not None and at < width else None
+            if repeats and type(value) is str:
+                key = (column, value)
+                if key in seen:
+                    fields[column] = seen[key]
+                    continue
+            try:
+                fields[column] = found = convert(value)
+            except ValueError as exc:
+                problems.append(Problem(line, column, str(exc)))
+                continue
+            if repeats and type(value) is str:
+                seen[(column, value)] = found
         if problems:
             return None, problems
-        return Reading(
-            line, uscc, district=district, period=period, correction_reason=reason, **fields
-        ), []
-    fields = dict(
-        category=check("category", _category),
-        amount_yuan=check("amount_yuan", _amount),
-        tonnes=check("tonnes", _amount),
-    )
-    if problems:
-        return None, problems
-    return Invoice(
-        line, uscc, district=district, period=period, correction_reason=reason, **fields
-    ), []
+        return self.kind(line, **fields), []
 
 
 def _present(value: Any) -> str:
@@ -228,7 +230,7 @@ def _uscc(value: Any) -> str:
 
 def _district(value: Any) -> str:
     text = _present(value)
-    if text not in {d.value for d in District}:
+    if text not in DISTRICTS:
         raise ValueError(f"{text[:40]!r} is not a district of the city")
     return text
 
@@ -286,3 +288,29 @@ def _optional_text(value: Any) -> str | None:
     if len(text) > 2000 or "\x00" in text:
         raise ValueError("at most 2,000 characters, no NUL")
     return text or None
+
+
+CHECKS: dict[Feed, tuple[tuple[str, Callable[[Any], Any]], ...]] = {
+    Feed.ELECTRICITY: (
+        ("uscc", _uscc),
+        ("district", _district),
+        ("period", _period),
+        ("correction_reason", _optional_text),
+        ("account", _text(64)),
+        ("address", _text(200)),
+        ("kwh", _amount),
+        ("max_demand_kw", _amount),
+    ),
+    Feed.INVOICES: (
+        ("uscc", _uscc),
+        ("district", _district),
+        ("period", _period),
+        ("correction_reason", _optional_text),
+        ("category", _category),
+        ("amount_yuan", _amount),
+        ("tonnes", _amount),
+    ),
+}
+"""Each feed's checks, in the order a row's problems are reported."""
+REPEAT = frozenset({"uscc", "district", "period", "correction_reason", "account", "address"})
+"""The columns whose values repeat down a file: each distinct text is checked once."""
