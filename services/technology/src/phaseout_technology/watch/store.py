@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -92,8 +93,10 @@ TYPES = {
 }
 
 
-def _record(row: Row, columns: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(getattr(row, c) for c in columns)
+def _records(rows: list[Row], columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """The rows' values in `columns`, each row a tuple (one `attrgetter` for all of them)."""
+    get = attrgetter(*columns)
+    return [get(r) for r in rows] if len(columns) > 1 else [(get(r),) for r in rows]
 
 
 async def load(
@@ -123,7 +126,7 @@ async def load(
     connection = await session.connection()
     raw: Any = (await connection.get_raw_connection()).driver_connection
     await raw.copy_records_to_table(
-        incoming, records=[_record(r, columns) for r in rows], columns=list(columns)
+        incoming, records=_records(rows, columns), columns=list(columns)
     )
     key = " AND ".join(f"t.{k} = i.{k}" for k in shape.key)
     differs = (
@@ -203,8 +206,7 @@ async def load(
 def _refuse_duplicates(shape: _Shape, rows: list[Row]) -> None:
     first: dict[tuple[Any, ...], int] = {}
     problems = []
-    for row in rows:
-        key = _record(row, shape.key)
+    for row, key in zip(rows, _records(rows, shape.key), strict=True):
         if key in first:
             problems.append(
                 Problem(
