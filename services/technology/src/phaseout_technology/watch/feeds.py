@@ -111,7 +111,7 @@ def parse(feed: Feed, content: bytes, content_type: str) -> list[Row]:
     rows: list[Row] = []
     check = _Checker(feed, names)
     for line, cells in table:
-        if _blank(cells):
+        if all(c in (None, "") for c in cells):
             continue
         if len(cells) > len(names):
             problems.append(
@@ -127,13 +127,6 @@ def parse(feed: Feed, content: bytes, content_type: str) -> list[Row]:
     if not rows:
         raise Rejected([Problem(2, "row", "the file has a header but no rows")])
     return rows
-
-
-def _blank(cells: list[Any]) -> bool:
-    """A row of empty cells (most rows are not: their first cell says so at once)."""
-    if cells and cells[0] is not None and cells[0] != "":
-        return False
-    return all(c in (None, "") for c in cells)
 
 
 def _check_header(feed: Feed, names: list[str]) -> list[Problem]:
