@@ -82,12 +82,6 @@ class ExitListIn(BaseModel):
     )
 
 
-class SignOffIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    effective_on: Day = Field(description="The day the district government signed and sealed it")
-
-
 class ExitListDocument(BaseModel):
     document_id: uuid.UUID
     number: str
@@ -314,7 +308,9 @@ async def pdf(document_id: uuid.UUID, request: Request, work: Work, scope: Calle
 
 
 @router.post("/{document_id}/sign-off", response_model=ExitListDocument)
-async def sign_off(document_id: uuid.UUID, body: SignOffIn, work: ListWork) -> ExitListDocument:
+async def sign_off(
+    document_id: uuid.UUID, body: documents.SignOffIn, work: ListWork
+) -> ExitListDocument:
     """The district government signed and sealed the list; its bytes do not change."""
     async with work:
         assert work.principal is not None
