@@ -7,7 +7,8 @@ from fastapi import FastAPI
 from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, METADATA
 from phaseout_safety.api import cases, routes
 from phaseout_shared.agency import agency_spec, app_of, serve
-from phaseout_shared.reference import Dimension
+from phaseout_shared.reference import Agency, Dimension
+from phaseout_shared.referrals import revival_check
 
 DESCRIPTION = (
     "Work safety (安全): the ledger (台账) with the key-supervision and dynamic patrol lists, "
@@ -21,6 +22,7 @@ SPEC = agency_spec(
     metadata=METADATA,
     supersedable=CASES,
     routers=[routes.router, cases.router],
+    subscriptions=[revival_check(Agency.MEM)],
     evidence_targets={"case": CASES, "hazard": HAZARDS, "inspection": INSPECTIONS},
 )
 

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_aggregator.adapters.tables import referral_events, timeline
 from phaseout_aggregator.app.access import Scope
 from phaseout_shared.contracts.base import EventPayload
-from phaseout_shared.contracts.referral import ReferralEvent
+from phaseout_shared.contracts.referral import ReferralEvent, ReferralEventV1
 from phaseout_shared.envelope import Envelope
 
 OPEN = ("received", "accepted")
@@ -80,13 +80,13 @@ REFERRAL_EVENTS = frozenset(
 
 
 def referral_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any]:
-    """The row a referral event adds to its referral's history."""
-    assert isinstance(payload, ReferralEvent)
+    """The row a referral event adds to its referral's history (of either version)."""
+    assert isinstance(payload, ReferralEvent | ReferralEventV1)
     return {
         "event_id": envelope.id,
         "referral_id": str(payload.referral_id),
         "dimension": envelope.dimension,
-        "kind": payload.kind.value,
+        "kind": str(payload.kind),
         "sender": payload.sender,
         "receiver": payload.receiver.value,
         "uscc": payload.uscc,
