@@ -157,6 +157,7 @@ async def test_mee_explains_power_drawn_during_its_suspension_and_the_alert_clos
     )
     assert (referral["alert_id"], referral["due_on"]) == (alert["alert_id"], alert["check_by"])
     assert referral["trigger_type"] == "phaseout.technology.watch_alert.raised.v1"
+
     async def overdue_in_city() -> dict[str, Any] | None:
         r = await platform.clients["aggregator"].get(
             "/v1/referrals",
@@ -218,11 +219,25 @@ async def test_mee_explains_power_drawn_during_its_suspension_and_the_alert_clos
         "2019-09-05",
         ["mee"],
     )
+
+    async def answered_in_city() -> dict[str, Any] | None:
+        r = await platform.clients["aggregator"].get(
+            "/v1/referrals",
+            params={"uscc": uscc, "as_of": "2019-09-30"},
+            headers=platform.stack.headers("miit"),
+        )
+        items = [x for x in r.json() if x["kind"] == "revival_check"]
+        return items[0] if items and items[0]["state"] == "acted_on" else None
+
+    answered = await eventually(answered_in_city)
+    assert (answered["outcome"], answered["alert_id"], answered["answered_by"]) == (
+        "explained",
+        alert["alert_id"],
+        "mee",
+    )
     before = await city_alert(platform, uscc, "2019-09-04")
     assert before is not None and before["state"] == "open"
-    state = await platform.clients["environment"].get(
-        f"/v1/cases/{case_id}", headers=mee(platform)
-    )
+    state = await platform.clients["environment"].get(f"/v1/cases/{case_id}", headers=mee(platform))
     assert state.json()["state"] == "suspended_for_rectification", "explained: nothing re-opens"
 
 
