@@ -316,3 +316,64 @@ async def test_mee_confirms_a_closed_works_revived_and_the_exit_list_shows_it(
         return found if found and found["state"] == "closed" else None
 
     assert (await eventually(confirmed_in_city, within=180))["outcome"] == "revival_confirmed"
+
+
+async def test_mem_answers_its_suspensions_alert_at_the_safety_service(
+    platform: Platform,
+) -> None:
+    """Safety's own suspension (停产停业整顿) broken: the check is mem's, at safety."""
+    safety = platform.clients["safety"]
+    mem = platform.stack.headers("mem", DISTRICT)
+    uscc = make_uscc(rng)
+    body = {
+        "uscc": uscc,
+        "name": "深圳市光明某钢铁有限公司",
+        "district": DISTRICT,
+        "industry": "steel",
+        "effective_on": "2019-04-01",
+    }
+    assert (await safety.post("/v1/enterprises", json=body, headers=mem)).status_code == 201
+    inspection = {
+        "inspectors": "光明区应急管理局执法一队",
+        "findings": [
+            {
+                "kind": "conditions_below_national_standard",
+                "description": "煤气区域未设固定式一氧化碳报警仪",
+                "reference": "GB 6222-2005 第 4.2 条",
+            }
+        ],
+        "suspension": {
+            "item": "1 号高炉",
+            "capacity_amount": "350000",
+            "capacity_unit": "t/a",
+            "rectify_by": "2019-07-03",
+        },
+        "effective_on": "2019-06-03",
+    }
+    r = await safety.post(f"/v1/enterprises/{uscc}/inspections", json=inspection, headers=mem)
+    assert r.status_code == 201, r.text
+    await readings_after(platform, uscc, 70_000)
+
+    alert = await alert_of(platform, uscc)
+    assert (alert["rule"], alert["to"]) == ("W-safety-suspension", ["mem"])
+
+    async def received() -> dict[str, Any] | None:
+        r = await safety.get("/v1/referrals", params={"uscc": uscc}, headers=mem)
+        items = [x for x in r.json()["items"] if x["kind"] == "revival_check"]
+        return items[0] if items else None
+
+    referral = await eventually(received, within=180)
+    assert (referral["receiver"], referral["due_on"]) == ("mem", alert["check_by"])
+    path = f"/v1/referrals/{referral['referral_id']}/action"
+    misread = {"outcome": "false_reading", "reason": "电表倍率错误", "effective_on": "2019-09-03"}
+    r = await safety.post(path, json=misread, headers=mee(platform))
+    assert r.status_code == 403, r.text
+    r = await safety.post(path, json=misread, headers=mem)
+    assert r.status_code == 200, r.text
+
+    closed = await closed_at_technology(platform, alert["alert_id"])
+    assert (closed["state"], closed["reason"], closed["closed_by"]) == (
+        "false_reading",
+        "电表倍率错误",
+        "mem",
+    )
