@@ -186,11 +186,19 @@ async def test_aggregator_writes_only_by_the_city_bureau_and_those_who_owe_a_rep
 ) -> None:
     http = platform.clients["aggregator"]
     routes = {(m, p) for m, p, _ in write_routes(platform.apps["aggregator"])}
-    assert routes == {("PUT", "/v1/oversight-rule"), ("POST", "/v1/submissions")}, routes
+    assert routes == {
+        ("PUT", "/v1/oversight-rule"),
+        ("POST", "/v1/submissions"),
+        ("POST", "/v1/exit-lists"),
+        ("POST", "/v1/exit-lists/{document_id}/sign-off"),
+    }, routes
     rule = (await http.get("/v1/oversight-rule", headers=platform.stack.headers("miit"))).json()
     year = 2099
     owed = {d.submitter for d in dues(year) if d.kind == "annual"}
     submission = {"year": year, "kind": "annual", "submitted_on": str(date(year, 12, 1))}
+    # A district's year-end list is issued by its government's officers, and them alone.
+    listing = {"district": "yantian", "year": year, "as_of": "2020-12-31"}
+    assert (await http.post("/v1/exit-lists", json=listing)).status_code == 401
     assert (await http.put("/v1/oversight-rule", json=rule)).status_code == 401
     assert (await http.post("/v1/submissions", json=submission)).status_code == 401
     wrong: list[str] = []
@@ -205,4 +213,8 @@ async def test_aggregator_writes_only_by_the_city_bureau_and_those_who_owe_a_rep
         r = await http.post("/v1/submissions", json=submission, headers=headers)
         if (r.status_code in (201, 409)) != sends or r.status_code not in (201, 409, 403):
             wrong.append(f"POST submission as {agency}/{jurisdiction}: {r.status_code} {r.text}")
+        r = await http.post("/v1/exit-lists", json=listing, headers=headers)
+        issues = agency is None and jurisdiction == listing["district"]
+        if (r.status_code in (201, 409)) != issues or r.status_code not in (201, 409, 403):
+            wrong.append(f"POST exit list as {agency}/{jurisdiction}: {r.status_code} {r.text}")
     assert not wrong, "\n".join(wrong)

@@ -315,6 +315,44 @@ def check_exit_list(base: str, private_key: str, count: int, seed: int) -> int:
     return len(expected)
 
 
+def check_document(base: str, private_key: str) -> None:
+    """A district government issues its 2019 exit list in the containers: the PDF renders with
+    the Chinese font the image carries, is kept on the service's volume and answers its digest,
+    and its verification page answers without a token."""
+    import hashlib
+
+    from phaseout_shared import auth
+
+    token = auth.issue(
+        private_key, sub="compose-test", agency=None, jurisdiction="baoan", roles=["officer"]
+    )
+    body = json.dumps({"district": "baoan", "year": 2019, "as_of": "2020-01-31"}).encode()
+    request = urllib.request.Request(
+        f"{base}/v1/exit-lists",
+        data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        issued = json.loads(response.read())
+    request = urllib.request.Request(
+        f"{base}/v1/exit-lists/{issued['document_id']}/pdf",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        pdf = response.read()
+    if not pdf.startswith(b"%PDF-") or b"/FontFile" not in pdf:
+        raise RuntimeError(f"the exit list's PDF: {pdf[:80]!r}")
+    if hashlib.sha256(pdf).hexdigest() != issued["sha256"]:
+        raise RuntimeError("the exit list's PDF is not the one its digest names")
+    verified = _get_json(f"{base}/v1/public/exit-lists/{issued['document_id']}")
+    if verified["sha256"] != issued["sha256"]:
+        raise RuntimeError(f"the verification page says {verified}")
+    print(
+        f"compose-test: baoan's 2019 exit list issued as {issued['number']} "
+        f"({issued['items']} lines, {len(pdf):,} bytes), verified without a token"
+    )
+
+
 def check_prometheus(base: str) -> None:
     """Prometheus has scraped every service successfully."""
 
@@ -354,6 +392,7 @@ def run_test(*, local_bases: bool, port_prefix: str, count: int, keep: bool, pro
         _run([*compose, "run", "--rm", "--no-deps", "-T", "demo"], env)
         private_key = (folder / "keys" / "jwt-private.pem").read_text()
         check_exit_list(f"http://127.0.0.1:{port_prefix}00", private_key, count, seed=2019)
+        check_document(f"http://127.0.0.1:{port_prefix}00", private_key)
         check_prometheus(f"http://127.0.0.1:{port_prefix}90")
     except BaseException:
         for name in _containers(project, env):

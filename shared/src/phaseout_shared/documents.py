@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
-import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -38,7 +36,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import anyio
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -67,7 +64,7 @@ from phaseout_shared.commands import Desk
 from phaseout_shared.contracts.documents import ISSUED, SIGNED_OFF
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Conflict, InvalidInput, NotFound
-from phaseout_shared.evidence import Keeping, evidence, evidence_files
+from phaseout_shared.evidence import Keeping, evidence, evidence_files, keep_bytes
 from phaseout_shared.limits import Day, Note
 from phaseout_shared.params import UsccQ
 from phaseout_shared.reference import Agency, Dimension, name_of, unit_name
@@ -193,7 +190,19 @@ class Facts:
 Describe = Callable[[AsyncSession, str, Mapping[str, Any]], Awaitable[Facts]]
 """A service's reading of one of its acts (`target_kind` and the aggregate's document)."""
 
-PLAN_BASIS = "《深圳市落后产能淘汰工作方案》的有关要求"
+PLAN_BASIS = "《深圳市2019年度推动落后产能退出工作行动计划》的有关要求"
+
+
+def quoted(document: str, where: str, wording: str) -> str:
+    """A requirement of the plan quoted for a document: the plan by the title its catalogue
+    gives (without the issuing number and date), where the requirement stands, its words."""
+    title = document.split("（")[0].replace(" ", "")
+    return f"《{title}》{where}：“{wording.strip()}”"
+
+
+def capacity_words(amount: object, unit: str) -> str:
+    """A capacity as an official writes it: 200000 吨/年."""
+    return f"{amount} {unit_name(unit)}"
 
 
 async def describe_generically(
@@ -202,7 +211,7 @@ async def describe_generically(
     """What any aggregate says of itself: its industry, its capacity, its basis or grounds."""
     industry = name_of(doc.get("industry")) if doc.get("industry") else ""
     amount, unit = doc.get("capacity_amount"), doc.get("capacity_unit")
-    capacity = f"（产能 {amount} {unit_name(str(unit))}）" if amount and unit else ""
+    capacity = f"（产能 {capacity_words(amount, str(unit))}）" if amount and unit else ""
     said = next(
         (str(doc[k]) for k in ("basis", "grounds", "description", "reason") if doc.get(k)), ""
     )
@@ -302,16 +311,19 @@ def number_of(prefix: str, year: int, serial: int) -> str:
     return f"{prefix}〔{year}〕{serial}号"
 
 
-async def next_serial(session: AsyncSession, prefix: str, year: int) -> int:
-    """The next number of a series, in the caller's transaction (its row locked to the end)."""
+async def next_serial(
+    session: AsyncSession, prefix: str, year: int, serials: Table = document_serials
+) -> int:
+    """The next number of a series, in the caller's transaction (its row locked to the end);
+    `serials` is the service's own table of them, of `document_serials`' shape."""
     statement = (
-        upsert(document_serials)
+        upsert(serials)
         .values(prefix=prefix, year=year, last=1)
         .on_conflict_do_update(
-            index_elements=[document_serials.c.prefix, document_serials.c.year],
-            set_={"last": document_serials.c.last + 1},
+            index_elements=[serials.c.prefix, serials.c.year],
+            set_={"last": serials.c.last + 1},
         )
-        .returning(document_serials.c.last)
+        .returning(serials.c.last)
     )
     return int((await session.execute(statement)).scalar_one())
 
@@ -562,13 +574,14 @@ def public_router() -> APIRouter:
             replaced_by=replaced_by,
         )
         if "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(_page(found))
+            return HTMLResponse(verification_page(found))
         return found
 
     return api
 
 
-def _page(found: PublicDocument) -> str:
+def verification_page(found: PublicDocument) -> str:
+    """The verification page of a document, as a browser shows it."""
     rows = [
         ("文号", found.number),
         ("文书", found.title),
@@ -671,30 +684,20 @@ async def _cited(session: AsyncSession, uscc: str, body: DocumentIn) -> list[tup
 
 
 async def _keep(work: UnitOfWork, keeping: Keeping, content: bytes) -> tuple[str, int]:
-    """Store the PDF under its digest (before the transaction commits: an unused file is
-    harmless, a recorded one without its bytes is not)."""
-    import hashlib
-
-    sha256 = hashlib.sha256(content).hexdigest()
-    handle, name = tempfile.mkstemp(dir=keeping.store.staging())
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        assert work.principal is not None
-        await work.session.execute(
-            upsert(evidence_files)
-            .values(
-                sha256=sha256,
-                size=len(content),
-                media_type=PDF,
-                stored_at=work.now,
-                stored_by=work.principal.sub,
-            )
-            .on_conflict_do_nothing()
+    """Store the PDF under its digest and record it as a file the service holds."""
+    sha256 = await keep_bytes(keeping.store, content)
+    assert work.principal is not None
+    await work.session.execute(
+        upsert(evidence_files)
+        .values(
+            sha256=sha256,
+            size=len(content),
+            media_type=PDF,
+            stored_at=work.now,
+            stored_by=work.principal.sub,
         )
-        await keeping.store.keep(sha256, Path(name))
-    finally:
-        await anyio.Path(name).unlink(missing_ok=True)
+        .on_conflict_do_nothing()
+    )
     return sha256, len(content)
 
 

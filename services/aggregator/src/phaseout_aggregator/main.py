@@ -15,6 +15,7 @@ from phaseout_aggregator.api import (
     city,
     dashboard,
     enterprises,
+    exit_lists,
     public,
     signin,
 )
@@ -54,7 +55,9 @@ SPEC = ServiceSpec(
         city.router,
         charts.router,
         calendar.router,
+        exit_lists.router,
         public.router,
+        exit_lists.public,
         dashboard.router,
         signin.router,
     ],

@@ -1,7 +1,7 @@
 """Referrals' on-site check outcomes: a revival_check's answer and the alert it is about.
 
-Revision ID: aggregator_0012
-Revises: aggregator_0011
+Revision ID: aggregator_0013
+Revises: aggregator_0012
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "aggregator_0012"
-down_revision: str | None = "aggregator_0011"
+revision: str = "aggregator_0013"
+down_revision: str | None = "aggregator_0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
