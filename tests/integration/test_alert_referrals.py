@@ -64,7 +64,7 @@ async def readings_after(platform: Platform, uscc: str, august_kwh: int) -> None
     """A year at 100 000 kWh a month before June 2019, then June's and August's readings."""
     kwh = dict.fromkeys(BASELINE, 100_000) | {"2019-06": 30_000, "2019-08": august_kwh}
     rows = [
-        f"{uscc},GD-{uscc[-8:]},深圳市光明区某路8号,{DISTRICT},{p},{n},{n // 500}"
+        f"{uscc},GD-{uscc[-8:]},深圳市光明区某路{uscc[-6:]}号,{DISTRICT},{p},{n},{n // 500}"
         for p, n in kwh.items()
     ]
     r = await platform.clients["technology"].post(
