@@ -377,3 +377,63 @@ async def test_mem_answers_its_suspensions_alert_at_the_safety_service(
         "电表倍率错误",
         "mem",
     )
+
+
+async def test_an_energy_shutdowns_check_is_miits_and_drcs_at_the_energy_service(
+    platform: Platform,
+) -> None:
+    """Energy's shutdown order (依法关停退出, miit and drc by their duties) broken: both are
+    asked at the energy service, none at technology; drc's answer closes the alert."""
+    from test_energy_service import KWH, act, opened_case
+
+    uscc, case_id = await opened_case(platform)
+    r = await act(platform, case_id, "reinspection", {"inspected_on": "2020-01-10", **KWH("13900")})
+    assert r.status_code == 200 and r.json()["state"] == "shutdown_required", r.text
+    r = await act(platform, case_id, "shutdown-order", {"ordered_on": "2020-01-15"})
+    assert r.status_code == 200, r.text
+    months = [f"2019-{m:02d}" for m in range(1, 13)]
+    kwh = dict.fromkeys(months, 200_000) | {"2020-01": 80_000, "2020-03": 90_000}
+    rows = [
+        f"{uscc},GD-{uscc[-8:]},深圳市宝安区某路{uscc[-6:]}号,baoan,{p},{n},{n // 500}"
+        for p, n in kwh.items()
+    ]
+    r = await platform.clients["technology"].post(
+        "/v1/watch/feeds/electricity/imports",
+        content=("\n".join([HEADER, *rows]) + "\n").encode(),
+        headers={**platform.stack.headers("miit"), "Content-Type": "text/csv"},
+    )
+    assert r.status_code == 201, r.text
+
+    alert = await alert_of(platform, uscc)
+    assert (alert["rule"], alert["to"], alert["order_case"]) == (
+        "W-energy-shutdown",
+        ["miit", "drc"],
+        case_id,
+    )
+
+    async def at_energy() -> dict[str, Any] | None:
+        r = await platform.clients["energy"].get(
+            "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("miit")
+        )
+        found = {x["receiver"]: x for x in r.json()["items"] if x["kind"] == "revival_check"}
+        return found if len(found) == 2 else None
+
+    checks = await eventually(at_energy, within=180)
+    assert {x["due_on"] for x in checks.values()} == {alert["check_by"]}
+    at_technology = await platform.clients["technology"].get(
+        "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("miit")
+    )
+    assert [x for x in at_technology.json()["items"] if x["kind"] == "revival_check"] == []
+
+    explained = {"outcome": "explained", "reason": "许可的新建生产线", "effective_on": "2020-04-08"}
+    path = f"/v1/referrals/{checks['drc']['referral_id']}/action"
+    r = await platform.clients["energy"].post(
+        path, json=explained, headers=platform.stack.headers("miit")
+    )
+    assert r.status_code == 403, "miit answers its own referral"
+    r = await platform.clients["energy"].post(
+        path, json=explained, headers=platform.stack.headers("drc")
+    )
+    assert r.status_code == 200, r.text
+    closed = await closed_at_technology(platform, alert["alert_id"])
+    assert (closed["state"], closed["closed_by"]) == ("explained", "drc")
