@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import random
+from functools import partial
 from typing import Any
 
 import pytest
@@ -175,17 +176,47 @@ async def test_rebar_invoiced_at_induction_furnace_power_without_licence_alerts_
     assert "600 kWh per tonne" in alert["basis"]
     assert [a["alert_id"] for a in await alerts_of(platform, uscc, "samr")] == [alert_id]
 
-    async def referred() -> dict[str, Any] | None:
-        r = await platform.clients["quality"].get(
-            "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers("samr")
+    async def referred(service: str, agency: str) -> dict[str, Any] | None:
+        r = await platform.clients[service].get(
+            "/v1/referrals", params={"uscc": uscc}, headers=platform.stack.headers(agency)
         )
         items = r.json()["items"] if r.status_code == 200 else []
-        return next((x for x in items if x["kind"] == "ditiaogang_investigation"), None)
+        return next((x for x in items if x["kind"] == "revival_check"), None)
 
-    referral = await eventually(referred, within=180)
-    assert referral["receiver"] == "samr"
-    assert referral["trigger_type"] == "phaseout.technology.ditiaogang_alert.raised.v1"
-    assert referral["district"] == district
+    referrals = {}
+    for service, agency in (("quality", "samr"), ("technology", "miit")):
+        referral = await eventually(partial(referred, service, agency), within=180)
+        assert (referral["receiver"], referral["alert_id"]) == (agency, alert_id)
+        assert referral["trigger_type"] == "phaseout.technology.ditiaogang_alert.raised.v1"
+        assert (referral["district"], referral["due_on"]) == (district, alert["check_by"])
+        referrals[agency] = referral
+
+    # samr's on-site check finds the furnace: its answer at quality closes the alert
+    found = {
+        "outcome": "revival_confirmed",
+        "reason": "现场发现中频炉生产",
+        "effective_on": "2019-04-10",
+    }
+    at_quality = f"/v1/referrals/{referrals['samr']['referral_id']}/action"
+    r = await platform.clients["quality"].post(
+        at_quality, json=found, headers=platform.stack.headers("miit")
+    )
+    assert r.status_code == 403, "miit answers its own referral, at technology"
+    r = await platform.clients["quality"].post(
+        at_quality, json=found, headers=platform.stack.headers("samr")
+    )
+    assert r.status_code == 200, r.text
+
+    async def closed() -> dict[str, Any] | None:
+        (now,) = await alerts_of(platform, uscc)
+        return now if now["state"] != "open" else None
+
+    done = await eventually(closed, within=180)
+    assert (done["state"], done["closed_by"], done["reason"]) == (
+        "revival_confirmed",
+        "samr",
+        "现场发现中频炉生产",
+    )
 
 
 async def test_a_malformed_row_is_reported_by_line_and_column_and_nothing_loads(

@@ -201,7 +201,12 @@ async def settled_referrals(c: Client, ours: set[str]) -> list[dict[str, Any]]:
 
 async def answer_referrals(c: Client, seed: int, ours: set[str], t: Tally, p: Progress) -> None:
     service_of = {agency: s for s, agencies in RECEIVERS.items() for agency in agencies}
-    found = [x for x in await settled_referrals(c, ours) if x["state"] == "received"]
+    # the revival watch's on-site checks are left open: a newcomer sees the alerts as work
+    found = [
+        x
+        for x in await settled_referrals(c, ours)
+        if x["state"] == "received" and x["kind"] != "revival_check"
+    ]
 
     async def job(x: dict[str, Any]) -> None:
         for action, body in referral_reply(seed, x):

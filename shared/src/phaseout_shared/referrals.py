@@ -7,6 +7,13 @@ inbox record: a redelivered event changes nothing, and the referral's id is deri
 trigger, so even a replay makes no second one. The routes let the receiving agency accept, act
 on or decline it.
 
+A revival-watch alert (technology's `watch_alert.raised`, `ditiaogang_alert.raised`) is referred
+to each agency it names, at that agency's own service (`revival_check`): due on the alert's check
+date, answered "acted on" with the on-site check's `outcome`. That answer, an event like every
+other, is what closes the alert at the technology service (its watch consumer). Where the
+receiving service records a confirmed revival itself (environment re-opens its closed case), its
+subscription says how (`confirmed`), in the answer's transaction.
+
 Where the platform records the act a referral asks for, its subscription says so (`ActRule`):
 an answer "acted on" must then name that act (`act_id`), which must exist at this service and be
 the same enterprise's, or the answer is refused (422 naming `act_id`). So "acted on" proves
@@ -15,8 +22,9 @@ something: drc's answer points at the electricity price it put in force.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter
@@ -31,6 +39,7 @@ from phaseout_shared.commands import DatedRequest, Desk
 from phaseout_shared.consumer import Delivery, Handler
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import ReferralKind
+from phaseout_shared.contracts.technology import WatchOutcome
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.domain.referral import OPEN, Referral, referral_id
@@ -65,6 +74,23 @@ def _any_fits(_: dict[str, Any]) -> str | None:
     return None
 
 
+def _always(_: Any) -> bool:
+    return True
+
+
+ALERTS = frozenset(
+    {
+        "phaseout.technology.watch_alert.raised.v1",
+        "phaseout.technology.ditiaogang_alert.raised.v1",
+    }
+)
+"""The revival watch's alerts: each asks the agencies it names (`to`) for an on-site check."""
+
+Confirmed = Callable[[UnitOfWork, Referral, str, date], Awaitable[None]]
+"""What a receiving service records when its on-site check confirms a revival: given the unit
+of work, the referral, what the check found and its date."""
+
+
 @dataclass(frozen=True)
 class ActRule:
     """The act that an answer "acted on" must name: one this service records, in `table`.
@@ -88,10 +114,40 @@ class Subscription:
     triggers: frozenset[str]
     due_in_days: int = 30
     act: ActRule | None = None
+    when: Callable[[Any], bool] = field(default=_always)
+    """Which of the triggering events' payloads ask this receiver (by default, all)."""
+    confirmed: Confirmed | None = None
+    """For a revival_check: what this service records when the check confirms a revival."""
 
     @property
     def topics(self) -> set[str]:
         return {topic_of(dimension_of(t)) for t in self.triggers}
+
+
+def ordered_by(dimension: Dimension) -> Callable[[Any], bool]:
+    """The alerts whose broken order is `dimension`'s (an energy shutdown: energy's)."""
+
+    def ordered(alert: Any) -> bool:
+        return (alert.order_type or "").startswith(f"phaseout.{dimension.value}.")
+
+    return ordered
+
+
+def revival_check(
+    receiver: Agency,
+    *,
+    when: Callable[[Any], bool] = _always,
+    confirmed: Confirmed | None = None,
+) -> Subscription:
+    """The on-site check of the revival-watch alerts that name `receiver` (and that `when`
+    keeps, e.g. those whose broken order is this service's), due on the alert's check date."""
+
+    def named(payload: Any) -> bool:
+        return receiver in payload.to and when(payload)
+
+    return Subscription(
+        ReferralKind.REVIVAL_CHECK, receiver, ALERTS, 15, when=named, confirmed=confirmed
+    )
 
 
 def consumer(dimension: Dimension, subscriptions: Sequence[Subscription]) -> ConsumerSpec:
@@ -112,7 +168,7 @@ def _handler(
         session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
     ) -> None:
         for sub in subscriptions:
-            if envelope.type in sub.triggers:
+            if envelope.type in sub.triggers and sub.when(payload):
                 await _refer(session, dimension, sub, envelope, payload, outbox, delivery)
 
     return handle
@@ -135,6 +191,7 @@ async def _refer(
     )
     if known is not None:
         return
+    alert = envelope.type in ALERTS
     referral = Referral.receive(
         dimension=dimension.value,
         kind=sub.kind,
@@ -146,6 +203,9 @@ async def _refer(
         trigger_type=envelope.type,
         effective_on=p.effective_on,
         due_in_days=sub.due_in_days,
+        due_on=p.check_by if alert else None,
+        alert_id=p.alert_id if alert else None,
+        order_case=p.order_case if alert else None,
     )
     now = delivery.clock()
     await REFERRALS.add(session, referral, now)
@@ -178,7 +238,13 @@ class Action(Statement):
         "pricing measure's id for electricity_pricing (drc) and water_pricing (water) at the "
         "energy service; the licence-cancellation request's id for licence_cancellation (samr) "
         "at the quality service; the elimination case whose on-site acceptance was recorded for "
-        "dismantling_check (miit) at the technology service; none for ditiaogang_investigation",
+        "dismantling_check (miit) at the technology service; none for ditiaogang_investigation "
+        "and revival_check",
+    )
+    outcome: WatchOutcome | None = Field(
+        default=None,
+        description="A revival_check's on-site check (required then, refused for every other "
+        "kind): revival_confirmed, explained or false_reading; it closes the alert",
     )
 
 
@@ -223,6 +289,7 @@ async def named_act(
 def router(dimension: Dimension, subscriptions: Sequence[Subscription] = ()) -> APIRouter:
     api = APIRouter(prefix="/v1/referrals", tags=["referrals"])
     rules = {(s.kind, t): s.act for s in subscriptions for t in s.triggers}
+    confirmations = {s.kind: s.confirmed for s in subscriptions if s.confirmed is not None}
 
     desk = Desk(dimension)
 
@@ -283,12 +350,19 @@ def router(dimension: Dimension, subscriptions: Sequence[Subscription] = ()) -> 
     @api.post("/{referral_id}/action", response_model=Referral)
     async def act(referral_id: str, body: Action, work: ReferralWork) -> Referral:
         """Acted on: what was done (`reason`) and, where the platform records the act, which
-        one (`act_id`, of the same enterprise); 422 naming `act_id` otherwise."""
+        one (`act_id`, of the same enterprise); 422 naming `act_id` otherwise. A revival_check
+        is answered with the on-site check's `outcome` (422 naming `outcome` without one, or
+        with one for any other kind), which closes the alert at the technology service."""
 
         async def acted_on(referral: Referral) -> None:
             rule = rules.get((referral.kind, referral.trigger_type))
             named = await named_act(work.session, rule, referral, body.act_id)
-            referral.act(body.reason, body.effective_on, named["act_type"], named["act_id"])
+            referral.act(
+                body.reason, body.effective_on, named["act_type"], named["act_id"], body.outcome
+            )
+            confirm = confirmations.get(referral.kind)
+            if body.outcome is WatchOutcome.REVIVAL_CONFIRMED and confirm is not None:
+                await confirm(work, referral, body.reason, body.effective_on)
 
         return await step(work, referral_id, "act", acted_on, body)
 

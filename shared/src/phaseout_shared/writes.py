@@ -40,14 +40,16 @@ LEADS: Mapping[Dimension, frozenset[Agency]] = {
 also the senders of the referrals that the dimension's acts cause."""
 
 RECEIVERS: Mapping[Dimension, frozenset[Agency]] = {
-    Dimension.ENERGY: frozenset({DRC, WATER}),
-    Dimension.ENVIRONMENT: frozenset(),
+    Dimension.ENERGY: frozenset({MIIT, DRC, WATER}),
+    Dimension.ENVIRONMENT: frozenset({MEE}),
     Dimension.QUALITY: frozenset({SAMR}),
-    Dimension.SAFETY: frozenset(),
+    Dimension.SAFETY: frozenset({MEM}),
     Dimension.TECHNOLOGY: frozenset({MIIT}),
 }
 """The agencies that receive referrals at each dimension's service (its subscriptions): only the
-referral's own receiver answers it."""
+referral's own receiver answers it. A revival-watch alert's on-site check is referred to the
+agency whose order it concerns, at that order's service: mee and mem at theirs, miit and drc at
+energy for an energy shutdown."""
 
 
 def _shared(dimension: Dimension) -> dict[str, frozenset[Agency]]:

@@ -12,12 +12,14 @@ from openpyxl import Workbook
 from phaseout_shared.domain.errors import InvalidInput, NotFound
 from phaseout_technology.watch import feeds
 from phaseout_technology.watch.rules import (
+    Catalogue,
     Facts,
     Order,
     add_months,
     amended,
     catalogue,
     evaluate,
+    with_figures,
 )
 
 USCC = "91440300708461136T"
@@ -238,3 +240,37 @@ def test_an_amendment_of_no_rule_is_not_found() -> None:
     with pytest.raises(NotFound) as refused:
         amended(catalogue(), "W-nothing", {"grace_months": 1})
     assert refused.value.field == "rule_id"
+
+
+@pytest.mark.parametrize(
+    ("order_type", "to"),
+    [
+        ("phaseout.environment.closure.ordered.v1", ("mee",)),
+        ("phaseout.safety.case.closed.v1", ("mem",)),
+    ],
+)
+def test_a_broken_closure_names_the_agency_that_ordered_it(
+    order_type: str, to: tuple[str, ...]
+) -> None:
+    closed = Order("c-1", order_type, "case-9", date(2019, 5, 10), "baoan")
+    kwh = _months(date(2018, 5, 1), [100_000] * 12 + [30_000, 0, 40_000])
+    (finding,) = evaluate(catalogue(), Facts(USCC, kwh=kwh, orders=[closed]))
+    assert (finding.rule.id, finding.to) == ("W-closure", to)
+
+
+def test_the_agencies_named_follow_the_code_whichever_version_is_in_force() -> None:
+    shipped = catalogue()
+    stored = amended(shipped, "W-closure", {"share_of_baseline": Decimal("0.30")})
+    old = Catalogue.model_validate(
+        {
+            **stored.model_dump(mode="json"),
+            "rules": [
+                {k: v for k, v in r.items() if k != "to_by_order"} | {"to": ["miit"]}
+                for r in stored.model_dump(mode="json")["rules"]
+            ],
+        }
+    )
+    now = {r.id: r for r in with_figures(old).rules}["W-closure"]
+    assert (now.to, now.share_of_baseline) == (("mee", "mem"), Decimal("0.30"))
+    assert now.to_by_order["phaseout.safety.case.closed.v1"] == ("mem",)
+    assert with_figures(old).version == stored.version

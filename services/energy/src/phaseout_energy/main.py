@@ -14,7 +14,7 @@ from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.energy import PricingKind
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
-from phaseout_shared.referrals import ActRule, Subscription
+from phaseout_shared.referrals import ActRule, Subscription, ordered_by, revival_check
 
 PRICED_CAPACITY = frozenset(
     {"phaseout.technology.case.opened.v1", "phaseout.energy.case.opened.v1"}
@@ -53,6 +53,7 @@ SPEC = agency_spec(
             PRICED_CAPACITY,
             act=priced(frozenset({PricingKind.PROGRESSIVE_WATER})),
         ),
+        *(revival_check(a, when=ordered_by(Dimension.ENERGY)) for a in (Agency.MIIT, Agency.DRC)),
     ],
     evidence_targets={"case": CASES, "inspection": INSPECTIONS},
     describe=describe,

@@ -6,9 +6,11 @@ from fastapi import FastAPI
 
 from phaseout_environment.adapters.tables import CASES, EQUIPMENT, MEASUREMENTS, METADATA
 from phaseout_environment.api import cases, catalogue, findings, registers
+from phaseout_environment.app.cases import revival_confirmed
 from phaseout_environment.documents import describe
 from phaseout_shared.agency import agency_spec, app_of, serve
-from phaseout_shared.reference import Dimension
+from phaseout_shared.reference import Agency, Dimension
+from phaseout_shared.referrals import revival_check
 
 DESCRIPTION = (
     "Environment (环保, mee): the key-supervision and daily-patrol lists, pollutant-discharge "
@@ -27,6 +29,7 @@ SPEC = agency_spec(
         registers.router,
         catalogue.router,
     ],
+    subscriptions=[revival_check(Agency.MEE, confirmed=revival_confirmed)],
     evidence_targets={"case": CASES, "measurement": MEASUREMENTS, "equipment": EQUIPMENT},
     describe=describe,
 )

@@ -16,7 +16,7 @@ from phaseout_quality.documents import describe
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
-from phaseout_shared.referrals import ActRule, Subscription
+from phaseout_shared.referrals import ActRule, Subscription, revival_check
 
 DESCRIPTION = (
     "Product quality (质量): production licences (生产许可证), supervisory spot checks "
@@ -43,14 +43,10 @@ SAFETY_CLOSURES = frozenset({"phaseout.safety.case.closure_decided.v1"})
 energy): samr's answer "acted on" names that request for every other shutdown, and says in words
 what it did for a closure decided on safety grounds."""
 REQUESTED = ActRule("cancellation_request", "licence-cancellation request", cancellation_requests)
-DITIAOGANG = frozenset(
-    {
-        "phaseout.technology.ditiaogang.investigation_opened.v1",
-        "phaseout.technology.ditiaogang_alert.raised.v1",
-    }
-)
-"""A 地条钢 finding, or the 地条钢 signature in the electricity and invoice data (the revival
-watch): samr opens its quality investigation (严格防范"地条钢"死灰复燃)."""
+DITIAOGANG = frozenset({"phaseout.technology.ditiaogang.investigation_opened.v1"})
+"""A 地条钢 finding: samr opens its quality investigation (严格防范"地条钢"死灰复燃). The 地条钢
+signature in the electricity and invoice data (a revival-watch alert) asks samr first to check on
+site (`revival_check`), beside miit."""
 
 SPEC = agency_spec(
     Dimension.QUALITY,
@@ -68,6 +64,7 @@ SPEC = agency_spec(
         ),
         Subscription(ReferralKind.LICENCE_CANCELLATION, Agency.SAMR, SAFETY_CLOSURES),
         Subscription(ReferralKind.DITIAOGANG_INVESTIGATION, Agency.SAMR, DITIAOGANG, 15),
+        revival_check(Agency.SAMR),
     ],
     evidence_targets={"case": CASES, "spot_check": CHECKS, "unlicensed_case": UNLICENSED},
     describe=describe,

@@ -8,7 +8,8 @@ from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, METADAT
 from phaseout_safety.api import cases, routes
 from phaseout_safety.documents import describe
 from phaseout_shared.agency import agency_spec, app_of, serve
-from phaseout_shared.reference import Dimension
+from phaseout_shared.reference import Agency, Dimension
+from phaseout_shared.referrals import revival_check
 
 DESCRIPTION = (
     "Work safety (安全): the ledger (台账) with the key-supervision and dynamic patrol lists, "
@@ -22,6 +23,7 @@ SPEC = agency_spec(
     metadata=METADATA,
     supersedable=CASES,
     routers=[routes.router, cases.router],
+    subscriptions=[revival_check(Agency.MEM)],
     evidence_targets={"case": CASES, "hazard": HAZARDS, "inspection": INSPECTIONS},
     describe=describe,
 )

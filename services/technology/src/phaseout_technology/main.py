@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
-from phaseout_shared.referrals import ActRule, Subscription
+from phaseout_shared.referrals import ActRule, Subscription, ordered_by, revival_check
 from phaseout_technology.adapters.tables import CASES, ITEMS, METADATA, cases
 from phaseout_technology.api.routes import router
 from phaseout_technology.app.publication import publish_catalogue
@@ -18,6 +18,9 @@ from phaseout_technology.watch import orders as watch_orders
 from phaseout_technology.watch import stream as watch_stream
 from phaseout_technology.watch.feeds import Feed
 
+BY_ENERGY = ordered_by(Dimension.ENERGY)
+"""An alert on an energy shutdown is miit's (and drc's) to check at the energy service, where
+the order was given; every other alert naming miit is checked here."""
 CLOSURES = frozenset({"phaseout.environment.closure.ordered.v1", "phaseout.safety.case.closed.v1"})
 """A closure ordered by environment or safety: technology checks the dismantling or sealing and
 its on-site acceptance, so that the capacity is verified as exited."""
@@ -40,7 +43,8 @@ SPEC = agency_spec(
     routers=[router, watch_api.router],
     consumers=[watch_orders.consumer(), watch_stream.consumer()],
     subscriptions=[
-        Subscription(ReferralKind.DISMANTLING_CHECK, Agency.MIIT, CLOSURES, act=CHECKED)
+        Subscription(ReferralKind.DISMANTLING_CHECK, Agency.MIIT, CLOSURES, act=CHECKED),
+        revival_check(Agency.MIIT, when=lambda alert: not BY_ENERGY(alert)),
     ],
     on_startup=[publish_catalogue],
     evidence_targets={"case": CASES, "item": ITEMS},

@@ -113,9 +113,14 @@ M = TypeVar("M", bound=EventPayload)
 
 
 def per_dimension(
-    base: type[M], noun: str, verb: str, dimensions: Iterable[str] | None = None
+    base: type[M],
+    noun: str,
+    verb: str,
+    dimensions: Iterable[str] | None = None,
+    version: int = 1,
 ) -> dict[str, type[M]]:
-    """One registered subclass of `base` per dimension: `phaseout.<dim>.<noun>.<verb>.v1`.
+    """One registered subclass of `base` per dimension: `phaseout.<dim>.<noun>.<verb>.v1`
+    (or `.v<version>`).
 
     For events every agency service emits alike (its register, its disclosures): each service
     writes them on its own topic, under its own type name. `dimensions` narrows them to the
@@ -127,5 +132,5 @@ def per_dimension(
     for dim in [Dimension(d) for d in dimensions] if dimensions is not None else Dimension:
         name = f"{dim.value.capitalize()}{base.__name__}"
         model = type(name, (base,), {"__doc__": base.__doc__, "__module__": base.__module__})
-        models[dim.value] = event_type(f"phaseout.{dim.value}.{noun}.{verb}.v1")(model)
+        models[dim.value] = event_type(f"phaseout.{dim.value}.{noun}.{verb}.v{version}")(model)
     return models

@@ -1,8 +1,13 @@
 """Referrals: one agency's event, turned into tracked work for another (cross-agency follow-up).
 
 The receiving agency's service subscribes to the sender's topic; each triggering event becomes a
-referral on the receiver's own topic, e.g. `phaseout.quality.referral.received.v1`, which the
+referral on the receiver's own topic, e.g. `phaseout.quality.referral.received.v2`, which the
 receiver then accepts, acts on or declines with a reason.
+
+Version 2 of the four events added the `revival_check` kind (a value of `kind` a consumer of
+version 1 would not know) and its fields: the alert, the broken order's case and the on-site
+check's outcome. Version 1 (`ReferralEventV1`, the kinds before it) is no longer written; its
+models stay to read the events already on the topics.
 
 An answer "acted on" names the act it took wherever the platform records one (`act_type`,
 `act_id`), and the receiving service refuses it if that act does not exist or is another
@@ -16,18 +21,23 @@ enterprise's:
   technology); a safety closure's referral names none, since a request cannot cite it;
 - `dismantling_check` (miit, at technology): `elimination_case`, a case whose on-site acceptance
   (passed or failed) is recorded;
-- `ditiaogang_investigation` (samr, at quality): none recorded; `reason` says what was done.
+- `ditiaogang_investigation` (samr, at quality): none recorded; `reason` says what was done;
+- `revival_check` (the agencies a revival-watch alert names, each at its own service): none
+  recorded; the answer carries the on-site check's `outcome` (revival_confirmed, explained,
+  false_reading) and `reason`, and that answer closes the alert at the technology service.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
 
 from phaseout_shared.contracts.base import EventPayload, per_dimension
+from phaseout_shared.contracts.technology import WatchOutcome
 from phaseout_shared.reference import USCC, Agency, District
 
 
@@ -44,6 +54,9 @@ class ReferralKind(StrEnum):
     """地条钢: samr opens its quality investigation."""
     DISMANTLING_CHECK = "dismantling_check"
     """拆除或封存及现场验收: technology checks that closed capacity is dismantled or sealed."""
+    REVIVAL_CHECK = "revival_check"
+    """用电和税票大数据监管: an agency named by a revival-watch alert checks on site (the agency
+    whose order the readings break; miit and samr for 地条钢) and answers with the outcome."""
 
 
 class ReferralState(StrEnum):
@@ -53,9 +66,8 @@ class ReferralState(StrEnum):
     DECLINED = "declined"
 
 
-class ReferralEvent(EventPayload):
+class _ReferralFacts(EventPayload):
     referral_id: UUID = Field(description="The referral (one per trigger, kind and receiver)")
-    kind: ReferralKind
     sender: str = Field(description="The dimension whose event triggered it")
     receiver: Agency = Field(description="The agency that must act")
     uscc: USCC
@@ -76,6 +88,38 @@ class ReferralEvent(EventPayload):
     effective_on: date
 
 
+class ReferralEventV1(_ReferralFacts):
+    """A referral event of version 1 (no longer written: read from the topics)."""
+
+    kind: Literal[
+        "licence_cancellation",
+        "electricity_pricing",
+        "water_pricing",
+        "ditiaogang_investigation",
+        "dismantling_check",
+    ]
+
+
+class ReferralEvent(_ReferralFacts):
+    kind: ReferralKind
+    alert_id: UUID | None = Field(
+        default=None, description="The revival-watch alert a revival_check is about"
+    )
+    order_case: str | None = Field(
+        default=None,
+        description="A revival_check's: the case whose order the alert says is broken, at the "
+        "receiving service, if any",
+    )
+    outcome: WatchOutcome | None = Field(
+        default=None,
+        description="A revival_check acted on: the on-site check's outcome (revival_confirmed, "
+        "explained or false_reading)",
+    )
+
+
+AnyReferralEvent = ReferralEvent | ReferralEventV1
+
+
 class ReferralReceived(ReferralEvent):
     """Another agency's event asks this agency to act."""
 
@@ -85,14 +129,35 @@ class ReferralAccepted(ReferralEvent):
 
 
 class ReferralActedOn(ReferralEvent):
-    """The receiving agency did what was asked (`reason` says what, `act_id` points at it)."""
+    """The receiving agency did what was asked (`reason` says what, `act_id` points at it; a
+    revival_check's `outcome`)."""
 
 
 class ReferralDeclined(ReferralEvent):
     """The receiving agency declined, saying why."""
 
 
-RECEIVED = per_dimension(ReferralReceived, "referral", "received")
-ACCEPTED = per_dimension(ReferralAccepted, "referral", "accepted")
-ACTED_ON = per_dimension(ReferralActedOn, "referral", "acted_on")
-DECLINED = per_dimension(ReferralDeclined, "referral", "declined")
+class ReferralReceivedV1(ReferralEventV1):
+    """Another agency's event asks this agency to act."""
+
+
+class ReferralAcceptedV1(ReferralEventV1):
+    """The receiving agency took the referral on."""
+
+
+class ReferralActedOnV1(ReferralEventV1):
+    """The receiving agency did what was asked (`reason` says what, `act_id` points at it)."""
+
+
+class ReferralDeclinedV1(ReferralEventV1):
+    """The receiving agency declined, saying why."""
+
+
+RECEIVED = per_dimension(ReferralReceived, "referral", "received", version=2)
+ACCEPTED = per_dimension(ReferralAccepted, "referral", "accepted", version=2)
+ACTED_ON = per_dimension(ReferralActedOn, "referral", "acted_on", version=2)
+DECLINED = per_dimension(ReferralDeclined, "referral", "declined", version=2)
+RECEIVED_V1 = per_dimension(ReferralReceivedV1, "referral", "received")
+ACCEPTED_V1 = per_dimension(ReferralAcceptedV1, "referral", "accepted")
+ACTED_ON_V1 = per_dimension(ReferralActedOnV1, "referral", "acted_on")
+DECLINED_V1 = per_dimension(ReferralDeclinedV1, "referral", "declined")

@@ -351,6 +351,11 @@ class _AlertRaised(_WatchAlert):
     elimination_case: UUID | None = Field(
         default=None, description="The technology elimination case being broken, if any"
     )
+    order_case: str | None = Field(
+        default=None,
+        description="The case of the order being broken, at the agency that ordered it (e.g. "
+        "the environment case whose suspension or closure it is), if any",
+    )
 
 
 @event_type("phaseout.technology.watch_alert.raised.v1")
@@ -365,13 +370,20 @@ class WatchAlertRaised(_AlertRaised):
 class DitiaogangAlertRaised(_AlertRaised):
     """The 地条钢 signature in the electricity and tax-invoice data (充分利用企业用电和税票大数据
     进行监管): induction-furnace power per tonne of invoiced steel, or steel invoiced without
-    licensed steel capacity. miit and samr check (samr through its referral)."""
+    licensed steel capacity. miit and samr check, each through its `revival_check` referral."""
 
 
 @event_type("phaseout.technology.watch_alert.closed.v1")
 class WatchAlertClosed(_WatchAlert):
     """The on-site check of an alert ended: the revival confirmed (an elimination case is
-    re-opened for it), explained (with the reason), or a false reading."""
+    re-opened for it), explained (with the reason), or a false reading; recorded by miit at the
+    technology service, or answered by a named agency to its `revival_check` referral."""
 
     outcome: WatchOutcome = Field(description="revival_confirmed, explained or false_reading")
     reason: str = Field(min_length=1, description="What the check found")
+    closed_by: Agency | None = Field(
+        default=None, description="The agency whose on-site check closed it"
+    )
+    referral_id: UUID | None = Field(
+        default=None, description="The referral whose answer closed it, if it was answered so"
+    )

@@ -20,6 +20,7 @@ from phaseout_shared.contracts.referral import (
     ReferralKind,
     ReferralState,
 )
+from phaseout_shared.contracts.technology import WatchOutcome
 from phaseout_shared.domain.aggregate import Aggregate
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.domain.statemachine import Lifecycle
@@ -56,6 +57,15 @@ class Referral(Aggregate):
     reason: str | None = None
     act_type: str | None = Field(default=None, description="The kind of act taken, if recorded")
     act_id: str | None = Field(default=None, description="The act taken, at this service")
+    alert_id: UUID | None = Field(
+        default=None, description="The revival-watch alert a revival_check is about"
+    )
+    order_case: str | None = Field(
+        default=None, description="The case whose order the alert says is broken, if any"
+    )
+    outcome: WatchOutcome | None = Field(
+        default=None, description="A revival_check acted on: the on-site check's outcome"
+    )
     last_step_on: date
 
     @classmethod
@@ -72,7 +82,12 @@ class Referral(Aggregate):
         trigger_type: str,
         effective_on: date,
         due_in_days: int,
+        due_on: date | None = None,
+        alert_id: UUID | None = None,
+        order_case: str | None = None,
     ) -> Referral:
+        """Received on `effective_on`, due `due_in_days` later or on `due_on` (a revival-watch
+        alert's check date)."""
         referral = cls(
             referral_id=referral_id(trigger_event_id, kind, receiver),
             kind=kind,
@@ -84,7 +99,9 @@ class Referral(Aggregate):
             trigger_event_id=trigger_event_id,
             trigger_type=trigger_type,
             received_on=effective_on,
-            due_on=effective_on + timedelta(days=due_in_days),
+            due_on=due_on or effective_on + timedelta(days=due_in_days),
+            alert_id=alert_id,
+            order_case=order_case,
             last_step_on=effective_on,
         )
         referral._emit(RECEIVED, effective_on)
@@ -100,10 +117,26 @@ class Referral(Aggregate):
         effective_on: date,
         act_type: str | None = None,
         act_id: str | None = None,
+        outcome: WatchOutcome | None = None,
     ) -> None:
-        """Acted on: what was done, and the act the platform records for it, if any."""
+        """Acted on: what was done, and the act the platform records for it, if any; a
+        revival_check with the on-site check's outcome, which every other kind refuses."""
+        checks = self.kind is ReferralKind.REVIVAL_CHECK
+        if checks and outcome is None:
+            raise InvalidInput(
+                "a revival_check is answered with the on-site check's outcome: "
+                + ", ".join(o.value for o in WatchOutcome),
+                field="outcome",
+                rule="referral.check_outcome",
+            )
+        if not checks and outcome is not None:
+            raise InvalidInput(
+                f"a {self.kind.value} referral has no on-site check outcome",
+                field="outcome",
+                rule="referral.check_outcome",
+            )
         self._step("act", effective_on, what)
-        self.act_type, self.act_id = act_type, act_id
+        self.act_type, self.act_id, self.outcome = act_type, act_id, outcome
         self._emit(ACTED_ON, effective_on)
 
     def decline(self, reason: str, effective_on: date) -> None:
@@ -141,6 +174,9 @@ class Referral(Aggregate):
                 reason=self.reason,
                 act_type=self.act_type,
                 act_id=self.act_id,
+                alert_id=self.alert_id,
+                order_case=self.order_case,
+                outcome=self.outcome,
                 effective_on=effective_on,
             )
         )

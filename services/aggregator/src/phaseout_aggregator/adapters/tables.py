@@ -198,6 +198,8 @@ referral_events = Table(
     Column("reason", Text),
     Column("act_type", String(40)),
     Column("act_id", String(64)),
+    Column("alert_id", String(64)),
+    Column("outcome", String(40)),
     Index("referral_events_referral", "referral_id", "updated_on"),
 )
 """Every state each referral between agencies has been in, from when (as of D: its latest row)."""

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_aggregator.adapters.tables import referral_events, timeline
 from phaseout_aggregator.app.access import Scope
 from phaseout_shared.contracts.base import EventPayload
-from phaseout_shared.contracts.referral import ReferralEvent
+from phaseout_shared.contracts.referral import ReferralEvent, ReferralEventV1
 from phaseout_shared.envelope import Envelope
 
 OPEN = ("received", "accepted")
@@ -65,6 +65,13 @@ class ReferralView(BaseModel):
         default=False,
         description="Acted on, but the pricing measure it named is no longer in force",
     )
+    alert_id: str | None = Field(
+        default=None, description="The revival-watch alert a revival_check is about"
+    )
+    outcome: str | None = Field(
+        default=None,
+        description="A revival_check answered: revival_confirmed, explained or false_reading",
+    )
 
 
 async def project_referral(
@@ -80,13 +87,13 @@ REFERRAL_EVENTS = frozenset(
 
 
 def referral_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any]:
-    """The row a referral event adds to its referral's history."""
-    assert isinstance(payload, ReferralEvent)
+    """The row a referral event adds to its referral's history (of either version)."""
+    assert isinstance(payload, ReferralEvent | ReferralEventV1)
     return {
         "event_id": envelope.id,
         "referral_id": str(payload.referral_id),
         "dimension": envelope.dimension,
-        "kind": payload.kind.value,
+        "kind": str(payload.kind),
         "sender": payload.sender,
         "receiver": payload.receiver.value,
         "uscc": payload.uscc,
@@ -100,7 +107,19 @@ def referral_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any]:
         "reason": payload.reason,
         "act_type": payload.act_type,
         "act_id": payload.act_id,
+        "alert_id": _alert_of(payload),
+        "outcome": _outcome_of(payload),
     }
+
+
+def _alert_of(payload: ReferralEvent | ReferralEventV1) -> str | None:
+    found = payload.alert_id if isinstance(payload, ReferralEvent) else None
+    return None if found is None else str(found)
+
+
+def _outcome_of(payload: ReferralEvent | ReferralEventV1) -> str | None:
+    found = payload.outcome if isinstance(payload, ReferralEvent) else None
+    return None if found is None else found.value
 
 
 async def referrals_in_scope(

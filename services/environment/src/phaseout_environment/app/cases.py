@@ -14,7 +14,14 @@ from phaseout_environment.app.desk import DESK
 from phaseout_environment.domain.case import EnvironmentCase
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.city_time import refuse_future
-from phaseout_shared.contracts.environment import ClosureOrderKind, ClosureScope, Measure
+from phaseout_shared.contracts.environment import (
+    CaseState,
+    ClosureOrderKind,
+    ClosureScope,
+    Measure,
+)
+from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.domain.referral import Referral
 from phaseout_shared.reference import District
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -171,6 +178,30 @@ async def recheck(
         ),
         dates={"effective_on": effective_on},
         changes={"found_running": found_running, "findings": findings},
+    )
+
+
+async def revival_confirmed(
+    work: UnitOfWork, referral: Referral, found: str, effective_on: date
+) -> None:
+    """mee's on-site check of a revival-watch alert confirmed the revival: a closed case whose
+    closure the readings break is re-opened as a re-check (回头看) that found it running, so the
+    city's exit list shows the capacity revived from that date. Under a suspension there is no
+    exit to re-open: the answer closes the alert, and mee acts on the case as it stands."""
+    if referral.order_case is None:
+        return
+    try:
+        case = await CASES.get(work.session, referral.order_case, for_update=False)
+    except NotFound:
+        return
+    if case.state is not CaseState.CLOSED or case.uscc != referral.uscc:
+        return
+    await recheck(
+        work,
+        case.case_id,
+        found_running=True,
+        findings=f"revival watch alert {referral.alert_id}: {found}",
+        effective_on=effective_on,
     )
 
 

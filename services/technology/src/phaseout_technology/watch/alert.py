@@ -2,8 +2,11 @@
 
     open ── close(revival_confirmed | explained | false_reading) ──> closed in that outcome
 
-A confirmed revival of a technology elimination case re-opens the case (`reopen_revival`), so
-the city's exit list shows the capacity revived from the date of the check.
+It is closed once, by the first on-site check's outcome: recorded by miit at the technology
+service, or answered by a named agency to its `revival_check` referral at its own service
+(`watch.answers`). A confirmed revival of a technology elimination case re-opens the case
+(`reopen_revival`), so the city's exit list shows the capacity revived from the date of the
+check.
 """
 
 from __future__ import annotations
@@ -49,9 +52,18 @@ class Alert(Aggregate):
     order_event_id: str | None = None
     order_type: str | None = None
     elimination_case: UUID | None = None
+    order_case: str | None = Field(
+        default=None, description="The case of the broken order, at the agency that ordered it"
+    )
     state: AlertState = AlertState.OPEN
     reason: str | None = None
     closed_on: date | None = None
+    closed_by: Agency | None = Field(
+        default=None, description="The agency whose on-site check closed it"
+    )
+    referral_id: UUID | None = Field(
+        default=None, description="The referral whose answer closed it, if answered so"
+    )
 
     @classmethod
     def raise_for(cls, finding: Finding, *, version: str, district: str, today: date) -> Alert:
@@ -74,12 +86,13 @@ class Alert(Aggregate):
             district=District(district),
             period=finding.period,
             basis=finding.basis,
-            to=finding.rule.to,
+            to=finding.to,
             raised_on=raised_on,
             check_by=raised_on + timedelta(days=finding.rule.check_within_days),
             order_event_id=None if order is None else order.event_id,
             order_type=None if order is None else order.event_type,
             elimination_case=None if case is None else UUID(case),
+            order_case=None if order is None else order.ref,
         )
         event = DitiaogangAlertRaised if alert.kind == "ditiaogang" else WatchAlertRaised
         alert._record(
@@ -97,12 +110,21 @@ class Alert(Aggregate):
                 order_event_id=alert.order_event_id,
                 order_type=alert.order_type,
                 elimination_case=alert.elimination_case,
+                order_case=alert.order_case,
             )
         )
         return alert
 
-    def close(self, outcome: WatchOutcome, reason: str, effective_on: date) -> None:
-        """The on-site check's outcome; once."""
+    def close(
+        self,
+        outcome: WatchOutcome,
+        reason: str,
+        effective_on: date,
+        *,
+        by: Agency | None = None,
+        referral_id: UUID | None = None,
+    ) -> None:
+        """The on-site check's outcome, by an agency (through its referral); once."""
         if self.state is not AlertState.OPEN:
             raise Conflict(
                 f"the alert is already closed ({self.state})",
@@ -118,6 +140,7 @@ class Alert(Aggregate):
         why = stated(reason, "reason")
         self.state = AlertState(outcome.value)
         self.reason, self.closed_on = why, effective_on
+        self.closed_by, self.referral_id = by, referral_id
         self._record(
             WatchAlertClosed(
                 alert_id=self.alert_id,
@@ -126,6 +149,8 @@ class Alert(Aggregate):
                 effective_on=effective_on,
                 outcome=outcome,
                 reason=why,
+                closed_by=by,
+                referral_id=referral_id,
             )
         )
 

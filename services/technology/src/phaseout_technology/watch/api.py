@@ -7,6 +7,7 @@ other caller with a token reads the alerts (within its district), and the rules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ from sqlalchemy import func, insert, select
 from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import Principal, authorise_write
 from phaseout_shared.city_time import refuse_future, today
+from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.technology import WatchOutcome
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Forbidden
@@ -28,8 +30,7 @@ from phaseout_shared.scope import READ_BY_ANYONE, READ_BY_PARTIES
 from phaseout_shared.settings import Settings
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.web import problem, read_file
-from phaseout_technology.adapters.tables import CASES
-from phaseout_technology.watch import feeds, store
+from phaseout_technology.watch import answers, feeds, store
 from phaseout_technology.watch.alert import Alert, AlertState
 from phaseout_technology.watch.rules import AMENDABLE, Catalogue, amended, month
 from phaseout_technology.watch.tables import ALERTS, invoices, readings, rule_versions
@@ -298,17 +299,19 @@ async def close_alert(alert_id: str, body: OutcomeIn, work: AlertWork) -> Alert:
         alert = await ALERTS.get(work.session, alert_id)
         authorise_write(work.principal, Dimension.TECHNOLOGY, alert.district)
         refuse_future(work, effective_on=body.effective_on)
-        alert.close(body.outcome, body.reason, body.effective_on)
-        await ALERTS.save(work.session, alert, work.now)
-        await work.emit(alert.pull_events(), subject=alert.uscc)
-        if body.outcome is WatchOutcome.REVIVAL_CONFIRMED and alert.elimination_case is not None:
-            case = await CASES.get(work.session, str(alert.elimination_case))
-            case.reopen_revival(
-                description=f"revival watch alert {alert_id} ({alert.rule}): {body.reason}",
-                effective_on=body.effective_on,
-            )
-            await CASES.save(work.session, case, work.now)
-            # the case may be the exited enterprise's, the alert its successor's (a new code)
-            await work.emit(case.pull_events(), subject=case.uscc)
+
+        async def emit(events: Sequence[EventPayload], subject: str) -> None:
+            await work.emit(events, subject=subject)
+
+        await answers.close(
+            work.session,
+            alert,
+            body.outcome,
+            body.reason,
+            body.effective_on,
+            now=work.now,
+            emit=emit,
+            by=work.principal.agency,
+        )
         await work.audit("watch.alert.close", alert_id, body.model_dump(mode="json"))
         return alert

@@ -1,5 +1,6 @@
 """What the watch learns from the agencies' topics: the orders that should have stopped
-production (and those that let it resume), and samr's steel production licences.
+production (and those that let it resume), samr's steel production licences, and the answers
+to the alerts' `revival_check` referrals, which close the alerts (`answers`).
 
 One consumer (`technology-watch`) with the shared inbox: each event is applied once, and an
 order that arrives after the readings that break it raises its alert then.
@@ -19,6 +20,7 @@ from phaseout_shared.envelope import Envelope
 from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.reference import Dimension
 from phaseout_shared.web import ConsumerSpec
+from phaseout_technology.watch import answers
 from phaseout_technology.watch.rules import catalogue
 from phaseout_technology.watch.store import hold_evaluation, raise_alerts
 from phaseout_technology.watch.tables import licences, orders
@@ -64,6 +66,8 @@ def consumer() -> ConsumerSpec:
             await raise_alerts(session, [p.uscc], now=delivery.clock(), outbox=outbox)
         elif envelope.type in LICENCES:
             await _licence(session, envelope.type, p)
+        elif answers.is_check_answer(envelope.type, payload):
+            await answers.apply_answer(session, payload, now=delivery.clock(), outbox=outbox)
 
     return ConsumerSpec(
         name="technology-watch",

@@ -44,6 +44,11 @@ class Rule(BaseModel):
     name_zh: str
     basis: str
     to: tuple[Agency, ...] = Field(min_length=1)
+    to_by_order: dict[str, tuple[Agency, ...]] = Field(
+        default_factory=dict,
+        description="The agencies named in place of `to` when the order broken is of this type "
+        "(the agency that ordered it)",
+    )
     check_within_days: int = Field(ge=1, le=90)
     orders: tuple[str, ...] = ()
     only_measure: str | None = None
@@ -129,6 +134,26 @@ def amended(rules: Catalogue, rule_id: str, changes: Mapping[str, object]) -> Ca
     )
 
 
+def with_figures(stored: Catalogue) -> Catalogue:
+    """A stored version's figures on the rules as the code ships them: what a rule watches
+    and whom it names are the plan's and follow the code, whichever version is in force; the
+    figures (`AMENDABLE`) are the version's. A rule the version lacks keeps the shipped
+    figures."""
+    kept = {r.id: r for r in stored.rules}
+
+    def figures_of(rule: Rule) -> Rule:
+        old = kept.get(rule.id)
+        if old is None:
+            return rule
+        return rule.model_copy(update={k: getattr(old, k) for k in AMENDABLE})
+
+    return Catalogue(
+        version=stored.version,
+        title=stored.title,
+        rules=tuple(figures_of(r) for r in catalogue().rules),
+    )
+
+
 @cache
 def catalogue() -> Catalogue:
     return Catalogue.model_validate_json(RULES_FILE.read_text(encoding="utf-8"))
@@ -189,6 +214,14 @@ class Finding:
     key: str
     """Alerts of one key are one watch: while one is open, no other is raised."""
     order: Order | None = None
+
+    @property
+    def to(self) -> tuple[Agency, ...]:
+        """The agencies that must check: those named for the broken order's type, or the
+        rule's."""
+        if self.order is not None and self.order.event_type in self.rule.to_by_order:
+            return self.rule.to_by_order[self.order.event_type]
+        return self.rule.to
 
     @property
     def alert_id(self) -> uuid.UUID:

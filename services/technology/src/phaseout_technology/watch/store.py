@@ -33,6 +33,7 @@ from phaseout_technology.watch.rules import (
     Predecessor,
     catalogue,
     evaluate,
+    with_figures,
 )
 from phaseout_technology.watch.tables import (
     ALERTS,
@@ -341,7 +342,7 @@ async def rules_in_force(session: AsyncSession, day: date | None = None) -> Cata
             .limit(1)
         )
     found = await session.scalar(query)
-    return catalogue() if found is None else Catalogue.model_validate(found)
+    return catalogue() if found is None else with_figures(Catalogue.model_validate(found))
 
 
 async def hold_evaluation(session: AsyncSession) -> None:
