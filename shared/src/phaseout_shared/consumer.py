@@ -82,16 +82,26 @@ async def apply_once(
     envelope: Envelope,
     payload: EventPayload,
     delivery: Delivery,
+    wake: Callable[[], None] | None = None,
 ) -> bool:
-    """Apply an event in one transaction with its inbox record; False if applied before."""
+    """Apply an event in one transaction with its inbox record; False if applied before.
+    `wake` tells the service's relay that the transaction wrote to the outbox."""
     async with sessions.begin() as session:
         if not await inbox.claim(session, consumer, envelope.id):
             return False
         await handler(session, envelope, payload, delivery)
         written = await outbox.flush(session)
+    _committed(written, wake)
+    return True
+
+
+def _committed(written: Sequence[outbox.Outbox], wake: Callable[[], None] | None) -> None:
+    """After a commit that wrote events: a handler's own outbox is not the one the service's
+    relay waits on, so the relay is woken through `wake` as well, not left to its next poll."""
     for box in written:
         box.committed()
-    return True
+    if written and wake is not None:
+        wake()
 
 
 class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -150,8 +160,11 @@ class EventConsumer:
         owner_of: Callable[[str], str | None] = owner_source,
         clock: Clock = system_clock,
         batch_handler: BatchHandler | None = None,
+        wake: Callable[[], None] | None = None,
     ) -> None:
         self.name = name
+        self.wake = wake
+        """Wakes the service's relay after a transaction that wrote events."""
         self.batch_handler = batch_handler
         self.clock = clock
         self.topics = list(topics)
@@ -320,8 +333,7 @@ class EventConsumer:
                 exc_info=True,
             )
             return False
-        for box in written:
-            box.committed()
+        _committed(written, self.wake)
         for event_type, n in Counter(applied).items():
             self._count(event_type, n)
         return True
@@ -346,7 +358,9 @@ class EventConsumer:
                 await self._apply(envelope, payload, delivery)
 
     async def _apply(self, envelope: Envelope, payload: EventPayload, delivery: Delivery) -> None:
-        if await apply_once(self.sessions, self.name, self.handler, envelope, payload, delivery):
+        if await apply_once(
+            self.sessions, self.name, self.handler, envelope, payload, delivery, self.wake
+        ):
             self._count(envelope.type)
 
     def _count(self, event_type: str, n: int = 1) -> None:

@@ -538,6 +538,7 @@ def _workers(
             backoff=settings.consumer_retry_backoff_seconds,
             max_message_bytes=settings.max_event_bytes,
             clock=lambda: app.state.clock(),
+            wake=app.state.outbox.committed if spec.publishes else None,
         )
         app.state.consumers.append(consumer)
         workers.append((f"consumer-{c.name}", partial(consumer.run, stop)))
