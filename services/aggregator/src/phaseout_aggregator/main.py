@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
 from phaseout_aggregator.api import (
+    agency_files,
     calendar,
     charts,
     city,
@@ -57,7 +58,10 @@ SPEC = ServiceSpec(
         public.router,
         dashboard.router,
         signin.router,
+        agency_files.router,
+        agency_files.public,
     ],
+    files=dict.fromkeys(agency_files.FILES_ROUTES, lambda s: s.evidence_max_bytes),
     publishes=False,
     consumers=[
         ConsumerSpec(
