@@ -25,6 +25,9 @@ import pytest
 from conftest import Platform
 from sqlalchemy import text
 from support import eventually, make_uscc
+from test_evidence import eliminated_kiln
+
+from phaseout_technology.domain.catalogue import table5
 
 pytestmark = pytest.mark.integration
 rng = random.Random(2126)
@@ -433,3 +436,27 @@ async def test_a_districts_year_end_exit_list_for_signature(
 
     r = await aggregator.get("/v1/exits", params={"format": "pdf"}, headers=city)
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "district", r.text
+
+
+async def test_a_technology_document_quotes_its_rule_in_the_plans_words(
+    platform: Platform, tmp_path: Path
+) -> None:
+    """Every agency's documents state their own basis (here Table 5's rule and the State
+    Council's notice), not a generic sentence."""
+    _, case_id = await eliminated_kiln(platform)
+    tech, miit = platform.clients["technology"], platform.stack.headers("miit", "baoan")
+    body = {
+        "kind": "acceptance_record",
+        "target_kind": "case",
+        "target_id": case_id,
+        "effective_on": "2019-06-10",
+    }
+    r = await tech.post("/v1/documents", json=body, headers=miit)
+    assert r.status_code == 201, r.text
+    assert r.json()["number"].startswith("深工信淘汰〔2019〕")
+    pdf = await tech.get(f"/v1/documents/{r.json()['document_id']}/pdf", headers=miit)
+    said = re.sub(r"\s+", "", pdf_text(pdf.content, tmp_path))
+    rule = table5().rule_for("shaft_kiln")
+    assert "国发〔2010〕7号" in said
+    assert re.sub(r"\s+", "", rule.wording_zh) in said
+    assert table5().kinds["shaft_kiln"].name_zh in said

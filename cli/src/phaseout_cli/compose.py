@@ -315,6 +315,26 @@ def check_exit_list(base: str, private_key: str, count: int, seed: int) -> int:
     return len(expected)
 
 
+def check_document(base: str, private_key: str) -> None:
+    """A district's exit list for signature renders as a PDF inside the image: the Chinese font
+    the documents embed is in the image."""
+    from phaseout_shared import auth
+
+    token = auth.issue(
+        private_key, sub="compose-test", agency="miit", jurisdiction="city", roles=["reader"]
+    )
+    url = f"{base}/v1/exits?as_of=2020-01-31&year=2019&district=baoan&format=pdf"
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+        kind = response.headers.get("Content-Type", "")
+    if not (kind.startswith("application/pdf") and body.startswith(b"%PDF-")):
+        raise RuntimeError(f"the exit list as PDF: {kind}, {body[:80]!r}")
+    if b"/FontFile" not in body:
+        raise RuntimeError("the exit list as PDF embeds no font")
+    print(f"compose-test: a district's exit list renders as PDF ({len(body):,} bytes)")
+
+
 def check_prometheus(base: str) -> None:
     """Prometheus has scraped every service successfully."""
 
@@ -354,6 +374,7 @@ def run_test(*, local_bases: bool, port_prefix: str, count: int, keep: bool, pro
         _run([*compose, "run", "--rm", "--no-deps", "-T", "demo"], env)
         private_key = (folder / "keys" / "jwt-private.pem").read_text()
         check_exit_list(f"http://127.0.0.1:{port_prefix}00", private_key, count, seed=2019)
+        check_document(f"http://127.0.0.1:{port_prefix}00", private_key)
         check_prometheus(f"http://127.0.0.1:{port_prefix}90")
     except BaseException:
         for name in _containers(project, env):

@@ -193,7 +193,19 @@ class Facts:
 Describe = Callable[[AsyncSession, str, Mapping[str, Any]], Awaitable[Facts]]
 """A service's reading of one of its acts (`target_kind` and the aggregate's document)."""
 
-PLAN_BASIS = "《深圳市落后产能淘汰工作方案》的有关要求"
+PLAN_BASIS = "《深圳市2019年度推动落后产能退出工作行动计划》的有关要求"
+
+
+def quoted(document: str, where: str, wording: str) -> str:
+    """A requirement of the plan quoted for a document: the plan by the title its catalogue
+    gives (without the issuing number and date), where the requirement stands, its words."""
+    title = document.split("（")[0].replace(" ", "")
+    return f"《{title}》{where}：“{wording.strip()}”"
+
+
+def capacity_words(amount: object, unit: str) -> str:
+    """A capacity as an official writes it: 200000 吨/年."""
+    return f"{amount} {unit_name(unit)}"
 
 
 async def describe_generically(
@@ -202,7 +214,7 @@ async def describe_generically(
     """What any aggregate says of itself: its industry, its capacity, its basis or grounds."""
     industry = name_of(doc.get("industry")) if doc.get("industry") else ""
     amount, unit = doc.get("capacity_amount"), doc.get("capacity_unit")
-    capacity = f"（产能 {amount} {unit_name(str(unit))}）" if amount and unit else ""
+    capacity = f"（产能 {capacity_words(amount, str(unit))}）" if amount and unit else ""
     said = next(
         (str(doc[k]) for k in ("basis", "grounds", "description", "reason") if doc.get(k)), ""
     )

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from phaseout_environment.adapters.tables import CASES, EQUIPMENT, MEASUREMENTS, METADATA
 from phaseout_environment.api import cases, catalogue, findings, registers
+from phaseout_environment.documents import describe
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Dimension
 
@@ -27,6 +28,7 @@ SPEC = agency_spec(
         catalogue.router,
     ],
     evidence_targets={"case": CASES, "measurement": MEASUREMENTS, "equipment": EQUIPMENT},
+    describe=describe,
 )
 
 

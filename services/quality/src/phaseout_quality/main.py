@@ -12,6 +12,7 @@ from phaseout_quality.adapters.tables import (
     cancellation_requests,
 )
 from phaseout_quality.api import licences, routes
+from phaseout_quality.documents import describe
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
@@ -69,6 +70,7 @@ SPEC = agency_spec(
         Subscription(ReferralKind.DITIAOGANG_INVESTIGATION, Agency.SAMR, DITIAOGANG, 15),
     ],
     evidence_targets={"case": CASES, "spot_check": CHECKS, "unlicensed_case": UNLICENSED},
+    describe=describe,
 )
 
 

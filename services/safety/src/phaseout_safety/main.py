@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, METADATA
 from phaseout_safety.api import cases, routes
+from phaseout_safety.documents import describe
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Dimension
 
@@ -22,6 +23,7 @@ SPEC = agency_spec(
     supersedable=CASES,
     routers=[routes.router, cases.router],
     evidence_targets={"case": CASES, "hazard": HAZARDS, "inspection": INSPECTIONS},
+    describe=describe,
 )
 
 

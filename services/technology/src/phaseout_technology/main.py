@@ -12,6 +12,7 @@ from phaseout_shared.referrals import ActRule, Subscription
 from phaseout_technology.adapters.tables import CASES, ITEMS, METADATA, cases
 from phaseout_technology.api.routes import router
 from phaseout_technology.app.publication import publish_catalogue
+from phaseout_technology.documents import describe
 from phaseout_technology.watch import api as watch_api
 from phaseout_technology.watch import orders as watch_orders
 from phaseout_technology.watch import stream as watch_stream
@@ -43,6 +44,7 @@ SPEC = agency_spec(
     ],
     on_startup=[publish_catalogue],
     evidence_targets={"case": CASES, "item": ITEMS},
+    describe=describe,
     files={watch_api.import_path(feed): watch_api.feed_limit for feed in Feed},
 )
 
