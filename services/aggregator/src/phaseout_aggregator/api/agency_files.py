@@ -75,6 +75,7 @@ async def relay(
         base_url=settings.agency_url(dimension.value), transport=transport, timeout=TIMEOUT
     )
     headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARDED_REQUEST}
+    headers["accept-encoding"] = "identity"  # the bytes pass as they come, with their length
     if not body:
         headers.pop("content-length", None)
         headers.pop("content-type", None)
