@@ -1099,6 +1099,7 @@ def test_an_officer_attaches_previews_and_prints_on_a_case(
     page.open(f"{city.base}/dashboard/#/enterprise?uscc={uscc}&as_of={AS_OF}", "enterprise")
     assert digest in page.attrs("tr[data-evidence]", "data-sha256"), "on the enterprise page too"
     assert document["document_id"] in page.attrs("tr[data-document]", "data-document")
+    page.screenshot("enterprise-files")
     sign_in(page, city.tokens["futian"])
     page.open(f"{city.base}/dashboard/{address}", "case")
     assert page.attrs(".error", "data-status") == ["403"], "outside the district: refused"
