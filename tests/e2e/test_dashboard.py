@@ -1100,6 +1100,11 @@ def test_an_officer_attaches_previews_and_prints_on_a_case(
     assert digest in page.attrs("tr[data-evidence]", "data-sha256"), "on the enterprise page too"
     assert document["document_id"] in page.attrs("tr[data-document]", "data-document")
     page.screenshot("enterprise-files")
+    sign_in(page, city.tokens["city"])
+    page.open(f"{city.base}/dashboard/{address}", "case")
+    assert digest in page.attrs("tr[data-evidence]", "data-sha256"), "a reader reads the files"
+    assert page.js("document.querySelector('#dropzone')") is None, "but attaches none"
+    assert "只读身份" in page.texts("#upload-readonly")[0]
     sign_in(page, city.tokens["futian"])
     page.open(f"{city.base}/dashboard/{address}", "case")
     assert page.attrs(".error", "data-status") == ["403"], "outside the district: refused"

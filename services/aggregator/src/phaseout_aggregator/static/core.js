@@ -230,6 +230,12 @@ export async function providerToken() {
   return true;
 }
 
+/** Whether the signed-in user holds the officer role (may record; a reader only reads). */
+export function isOfficer() {
+  const roles = claims()?.roles;
+  return Array.isArray(roles) && roles.includes("officer");
+}
+
 /** The caller's own district, or null for a city-wide user. */
 export function ownDistrict() {
   const c = claims();

@@ -15,6 +15,7 @@ import {
   errorBox,
   field,
   h,
+  isOfficer,
   nameOf,
   section,
   state,
@@ -681,7 +682,12 @@ export async function caseView(params) {
         facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
       ),
     ),
-    attachCard({ dimension, uscc, caseId }, refresh),
+    isOfficer()
+      ? attachCard({ dimension, uscc, caseId }, refresh)
+      : section(
+          t("upload.title"),
+          h("p", { class: "muted", id: "upload-readonly" }, t("upload.readonly")),
+        ),
     section(t("case.files"), holder, h("p", { class: "actions" }, archiveButton(uscc, dimension))),
     previewCard(),
   ];

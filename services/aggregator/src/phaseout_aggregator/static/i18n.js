@@ -127,6 +127,7 @@ export const LABELS = {
     "upload.pick": "选择文件",
     "upload.limits": "仅接受{types}，单个文件不超过 {limit}。上传后附于本案，不可修改或删除。",
     "upload.waiting": "等待上传",
+    "upload.readonly": "您是只读身份，不能上传证据材料；经办人员登录后可上传。",
     "upload.sending": "正在上传 {percent}%",
     "upload.stored": "已上传，正在附于本案…",
     "upload.attached": "已附于本案，SHA-256 {hash}…",
@@ -420,6 +421,7 @@ export const LABELS = {
     "upload.limits":
       "Accepted: {types}; at most {limit} a file. Attached to this case, they cannot be changed or removed.",
     "upload.waiting": "Waiting",
+    "upload.readonly": "You may read only: evidence is attached by an officer.",
     "upload.sending": "Sending {percent}%",
     "upload.stored": "Sent; attaching to the case…",
     "upload.attached": "Attached to the case, SHA-256 {hash}…",
