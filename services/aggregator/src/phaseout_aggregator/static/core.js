@@ -80,6 +80,7 @@ export function story(entry) {
     parts.push(`${amount(data.capacity_amount)} ${unitName(data.capacity_unit)}`);
   }
   if (data.kind && state.ref.kinds?.[data.kind]) parts.push(named(state.ref.kinds[data.kind]));
+  if (typeof data.number === "string" && entry.type.includes(".document.")) parts.push(data.number);
   const due = DEADLINES.map((k) => data[k]).find((v) => typeof v === "string");
   if (due) parts.push(zh ? `期限 ${due}` : `due ${due}`);
   if (Array.isArray(data.to) && data.to.length) {

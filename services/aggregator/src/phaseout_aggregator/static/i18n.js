@@ -710,4 +710,9 @@ export const EVENTS_ZH = {
   assigned: "交办",
   production_resumed: "恢复生产",
   stop_verified: "停产核实",
+  document: "执法文书",
+  issued: "签发",
+  signed_off: "签署",
+  evidence: "证据材料",
+  attached: "上传",
 };
