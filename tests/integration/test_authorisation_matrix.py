@@ -191,7 +191,12 @@ async def test_aggregator_writes_only_by_the_city_bureau_and_those_who_owe_a_rep
     every = {(m, p) for m, p, _ in write_routes(platform.apps["aggregator"])}
     relayed = {(m, p) for m, p in every if p.startswith("/v1/dimensions/")}
     routes = every - relayed
-    assert routes == {("PUT", "/v1/oversight-rule"), ("POST", "/v1/submissions")}, routes
+    assert routes == {
+        ("PUT", "/v1/oversight-rule"),
+        ("POST", "/v1/submissions"),
+        ("POST", "/v1/exit-lists"),
+        ("POST", "/v1/exit-lists/{document_id}/sign-off"),
+    }, routes
     # The evidence writes relayed to an agency service are authorised there, by its own rule.
     assert relayed == {
         ("POST", "/v1/dimensions/{dimension}/evidence/files"),
@@ -208,6 +213,9 @@ async def test_aggregator_writes_only_by_the_city_bureau_and_those_who_owe_a_rep
     year = 2099
     owed = {d.submitter for d in dues(year) if d.kind == "annual"}
     submission = {"year": year, "kind": "annual", "submitted_on": str(date(year, 12, 1))}
+    # A district's year-end list is issued by its government's officers, and them alone.
+    listing = {"district": "yantian", "year": year, "as_of": "2020-12-31"}
+    assert (await http.post("/v1/exit-lists", json=listing)).status_code == 401
     assert (await http.put("/v1/oversight-rule", json=rule)).status_code == 401
     assert (await http.post("/v1/submissions", json=submission)).status_code == 401
     wrong: list[str] = []
@@ -222,4 +230,8 @@ async def test_aggregator_writes_only_by_the_city_bureau_and_those_who_owe_a_rep
         r = await http.post("/v1/submissions", json=submission, headers=headers)
         if (r.status_code in (201, 409)) != sends or r.status_code not in (201, 409, 403):
             wrong.append(f"POST submission as {agency}/{jurisdiction}: {r.status_code} {r.text}")
+        r = await http.post("/v1/exit-lists", json=listing, headers=headers)
+        issues = agency is None and jurisdiction == listing["district"]
+        if (r.status_code in (201, 409)) != issues or r.status_code not in (201, 409, 403):
+            wrong.append(f"POST exit list as {agency}/{jurisdiction}: {r.status_code} {r.text}")
     assert not wrong, "\n".join(wrong)

@@ -316,23 +316,41 @@ def check_exit_list(base: str, private_key: str, count: int, seed: int) -> int:
 
 
 def check_document(base: str, private_key: str) -> None:
-    """A district's exit list for signature renders as a PDF inside the image: the Chinese font
-    the documents embed is in the image."""
+    """A district government issues its 2019 exit list in the containers: the PDF renders with
+    the Chinese font the image carries, is kept on the service's volume and answers its digest,
+    and its verification page answers without a token."""
+    import hashlib
+
     from phaseout_shared import auth
 
     token = auth.issue(
-        private_key, sub="compose-test", agency="miit", jurisdiction="city", roles=["reader"]
+        private_key, sub="compose-test", agency=None, jurisdiction="baoan", roles=["officer"]
     )
-    url = f"{base}/v1/exits?as_of=2020-01-31&year=2019&district=baoan&format=pdf"
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    body = json.dumps({"district": "baoan", "year": 2019, "as_of": "2020-01-31"}).encode()
+    request = urllib.request.Request(
+        f"{base}/v1/exit-lists",
+        data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
-        body = response.read()
-        kind = response.headers.get("Content-Type", "")
-    if not (kind.startswith("application/pdf") and body.startswith(b"%PDF-")):
-        raise RuntimeError(f"the exit list as PDF: {kind}, {body[:80]!r}")
-    if b"/FontFile" not in body:
-        raise RuntimeError("the exit list as PDF embeds no font")
-    print(f"compose-test: a district's exit list renders as PDF ({len(body):,} bytes)")
+        issued = json.loads(response.read())
+    request = urllib.request.Request(
+        f"{base}/v1/exit-lists/{issued['document_id']}/pdf",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        pdf = response.read()
+    if not pdf.startswith(b"%PDF-") or b"/FontFile" not in pdf:
+        raise RuntimeError(f"the exit list's PDF: {pdf[:80]!r}")
+    if hashlib.sha256(pdf).hexdigest() != issued["sha256"]:
+        raise RuntimeError("the exit list's PDF is not the one its digest names")
+    verified = _get_json(f"{base}/v1/public/exit-lists/{issued['document_id']}")
+    if verified["sha256"] != issued["sha256"]:
+        raise RuntimeError(f"the verification page says {verified}")
+    print(
+        f"compose-test: baoan's 2019 exit list issued as {issued['number']} "
+        f"({issued['items']} lines, {len(pdf):,} bytes), verified without a token"
+    )
 
 
 def check_prometheus(base: str) -> None:

@@ -74,7 +74,7 @@ audit = Table(
     Column("id", BigInteger, Identity(), primary_key=True),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("subject", String(200), nullable=False),
-    Column("agency", String(20), nullable=False),
+    Column("agency", String(20)),  # none for a district government's officer
     Column("jurisdiction", String(20), nullable=False),
     Column("action", String(100), nullable=False),
     Column("target", String(100), nullable=False),

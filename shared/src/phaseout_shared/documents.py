@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
-import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -38,7 +36,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import anyio
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -67,7 +64,7 @@ from phaseout_shared.commands import Desk
 from phaseout_shared.contracts.documents import ISSUED, SIGNED_OFF
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import Conflict, InvalidInput, NotFound
-from phaseout_shared.evidence import Keeping, evidence, evidence_files
+from phaseout_shared.evidence import Keeping, evidence, evidence_files, keep_bytes
 from phaseout_shared.limits import Day, Note
 from phaseout_shared.params import UsccQ
 from phaseout_shared.reference import Agency, Dimension, name_of, unit_name
@@ -314,16 +311,19 @@ def number_of(prefix: str, year: int, serial: int) -> str:
     return f"{prefix}〔{year}〕{serial}号"
 
 
-async def next_serial(session: AsyncSession, prefix: str, year: int) -> int:
-    """The next number of a series, in the caller's transaction (its row locked to the end)."""
+async def next_serial(
+    session: AsyncSession, prefix: str, year: int, serials: Table = document_serials
+) -> int:
+    """The next number of a series, in the caller's transaction (its row locked to the end);
+    `serials` is the service's own table of them, of `document_serials`' shape."""
     statement = (
-        upsert(document_serials)
+        upsert(serials)
         .values(prefix=prefix, year=year, last=1)
         .on_conflict_do_update(
-            index_elements=[document_serials.c.prefix, document_serials.c.year],
-            set_={"last": document_serials.c.last + 1},
+            index_elements=[serials.c.prefix, serials.c.year],
+            set_={"last": serials.c.last + 1},
         )
-        .returning(document_serials.c.last)
+        .returning(serials.c.last)
     )
     return int((await session.execute(statement)).scalar_one())
 
@@ -574,13 +574,14 @@ def public_router() -> APIRouter:
             replaced_by=replaced_by,
         )
         if "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(_page(found))
+            return HTMLResponse(verification_page(found))
         return found
 
     return api
 
 
-def _page(found: PublicDocument) -> str:
+def verification_page(found: PublicDocument) -> str:
+    """The verification page of a document, as a browser shows it."""
     rows = [
         ("文号", found.number),
         ("文书", found.title),
@@ -683,30 +684,20 @@ async def _cited(session: AsyncSession, uscc: str, body: DocumentIn) -> list[tup
 
 
 async def _keep(work: UnitOfWork, keeping: Keeping, content: bytes) -> tuple[str, int]:
-    """Store the PDF under its digest (before the transaction commits: an unused file is
-    harmless, a recorded one without its bytes is not)."""
-    import hashlib
-
-    sha256 = hashlib.sha256(content).hexdigest()
-    handle, name = tempfile.mkstemp(dir=keeping.store.staging())
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        assert work.principal is not None
-        await work.session.execute(
-            upsert(evidence_files)
-            .values(
-                sha256=sha256,
-                size=len(content),
-                media_type=PDF,
-                stored_at=work.now,
-                stored_by=work.principal.sub,
-            )
-            .on_conflict_do_nothing()
+    """Store the PDF under its digest and record it as a file the service holds."""
+    sha256 = await keep_bytes(keeping.store, content)
+    assert work.principal is not None
+    await work.session.execute(
+        upsert(evidence_files)
+        .values(
+            sha256=sha256,
+            size=len(content),
+            media_type=PDF,
+            stored_at=work.now,
+            stored_by=work.principal.sub,
         )
-        await keeping.store.keep(sha256, Path(name))
-    finally:
-        await anyio.Path(name).unlink(missing_ok=True)
+        .on_conflict_do_nothing()
+    )
     return sha256, len(content)
 
 

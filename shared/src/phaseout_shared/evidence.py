@@ -260,6 +260,21 @@ class Keeping:
     scan: Scanner = no_scan
 
 
+async def keep_bytes(store: Store, content: bytes) -> str:
+    """Keep bytes made here (a document's PDF) under their digest; returns the digest. Done
+    before the transaction that records them commits: an unused file is harmless, a recorded
+    one without its bytes is not."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    handle, name = tempfile.mkstemp(dir=store.staging())
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        await store.keep(sha256, Path(name))
+    finally:
+        await anyio.Path(name).unlink(missing_ok=True)
+    return sha256
+
+
 def store_of(settings: Settings) -> Store:
     """The store the settings name: the local folder, or a bucket of an S3-compatible store."""
     if settings.evidence_store == "local":

@@ -208,7 +208,8 @@ class Settings(BaseSettings):
     document_prefixes: dict[str, str] = Field(
         default_factory=dict,
         description="The prefix of each agency's document numbers in this service, as a JSON "
-        'object, e.g. `{"miit": "深工信节能"}` (by default `documents.PREFIXES`)',
+        'object, e.g. `{"miit": "深工信节能"}` (by default `documents.PREFIXES`); in the '
+        'aggregator, of each district government\'s exit lists, e.g. `{"baoan": "深宝府"}`',
     )
     document_public_url: str | None = Field(
         default=None,

@@ -13,6 +13,7 @@ NO_ENTERPRISE_FACTS = {
     "/v1/oversight-rule": "the city bureau's rule for naming a district",
     "/v1/calendar": "who owes which report when, and what came in",
     "/v1/public/disclosures": "what the agencies made public, inside its window",
+    "/v1/public/exit-lists/{document_id}": "a list's number, date, issuer and digest",
     "/dashboard": "static files",
     "/dashboard/reference.json": "the codes of VOCABULARY.md and the catalogues' kinds",
     "/auth/config": "whether the dashboard signs in through an identity provider",

@@ -101,8 +101,27 @@ def test_each_service_speaks_to_kafka_as_its_own_principal(name: str) -> None:
     spec = of("Deployment")[name]["spec"]["template"]["spec"]
     env = {e["name"]: e.get("value") for e in spec["containers"][0]["env"]}
     assert env["PHASEOUT_KAFKA_USERNAME"] == name
-    volumes = {v["name"]: v["secret"]["secretName"] for v in spec["volumes"]}
+    volumes = {v["name"]: v["secret"]["secretName"] for v in spec["volumes"] if "secret" in v}
     assert volumes["kafka-user"] == name
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_replicas_keep_evidence_and_documents_in_one_object_store(name: str) -> None:
+    """Two replicas cannot share a pod's disk: the files go to the S3-compatible store, whose
+    secret key is a mounted file; the pod's own disk only stages a file being received."""
+    spec = of("Deployment")[name]["spec"]["template"]["spec"]
+    container = spec["containers"][0]
+    env = {e["name"]: e for e in container["env"]}
+    assert env["PHASEOUT_EVIDENCE_STORE"]["value"] == "s3"
+    for key in ("PHASEOUT_EVIDENCE_S3_ENDPOINT", "PHASEOUT_EVIDENCE_S3_ACCESS_KEY"):
+        assert env[key]["valueFrom"]["secretKeyRef"]["name"] == "phaseout-evidence"
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    key_file = env["PHASEOUT_EVIDENCE_S3_SECRET_KEY_FILE"]["value"]
+    assert key_file.startswith(mounts["evidence"] + "/")
+    assert env["PHASEOUT_EVIDENCE_DIR"]["value"].startswith(mounts["staging"] + "/")
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    assert volumes["evidence"]["secret"]["secretName"] == "phaseout-evidence"
+    assert "emptyDir" in volumes["staging"]
 
 
 def test_no_secret_value_is_in_the_repository() -> None:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from phaseout_shared.domain.conditions import atoms
 from phaseout_shared.reference import Industry
-from phaseout_technology.domain.catalogue import CATALOGUE_FILE, Catalogue, atoms, table5
+from phaseout_technology.domain.catalogue import CATALOGUE_FILE, Catalogue, table5
 
 SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seed" / "000_643c4c816dc8f849.txt"
 

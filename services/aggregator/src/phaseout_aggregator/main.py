@@ -16,6 +16,7 @@ from phaseout_aggregator.api import (
     city,
     dashboard,
     enterprises,
+    exit_lists,
     public,
     signin,
 )
@@ -55,7 +56,9 @@ SPEC = ServiceSpec(
         city.router,
         charts.router,
         calendar.router,
+        exit_lists.router,
         public.router,
+        exit_lists.public,
         dashboard.router,
         signin.router,
         agency_files.router,

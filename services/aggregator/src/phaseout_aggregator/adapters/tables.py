@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -124,6 +125,40 @@ submissions = Table(
     Column("note", String(2000), nullable=False),
 )
 """The year's reports as they come in: who sent which, when (工作进度)."""
+
+document_serials = Table(
+    "document_serials",
+    METADATA,
+    Column("prefix", String(40), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", BigInteger, nullable=False),
+)
+"""The last number given under each prefix in each year (as in every agency service)."""
+
+exit_list_documents = Table(
+    "exit_list_documents",
+    METADATA,
+    Column("id", String(36), primary_key=True),
+    Column("number", String(80), nullable=False, unique=True),
+    Column("prefix", String(40), nullable=False),
+    Column("serial", Integer, nullable=False),
+    Column("district", String(20), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("enterprises", Integer, nullable=False),
+    Column("items", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("issued_by", String(200), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("replaces", String(36), ForeignKey("exit_list_documents.id"), unique=True),
+    Column("signed_off_by", String(200)),
+    Column("signed_off_on", Date),
+    Index("exit_list_documents_district_year", "district", "year"),
+)
+"""Each district's year-end exit list as issued (年度依法关闭退出落后产能企业清单): numbered, its
+PDF kept by digest, signed off once by the district's government."""
 
 disclosures = Table(
     "disclosures",

@@ -1,7 +1,8 @@
 """A district's year-end exit list as a PDF for signature (年度关闭退出企业清单): the rows of the
 bureaus' list, every code named, the totals per industry, and the lines the district government
-signs and seals. It is the draft a district signs, drawn from the aggregator's list as of a day;
-nothing is stored or numbered here."""
+signs and seals. `GET /v1/exits?format=pdf` answers it as a draft, neither numbered nor kept;
+`POST /v1/exit-lists` issues it numbered, with its verification code, and keeps it
+(`phaseout_aggregator.api.exit_lists`)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,18 @@ WIDER = {"统一社会信用代码": 36.0, "依据": 48.0}
 """Column widths that differ from the workbook's: a code on one line."""
 
 
-def to_pdf(exits: ExitList, *, year: int | None, district: str, moment: datetime) -> bytes:
-    """The list of `district` (exited in `year`, or all), as of `exits.as_of`, for signature."""
+def to_pdf(
+    exits: ExitList,
+    *,
+    year: int | None,
+    district: str,
+    moment: datetime,
+    number: str = "",
+    verify_url: str | None = None,
+    replaces: str | None = None,
+) -> bytes:
+    """The list of `district` (exited in `year`, or all), as of `exits.as_of`, for signature;
+    a draft unless it has its `number` and `verify_url`."""
     named = name_of(district)
     when = f"{year}年" if year is not None else ""
     totals = "；".join(
@@ -34,7 +45,7 @@ def to_pdf(exits: ExitList, *, year: int | None, district: str, moment: datetime
     draft = document_pdf.Draft(
         agency_name=f"{named}人民政府",
         title=f"{when}{named}{TITLE['zh']}",
-        number="",
+        number=number,
         addressee="市淘汰落后产能工作领导小组办公室",
         paragraphs=[
             f"截至{document_pdf.chinese_date(exits.as_of)}，本区{when}依法关闭退出落后产能企业 "
@@ -44,7 +55,8 @@ def to_pdf(exits: ExitList, *, year: int | None, district: str, moment: datetime
         ],
         basis=(),
         issued_on=exits.as_of,
-        verify_url=None,
+        verify_url=verify_url,
+        replaces=replaces,
         table=[
             [c.zh for c in EXIT_COLUMNS],
             *([_cell(v) for v in cells] for cells in exit_rows(exits, "zh")),

@@ -9,35 +9,20 @@ verdict names the rule, the reading of its threshold and the plan's words.
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict
 
 from phaseout_environment.domain.catalogue import Catalogue, Requirement
-from phaseout_environment.domain.equipment_rules import (
-    READINGS,
-    AllOf,
-    Always,
-    AnyOf,
-    Condition,
-    EquipmentRule,
-    OneOf,
-    ParameterSpec,
-    Threshold,
-)
+from phaseout_environment.domain.equipment_rules import EquipmentRule, ParameterSpec
 from phaseout_shared.contracts.environment import EquipmentOutcome
+from phaseout_shared.domain.conditions import Condition, judge
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.reference import Industry
 
 Value = Decimal | str
-COMPARISONS: dict[str, Callable[[Decimal, Decimal], bool]] = {
-    "lt": operator.lt,
-    "le": operator.le,
-    "gt": operator.gt,
-}
 
 
 class EquipmentVerdict(BaseModel):
@@ -137,44 +122,14 @@ def _read(name: str, param: ParameterSpec, raw: object) -> Value:
 
 def holds(condition: Condition, parameters: Mapping[str, Value]) -> tuple[bool, str]:
     """Whether a condition holds, with the facts that decided it in words."""
-    match condition:
-        case Always():
-            return True, "every such item, whatever its parameters (一律)"
-        case AllOf(all_=parts) | AnyOf(any_=parts):
-            results = [holds(part, parameters) for part in parts]
-            combine = all if isinstance(condition, AllOf) else any
-            held = combine(h for h, _ in results)
-            return held, "; ".join(text for h, text in results if h == held)
-        case OneOf(param=param, in_=values):
-            value = parameters[param]
-            held = value in values
-            return held, f"{param} {value} is {'' if held else 'not '}one of {', '.join(values)}"
-        case Threshold():
-            return _compare(condition, parameters[condition.param])
-    raise AssertionError(f"unknown condition {condition!r}")
-
-
-def _compare(threshold: Threshold, value: Value) -> tuple[bool, str]:
-    if not isinstance(value, Decimal):
-        raise AssertionError(f"{threshold.param} is not a number: {value!r}")
-    held = bool(COMPARISONS[threshold.op](value, threshold.value))
-    _, symbol, english = READINGS[threshold.term]
-    verb = symbol if held else f"is not {symbol}"
-    shown = _show(value)
-    return (
-        held,
-        f"{threshold.param} {shown} {verb} {_show(threshold.value)} ({threshold.term}, {english})",
-    )
+    found = judge(condition, parameters)
+    return found.held, found.stated
 
 
 def _where(catalogue: Catalogue, rule: EquipmentRule, industry: Industry) -> str:
     """The plan's places of the rule that concern the industry: Table 2 row, or 二（二）2."""
     found: list[Requirement] = [catalogue.requirement(r) for r in rule.requirements]
     return "; ".join(r.source.cite() for r in found if industry in r.industries)
-
-
-def _show(number: Decimal) -> str:
-    return format(number.normalize(), "f")
 
 
 def _plain(value: Value) -> str | float | int:

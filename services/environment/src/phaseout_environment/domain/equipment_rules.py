@@ -3,29 +3,21 @@
 Table 2 eliminates 炉膛直径 3 米以下燃料类煤气发生炉及其他中小型煤气发生炉, bans 燃煤热风炉 and, in
 paper, dyeing and leather, 燃煤锅炉; section 二（二）2 has every other coal-fired industrial
 boiler converted to clean energy by the end of 2019, and ceramics goes from coal to gas (煤改气).
-Thresholds are read as the plan writes them: 以下 excludes the number (<), 及以下 includes it.
+Thresholds are read as the plan writes them (`phaseout_shared.domain.conditions`, the condition
+language Table 5's rules speak too): 以下 excludes the number (<), 及以下 includes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from phaseout_shared.contracts.environment import EquipmentOutcome
+from phaseout_shared.domain.conditions import Condition, problems
 from phaseout_shared.reference import Industry
-
-Op = Literal["lt", "le", "gt"]
-Term = Literal["以下", "及以下", "超过"]
-READINGS: dict[Term, tuple[Op, str, str]] = {
-    "以下": ("lt", "<", "below"),
-    "及以下": ("le", "≤", "at or below"),
-    "超过": ("gt", ">", "over"),
-}
-"""The plan's words for a threshold: the comparison, its symbol, and in English."""
 
 
 class _Data(BaseModel):
@@ -53,58 +45,6 @@ class KindSpec(_Data):
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
 
 
-class Threshold(_Data):
-    """A number compared with the plan's threshold, read by the plan's own word."""
-
-    param: str
-    op: Op
-    value: Decimal
-    term: Term
-
-    @model_validator(mode="after")
-    def _term_matches(self) -> Threshold:
-        if READINGS[self.term][0] != self.op:
-            raise ValueError(f"{self.term} is read as {READINGS[self.term][0]}, not {self.op}")
-        return self
-
-
-class OneOf(_Data):
-    param: str
-    in_: tuple[str, ...] = Field(alias="in", min_length=1)
-
-
-class AllOf(_Data):
-    all_: tuple[Condition, ...] = Field(alias="all", min_length=1)
-
-
-class AnyOf(_Data):
-    any_: tuple[Condition, ...] = Field(alias="any", min_length=1)
-
-
-class Always(_Data):
-    """Every item of the kind (一律), whatever its parameters."""
-
-    always: Literal[True]
-
-
-Condition = Threshold | OneOf | AllOf | AnyOf | Always
-
-for _model in (AllOf, AnyOf):
-    _model.model_rebuild()
-
-
-def atoms(condition: Condition) -> Iterator[Threshold | OneOf]:
-    """Every comparison inside a condition."""
-    match condition:
-        case AllOf(all_=parts) | AnyOf(any_=parts):
-            for part in parts:
-                yield from atoms(part)
-        case Always():
-            return
-        case Threshold() | OneOf():
-            yield condition
-
-
 class EquipmentRule(_Data):
     """One rule: which kinds, in which industries, under what condition, with what outcome."""
 
@@ -128,10 +68,4 @@ class EquipmentRule(_Data):
 
 def atom_problems(rule: EquipmentRule, kind: str, spec: KindSpec) -> Iterator[str]:
     """What is wrong with a rule's condition for one of its kinds."""
-    for atom in atoms(rule.when):
-        param = spec.parameters.get(atom.param)
-        expected = "number" if isinstance(atom, Threshold) else "enum"
-        if param is None or param.type != expected:
-            yield f"{rule.id}: kind {kind} has no {expected} parameter {atom.param}"
-        elif isinstance(atom, OneOf) and not set(atom.in_) <= set(param.allowed):
-            yield f"{rule.id}: {atom.param} values {atom.in_} are not all allowed"
+    return problems(rule.id, kind, spec.parameters, rule.when)

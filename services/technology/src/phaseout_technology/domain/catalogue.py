@@ -6,8 +6,8 @@ parameter schema. The catalogue checks itself when it loads: a condition that na
 its kinds do not have, a threshold whose reading does not match its comparison, or a kind judged
 by two rules is refused there, not at the first survey.
 
-Thresholds are read as the plan writes them: 及以下 includes the number (≤), 以下 does not (<),
-and 超过 / 高于 / 大于 exclude it (>).
+The condition language, and how thresholds are read, is the platform's own
+(`phaseout_shared.domain.conditions`), shared with Table 2's rules.
 """
 
 from __future__ import annotations
@@ -21,21 +21,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from phaseout_shared.contracts.technology import Measure
+from phaseout_shared.domain.conditions import Condition, problems
 from phaseout_shared.reference import Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table5.json")
-
-Op = Literal["le", "lt", "gt"]
-Term = Literal["及以下", "以下", "超过", "高于", "大于"]
-
-READINGS: dict[Term, tuple[Op, str, str]] = {
-    "及以下": ("le", "≤", "at or below"),
-    "以下": ("lt", "<", "below"),
-    "超过": ("gt", ">", "over"),
-    "高于": ("gt", ">", "above"),
-    "大于": ("gt", ">", "greater than"),
-}
-"""The plan's words for a threshold: the comparison each means, its symbol, and in English."""
 
 
 class _Data(BaseModel):
@@ -73,87 +62,6 @@ class KindSpec(_Data):
     name_zh: str
     name_en: str
     parameters: dict[str, ParameterSpec]
-
-
-class Threshold(_Data):
-    """A number compared with the plan's threshold, read by the plan's own word (`term`)."""
-
-    param: str
-    op: Op
-    value: Decimal
-    term: Term
-
-    @model_validator(mode="after")
-    def _term_matches(self) -> Threshold:
-        if READINGS[self.term][0] != self.op:
-            raise ValueError(f"{self.term} is read as {READINGS[self.term][0]}, not {self.op}")
-        return self
-
-    @property
-    def symbol(self) -> str:
-        return READINGS[self.term][1]
-
-    @property
-    def english(self) -> str:
-        return READINGS[self.term][2]
-
-    @property
-    def reading(self) -> str:
-        """The plan's word, in English, and its symbol: 及以下 (at or below, ≤)."""
-        return f"{self.term} ({self.english}, {self.symbol})"
-
-
-class Flag(_Data):
-    """A yes/no fact about the item, e.g. a high-alloy furnace."""
-
-    param: str
-    is_: bool = Field(alias="is")
-
-
-class OneOf(_Data):
-    """An enumerated fact among the values the plan names, e.g. a reverberatory furnace."""
-
-    param: str
-    in_: tuple[str, ...] = Field(alias="in", min_length=1)
-
-
-class AllOf(_Data):
-    all_: tuple[Condition, ...] = Field(alias="all", min_length=1)
-
-
-class AnyOf(_Data):
-    any_: tuple[Condition, ...] = Field(alias="any", min_length=1)
-
-
-class Not(_Data):
-    not_: Condition = Field(alias="not")
-
-
-class Always(_Data):
-    """Every item of the kind, whatever its parameters (一律淘汰)."""
-
-    always: Literal[True]
-
-
-Atom = Threshold | Flag | OneOf
-Condition = Threshold | Flag | OneOf | AllOf | AnyOf | Not | Always
-
-for _model in (AllOf, AnyOf, Not):
-    _model.model_rebuild()
-
-
-def atoms(condition: Condition) -> Iterator[Atom]:
-    """Every comparison inside a condition."""
-    match condition:
-        case AllOf(all_=parts) | AnyOf(any_=parts):
-            for part in parts:
-                yield from atoms(part)
-        case Not(not_=inner):
-            yield from atoms(inner)
-        case Always():
-            return
-        case _:
-            yield condition
 
 
 class Exemption(_Data):
@@ -233,8 +141,7 @@ class Catalogue(_Data):
             if spec.industry != rule.industry:
                 yield f"{rule.id}: kind {kind} is of {spec.industry}, not {rule.industry}"
             for condition in rule.conditions():
-                for atom in atoms(condition):
-                    yield from _atom_problems(rule.id, kind, spec, atom)
+                yield from problems(rule.id, kind, spec.parameters, condition)
 
     def kind(self, name: str) -> KindSpec | None:
         return self.kinds.get(name)
@@ -245,15 +152,6 @@ class Catalogue(_Data):
 
     def kinds_of(self, industry: Industry) -> list[str]:
         return [name for name, spec in self.kinds.items() if spec.industry == industry]
-
-
-def _atom_problems(rule_id: str, kind: str, spec: KindSpec, atom: Atom) -> Iterator[str]:
-    param = spec.parameters.get(atom.param)
-    expected = {Threshold: "number", Flag: "boolean", OneOf: "enum"}[type(atom)]
-    if param is None or param.type != expected:
-        yield f"{rule_id}: kind {kind} has no {expected} parameter {atom.param}"
-    elif isinstance(atom, OneOf) and not set(atom.in_) <= set(param.allowed):
-        yield f"{rule_id}: {atom.param} values {atom.in_} are not all allowed"
 
 
 def load(path: Path = CATALOGUE_FILE) -> Catalogue:

@@ -13,12 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from phaseout_shared.domain.conditions import Value, show
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.reference import Industry
 from phaseout_technology.domain.catalogue import Catalogue, KindSpec, ParameterSpec
-
-Value = Decimal | bool | str
-"""A parameter's value once read: numbers as exact decimals."""
 
 
 @dataclass(frozen=True)
@@ -114,13 +112,4 @@ def _names(spec: KindSpec) -> str:
 def _plain(value: Value) -> bool | int | float | str:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def show(value: Value) -> str:
-    """A value as the basis sentence writes it: 400, 1.76, true."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
     return value

@@ -7,42 +7,18 @@ reading of its threshold, the exemption if one applied, and the rule's place in 
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
-from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from phaseout_shared.contracts.technology import EquipmentSurveyed, Measure, Outcome
+from phaseout_shared.domain.conditions import Fact, Finding, judge
 from phaseout_shared.reference import District, Industry
-from phaseout_technology.domain.catalogue import (
-    AllOf,
-    Always,
-    AnyOf,
-    Catalogue,
-    Condition,
-    Flag,
-    Not,
-    OneOf,
-    Rule,
-    Threshold,
-    table5,
-)
-from phaseout_technology.domain.equipment import Equipment, Value, read_item, show
+from phaseout_technology.domain.catalogue import Catalogue, Rule, table5
+from phaseout_technology.domain.equipment import Equipment, read_item
 
-ALWAYS_READING = "一律 (always)"
-FLAG_READING = "是否 (yes or no)"
-ONE_OF_READING = "属于 (one of)"
 EXEMPTION_READING = "除外 (exemption)"
-
-COMPARISONS: dict[str, Callable[[Decimal, Decimal], bool]] = {
-    "le": operator.le,
-    "lt": operator.lt,
-    "gt": operator.gt,
-}
 
 
 class Verdict(BaseModel):
@@ -76,19 +52,6 @@ class Verdict(BaseModel):
             effective_on=effective_on,
             **self.model_dump(),
         )
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One thing found true of the item, with the reading it was found by."""
-
-    text: str
-    reading: str
-
-
-class Finding(NamedTuple):
-    held: bool
-    facts: list[Fact]
 
 
 def evaluate(
@@ -143,45 +106,3 @@ def _verdict(
         exemption=exemption,
         measures=rule.measures if outcome is Outcome.ELIMINATE else (),
     )
-
-
-def judge(condition: Condition, parameters: Mapping[str, Value]) -> Finding:
-    """Whether a condition holds, with the facts that decided it.
-
-    For `all` and `any` the deciding facts are those of the parts whose result is the
-    result of the whole: every part when all hold, the failing ones when one fails.
-    """
-    match condition:
-        case Always():
-            return Finding(True, [Fact("every such item, whatever its parameters", ALWAYS_READING)])
-        case AllOf(all_=parts) | AnyOf(any_=parts):
-            results = [judge(part, parameters) for part in parts]
-            combine = all if isinstance(condition, AllOf) else any
-            held = combine(r.held for r in results)
-            return Finding(held, [f for r in results if r.held == held for f in r.facts])
-        case Not(not_=inner):
-            found = judge(inner, parameters)
-            return Finding(not found.held, found.facts)
-        case Threshold():
-            return _compare(condition, parameters[condition.param])
-        case Flag(param=param, is_=expected):
-            value = parameters[param]
-            return Finding(value == expected, [Fact(f"{param} is {show(value)}", FLAG_READING)])
-        case OneOf(param=param, in_=values):
-            value = parameters[param]
-            held = value in values
-            text = f"{param} {show(value)} is {'' if held else 'not '}one of {', '.join(values)}"
-            return Finding(held, [Fact(text, ONE_OF_READING)])
-    raise AssertionError(f"unknown condition {condition!r}")
-
-
-def _compare(threshold: Threshold, value: Value) -> Finding:
-    if not isinstance(value, Decimal):
-        raise AssertionError(f"{threshold.param} is not a number: {value!r}")
-    held = bool(COMPARISONS[threshold.op](value, threshold.value))
-    verb = threshold.symbol if held else f"is not {threshold.symbol}"
-    text = (
-        f"{threshold.param} {show(value)} {verb} {show(threshold.value)} "
-        f"({threshold.term}, {threshold.english})"
-    )
-    return Finding(held, [Fact(text, threshold.reading)])
