@@ -125,7 +125,7 @@ export const LABELS = {
     "upload.caption_hint": "不填则以文件名为说明",
     "upload.drop": "将照片或 PDF 文件拖到此处，或",
     "upload.pick": "选择文件",
-    "upload.limits": "仅接受{types}，单个文件不超过 {limit}。上传后附于本案，不可修改或删除。",
+    "upload.limits": "仅接受 {types}，单个文件不超过 {limit}。上传后附于本案，不可修改或删除。",
     "upload.waiting": "等待上传",
     "upload.readonly": "您是只读身份，不能上传证据材料；经办人员登录后可上传。",
     "upload.sending": "正在上传 {percent}%",
