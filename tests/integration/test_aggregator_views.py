@@ -167,6 +167,9 @@ async def test_exit_list_exports_read_back(platform: Platform) -> None:
     assert row["status_name"] == {"zh": "已退出", "en": "Exited"}
     assert "《行动计划》表 5 第" in row["basis"]["zh"] and "目录 2019.1 版" in row["basis"]["zh"]
     assert "T5-" not in row["basis"]["zh"] + row["basis"]["en"], "the plan's words, not the id"
+    status = (await agg.get(f"/v1/enterprises/{uscc}", headers=h)).json()
+    (seen,) = status["exits"]
+    assert (seen["item_name"], seen["basis"]) == (row["item_name"], row["basis"]), "the same names"
     total = next(
         t for t in listed["totals"] if t["industry"] == "ceramics" and t["capacity_unit"] == "m²/a"
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from conftest import Platform
 from sqlalchemy import event
-from support import make_uscc
+from support import eventually, make_uscc
 
 rng = random.Random(1616)
 
@@ -99,3 +99,34 @@ async def test_a_write_is_its_state_and_one_statement_for_audit_and_events(
         "UPDATE items SET",
         "WITH audited AS",
     ]
+
+
+async def test_a_status_reads_catalogue_names_only_for_its_table_5_exits(
+    platform: Platform,
+) -> None:
+    """The names of Table 5's kinds and rules are read for the exits that show them, not the
+    whole catalogue on every read of an enterprise."""
+    uscc = make_uscc(rng)
+    body = {
+        "uscc": uscc,
+        "name": "某水泥有限公司",
+        "district": "baoan",
+        "industry": "cement",
+        "effective_on": "2019-04-01",
+    }
+    miit = platform.stack.headers("miit")
+    r = await platform.clients["energy"].post("/v1/enterprises", json=body, headers=miit)
+    assert r.status_code == 201, r.text
+    aggregator = platform.clients["aggregator"]
+
+    async def known() -> bool | None:
+        r = await aggregator.get(f"/v1/enterprises/{uscc}", headers=miit)
+        return True if r.status_code == 200 else None
+
+    await eventually(known)
+    with statements(platform, "aggregator") as seen:
+        r = await aggregator.get(f"/v1/enterprises/{uscc}", headers=miit)
+    assert r.status_code == 200 and r.json()["exits"] == [], r.text
+    sent = [s for found in seen.values() for s in found]
+    assert any("timeline" in s for s in sent), sent  # the read was seen
+    assert not any("catalogue_names" in s for s in sent), sent

@@ -10,6 +10,7 @@ have not arrived is shown by its code, so nothing is hidden while the feed catch
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,15 +85,19 @@ class Catalogues:
         return versions.get(version) or versions[max(versions)]
 
 
-async def catalogues(session: AsyncSession) -> Catalogues:
-    """The names the aggregator has learnt (a few hundred rows per catalogue version)."""
+async def catalogues(session: AsyncSession, codes: Collection[str] | None = None) -> Catalogues:
+    """The names the aggregator has learnt (a few hundred rows per catalogue version); only those
+    of `codes`, if given (none at all: no query)."""
     t = catalogue_names
     found = Catalogues()
-    rows = await session.execute(
-        select(
-            t.c.dimension, t.c.entry, t.c.code, t.c.version, t.c.name_zh, t.c.name_en, t.c.citation
-        )
+    if codes is not None and not codes:
+        return found
+    query = select(
+        t.c.dimension, t.c.entry, t.c.code, t.c.version, t.c.name_zh, t.c.name_en, t.c.citation
     )
+    if codes is not None:
+        query = query.where(t.c.code.in_(sorted(codes)))
+    rows = await session.execute(query)
     for dimension, entry, code, version, zh, en, citation in rows.tuples():
         found.entries.setdefault((dimension, entry, code), {})[version] = (zh, en, citation)
     return found
@@ -111,6 +116,16 @@ class ExitNames:
     basis: Named
     unit: Named
     status: Named
+
+
+def named_codes(rows: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The catalogue codes `exit_names` looks up for these exits (Table 5's kinds and rules)."""
+    return {
+        str(row[key])
+        for row in rows
+        if row["dimension"] == "technology"
+        for key in ("item", "rule")
+    }
 
 
 def exit_names(row: dict[str, Any], names: Catalogues) -> ExitNames:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_aggregator.adapters.tables import timeline
 from phaseout_aggregator.app.access import Scope
 from phaseout_aggregator.app.history import Where, cases_as_of, exits_as_of
-from phaseout_aggregator.app.names import Catalogues, Named, catalogues, exit_names
+from phaseout_aggregator.app.names import Catalogues, Named, catalogues, exit_names, named_codes
 from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
 from phaseout_shared.contracts.base import Stage
 from phaseout_shared.contracts.stages import stage_of
@@ -158,11 +158,9 @@ async def enterprise_status(
     cases = [
         CaseView.model_validate(c) for c in await cases_as_of(session, as_of, scope, Where(uscc))
     ]
-    known = await catalogues(session)
-    exits = [
-        ExitView.model_validate({**e, **_named(e, known)})
-        for e in await exits_as_of(session, as_of, scope, Where(uscc))
-    ]
+    exited = await exits_as_of(session, as_of, scope, Where(uscc))
+    known = await catalogues(session, named_codes(exited))
+    exits = [ExitView.model_validate({**e, **_named(e, known)}) for e in exited]
     return EnterpriseStatus(
         uscc=uscc,
         as_of=as_of,
