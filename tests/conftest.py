@@ -168,6 +168,10 @@ async def platform(test_stack: StackUnderTest) -> AsyncIterator[Platform]:
             apps[name] = await exits.enter_async_context(running(app))
         # The aggregator reads the consumption curve's readings at the technology service.
         apps["aggregator"].state.technology_transport = httpx.ASGITransport(app=apps["technology"])
+        # … and relays the dashboard's evidence, documents and archives to each agency.
+        apps["aggregator"].state.agency_transports = {
+            name: httpx.ASGITransport(app=app) for name, app in apps.items() if name != "aggregator"
+        }
         clients = {n: await exits.enter_async_context(client(a, n)) for n, a in apps.items()}
         yield Platform(test_stack, apps, clients)
 

@@ -80,6 +80,7 @@ export function story(entry) {
     parts.push(`${amount(data.capacity_amount)} ${unitName(data.capacity_unit)}`);
   }
   if (data.kind && state.ref.kinds?.[data.kind]) parts.push(named(state.ref.kinds[data.kind]));
+  if (typeof data.number === "string" && entry.type.includes(".document.")) parts.push(data.number);
   const due = DEADLINES.map((k) => data[k]).find((v) => typeof v === "string");
   if (due) parts.push(zh ? `期限 ${due}` : `due ${due}`);
   if (Array.isArray(data.to) && data.to.length) {
@@ -228,6 +229,12 @@ export async function providerToken() {
   const seconds = Math.max(10, Number(body.expires_in ?? 300) - 30);
   refreshing = setTimeout(providerToken, seconds * 1000);
   return true;
+}
+
+/** Whether the signed-in user holds the officer role (may record; a reader only reads). */
+export function isOfficer() {
+  const roles = claims()?.roles;
+  return Array.isArray(roles) && roles.includes("officer");
 }
 
 /** The caller's own district, or null for a city-wide user. */

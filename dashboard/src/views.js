@@ -41,6 +41,7 @@ import {
   unitName,
   years,
 } from "./core.js";
+import { caseView, enterpriseFiles } from "./files.js";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -335,6 +336,7 @@ async function enterpriseView(params) {
     casesSection(e),
     measuresSection(e),
     referralsSection(e),
+    await enterpriseFiles(e),
     await watchSection(e),
     section(
       t("enterprise.exits"),
@@ -461,7 +463,16 @@ function casesSection(e) {
             [t("col.dimension"), (c) => nameOf(c.dimension)],
             [
               t("col.case"),
-              (c) => h("span", { class: "mono", title: c.case_id }, c.case_id.slice(0, 8)),
+              (c) =>
+                h(
+                  "a",
+                  {
+                    class: "mono",
+                    title: c.case_id,
+                    href: `#/case?uscc=${encodeURIComponent(e.uscc)}&dimension=${c.dimension}&case=${encodeURIComponent(c.case_id)}`,
+                  },
+                  c.case_id.slice(0, 8),
+                ),
             ],
             [t("col.state"), (c) => stateName(c.state)],
             [t("col.opened_on"), (c) => c.opened_on],
@@ -1192,6 +1203,7 @@ export const VIEWS = {
   exits: { render: exitsView, label: "nav.exits" },
   enterprise: { render: enterpriseView, label: "nav.enterprise" },
   overdue: { render: overdueView, label: "nav.overdue" },
+  case: { render: caseView, label: "case.title", hidden: true },
   public: { render: publicView, label: "nav.public", open: true },
   signin: { render: signinView, label: "nav.signin", open: true, hidden: true },
 };

@@ -14,6 +14,7 @@ import base64
 import contextlib
 import csv
 import fcntl
+import hashlib
 import io
 import json
 import os
@@ -21,6 +22,8 @@ import random
 import select
 import signal
 import time
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,6 +223,7 @@ def city(test_stack: StackUnderTest) -> Iterator[City]:
     tokens = {
         "city": token(private, "miit", "city"),
         "futian": token(private, None, "futian"),
+        "officer": token(private, "miit", "city", "officer"),
     }
     try:
         processes.start_services(folder, services)
@@ -928,3 +932,179 @@ def test_signing_in_through_the_identity_provider(
     page.wait("document.body && document.body.dataset.ready === 'signin'", within=60)
     assert page.js("fetch('/auth/token').then(r => r.status)") == 401
     assert page.texts("#who") == ["公众（未登录）"]
+
+
+# ---------------------------------------------------------------- evidence and documents
+
+
+def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A real PNG image of one colour (the browser draws it as the thumbnail)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    rows = b"".join(b"\0" + bytes(rgb) * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def choose_files(page: Browser, selector: str, *files: Path) -> None:
+    """What an officer does in the file picker: the files set on the input (its change event)."""
+    root = page.call("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = page.call("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    page.call("DOM.setFileInputFiles", {"nodeId": node, "files": [str(f) for f in files]})
+
+
+def upload_state(page: Browser, name: str) -> str:
+    return page.wait(
+        f"(() => {{ const li = document.querySelector('li.upload[data-name={json.dumps(name)}]');"
+        " return li && !['waiting', 'sending', 'stored'].includes(li.dataset.state)"
+        " && li.dataset.state; })()",
+        within=30,
+    )
+
+
+@needs_chromium
+def test_an_officer_attaches_previews_and_prints_on_a_case(
+    page: Browser, city: City, tmp_path: Path
+) -> None:
+    """An officer of the city bureau opens an energy case, attaches a photo by the file picker
+    and another by dropping it, sees each upload complete and listed with its SHA-256, previews
+    the photo, opens the case's rectification notice as a PDF, downloads the archive; an
+    oversize file and a file that is not what it says are refused in Chinese; a district
+    government outside the case's district is refused the case."""
+    uscc = city.overdue[0]
+    officer = {"Authorization": f"Bearer {city.tokens['officer']}"}
+    energy = f"http://127.0.0.1:{PORTS['energy']}"
+    with httpx.Client(timeout=60) as http:
+        cases = http.get(
+            f"{city.base}/v1/cases", params={"uscc": uscc, "dimension": "energy"}, headers=officer
+        ).json()
+        case_id = cases[0]["case_id"]
+        notice = {
+            "kind": "rectification_notice",
+            "target_kind": "case",
+            "target_id": case_id,
+            "effective_on": "2019-09-02",
+        }
+        r = http.post(f"{energy}/v1/documents", json=notice, headers=officer)
+        assert r.status_code == 201, r.text
+        document = r.json()
+
+    sign_in(page, city.tokens["officer"])
+    address = f"#/case?uscc={uscc}&dimension=energy&case={case_id}"
+    page.open(f"{city.base}/dashboard/{address}", "case")
+    assert page.attrs("#case-facts", "data-case") == [case_id]
+    row = f"tr[data-document='{document['document_id']}']"
+    assert document["number"] in page.texts(row)[0] and "责令限期整改通知书" in page.texts(row)[0]
+    assert "查看并打印" in page.texts(f"{row} button[data-pdf]")[0], "an order can be printed"
+    limits = page.texts("#evidence-limits")[0]
+    assert "JPEG 照片" in limits and "PDF 文件" in limits and "20 MB" in limits
+
+    photo = tmp_path / "封存照片.png"
+    photo.write_bytes(png(64, 48, (200, 30, 30)))
+    digest = hashlib.sha256(photo.read_bytes()).hexdigest()
+    page.js("document.querySelector('#evidence-caption').value = '主体设备封存照片'")
+    choose_files(page, "#evidence-input", photo)
+    assert upload_state(page, photo.name) == "attached"
+    assert page.js("document.querySelector('li.upload[data-state=attached] progress').value") == 100
+    assert digest[:12] in page.texts("li.upload[data-state=attached] .upload-status")[0]
+    listed = f"tr[data-evidence][data-sha256='{digest}']"
+    page.wait(f"!!document.querySelector({json.dumps(listed)})")
+    cells = page.texts(f"{listed} td")
+    assert cells[0] == "主体设备封存照片" and cells[1].startswith("PNG 图片")
+    assert cells[2] == f"{digest[:12]}…" and "市工业和信息化局" in cells[3]
+    assert cells[6] == f"案件 {case_id[:8]}", "the act it supports"
+    thumb = json.dumps(f"{listed} img[data-thumb]")
+    page.wait(f"document.querySelector({thumb})?.src.startsWith('blob:')")
+
+    page.js(f"document.querySelector({json.dumps(listed + ' button[data-preview]')}).click()")
+    page.wait("document.querySelector('#preview')?.dataset.state === 'shown'")
+    assert page.attrs("#preview", "data-sha256") == [digest], "the bytes shown hash as recorded"
+    assert page.texts("#preview-hash") == [digest]
+    assert page.js("document.querySelector('#preview-image').naturalWidth") == 64
+    page.js("document.querySelector('#preview-image').click()")
+    assert page.js("document.querySelector('#lightbox img').src.startsWith('blob:')")
+    page.js("document.querySelector('#lightbox').click()")
+    assert page.js("document.querySelector('#lightbox')") is None
+
+    dropped = b"\x89PNG\r\n\x1a\n" + b"dropped onto the case"
+    page.js(
+        "(() => { const t = new DataTransfer();"
+        f" t.items.add(new File([new Uint8Array({list(dropped)})], '拖入.png',"
+        " {type: 'image/png'}));"
+        " document.querySelector('#dropzone').dispatchEvent("
+        "new DragEvent('drop', {dataTransfer: t, bubbles: true, cancelable: true})); })()"
+    )
+    assert upload_state(page, "拖入.png") == "attached"
+    dropped_hash = hashlib.sha256(dropped).hexdigest()
+    page.wait(f"!!document.querySelector(\"tr[data-evidence][data-sha256='{dropped_hash}']\")")
+
+    large = tmp_path / "过大.png"
+    with large.open("wb") as out:
+        out.truncate(20 * 1_048_576 + 1)
+    choose_files(page, "#evidence-input", large)
+    assert upload_state(page, large.name) == "refused"
+    refusal = page.texts(f"li.upload[data-name='{large.name}'] .upload-status")[0]
+    assert "文件过大" in refusal and "超过上限 20 MB（20,971,520 字节）" in refusal, refusal
+    fake = tmp_path / "伪装.png"
+    fake.write_bytes(b"GIF89a not a png at all")
+    choose_files(page, "#evidence-input", fake)
+    assert upload_state(page, fake.name) == "refused"
+    refusal = page.texts(f"li.upload[data-name='{fake.name}'] .upload-status")[0]
+    assert refusal == "文件类型不符，未上传：文件内容与其类型不符（不是 PNG 文件），未予保存"
+    assert len(page.attrs("tr[data-evidence]", "data-sha256")) == 2, "nothing of the refused"
+
+    page.js(f"document.querySelector({json.dumps(row + ' button[data-pdf]')}).click()")
+    page.wait(
+        f"document.querySelector('#preview')?.dataset.sha256 === {json.dumps(document['sha256'])}"
+    )
+    assert page.js("document.querySelector('#preview-pdf').src.startsWith('blob:')")
+    assert page.texts("#preview-print") == ["打印"]
+    page.screenshot("case-files")
+    verify = page.attrs(f"{row} a[data-verify]", "href")[0]
+    with httpx.Client(base_url=city.base, timeout=10) as http:
+        public = http.get(verify).json()
+    assert public["number"] == document["number"] and public["sha256"] == document["sha256"]
+
+    page.js("document.querySelector('#archive-energy').click()")
+    with zipfile.ZipFile(io.BytesIO(downloaded(page, "*.zip"))) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert {digest, dropped_hash, document["sha256"]} <= {e["sha256"] for e in manifest["files"]}
+    assert all(e["verified"] for e in manifest["files"])
+
+    text = page.js("document.body.innerText")
+    assert codes_in(text, codes()) == set(), "no code on the case's page"
+    for width in (1366, 1440):
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 768, "deviceScaleFactor": 1, "mobile": False},
+        )
+        wide = page.js(
+            "[document.documentElement, ...document.querySelectorAll('.card')]"
+            ".filter(e => e.scrollWidth > e.clientWidth + 1).length"
+        )
+        assert wide == 0, f"the case's page scrolls sideways at {width} px"
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
+
+    page.open(f"{city.base}/dashboard/#/enterprise?uscc={uscc}&as_of={AS_OF}", "enterprise")
+    assert digest in page.attrs("tr[data-evidence]", "data-sha256"), "on the enterprise page too"
+    assert document["document_id"] in page.attrs("tr[data-document]", "data-document")
+    page.screenshot("enterprise-files")
+    sign_in(page, city.tokens["city"])
+    page.open(f"{city.base}/dashboard/{address}", "case")
+    assert digest in page.attrs("tr[data-evidence]", "data-sha256"), "a reader reads the files"
+    assert page.js("document.querySelector('#dropzone')") is None, "but attaches none"
+    assert "只读身份" in page.texts("#upload-readonly")[0]
+    sign_in(page, city.tokens["futian"])
+    page.open(f"{city.base}/dashboard/{address}", "case")
+    assert page.attrs(".error", "data-status") == ["403"], "outside the district: refused"

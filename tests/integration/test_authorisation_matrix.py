@@ -18,7 +18,8 @@ What is decided, and so checked:
 - where the enterprise is, decides among the owners: a district officer registers and corrects
   only the enterprises of that district, a city officer all of them (checked with valid bodies);
 - the aggregator: only the city bureau's city officers set the oversight rule; a district
-  government sends its district's reports, a bureau's city officers the bureau's.
+  government sends its district's reports, a bureau's city officers the bureau's; the evidence
+  it relays to an agency service is authorised there, by that service's rule.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from phaseout_aggregator.app.calendar import dues
 from phaseout_shared.auth import WRITE_METHODS
 from phaseout_shared.reference import CITY, CITY_BUREAU, Agency, Dimension, District
 from phaseout_shared.writes import LEADS, WRITES, allowed
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"relayed to the agency that keeps it"
 
 pytestmark = pytest.mark.integration
 rng = random.Random(20190506)
@@ -185,13 +188,27 @@ async def test_aggregator_writes_only_by_the_city_bureau_and_those_who_owe_a_rep
     platform: Platform,
 ) -> None:
     http = platform.clients["aggregator"]
-    routes = {(m, p) for m, p, _ in write_routes(platform.apps["aggregator"])}
+    every = {(m, p) for m, p, _ in write_routes(platform.apps["aggregator"])}
+    relayed = {(m, p) for m, p in every if p.startswith("/v1/dimensions/")}
+    routes = every - relayed
     assert routes == {
         ("PUT", "/v1/oversight-rule"),
         ("POST", "/v1/submissions"),
         ("POST", "/v1/exit-lists"),
         ("POST", "/v1/exit-lists/{document_id}/sign-off"),
     }, routes
+    # The evidence writes relayed to an agency service are authorised there, by its own rule.
+    assert relayed == {
+        ("POST", "/v1/dimensions/{dimension}/evidence/files"),
+        ("POST", "/v1/dimensions/{dimension}/evidence"),
+    }, relayed
+    png = {"Content-Type": "image/png"}
+    files = "/v1/dimensions/technology/evidence/files"
+    assert (await http.post(files, content=PNG, headers=png)).status_code == 401
+    samr = platform.stack.headers("samr")
+    assert (await http.post(files, content=PNG, headers={**samr, **png})).status_code == 403
+    miit = platform.stack.headers("miit")
+    assert (await http.post(files, content=PNG, headers={**miit, **png})).status_code in (200, 201)
     rule = (await http.get("/v1/oversight-rule", headers=platform.stack.headers("miit"))).json()
     year = 2099
     owed = {d.submitter for d in dues(year) if d.kind == "annual"}

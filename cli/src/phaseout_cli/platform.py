@@ -54,13 +54,16 @@ def services(
     oidc_issuer: str | None = None,
 ) -> list[processes.Service]:
     """The services on `ports` as `phaseout up` runs them, the aggregator told where the
-    technology service is (it reads the consumption curve's readings there)."""
+    agency services are (it reads the consumption curve's readings at technology, and relays
+    the dashboard's evidence, documents and archives to each)."""
     found = [service(cfg, name, urls[name], port, oidc_issuer) for name, port in ports.items()]
-    if "technology" not in ports:
-        return found
-    technology = {"PHASEOUT_TECHNOLOGY_URL": f"http://127.0.0.1:{ports['technology']}"}
+    agencies = {
+        f"PHASEOUT_{name.upper()}_URL": f"http://127.0.0.1:{port}"
+        for name, port in ports.items()
+        if name != "aggregator"
+    }
     return [
-        dataclasses.replace(s, env={**s.env, **technology}) if s.name == "aggregator" else s
+        dataclasses.replace(s, env={**s.env, **agencies}) if s.name == "aggregator" else s
         for s in found
     ]
 

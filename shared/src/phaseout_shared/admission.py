@@ -23,6 +23,7 @@ from typing import Any
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from phaseout_shared import messages
 from phaseout_shared.limits import clip
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -135,7 +136,7 @@ class Admission:
         try:
             receive = await self._admit(scope, receive)
         except Refusal as refusal:
-            await _answer(send, refusal)
+            await _answer(send, refusal, Headers(scope=scope).get("accept-language"))
             return
         await self.app(scope, receive, send)
 
@@ -211,10 +212,13 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _answer(send: Send, refusal: Refusal) -> None:
+async def _answer(send: Send, refusal: Refusal, accept_language: str | None = None) -> None:
+    reason = refusal.reason
+    if accept_language:
+        reason = messages.localise(reason, messages.language(accept_language)) or reason
     item: dict[str, Any] = {
         "field": refusal.field,
-        "reason": clip(refusal.reason),
+        "reason": clip(reason),
         "rule": refusal.rule,
     }
     payload = json.dumps({"detail": [item]}).encode()

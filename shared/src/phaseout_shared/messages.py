@@ -61,6 +61,20 @@ def _place(code: str, lang: Language) -> str:
     return name_of(code, lang)
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:g} MB"
+
+
+def _media(media_type: str) -> str:
+    names = {
+        "image/jpeg": "JPEG",
+        "image/png": "PNG",
+        "image/webp": "WebP",
+        "application/pdf": "PDF",
+    }
+    return names.get(media_type, media_type)
+
+
 Render = Callable[[re.Match[str], Language], str]
 
 PATTERNS: list[tuple[re.Pattern[str], Render]] = [
@@ -157,6 +171,38 @@ PATTERNS: list[tuple[re.Pattern[str], Render]] = [
         lambda m, lang: (
             f"{name_of(m[1], lang)}的报告由其市级经办人员报送" if lang == "zh" else m[0]
         ),
+    ),
+    (
+        re.compile(r"the (file|body) is over the limit of (\d+) bytes"),
+        lambda m, lang: (
+            f"{'文件' if m[1] == 'file' else '请求内容'}超过大小上限"
+            f"（{_megabytes(int(m[2]))}，{int(m[2]):,} 字节），未予保存"
+            if lang == "zh"
+            else m[0]
+        ),
+    ),
+    (
+        re.compile(r"(.+) is not accepted: send (.+)"),
+        lambda m, lang: (
+            f"不接受此类型的文件（{'未注明类型' if m[1] == 'no type' else m[1]}），"
+            "仅接受 JPEG、PNG、WebP 图片和 PDF 文件"
+            if lang == "zh"
+            else m[0]
+        ),
+    ),
+    (
+        re.compile(r"the bytes sent are not a (\S+) file"),
+        lambda m, lang: (
+            f"文件内容与其类型不符（不是 {_media(m[1])} 文件），未予保存" if lang == "zh" else m[0]
+        ),
+    ),
+    (
+        re.compile(r"the scanner refused the file: (.*)", re.S),
+        lambda m, lang: f"病毒扫描未通过，文件未予保存：{m[1]}" if lang == "zh" else m[0],
+    ),
+    (
+        re.compile(r"the body is empty: send the file's bytes"),
+        lambda m, lang: "文件为空，请选择有内容的文件" if lang == "zh" else m[0],
     ),
     (
         re.compile(r"a bearer token is required"),

@@ -88,6 +88,20 @@ class Settings(BaseSettings):
         description="The technology service's base URL: the aggregator reads an enterprise's "
         "electricity readings there for its consumption curve, with the caller's own token",
     )
+    energy_url: str = Field(
+        default="http://127.0.0.1:8101",
+        description="The energy service's base URL: the aggregator relays the dashboard's "
+        "evidence, documents and archive requests there with the caller's own token",
+    )
+    environment_url: str = Field(
+        default="http://127.0.0.1:8102", description="The environment service's (as energy_url)"
+    )
+    quality_url: str = Field(
+        default="http://127.0.0.1:8103", description="The quality service's (as energy_url)"
+    )
+    safety_url: str = Field(
+        default="http://127.0.0.1:8104", description="The safety service's (as energy_url)"
+    )
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP endpoint of a collector, e.g. http://otel:4318"
     )
@@ -232,6 +246,17 @@ class Settings(BaseSettings):
         return KafkaAccess(
             self.kafka_bootstrap_servers, self.kafka_username, password, self.kafka_ca_file
         )
+
+    def agency_url(self, dimension: str) -> str:
+        """The base URL of the agency service of `dimension` (the aggregator's relays)."""
+        urls = {
+            "energy": self.energy_url,
+            "environment": self.environment_url,
+            "quality": self.quality_url,
+            "safety": self.safety_url,
+            "technology": self.technology_url,
+        }
+        return urls[dimension]
 
     def evidence_root(self) -> Path:
         """The folder of this service's evidence files."""

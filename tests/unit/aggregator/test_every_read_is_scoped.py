@@ -22,6 +22,9 @@ NO_ENTERPRISE_FACTS = {
     "/auth/token": "the signed-in user's own token",
     "/auth/logout": "the way out",
     "/dashboard/{path:path}": "static files",
+    "/v1/public/dimensions/{dimension}/documents/{document_id}": (
+        "a document's public verification (number, date, agency, hash): nothing of the enterprise"
+    ),
 }
 
 

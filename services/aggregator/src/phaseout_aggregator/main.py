@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from phaseout_aggregator.adapters.tables import METADATA
 from phaseout_aggregator.api import (
+    agency_files,
     calendar,
     charts,
     city,
@@ -60,7 +61,10 @@ SPEC = ServiceSpec(
         exit_lists.public,
         dashboard.router,
         signin.router,
+        agency_files.router,
+        agency_files.public,
     ],
+    files=dict.fromkeys(agency_files.FILES_ROUTES, lambda s: s.evidence_max_bytes),
     publishes=False,
     consumers=[
         ConsumerSpec(

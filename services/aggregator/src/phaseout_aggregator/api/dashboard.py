@@ -13,7 +13,7 @@ import mimetypes
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from phaseout_aggregator.api.deps import Session
@@ -21,6 +21,7 @@ from phaseout_aggregator.app.names import catalogues
 from phaseout_shared.city_time import city_date
 from phaseout_shared.deps import InjectedClock
 from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.evidence import MEDIA_TYPES
 from phaseout_shared.reference import (
     NAMES_EN,
     NAMES_ZH,
@@ -38,7 +39,8 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
+        "img-src 'self' data: blob:; frame-src 'self' blob:; connect-src 'self'; "
+        "object-src 'none'; "
         "base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -71,9 +73,13 @@ async def dashboard_root() -> RedirectResponse:
 
 
 @router.get("/dashboard/reference.json")
-async def dashboard_reference(now: InjectedClock, session: Session) -> JSONResponse:
-    """The codes, the equipment kinds as the catalogues' keepers named them, and the platform's
-    clock: the dashboard's "today" is the city's date by it."""
+async def dashboard_reference(
+    request: Request, now: InjectedClock, session: Session
+) -> JSONResponse:
+    """The codes, the equipment kinds as the catalogues' keepers named them, the platform's
+    clock (the dashboard's "today" is the city's date by it) and what an evidence file may be:
+    its types and the largest size the aggregator relays (the agency services' own limit is set
+    alike; theirs is the one that holds)."""
     moment = now()
     clock = {"now": moment.isoformat(), "today": city_date(moment).isoformat()}
     known = await catalogues(session)
@@ -82,7 +88,11 @@ async def dashboard_reference(now: InjectedClock, session: Session) -> JSONRespo
         if entry == "kind":
             zh, en, _ = versions[max(versions)]
             kinds[code] = {"zh": zh, "en": en}
-    body = {**reference(), "kinds": kinds, "clock": clock}
+    files = {
+        "max_bytes": request.app.state.settings.evidence_max_bytes,
+        "media_types": list(MEDIA_TYPES),
+    }
+    body = {**reference(), "kinds": kinds, "clock": clock, "evidence": files}
     return JSONResponse(body, headers=SECURITY_HEADERS)
 
 
