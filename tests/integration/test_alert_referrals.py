@@ -20,12 +20,12 @@ import httpx
 import pytest
 from conftest import Platform
 from support import eventually, make_uscc
+from test_revival_watch import HEADER, exit_row, load, revived_exit
 
 pytestmark = pytest.mark.integration
 rng = random.Random(2019_09)
 DISTRICT = "guangming"
 GOVERNMENT = "光明区人民政府"
-HEADER = "uscc,account,address,district,period,kwh,max_demand_kw"
 BASELINE = [f"2018-{m:02d}" for m in range(6, 13)] + [f"2019-{m:02d}" for m in range(1, 6)]
 
 
@@ -67,11 +67,7 @@ async def readings_after(platform: Platform, uscc: str, august_kwh: int) -> None
         f"{uscc},GD-{uscc[-8:]},深圳市光明区某路{uscc[-6:]}号,{DISTRICT},{p},{n},{n // 500}"
         for p, n in kwh.items()
     ]
-    r = await platform.clients["technology"].post(
-        "/v1/watch/feeds/electricity/imports",
-        content=("\n".join([HEADER, *rows]) + "\n").encode(),
-        headers={**platform.stack.headers("miit"), "Content-Type": "text/csv"},
-    )
+    r = await load(platform, "electricity", "\n".join([HEADER, *rows]) + "\n")
     assert r.status_code == 201, r.text
 
 
@@ -289,26 +285,13 @@ async def test_mee_confirms_a_closed_works_revived_and_the_exit_list_shows_it(
     closed = await closed_at_technology(platform, alert["alert_id"])
     assert (closed["state"], closed["closed_by"]) == ("revival_confirmed", "mee")
 
-    async def exit_row(as_of: str) -> dict[str, Any] | None:
-        r = await platform.clients["aggregator"].get(
-            "/v1/exits",
-            params={"as_of": as_of, "district": DISTRICT},
-            headers=platform.stack.headers("miit"),
-        )
-        rows = [x for x in r.json()["rows"] if x["uscc"] == uscc]
-        return rows[0] if rows else None
-
-    async def revived() -> dict[str, Any] | None:
-        row = await exit_row("2019-12-31")
-        return row if row and row["status"] == "revived" else None
-
-    row = await eventually(revived, within=180)
+    row = await eventually(lambda: revived_exit(platform, uscc, DISTRICT), within=180)
     assert (row["dimension"], row["item"], row["exited_on"]) == (
         "environment",
         "1# 熟料生产线",
         "2019-06-12",
     )
-    before = await exit_row("2019-09-09")
+    before = await exit_row(platform, uscc, DISTRICT, "2019-09-09")
     assert before is not None and before["status"] == "exited"
 
     async def confirmed_in_city() -> dict[str, Any] | None:
@@ -397,11 +380,7 @@ async def test_an_energy_shutdowns_check_is_miits_and_drcs_at_the_energy_service
         f"{uscc},GD-{uscc[-8:]},深圳市宝安区某路{uscc[-6:]}号,baoan,{p},{n},{n // 500}"
         for p, n in kwh.items()
     ]
-    r = await platform.clients["technology"].post(
-        "/v1/watch/feeds/electricity/imports",
-        content=("\n".join([HEADER, *rows]) + "\n").encode(),
-        headers={**platform.stack.headers("miit"), "Content-Type": "text/csv"},
-    )
+    r = await load(platform, "electricity", "\n".join([HEADER, *rows]) + "\n")
     assert r.status_code == 201, r.text
 
     alert = await alert_of(platform, uscc)

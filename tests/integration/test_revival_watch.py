@@ -64,6 +64,23 @@ async def readings_of(platform: Platform, uscc: str, headers: dict[str, str]) ->
     )
 
 
+async def exit_row(platform: Platform, uscc: str, district: str, as_of: str) -> Any:
+    """The enterprise's row on the city's exit list as of a day, if any."""
+    r = await platform.clients["aggregator"].get(
+        "/v1/exits",
+        params={"as_of": as_of, "district": district},
+        headers=platform.stack.headers("miit"),
+    )
+    rows = [x for x in r.json()["rows"] if x["uscc"] == uscc]
+    return rows[0] if rows else None
+
+
+async def revived_exit(platform: Platform, uscc: str, district: str) -> Any:
+    """Its row at the end of 2019 once the list shows it revived, else None."""
+    row = await exit_row(platform, uscc, district, "2019-12-31")
+    return row if row and row["status"] == "revived" else None
+
+
 async def test_a_sealed_cement_mill_drawing_power_again_is_confirmed_revived(
     platform: Platform,
 ) -> None:
@@ -134,22 +151,9 @@ async def test_a_sealed_cement_mill_drawing_power_again_is_confirmed_revived(
     assert again.json()["detail"][0]["rule"] == "watch.alert_closed_once"
     assert (await tech.get(case, headers=miit)).json()["state"] == "open"
 
-    async def exit_row(as_of: str) -> dict[str, Any] | None:
-        r = await platform.clients["aggregator"].get(
-            "/v1/exits",
-            params={"as_of": as_of, "district": district},
-            headers=platform.stack.headers("miit"),
-        )
-        rows = [x for x in r.json()["rows"] if x["uscc"] == uscc]
-        return rows[0] if rows else None
-
-    async def revived() -> dict[str, Any] | None:
-        row = await exit_row("2019-12-31")
-        return row if row and row["status"] == "revived" else None
-
-    row = await eventually(revived, within=180)
+    row = await eventually(lambda: revived_exit(platform, uscc, district), within=180)
     assert row["exited_on"] == "2019-05-20"
-    before = await exit_row("2019-08-11")
+    before = await exit_row(platform, uscc, district, "2019-08-11")
     assert before is not None and before["status"] == "exited"
 
 
