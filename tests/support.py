@@ -33,10 +33,20 @@ async def dead_letter(kafka: KafkaAccess, topic: str, event_id: str) -> dict[str
     return None
 
 
+_ISSUED: set[str] = set()
+"""Every code made in this test run: two modules seeded alike must not share an enterprise (one
+test's events would land in the other's story)."""
+
+
 def make_uscc(rng: random.Random) -> str:
-    """A valid code: 91 (enterprise), 440300 (Shenzhen), 9 random characters, check character."""
-    body = "91440300" + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
-    return body + uscc_check_character(body)
+    """A valid code: 91 (enterprise), 440300 (Shenzhen), 9 random characters, check character;
+    reproducible from `rng`, and never one made before in this run."""
+    while True:
+        body = "91440300" + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+        code = body + uscc_check_character(body)
+        if code not in _ISSUED:
+            _ISSUED.add(code)
+            return code
 
 
 async def eventually(

@@ -23,7 +23,7 @@ from support import eventually, make_uscc
 from test_revival_watch import HEADER, exit_row, load, revived_exit
 
 pytestmark = pytest.mark.integration
-rng = random.Random(2019_09)
+rng = random.Random(2019_0901)
 DISTRICT = "guangming"
 GOVERNMENT = "光明区人民政府"
 BASELINE = [f"2018-{m:02d}" for m in range(6, 13)] + [f"2019-{m:02d}" for m in range(1, 6)]

@@ -36,7 +36,7 @@ from phaseout_technology.watch.tables import alerts
 pytestmark = pytest.mark.integration
 NOW = datetime(2019, 9, 2, 3, tzinfo=UTC)
 ADDRESS = "深圳市坪山区某工业园3栋"
-rng = random.Random(2019_09)
+rng = random.Random(2019_0902)
 
 
 async def _fresh(test_stack: StackUnderTest) -> Database:
