@@ -46,7 +46,7 @@ from phaseout_shared import (
     writes,
 )
 from phaseout_shared.admission import Admission
-from phaseout_shared.consumer import BatchHandler, EventConsumer, Handler
+from phaseout_shared.consumer import MAX_BATCH, BatchHandler, EventConsumer, Handler
 from phaseout_shared.db import Database
 from phaseout_shared.domain import errors
 from phaseout_shared.domain.time import Clock, system_clock
@@ -175,6 +175,8 @@ class ConsumerSpec:
     batch_handler: BatchHandler | None = None
     """Applies a fetched batch at once (`EventConsumer`); `handler` is then the path of a batch
     that failed, applied event by event."""
+    max_batch: int = MAX_BATCH
+    """The most records fetched and applied in one transaction."""
 
 
 @dataclass
@@ -533,6 +535,7 @@ def _workers(
             sessions=db.sessions,
             handler=c.handler,
             batch_handler=c.batch_handler,
+            max_batch=c.max_batch,
             dlq_producer=app.state.producer,
             max_retries=settings.consumer_max_retries,
             backoff=settings.consumer_retry_backoff_seconds,

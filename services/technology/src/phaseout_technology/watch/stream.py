@@ -27,6 +27,9 @@ from phaseout_shared.web import ConsumerSpec
 from phaseout_technology.watch import store
 from phaseout_technology.watch.feeds import Feed, Invoice, Reading, Rejected, Row
 
+STREAM_BATCH = 5_000
+"""Readings applied in one transaction at most (the consumer's default is 500)."""
+
 
 class FeedProblem(ValueError):
     """A streamed reading the store refuses: dead-lettered with its problems."""
@@ -108,4 +111,7 @@ def consumer() -> ConsumerSpec:
         topics=list(FEED_TOPICS),
         handler=handle,
         batch_handler=handle_batch,
+        # A batch is one set-based load (a temporary table, COPY, three statements) and one run
+        # of the rules: larger batches spread that over more readings.
+        max_batch=STREAM_BATCH,
     )
