@@ -249,12 +249,14 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
         FastAPIInstrumentor.instrument_app(
             app, excluded_urls="health/.*,metrics", exclude_spans=["receive", "send"]
         )
+    from phaseout_shared import documents, evidence
+
+    # Every service keeps files and prints documents the same way: the agencies their evidence
+    # and enforcement documents, the aggregator the districts' year-end lists.
+    app.state.evidence = evidence.keeping(settings)
+    app.state.documents = documents.printing(settings)
     streamed = {}
     if gates:
-        from phaseout_shared import documents, evidence
-
-        app.state.evidence = evidence.keeping(settings)
-        app.state.documents = documents.printing(settings)
         streamed[evidence.FILES_ROUTE] = settings.evidence_max_bytes
     streamed.update({path: limit(settings) for path, limit in spec.files.items()})
     app.add_middleware(

@@ -193,9 +193,8 @@ def _check_replaces(body: ExitListIn, current: Any) -> None:
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ExitListDocument)
 async def issue(body: ExitListIn, request: Request, work: Work) -> ExitListDocument:
     """Issue the district's list of `year` as it stands on `as_of`, numbered and kept."""
-    settings = request.app.state.settings
-    kit = documents.printing(settings)
-    store = evidence.store_of(settings)
+    kit: documents.Printing = request.app.state.documents
+    store: evidence.Store = request.app.state.evidence.store
     district, year = body.district.value, body.year
     async with work:
         assert work.principal is not None
@@ -292,7 +291,7 @@ async def pdf(document_id: uuid.UUID, request: Request, work: Work, scope: Calle
     async with work:
         row = await _row(work.session, document_id)
         scope.check_district(row.district)
-    store = evidence.store_of(request.app.state.settings)
+    store: evidence.Store = request.app.state.evidence.store
     return await store.response(
         row.sha256,
         documents.PDF,
