@@ -187,6 +187,24 @@ class ShutdownVerified(_LegalBasis):
     basis: str = Field(description="The legal basis in words: standard, indicator, version")
 
 
+@event_type("phaseout.energy.case.revival_found.v1")
+class CaseRevivalFound(_LegalBasis):
+    """死灰复燃: an on-site check found the capacity that had exited running again (a
+    revival-watch alert's check, confirmed by miit or drc). The shutdown order stands and is to
+    be verified again: the case is back to `shutdown_ordered`. It names the exit's legal basis,
+    so that the city's exit list marks that capacity revived."""
+
+    reason: ShutdownReason = Field(
+        description="The shutdown's grounds: overdue or reinspection_failed"
+    )
+    exited_on: date = Field(description="The day its shutdown had been verified (its exit)")
+    findings: str = Field(min_length=1, description="What the on-site check found")
+    alert_id: UUID | None = Field(
+        default=None, description="The revival-watch alert whose check found it, if any"
+    )
+    basis: str = Field(description="The legal basis in words: standard, indicator, version")
+
+
 class _PricingEvent(EnterpriseEvent):
     measure_id: UUID = Field(description="The differential pricing measure")
     kind: PricingKind = Field(

@@ -200,6 +200,7 @@ referral_events = Table(
     Column("act_id", String(64)),
     Column("alert_id", String(64)),
     Column("outcome", String(40)),
+    Column("settled_by", String(20)),
     Index("referral_events_referral", "referral_id", "updated_on"),
 )
 """Every state each referral between agencies has been in, from when (as of D: its latest row)."""

@@ -108,6 +108,7 @@ PROJECTORS: dict[str, Projector] = {
     "referral.accepted": project_referral,
     "referral.acted_on": project_referral,
     "referral.declined": project_referral,
+    "referral.settled_elsewhere": project_referral,
     "catalogue.published": project_catalogue,
     "watch_alert.raised": project_alert,
     "ditiaogang_alert.raised": project_alert,
