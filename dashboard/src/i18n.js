@@ -679,6 +679,7 @@ export const EVENTS_ZH = {
   accepted: "受理",
   acted_on: "办理",
   declined: "不予受理",
+  settled_elsewhere: "他部门核查已办结",
   ended: "终止",
   amended: "修订",
   proposed: "提请",

@@ -329,3 +329,66 @@ async def test_drc_confirms_a_verified_shutdown_revived_and_miits_check_is_settl
 async def revived_exit_2020(platform: Platform, uscc: str) -> Any:
     row = await exit_row(platform, uscc, "baoan", "2020-12-31")
     return row if row and row["status"] == "revived" else None
+
+
+async def test_an_outcome_recorded_at_technology_settles_every_check_of_the_alert(
+    platform: Platform,
+) -> None:
+    """miit records the check's outcome on the alert itself, not through its referral: both
+    checks, its own at technology and samr's at quality, are settled by it."""
+    uscc, district = make_uscc(rng), "longgang"
+    power = electricity(uscc, f"GD-{uscc[-8:]}", district, {"2019-05": 20_000, "2019-06": 600_000})
+    assert (await load(platform, "electricity", power)).status_code == 201
+    invoices = "\n".join(
+        [
+            "uscc,district,period,category,amount_yuan,tonnes",
+            f"{uscc},{district},2019-06,steel_rebar,3800000,1000",
+        ]
+    )
+    report = await load(platform, "invoices", invoices)
+    assert report.status_code == 201, report.text
+    (alert_id,) = report.json()["alerts_raised"]
+
+    async def both() -> dict[str, Any] | None:
+        found = {
+            agency: await revival_checks(platform, service, agency, uscc)
+            for service, agency in (("quality", "samr"), ("technology", "miit"))
+        }
+        return {a: x[0] for a, x in found.items()} if all(found.values()) else None
+
+    checks = await eventually(both, within=180)
+    explained = {"outcome": "explained", "reason": "许可的轧钢生产线", "effective_on": "2019-07-08"}
+    r = await platform.clients["technology"].post(
+        f"/v1/watch/alerts/{alert_id}/outcome",
+        json=explained,
+        headers=platform.stack.headers("miit", district),
+    )
+    assert r.status_code == 200 and r.json()["state"] == "explained", r.text
+
+    for service, agency in (("quality", "samr"), ("technology", "miit")):
+        settled = await eventually(
+            partial(
+                in_state,
+                platform,
+                service,
+                agency,
+                checks[agency]["referral_id"],
+                "settled_elsewhere",
+            ),
+            within=180,
+        )
+        assert (settled["outcome"], settled["settled_by"], settled["settled_by_referral"]) == (
+            "explained",
+            "miit",
+            None,
+        )
+        assert settled["last_step_on"] == "2019-07-08"
+
+    async def settled_in_city() -> list[Any] | None:
+        found = await city_referrals(platform, uscc, state="settled_elsewhere")
+        return found if len(found) == 2 else None
+
+    assert {x["receiver"] for x in await eventually(settled_in_city, within=180)} == {
+        "samr",
+        "miit",
+    }
