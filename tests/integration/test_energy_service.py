@@ -139,6 +139,16 @@ async def test_overdue_case_shut_down_and_exited_in_the_city_view(platform: Plat
     assert (exit_["capacity_unit"], exit_["exited_on"]) == ("t/a", "2020-04-20")
     assert float(exit_["capacity_amount"]) == 120000
     assert exit_["rule"] == f"GB 21346-2013 {ALUMINIUM}"
+    named = await city_view(
+        platform, uscc, lambda body: body["exits"][0]["basis"]["zh"] != exit_["rule"]
+    )
+    (exit_,) = named["exits"]
+    assert exit_["item_name"] == {"zh": "铝液生产线", "en": "molten aluminium line"}
+    assert exit_["basis"]["zh"].startswith(
+        "铝液交流电耗超过《电解铝企业单位产品能源消耗限额》（GB 21346-2013）限定值"
+        "（《行动计划》表 1，"
+    ), "the limits catalogue's names, published by the energy service"
+    assert ALUMINIUM not in exit_["basis"]["zh"] + exit_["basis"]["en"] + exit_["item_name"]["en"]
     assert [c["state"] for c in view["cases"]] == ["exited"]
     types = [e["type"] for e in view["timeline"]]
     assert types.count("phaseout.energy.case.overdue.v1") == 1

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from phaseout_energy.adapters.tables import CASES, INSPECTIONS, METADATA, pricing_measures
 from phaseout_energy.api.routes import router
 from phaseout_energy.app.desk import SUPERVISORS
+from phaseout_energy.app.publication import publish_catalogue
 from phaseout_energy.documents import describe
 from phaseout_energy.domain.pricing import ELECTRICITY
 from phaseout_shared.agency import agency_spec, app_of, serve
@@ -55,6 +56,7 @@ SPEC = agency_spec(
         ),
         *(revival_check(a, when=ordered_by(Dimension.ENERGY)) for a in (Agency.MIIT, Agency.DRC)),
     ],
+    on_startup=[publish_catalogue],
     evidence_targets={"case": CASES, "inspection": INSPECTIONS},
     describe=describe,
 )
