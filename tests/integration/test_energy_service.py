@@ -154,6 +154,11 @@ async def test_overdue_case_shut_down_and_exited_in_the_city_view(platform: Plat
     assert types.count("phaseout.energy.case.overdue.v1") == 1
     energy_events = [t for t in types if t.startswith("phaseout.energy.")]
     assert energy_events[-1] == "phaseout.energy.shutdown.verified.v1"
+    acted = {e["type"]: e["acting_agency"] for e in view["timeline"]}
+    assert acted["phaseout.energy.shutdown.ordered.v1"] == "drc", "drc's officer ordered it"
+    assert acted["phaseout.energy.shutdown.verified.v1"] == "miit"
+    assert acted["phaseout.energy.case.opened.v1"] == "miit"
+    assert acted["phaseout.energy.case.overdue.v1"] == "miit", "the sweep miit ran"
 
 
 def KWH(value: str) -> dict[str, str]:

@@ -65,12 +65,15 @@ export function eventName(type) {
 
 const DEADLINES = ["deadline", "due_on", "rectify_by", "exit_by", "until", "check_by"];
 
-/** An event told as an official would: who did what, under which rule, by when. */
+/** An event told as an official would: who did what, under which rule, by when. Who is the
+ * agency whose officer acted (`acting_agency`); for an event no officer's command recorded, or
+ * one recorded before it was carried, the agency the event names or the dimension's leads. */
 export function story(entry) {
   const data = entry.data ?? {};
   const [, dimension] = entry.type.split(".");
   const leads = state.ref.leads?.[dimension] ?? [];
-  const who = data.amended_by ?? data.answered_by ?? (leads.length ? leads : null);
+  const who =
+    entry.acting_agency ?? data.amended_by ?? data.answered_by ?? (leads.length ? leads : null);
   const agency = Array.isArray(who) ? who.map(nameOf).join("、") : nameOf(who);
   const zh = state.lang === "zh";
   const parts = [
