@@ -12,7 +12,10 @@ from typing import Any
 import httpx
 import pytest
 from conftest import Platform
+from sqlalchemy import select
 from support import eventually, make_uscc
+
+from phaseout_aggregator.adapters.tables import catalogue_names
 
 pytestmark = pytest.mark.integration
 rng = random.Random(4)
@@ -282,6 +285,21 @@ async def test_the_catalogue_is_amended_in_versions(platform: Platform) -> None:
     assert trail[-1]["version"] == version and trail[-1]["amendment"]["officer"] == "test-drc-city"
     old = await energy.get("/v1/catalogue", params={"version": before["version"]}, headers=drc)
     assert next(r for r in old.json()["rows"] if r["indicator_id"] == clinker)["limit"] is None
+
+    async def named_at_the_aggregator() -> bool | None:
+        """The new version's names, published by the amendment, kept by the aggregator."""
+        async with platform.apps["aggregator"].state.db.sessions() as session:
+            found = await session.scalar(
+                select(catalogue_names.c.name_zh).where(
+                    catalogue_names.c.dimension == "energy",
+                    catalogue_names.c.entry == "rule",
+                    catalogue_names.c.version == str(version),
+                    catalogue_names.c.code == f"GB 16780-2012 {clinker}",
+                )
+            )
+        return True if found and "GB 16780-2012" in found else None
+
+    await eventually(named_at_the_aggregator)
 
     uscc = await registered(platform, "cement")
     cement = {"indicator_id": clinker, "unit": "kgce/t"}

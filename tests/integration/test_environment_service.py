@@ -14,7 +14,10 @@ import httpx
 import pytest
 from conftest import Platform
 from openpyxl import load_workbook
+from sqlalchemy import select
 from support import eventually, make_uscc
+
+from phaseout_aggregator.adapters.tables import catalogue_names
 
 pytestmark = pytest.mark.integration
 rng = random.Random(6)
@@ -416,6 +419,20 @@ async def test_mee_loads_a_limit_awaiting_it_and_it_judges_the_next_sample(
     assert r.status_code == 201 and r.json()["version"] == before + 1, r.text
     r = await post(platform, f"/v1/enterprises/{uscc}/measurements", sample)
     assert r.json()["assessment"]["verdict"] == "over_limit" and r.json()["case_id"], r.text
+
+    async def named_at_the_aggregator() -> bool | None:
+        """The new version's names, published by the amendment, kept by the aggregator."""
+        async with platform.apps["aggregator"].state.db.sessions() as session:
+            found = await session.scalar(
+                select(catalogue_names.c.name_zh).where(
+                    catalogue_names.c.dimension == "environment",
+                    catalogue_names.c.version == str(before + 1),
+                    catalogue_names.c.code == "gb28662.sintering.nox",
+                )
+            )
+        return True if found and "氮氧化物" in found else None
+
+    await eventually(named_at_the_aggregator)
 
 
 @pytest.mark.parametrize(
