@@ -254,11 +254,18 @@ class Store(Generic[A]):
         await self.repository.save(self._session, aggregate, self._now)
 
 
+async def page_of(
+    repo: Repository[A], work: UnitOfWork, paging: PageParams, query: Select[Any]
+) -> Page[A]:
+    """One page of a query over a repository (`Repository.query`, narrowed further by a list's
+    own conditions), newest first, with the total."""
+    async with work:
+        items, total = await repo.page(work.session, query, paging.limit, paging.offset)
+    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+
+
 async def list_page(
     repo: Repository[A], work: UnitOfWork, paging: PageParams, filters: Filters
 ) -> Page[A]:
     """One page of a repository's aggregates under `filters`, within the caller's jurisdiction."""
-    async with work:
-        query = repo.query(filters, work.principal)
-        items, total = await repo.page(work.session, query, paging.limit, paging.offset)
-    return Page(items=items, total=total, limit=paging.limit, offset=paging.offset)
+    return await page_of(repo, work, paging, repo.query(filters, work.principal))

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from phaseout_shared.reference import USCC
 
@@ -98,6 +98,18 @@ Equipment = Annotated[dict[ParameterName, Parameter], Field(max_length=MAX_PARAM
 
 MAX_EQUIPMENT = 200
 """The most items of one project or one survey."""
+
+
+class Body(BaseModel):
+    """A request body: a field it does not define is refused (422), never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Effective(Body):
+    """A request body recording a fact or an act, dated by the day it took effect."""
+
+    effective_on: Day = Field(description="The date the fact or act took effect")
 
 
 def clip(text: str, limit: int = 300) -> str:

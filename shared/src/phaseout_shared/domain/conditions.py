@@ -11,13 +11,16 @@ by, for the verdict's basis.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from phaseout_shared.domain.errors import InvalidInput
 
 Op = Literal["le", "lt", "gt"]
 Term = Literal["及以下", "以下", "超过", "高于", "大于"]
@@ -139,6 +142,17 @@ class Parameter(Protocol):
     def allowed(self) -> tuple[str, ...]: ...
 
 
+class ItemParameter(Parameter, Protocol):
+    """A parameter as an item of equipment is read against it: whether the item must give it (a
+    boolean left out is false), and the least number it may take."""
+
+    @property
+    def required(self) -> bool: ...
+
+    @property
+    def floor(self) -> Decimal: ...
+
+
 EXPECTED: dict[type, str] = {Threshold: "number", Flag: "boolean", OneOf: "enum"}
 
 
@@ -223,3 +237,63 @@ def _compare(threshold: Threshold, value: Value) -> Finding:
         f"({threshold.term}, {threshold.english})"
     )
     return Finding(held, [Fact(text, threshold.reading)])
+
+
+def read_parameters(
+    kind: str, schema: Mapping[str, ItemParameter], item: Mapping[str, object]
+) -> dict[str, Value]:
+    """The parameters of an item `{"kind": KIND, ...parameters}`, read strictly against its kind's
+    schema in the catalogue: an unknown, missing or wrongly typed parameter, a number below its
+    floor or a word the catalogue does not allow is refused, naming `equipment.<param>`."""
+    given = {name: value for name, value in item.items() if name != "kind"}
+    unknown = sorted(set(given) - set(schema))
+    if unknown:
+        has = ", ".join(schema) or "none"
+        raise InvalidInput(
+            f"kind {kind} has no parameter {unknown[0]}; it has: {has}",
+            field=f"equipment.{unknown[0]}",
+        )
+    return {name: _read(name, param, given.get(name)) for name, param in schema.items()}
+
+
+def _read(name: str, param: ItemParameter, raw: object) -> Value:
+    field = f"equipment.{name}"
+    if raw is None:
+        if param.required:
+            raise InvalidInput(f"{name} is required", field=field)
+        return False
+    if param.type == "boolean":
+        if not isinstance(raw, bool):
+            raise InvalidInput(f"{name} must be true or false, got {raw!r}", field=field)
+        return raw
+    if param.type == "enum":
+        if not isinstance(raw, str) or raw not in param.allowed:
+            allowed = ", ".join(param.allowed)
+            raise InvalidInput(f"{name} must be one of {allowed}, got {raw!r}", field=field)
+        return raw
+    return _number(name, param, raw)
+
+
+def _number(name: str, param: ItemParameter, raw: object) -> Decimal:
+    field = f"equipment.{name}"
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        raise InvalidInput(f"{name} must be a number, got {raw!r}", field=field)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise InvalidInput(f"{name} must be a finite number, got {raw!r}", field=field)
+    try:
+        number = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
+    except InvalidOperation:
+        raise InvalidInput(f"{name} must be a number, got {raw!r}", field=field) from None
+    if not number.is_finite():
+        raise InvalidInput(f"{name} must be a finite number, got {raw!r}", field=field)
+    if number < param.floor:
+        limit = "negative" if param.floor == 0 else f"below {show(param.floor)}"
+        raise InvalidInput(f"{name} must not be {limit}, got {raw!r}", field=field)
+    return number
+
+
+def plain(value: Value) -> bool | int | float | str:
+    """A parameter's value as JSON writes it: a whole number as an integer."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value

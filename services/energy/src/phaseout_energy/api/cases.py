@@ -18,10 +18,11 @@ from phaseout_energy.api.deps import (
 from phaseout_energy.app import commands
 from phaseout_energy.domain.case import EnergyCase
 from phaseout_energy.domain.inspection import RecordedInspection
+from phaseout_shared.aggregates import list_page
 from phaseout_shared.contracts.energy import CaseState, Verdict
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import SupersedableStateQ, Where
+from phaseout_shared.params import SupersedableStateQ, Where, read_one
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -68,13 +69,12 @@ async def list_cases(
     overdue_as_of: OverdueQ = None,
 ) -> Page[EnergyCase]:
     filters = where.filters(state, overdue_as_of)
-    return await page_of(CASES, work, paging, CASES.query(filters, work.principal))
+    return await list_page(CASES, work, paging, filters)
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
 async def read_case(case_id: UUID, work: CaseWork) -> EnergyCase:
-    async with work:
-        return await CASES.read(work.session, str(case_id), work.principal)
+    return await read_one(CASES, work, case_id)
 
 
 @router.post("/cases/{case_id}/extension", tags=["cases"])

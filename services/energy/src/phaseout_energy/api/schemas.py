@@ -6,8 +6,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from phaseout_shared import limits
 from phaseout_shared.contracts.energy import AmendmentKind, PricingBasis, PricingKind
 from phaseout_shared.limits import Day, Uscc
 from phaseout_shared.reference import Industry
@@ -26,8 +27,8 @@ def _no_nul(value: Any) -> Any:
     return value
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Body(limits.Body):
+    """A request body whose strings carry no NUL character."""
 
     @field_validator("*")
     @classmethod

@@ -47,7 +47,7 @@ from phaseout_shared.contracts.energy import (
 )
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import case_facts
+from phaseout_shared.domain.facts import case_facts, site_of
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
 
@@ -101,9 +101,7 @@ class EnergyCase(Supersedable):
         finding = over_limit_finding(inspection, assessment)
         case = cls(
             case_id=case_id,
-            uscc=inspection.uscc,
-            district=inspection.district,
-            industry=inspection.industry,
+            **site_of(inspection),
             finding=finding,
             deadline=RectificationDeadline.from_inspection(finding.found_on),
             last_act_on=finding.found_on,

@@ -16,6 +16,7 @@ from phaseout_energy.domain.assess import Assessment, assess
 from phaseout_energy.domain.catalogue import Catalogue
 from phaseout_shared.contracts.energy import InspectionRecorded, Verdict
 from phaseout_shared.domain.errors import Conflict, InvalidInput, NotApplicable
+from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.reference import USCC, District, Industry
 
 
@@ -50,10 +51,7 @@ class Inspection(BaseModel):
         """The event that records this inspection and its verdict."""
         return InspectionRecorded(
             inspection_id=self.inspection_id,
-            uscc=self.uscc,
-            district=self.district,
-            industry=self.industry,
-            effective_on=self.effective_on,
+            **enterprise_facts(self, self.effective_on),
             standard=assessment.standard,
             indicator_id=assessment.indicator_id,
             measured_value=assessment.measured_value,

@@ -20,6 +20,7 @@ from phaseout_energy.domain.case import CLOSED, EnergyCase
 from phaseout_shared.contracts.energy import CaseState, InspectionListEntryAdded
 from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import site_of
 from phaseout_shared.reference import USCC, District, Industry
 
 NEXT_STEP = {
@@ -99,9 +100,7 @@ def _carried(year: int, cases: list[EnergyCase], due_on: date) -> ListEntry:
     deadlines = [c.deadline.due_on for c in cases if c.state is CaseState.RECTIFYING]
     in_year = [d for d in deadlines if d.year == year]
     return ListEntry(
-        uscc=first.uscc,
-        district=first.district,
-        industry=first.industry,
+        **site_of(first),
         requirements=tuple(_follow_up(c) for c in cases),
         due_on=min([*in_year, due_on]),
         carried_over=True,

@@ -14,7 +14,7 @@ from phaseout_shared.aggregates import list_page
 from phaseout_shared.contracts.environment import CaseState
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId, SupersedableStateQ, Where
+from phaseout_shared.params import CaseId, SupersedableStateQ, Where, read_one
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -48,8 +48,7 @@ async def sweep_overdue(body: s.OverdueSweepIn, work: Work) -> list[EnvironmentC
 @router.get("/{case_id}")
 async def read_case(case_id: CaseId, work: CaseWork) -> EnvironmentCase:
     """One case; a district officer reads the cases of the district only."""
-    async with work:
-        return await CASES.read(work.session, str(case_id), work.principal)
+    return await read_one(CASES, work, case_id)
 
 
 @router.post("/{case_id}/measures")

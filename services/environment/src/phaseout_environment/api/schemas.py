@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from phaseout_shared.contracts.environment import (
     AmendmentKind,
@@ -17,7 +17,9 @@ from phaseout_shared.contracts.environment import (
     ViolationKind,
 )
 from phaseout_shared.limits import (
+    Body,
     Day,
+    Effective,
     Equipment,
     LongStatements,
     Statements,
@@ -26,14 +28,6 @@ from phaseout_shared.limits import (
 from phaseout_shared.reference import District
 
 EQUIPMENT = '`{"kind": KIND, ...parameters}`: a kind of the catalogue (`GET /v1/catalogue`)'
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Effective(Body):
-    effective_on: Day = Field(description="The date the fact or act took effect")
 
 
 class MeasurementIn(Effective):

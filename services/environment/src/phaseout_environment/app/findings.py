@@ -87,9 +87,7 @@ async def _judged(
     with refusing_invalid_input():
         return RecordedMeasurement(
             measurement_id=uuid.uuid4(),
-            uscc=enterprise.uscc,
-            district=enterprise.district,
-            industry=enterprise.industry,
+            **site_of(enterprise),
             facility=facility,
             sampled_on=sample.sampled_on,
             assessment=assessment,

@@ -8,21 +8,17 @@ verdict names the rule, the reading of its threshold and the plan's words.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict
 
 from phaseout_environment.domain.catalogue import Catalogue, Requirement
-from phaseout_environment.domain.equipment_rules import EquipmentRule, ParameterSpec
+from phaseout_environment.domain.equipment_rules import EquipmentRule
 from phaseout_shared.contracts.environment import EquipmentOutcome
-from phaseout_shared.domain.conditions import Condition, judge
+from phaseout_shared.domain.conditions import Condition, Value, judge, plain, read_parameters
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.reference import Industry
-
-Value = Decimal | str
 
 
 class EquipmentVerdict(BaseModel):
@@ -62,7 +58,7 @@ def judge_equipment(
         f"catalogue v{catalogue.label}",
         kind=kind,
         industry=industry,
-        parameters={name: _plain(value) for name, value in parameters.items()},
+        parameters={name: plain(value) for name, value in parameters.items()},
         due_on=rule.due_on if held else None,
     )
 
@@ -84,40 +80,8 @@ def read_item(
             f"Table 2 has no rule for {kind} in {industry.value}: it is not judged here",
             field="equipment.kind",
         )
-    given = {name: value for name, value in item.items() if name != "kind"}
-    unknown = sorted(set(given) - set(spec.parameters))
-    if unknown:
-        has = ", ".join(spec.parameters) or "none"
-        raise InvalidInput(
-            f"kind {kind} has no parameter {unknown[0]}; it has: {has}",
-            field=f"equipment.{unknown[0]}",
-        )
-    parameters = {
-        name: _read(name, param, given.get(name)) for name, param in spec.parameters.items()
-    }
+    parameters = read_parameters(kind, spec.parameters, item)
     return kind, rule, parameters
-
-
-def _read(name: str, param: ParameterSpec, raw: object) -> Value:
-    field = f"equipment.{name}"
-    if raw is None:
-        raise InvalidInput(f"{name} is required", field=field)
-    if param.type == "enum":
-        if not isinstance(raw, str) or raw not in param.allowed:
-            allowed = ", ".join(param.allowed)
-            raise InvalidInput(f"{name} must be one of {allowed}, got {raw!r}", field=field)
-        return raw
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise InvalidInput(f"{name} must be a number, got {raw!r}", field=field)
-    if isinstance(raw, float) and not math.isfinite(raw):
-        raise InvalidInput(f"{name} must be a finite number, got {raw!r}", field=field)
-    try:
-        number = Decimal(str(raw))
-    except InvalidOperation:
-        raise InvalidInput(f"{name} must be a number, got {raw!r}", field=field) from None
-    if number < 0:
-        raise InvalidInput(f"{name} must not be negative, got {raw!r}", field=field)
-    return number
 
 
 def holds(condition: Condition, parameters: Mapping[str, Value]) -> tuple[bool, str]:
@@ -130,9 +94,3 @@ def _where(catalogue: Catalogue, rule: EquipmentRule, industry: Industry) -> str
     """The plan's places of the rule that concern the industry: Table 2 row, or 二（二）2."""
     found: list[Requirement] = [catalogue.requirement(r) for r in rule.requirements]
     return "; ".join(r.source.cite() for r in found if industry in r.industries)
-
-
-def _plain(value: Value) -> str | float | int:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -37,6 +38,11 @@ class ParameterSpec(_Data):
         if (self.type == "enum") != bool(self.allowed):
             raise ValueError("an enum parameter, and only an enum, lists its allowed values")
         return self
+
+    @property
+    def floor(self) -> Decimal:
+        """A number is never negative."""
+        return Decimal(0)
 
 
 class KindSpec(_Data):

@@ -23,6 +23,7 @@ from phaseout_shared.contracts.environment import (
     Medium,
 )
 from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.reference import USCC, District, Industry
 
 
@@ -154,10 +155,7 @@ class RecordedMeasurement(BaseModel):
         """The event announcing the measurement."""
         a = self.assessment
         return MeasurementRecorded(
-            uscc=self.uscc,
-            district=self.district,
-            industry=self.industry,
-            effective_on=self.sampled_on,
+            **enterprise_facts(self, self.sampled_on),
             measurement_id=self.measurement_id,
             facility=self.facility,
             **a.model_dump(include={"limit_id", "standard", "medium", "pollutant", "basin"}),

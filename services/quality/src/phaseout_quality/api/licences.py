@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, status
 
 from phaseout_quality.adapters.tables import LICENCES, REQUESTS
 from phaseout_quality.api import schemas as s
-from phaseout_quality.api.reads import UsccPath, one_of
 from phaseout_quality.app import licences
 from phaseout_quality.domain.cancellation import CancellationRequest
 from phaseout_quality.domain.licence import ProductionLicence
@@ -17,7 +16,7 @@ from phaseout_shared.aggregates import list_page
 from phaseout_shared.contracts.quality import LicenceStatus, RequestState
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import Where
+from phaseout_shared.params import UsccPath, Where, read_one
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -60,7 +59,7 @@ async def list_licences(
 
 @router.get("/licences/{number}", tags=["licences"])
 async def read_licence(number: str, work: LicenceWork) -> ProductionLicence:
-    return await one_of(LICENCES, work, number)
+    return await read_one(LICENCES, work, number)
 
 
 @router.post(
@@ -88,7 +87,7 @@ async def list_cancellation_requests(
 
 @router.get("/cancellation-requests/{request_id}", tags=["licences"])
 async def read_cancellation_request(request_id: str, work: RequestWork) -> CancellationRequest:
-    return await one_of(REQUESTS, work, request_id)
+    return await read_one(REQUESTS, work, request_id)
 
 
 @router.post("/cancellation-requests/{request_id}/answer", tags=["licences"])

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 
 from phaseout_quality.adapters.tables import CASES, CHECKS, UNLICENSED
 from phaseout_quality.api import schemas as s
-from phaseout_quality.api.reads import UsccPath, one_of
 from phaseout_quality.app import commands
 from phaseout_quality.domain.applicability import Applicability, applicability
 from phaseout_quality.domain.case import QualityCase
@@ -24,7 +23,7 @@ from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.contracts.quality import CaseState, UnlicensedState
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId, SupersedableStateQ, Where
+from phaseout_shared.params import CaseId, SupersedableStateQ, UsccPath, Where, read_one
 from phaseout_shared.reference import Industry
 from phaseout_shared.scope import READ_BY_ANYONE
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -72,7 +71,7 @@ async def list_spot_checks(
 
 @router.get("/spot-checks/{check_id}", tags=["spot checks"])
 async def read_spot_check(check_id: str, work: CheckWork) -> SpotCheck:
-    return await one_of(CHECKS, work, check_id)
+    return await read_one(CHECKS, work, check_id)
 
 
 @router.get("/cases", tags=["cases"])
@@ -91,7 +90,7 @@ async def list_cases(
 
 @router.get("/cases/{case_id}", tags=["cases"])
 async def read_case(case_id: CaseId, work: CaseWork) -> QualityCase:
-    return await one_of(CASES, work, case_id)
+    return await read_one(CASES, work, case_id)
 
 
 @router.post("/cases/{case_id}/reinspection", tags=["cases"])
@@ -141,7 +140,7 @@ async def list_unlicensed_cases(
 
 @router.get("/unlicensed-cases/{case_id}", tags=["unlicensed production"])
 async def read_unlicensed_case(case_id: CaseId, work: UnlicensedWork) -> UnlicensedProductionCase:
-    return await one_of(UNLICENSED, work, case_id)
+    return await read_one(UNLICENSED, work, case_id)
 
 
 @router.post("/unlicensed-cases/{case_id}/stop-verification", tags=["unlicensed production"])

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from phaseout_shared.contracts.quality import ShutdownGround
-from phaseout_shared.limits import Day
+from phaseout_shared.limits import Body, Day, Effective
 
 Statement = Annotated[str, Field(max_length=200)]
 """One item of a list an official states: a product, a failed test item."""
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Effective(Body):
-    effective_on: Day = Field(description="The date the fact or act took effect")
 
 
 class LicenceIn(Effective):

@@ -33,7 +33,7 @@ from phaseout_shared.contracts.quality import (
     ShutdownGround,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import enterprise_facts
+from phaseout_shared.domain.facts import enterprise_facts, site_of
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -90,9 +90,7 @@ class CancellationRequest(Aggregate):
         request = cls(
             request_id=request_id,
             licence_number=licence.number,
-            uscc=licence.uscc,
-            district=licence.district,
-            industry=licence.industry,
+            **site_of(licence),
             issuer=licence.issuer,
             ground=ground,
             shutdown_reference=reference,

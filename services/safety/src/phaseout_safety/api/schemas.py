@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from phaseout_safety.domain.case import SuspensionCase
 from phaseout_safety.domain.hazard import Hazard
 from phaseout_safety.domain.inspection import Inspection
 from phaseout_safety.domain.listing import Listing
 from phaseout_shared.contracts.safety import FiveInPlace, Government, Licence
-from phaseout_shared.limits import MAX_LIST, Amount, Code, Day, LongStatements, LongText, Uscc
+from phaseout_shared.limits import (
+    MAX_LIST,
+    Amount,
+    Body,
+    Code,
+    Day,
+    Effective,
+    LongStatements,
+    LongText,
+    Uscc,
+)
 from phaseout_shared.register import EnterpriseOut
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Effective(Body):
-    effective_on: Day = Field(description="The date the fact or act took effect")
 
 
 class Timetable(Effective):

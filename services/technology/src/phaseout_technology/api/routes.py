@@ -11,7 +11,7 @@ from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import RECORDS_NOTHING, CurrentPrincipal
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId, DistrictQ, IndustryQ, UsccPath, Where
+from phaseout_shared.params import CaseId, DistrictQ, IndustryQ, UsccPath, Where, read_one
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
 from phaseout_technology.api import schemas as s
@@ -78,8 +78,7 @@ async def list_cases(
 
 @router.get("/cases/{case_id}", tags=["cases"])
 async def read_case(case_id: CaseId, work: CaseWork) -> EliminationCase:
-    async with work:
-        return await CASES.read(work.session, str(case_id), work.principal)
+    return await read_one(CASES, work, case_id)
 
 
 @router.post("/cases/{case_id}/dismantling", tags=["cases"])

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from phaseout_shared.contracts.technology import SealingMeasures
 from phaseout_shared.limits import (
     MAX_EQUIPMENT,
     Amount,
+    Body,
     Code,
     Day,
+    Effective,
     Equipment,
     LongStatements,
     LongText,
@@ -22,14 +24,6 @@ from phaseout_shared.limits import (
 from phaseout_shared.reference import District, Industry
 
 EQUIPMENT = '`{"kind": KIND, ...parameters}` as in VOCABULARY.md\'s equipment table'
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Effective(Body):
-    effective_on: Day = Field(description="The date the fact or act took effect")
 
 
 class AssessmentIn(Body):

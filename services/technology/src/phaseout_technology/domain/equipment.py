@@ -8,15 +8,13 @@ does not allow. Each refusal is an `InvalidInput` naming the field (`equipment.<
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
-from phaseout_shared.domain.conditions import Value, show
+from phaseout_shared.domain.conditions import Value, plain, read_parameters
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.reference import Industry
-from phaseout_technology.domain.catalogue import Catalogue, KindSpec, ParameterSpec
+from phaseout_technology.domain.catalogue import Catalogue, KindSpec
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class Equipment:
 
     def as_json(self) -> dict[str, bool | int | float | str]:
         """The parameters as plain JSON values, defaults applied."""
-        return {name: _plain(value) for name, value in self.parameters.items()}
+        return {name: plain(value) for name, value in self.parameters.items()}
 
 
 def read_industry(industry: Industry | str) -> Industry:
@@ -56,60 +54,5 @@ def read_item(
             f"kind {kind} is equipment of {spec.industry}, not of {sector}",
             field="equipment.kind",
         )
-    given = {name: value for name, value in item.items() if name != "kind"}
-    unknown = sorted(set(given) - set(spec.parameters))
-    if unknown:
-        raise InvalidInput(
-            f"kind {kind} has no parameter {unknown[0]}; it has: {_names(spec)}",
-            field=f"equipment.{unknown[0]}",
-        )
-    parameters = {
-        name: _read(name, param, given.get(name)) for name, param in spec.parameters.items()
-    }
+    parameters = read_parameters(kind, spec.parameters, item)
     return Equipment(sector, kind, spec, parameters)
-
-
-def _read(name: str, param: ParameterSpec, raw: object) -> Value:
-    field = f"equipment.{name}"
-    if raw is None:
-        if param.required:
-            raise InvalidInput(f"{name} is required", field=field)
-        return False
-    if param.type == "boolean":
-        if not isinstance(raw, bool):
-            raise InvalidInput(f"{name} must be true or false, got {raw!r}", field=field)
-        return raw
-    if param.type == "enum":
-        if not isinstance(raw, str) or raw not in param.allowed:
-            allowed = ", ".join(param.allowed)
-            raise InvalidInput(f"{name} must be one of {allowed}, got {raw!r}", field=field)
-        return raw
-    return _number(name, param, raw)
-
-
-def _number(name: str, param: ParameterSpec, raw: object) -> Decimal:
-    field = f"equipment.{name}"
-    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
-        raise InvalidInput(f"{name} must be a number, got {raw!r}", field=field)
-    if isinstance(raw, float) and not math.isfinite(raw):
-        raise InvalidInput(f"{name} must be a finite number, got {raw!r}", field=field)
-    try:
-        number = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
-    except InvalidOperation:
-        raise InvalidInput(f"{name} must be a number, got {raw!r}", field=field) from None
-    if not number.is_finite():
-        raise InvalidInput(f"{name} must be a finite number, got {raw!r}", field=field)
-    if number < param.floor:
-        limit = "negative" if param.floor == 0 else f"below {show(param.floor)}"
-        raise InvalidInput(f"{name} must not be {limit}, got {raw!r}", field=field)
-    return number
-
-
-def _names(spec: KindSpec) -> str:
-    return ", ".join(spec.parameters) or "none"
-
-
-def _plain(value: Value) -> bool | int | float | str:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
