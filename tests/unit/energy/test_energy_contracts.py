@@ -19,6 +19,7 @@ ENERGY_TYPES = {
     "phaseout.energy.pricing_measure.ended.v1",
     "phaseout.energy.inspection_list.entry_added.v1",
     "phaseout.energy.catalogue.amended.v1",
+    "phaseout.energy.catalogue.published.v1",
     "phaseout.energy.case.superseded.v1",
     "phaseout.energy.case.resumed.v1",
 }

@@ -9,6 +9,7 @@ from phaseout_energy.adapters.tables import CASES, INSPECTIONS, METADATA, pricin
 from phaseout_energy.api.routes import router
 from phaseout_energy.app.commands import revival_confirmed
 from phaseout_energy.app.desk import SUPERVISORS
+from phaseout_energy.app.publication import publish_catalogue
 from phaseout_energy.documents import describe
 from phaseout_energy.domain.pricing import ELECTRICITY
 from phaseout_shared.agency import agency_spec, app_of, serve
@@ -59,6 +60,7 @@ SPEC = agency_spec(
             for a in (Agency.MIIT, Agency.DRC)
         ),
     ],
+    on_startup=[publish_catalogue],
     evidence_targets={"case": CASES, "inspection": INSPECTIONS},
     describe=describe,
 )

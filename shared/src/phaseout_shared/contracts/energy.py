@@ -22,6 +22,7 @@ from phaseout_shared.contracts.base import (
     CaseEvent,
     EnterpriseEvent,
     EventPayload,
+    NamesPublished,
     Stage,
     event_type,
 )
@@ -265,3 +266,13 @@ class CatalogueAmended(EventPayload):
     amended_by: Agency = Field(description="The agency that amended the catalogue")
     officer: str = Field(min_length=1, description="Who amended it")
     reason: str = Field(default="", description="Why")
+
+
+@event_type("phaseout.energy.catalogue.published.v1")
+class CataloguePublished(NamesPublished):
+    """The energy service holds this version of the Table 1 limits catalogue: each
+    standard's indicators named as the lines they close (kind) and as the limit an exit
+    is ordered under (rule), keyed by the codes its exits carry (`<standard> <indicator>`).
+
+    Published once per version (at start, and by the amendment that makes a version),
+    keyed by the subject `catalogue`."""

@@ -52,9 +52,13 @@ timeline = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("data", JSONB, nullable=False),
     Column("sequence", BigInteger),
+    Column("acting_agency", String(40)),
     Index("timeline_uscc", "uscc", "effective_on"),
 )
 """Every event applied, with its provenance: the history `as_of` answers are read from.
+
+`acting_agency` is who acted: the agency whose officer's command recorded the event (the
+envelope's `actingagency`), none when no officer's command did or the event predates it.
 
 `sequence`, here and in the tables below, is the event's number in its stream (the events one
 agency published about one enterprise): of two facts of one source about one thing effective the

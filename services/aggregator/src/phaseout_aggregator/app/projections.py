@@ -70,6 +70,7 @@ def timeline_row(envelope: Envelope, payload: EventPayload, delivery: Delivery) 
         "recorded_at": envelope.time,
         "data": envelope.data,
         "sequence": payload.sequence,
+        "acting_agency": envelope.acting_agency,
     }
 
 
