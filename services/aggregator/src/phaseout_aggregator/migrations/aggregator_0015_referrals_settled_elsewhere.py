@@ -1,8 +1,8 @@
 """Referrals settled elsewhere: the agency whose on-site check closed the alert a revival_check
 was about, when that check was another agency's.
 
-Revision ID: aggregator_0016
-Revises: aggregator_0013
+Revision ID: aggregator_0015
+Revises: aggregator_0014
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "aggregator_0016"
-down_revision: str | None = "aggregator_0013"
+revision: str = "aggregator_0015"
+down_revision: str | None = "aggregator_0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
