@@ -16,7 +16,8 @@ from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetr
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
+from phaseout_shared import http_telemetry
 
 meter = metrics.get_meter("phaseout")
 EVENTS_PUBLISHED = meter.create_counter(
@@ -75,9 +76,7 @@ def configure(
     if not enabled:
         return
     resource = Resource.create({"service.name": f"phaseout-{service}"})
-    provider = TracerProvider(
-        resource=resource, sampler=ParentBased(TraceIdRatioBased(sample_ratio))
-    )
+    provider = TracerProvider(resource=resource, sampler=http_telemetry.sampler(sample_ratio))
     readers = list(metric_readers or [])
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter

@@ -26,7 +26,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from sqlalchemy import MetaData
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -36,6 +35,7 @@ from starlette.exceptions import HTTPException
 from phaseout_shared import (
     auth,
     bus,
+    http_telemetry,
     inbox,
     messages,
     migrations,
@@ -249,9 +249,10 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     if gates:
         writes.check_routes(Dimension(spec.name), _write_routes(spec.routers))
     if settings.telemetry:
-        # One server span per request, without its internal spans for every ASGI message.
-        FastAPIInstrumentor.instrument_app(
-            app, excluded_urls="health/.*,metrics", exclude_spans=["receive", "send"]
+        # Every request timed; a sampled one traced, one server span without its internal
+        # spans for every ASGI message; an unsampled one spared the instrumentation's work.
+        http_telemetry.instrument(
+            app, ratio=settings.trace_sample_ratio, excluded_urls="health/.*,metrics"
         )
     from phaseout_shared import documents, evidence
 
