@@ -75,10 +75,6 @@ class AtEnterprise(Aggregate):
     district: District
     industry: Industry
 
-    @property
-    def site(self) -> Site:
-        return Site.of(self)
-
 
 class EnterpriseCase(Aggregate):
     """A case an agency opens against one enterprise: the case, then where it stands."""
@@ -87,10 +83,6 @@ class EnterpriseCase(Aggregate):
     uscc: USCC
     district: District
     industry: Industry
-
-    @property
-    def site(self) -> Site:
-        return Site.of(self)
 
 
 def site_of(record: Sited) -> SiteFields:
