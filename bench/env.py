@@ -152,6 +152,17 @@ class Bench:
     def pid(self, name: str) -> int | None:
         return processes.pid_of(self.folder / f"{name}.pid")
 
+    def cpu_seconds(self, name: str) -> float:
+        """The CPU time (user and system, all threads) a running service has used so far: a
+        cost per request that contention on a shared machine does not inflate, as it does
+        latency and throughput."""
+        pid = self.pid(name)
+        if pid is None:
+            raise RuntimeError(f"{name} is not running")
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        utime, stime = int(fields[11]), int(fields[12])  # stat(5): fields 14 and 15
+        return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
     def kill9(self, name: str) -> int | None:
         """SIGKILL a service this bench started; returns the pid killed."""
         pid = self.pid(name)

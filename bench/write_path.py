@@ -17,6 +17,18 @@ from bench.corpus import DISTRICTS, ELIMINATED, usccs
 from bench.env import BARE_PORT, PORTS, Bench, pg
 from bench.stats import Section, summary_ms
 
+Measured = tuple[load.Outcome, float]
+"""A closed loop's outcome and the CPU seconds the serving process spent on it."""
+
+
+async def _measured(
+    bench: Bench, name: str, requests: list[load.Request], headers: dict[str, str], clients: int
+) -> Measured:
+    before = bench.cpu_seconds(name)
+    outcome = await load.closed_loop(requests, headers, clients)
+    return outcome, bench.cpu_seconds(name) - before
+
+
 WARMUP = 100
 
 
@@ -54,12 +66,14 @@ def _registrations(base: str, codes: list[str]) -> list[load.Request]:
     ]
 
 
-def _report(section: Section, label: str, out: load.Outcome) -> float:
+def _report(section: Section, label: str, measured: Measured) -> float:
+    out, cpu = measured
     rate = out.ok / out.seconds
     s = summary_ms(out.latencies)
     section.add(f"{label}: throughput ({out.ok}/{out.sent} 2xx)", rate, "writes/s")
     section.add(f"{label}: latency p50", s["p50_ms"], "ms")
     section.add(f"{label}: latency p99", s["p99_ms"], "ms")
+    section.add(f"{label}: CPU of the serving process per request", 1000 * cpu / out.sent, "ms")
     if out.ok != out.sent:
         section.note(f"{label}: statuses {out.statuses}, errors {out.errors[:3]}")
     return rate
@@ -67,7 +81,7 @@ def _report(section: Section, label: str, out: load.Outcome) -> float:
 
 async def _service(
     bench: Bench, section: Section, database: str, codes: list[str], concurrency: int, **env: str
-) -> load.Outcome | None:
+) -> Measured | None:
     """Register `codes` at a technology service on a fresh database, then survey an item of
     each; the survey's outcome (None for a run with `env`, reported by the caller)."""
     url = await bench.database(database)
@@ -76,9 +90,13 @@ async def _service(
     miit = bench.headers("miit")
     try:
         await load.closed_loop(_registrations(base, codes[:WARMUP]), miit, concurrency)
-        registered = await load.closed_loop(_registrations(base, codes[WARMUP:]), miit, concurrency)
+        registered = await _measured(
+            bench, "technology", _registrations(base, codes[WARMUP:]), miit, concurrency
+        )
         await load.closed_loop(_items(base, codes[:WARMUP]), miit, concurrency)
-        surveyed = await load.closed_loop(_items(base, codes[WARMUP:]), miit, concurrency)
+        surveyed = await _measured(
+            bench, "technology", _items(base, codes[WARMUP:]), miit, concurrency
+        )
     finally:
         bench.stop("technology")
     if env:
@@ -105,23 +123,25 @@ async def run(bench: Bench, section: Section, writes: int, concurrency: int) -> 
     section.ratio("survey write, telemetry on / off, throughput", write_rate, off_rate)
     section.ratio(
         "survey write, telemetry on / off, p50 latency",
-        summary_ms(surveyed.latencies)["p50_ms"],
-        summary_ms(off.latencies)["p50_ms"],
+        summary_ms(surveyed[0].latencies)["p50_ms"],
+        summary_ms(off[0].latencies)["p50_ms"],
     )
+    section.ratio("survey write, telemetry on / off, CPU per request", surveyed[1], off[1])
 
     bare_url = await bench.database("bare")
     bench.start_bare(bare_url)
     bare = f"http://127.0.0.1:{BARE_PORT}"
     try:
         await load.closed_loop(_items(bare, codes[:WARMUP]), {}, concurrency)
-        baseline = await load.closed_loop(_items(bare, codes[WARMUP:]), {}, concurrency)
+        baseline = await _measured(bench, "bare", _items(bare, codes[WARMUP:]), {}, concurrency)
         bare_rate = _report(section, "bare FastAPI + asyncpg insert (baseline)", baseline)
     finally:
         bench.stop("bare")
     section.ratio("survey write / bare insert, throughput", write_rate, bare_rate)
     section.ratio(
         "survey write / bare insert, p50 latency",
-        summary_ms(surveyed.latencies)["p50_ms"],
-        summary_ms(baseline.latencies)["p50_ms"],
+        summary_ms(surveyed[0].latencies)["p50_ms"],
+        summary_ms(baseline[0].latencies)["p50_ms"],
     )
+    section.ratio("survey write / bare insert, CPU per request", surveyed[1], baseline[1])
     section.note(f"{writes} writes per side after {WARMUP} warm-up, {concurrency} clients")

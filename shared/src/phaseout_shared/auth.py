@@ -8,6 +8,8 @@ only for enterprises of that district.
 from __future__ import annotations
 
 import functools
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -116,6 +118,60 @@ def verify(
         raise Unauthenticated(f"invalid token: {exc}", field="authorization") from exc
     except ValidationError as exc:
         raise Unauthenticated(f"invalid token claims: {exc}", field="authorization") from exc
+
+
+class VerifiedTokens:
+    """`verify` remembered: a token verified once is not verified again (its signature checked,
+    its claims read) on every request that carries it, only until it expires. An official's
+    browser or a system sends the same token with each of its calls; a signature check costs
+    more than the rest of admitting the request.
+
+    Only tokens that passed are kept (a refused one is checked again each time, so nothing a
+    caller sends can make a later token pass), at most `size` of them, the least recently used
+    forgotten first; an entry is used only between the token's `iat` (and `nbf`) and its `exp`,
+    as the verification would have it, by `clock` (seconds since the epoch)."""
+
+    def __init__(
+        self,
+        verify: Callable[[str], Principal],
+        *,
+        size: int = 4096,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._verify = verify
+        self._size = size
+        self._clock = clock
+        self._kept: OrderedDict[str, tuple[Principal, float, float]] = OrderedDict()
+
+    def __call__(self, token: str) -> Principal:
+        now = self._clock()
+        kept = self._kept.get(token)
+        if kept is not None:
+            principal, valid_from, expires = kept
+            if valid_from <= now < expires:
+                self._kept.move_to_end(token)
+                return principal
+            del self._kept[token]
+        principal = self._verify(token)  # raises Unauthenticated for a token that fails
+        window = _validity(token)
+        if window is not None:
+            self._kept[token] = (principal, *window)
+            if len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return principal
+
+
+def _validity(token: str) -> tuple[float, float] | None:
+    """When a verified token may be used: from its `iat` (or a later `nbf`) to its `exp`;
+    None if it does not say (then it is not kept)."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    issued, expires, not_before = claims.get("iat"), claims.get("exp"), claims.get("nbf", 0)
+    numbers = (issued, expires, not_before)
+    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
+        return None
+    assert isinstance(issued, int | float) and isinstance(expires, int | float)
+    assert isinstance(not_before, int | float)
+    return max(issued, not_before), expires
 
 
 def issue(

@@ -87,12 +87,15 @@ audit = Table(
 class Database:
     """A service's connection pool and session factory."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 20) -> None:
+        # No overflow: a connection opened beyond the pool would be closed again as soon as it
+        # is given back, and under load every request would pay a new connection's
+        # authentication (SCRAM) and start-up; past `pool_size` at once, requests wait for one.
         # No ping before each checkout (a round trip per transaction): a connection the server
         # dropped fails its statement, SQLAlchemy then discards every pooled connection opened
         # before it, and the request answers 503 (`web.UNAVAILABLE`), the consumer retries.
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600
+            url, pool_size=pool_size, max_overflow=0, pool_recycle=3600
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 

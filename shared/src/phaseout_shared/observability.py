@@ -212,10 +212,15 @@ def configure_logging(
     )
     root.addHandler(handler)
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # No access log (a line per request; traces and metrics count requests): uvicorn writes it
+    # whenever its logger has a handler, the root's included, whatever `access_log` it was given.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False
     logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
     _handler = handler
     return handler

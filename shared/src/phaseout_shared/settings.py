@@ -127,6 +127,13 @@ class Settings(BaseSettings):
         description="The share of traces recorded where they start (an API call); a trace "
         "begun elsewhere follows its parent's decision (parent-based sampling)",
     )
+    db_pool_size: int = Field(
+        default=20,
+        gt=0,
+        le=200,
+        description="Connections a service keeps open to its database, the most it uses at once "
+        "(requests beyond wait for one; kept, not opened and closed per request)",
+    )
     trace_sql: bool = Field(
         default=False, description="A span for every SQL statement (costly; for diagnosis)"
     )

@@ -30,6 +30,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from sqlalchemy import MetaData
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from phaseout_shared import (
@@ -123,14 +124,16 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 UNAVAILABLE = (
     OperationalError,
+    PoolTimeout,
     InterfaceError,
     ConnectionError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.TooManyConnectionsError,
 )
-"""The database is down, starting up or recovering, out of connections, or the connection to it
-was lost during the request (asyncpg raises some of these while connecting, unwrapped)."""
+"""The database is down, starting up or recovering, out of connections (its own, or all of the
+service's pool busy past the pool's wait), or the connection to it was lost during the request
+(asyncpg raises some of these while connecting, unwrapped)."""
 
 
 async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
@@ -226,6 +229,7 @@ def create_app(spec: ServiceSpec, settings: Settings, clock: Clock = system_cloc
     )
     if settings.oidc_issuer:
         app.state.verify_token = _either(app.state.verify_token, settings)
+    app.state.verify_token = auth.VerifiedTokens(app.state.verify_token)
     app.state.outbox = Outbox(
         topic=topic_of(spec.name),
         source=f"/phaseout/{spec.name}",
@@ -472,7 +476,7 @@ def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]
         url = settings.database_url.get_secret_value()
         if settings.run_migrations:
             await asyncio.to_thread(migrations.upgrade, url, spec.version_locations, spec.metadata)
-        db = app.state.db = Database(url)
+        db = app.state.db = Database(url, pool_size=settings.db_pool_size)
         if settings.telemetry and settings.trace_sql:
             SQLAlchemyInstrumentor().instrument(engine=db.engine.sync_engine)
         await _ensure_topics(spec, settings)

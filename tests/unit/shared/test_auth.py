@@ -1,6 +1,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+import jwt
 import pytest
 
 from phaseout_shared import auth
@@ -120,3 +121,56 @@ def test_a_subject_longer_than_the_audit_records_is_refused(keys: tuple[str, str
     with pytest.raises(auth.Unauthenticated, match="sub"):
         verify(token(keys[0], sub="s" * 201), keys[1])
     assert verify(token(keys[0], sub="s" * 200), keys[1]).sub == "s" * 200
+
+
+class CountingVerify:
+    """`auth.verify` with the key, counting the verifications it made."""
+
+    def __init__(self, public: str) -> None:
+        self.public, self.calls = public, 0
+
+    def __call__(self, tok: str) -> auth.Principal:
+        self.calls += 1
+        return verify(tok, self.public)
+
+
+def test_a_token_is_verified_once_and_used_until_it_expires(keys: tuple[str, str]) -> None:
+    tok = token(keys[0], ttl=timedelta(hours=1))
+    issued = float(jwt.decode(tok, options={"verify_signature": False})["iat"])
+    now = [issued + 1]
+    counting = CountingVerify(keys[1])
+    tokens = auth.VerifiedTokens(counting, clock=lambda: now[0])
+    assert tokens(tok) == tokens(tok) == verify(tok, keys[1])
+    assert counting.calls == 1
+    now[0] = issued + 3600  # its `exp`: no longer taken from what was kept, verified again
+    tokens(tok)
+    assert counting.calls == 2
+    now[0] = issued - 1  # before its `iat`: not taken from what was kept either
+    tokens(tok)
+    assert counting.calls == 3
+
+
+def test_a_refused_token_is_checked_every_time_and_never_kept(keys: tuple[str, str]) -> None:
+    good = token(keys[0])
+    forged = good[:-4] + ("AAAA" if not good.endswith("AAAA") else "BBBB")
+    counting = CountingVerify(keys[1])
+    tokens = auth.VerifiedTokens(counting)
+    for _ in range(2):
+        with pytest.raises(auth.Unauthenticated):
+            tokens(forged)
+    assert counting.calls == 2
+    assert tokens(good).sub == "inspector-1" and counting.calls == 3
+
+
+def test_the_least_recently_used_token_is_forgotten_past_the_size(
+    keys: tuple[str, str],
+) -> None:
+    first, second, third = (token(keys[0], sub=f"inspector-{n}") for n in range(3))
+    counting = CountingVerify(keys[1])
+    tokens = auth.VerifiedTokens(counting, size=2)
+    tokens(first), tokens(second), tokens(first), tokens(third)  # second is the oldest used
+    assert counting.calls == 3
+    tokens(first)
+    assert counting.calls == 3
+    tokens(second)
+    assert counting.calls == 4
