@@ -30,7 +30,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.auth import Principal
@@ -39,6 +38,7 @@ from phaseout_shared.domain.errors import Conflict, NotFound
 from phaseout_shared.domain.facts import Sited, site_of
 from phaseout_shared.reference import CITY
 from phaseout_shared.scope import authorise_read
+from phaseout_shared.statements import insert_new
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.versions import of as versions_of
 from phaseout_shared.versions import stale_write
@@ -149,14 +149,9 @@ class Repository(Generic[A]):
         """Insert a new aggregate; Conflict naming `key_field` when its id is taken, even by a
         concurrent request (an id the caller chose: a permit or licence number, an enterprise
         on a year's list)."""
-        row = self._row(aggregate, now)
-        statement = (
-            upsert(self.table)
-            .values({**row, "version": 1})
-            .on_conflict_do_nothing()
-            .returning(self.table.c.id)
-        )
-        if (await session.execute(statement)).first() is None:
+        row = {**self._row(aggregate, now), "version": 1}
+        statement = insert_new(self.table, tuple(row), returning=("id",))
+        if (await session.execute(statement, row)).first() is None:
             what = self.noun.replace("_", " ")
             raise Conflict(f"{what} {row['id']} is already recorded", field=self.key_field)
         versions_of(session).save(self.kind, row["id"], 1)
@@ -164,13 +159,9 @@ class Repository(Generic[A]):
     async def add_if_absent(self, session: AsyncSession, aggregate: A, now: Any) -> bool:
         """Add the aggregate unless one with its id exists (then False, and nothing written):
         one round trip where reading first would take two."""
-        row = self._row(aggregate, now)
-        added = await session.scalar(
-            upsert(self.table)
-            .values({**row, "version": 1})
-            .on_conflict_do_nothing(index_elements=[self.table.c.id])
-            .returning(self.table.c.version)
-        )
+        row = {**self._row(aggregate, now), "version": 1}
+        statement = insert_new(self.table, tuple(row), returning=("version",), conflict=("id",))
+        added = await session.scalar(statement, row)
         if added is None:
             return False
         versions_of(session).save(self.kind, row["id"], 1)

@@ -28,7 +28,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.auth import CurrentPrincipal, authorise_write
@@ -38,6 +37,7 @@ from phaseout_shared.domain.errors import Conflict, NotFound
 from phaseout_shared.limits import Day, Uscc
 from phaseout_shared.reference import Dimension, District, Industry
 from phaseout_shared.scope import authorise_read
+from phaseout_shared.statements import insert_new
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.versions import of as versions_of
 from phaseout_shared.versions import stale_write
@@ -178,13 +178,9 @@ async def _save(
     if holds is not None and body.effective_on < holds.effective_on:
         row = {"updated_at": work.now, "version": version}
     if version == 1:
-        statement = (
-            insert(enterprises)
-            .values(row | {"registered_at": work.now})
-            .on_conflict_do_nothing()
-            .returning(*enterprises.c)
-        )
-        saved = (await work.session.execute(statement)).first()
+        row |= {"registered_at": work.now}
+        statement = insert_new(enterprises, tuple(row), returning=tuple(enterprises.c.keys()))
+        saved = (await work.session.execute(statement, row)).first()
         if saved is None:
             raise Conflict(f"{body.uscc} is already registered", field="uscc")
     else:

@@ -1,9 +1,5 @@
-"""Projection rows: inserted once, or replaced only by newer facts; their SQL compiled once.
-
-SQLAlchemy does not cache the compiled form of PostgreSQL's `INSERT ... ON CONFLICT` (its
-construct has no cache key), so building it per event compiles it again for every event. Here
-each statement is compiled once per table and set of columns, kept as text with typed bound
-parameters, and asyncpg prepares it once per connection.
+"""Projection rows: inserted once, or replaced only by newer facts; their SQL compiled once
+(`phaseout_shared.statements`: SQLAlchemy does not cache PostgreSQL's `INSERT ... ON CONFLICT`).
 """
 
 from __future__ import annotations
@@ -11,28 +7,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, or_, text
-from sqlalchemy.dialects.postgresql import Insert, insert
-from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy import Table, TextClause, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-_DIALECT = PGDialect(paramstyle="named")  # type: ignore[no-untyped-call]
-
-
-def _as_text(statement: Insert, table: Table, columns: tuple[str, ...]) -> TextClause:
-    """The statement's SQL, with its parameters typed as the table's columns (and its casts,
-    `:data::JSONB`, escaped so that text() reads `::` as SQL, not as a parameter)."""
-    sql = str(statement.compile(dialect=_DIALECT)).replace("::", r"\:\:")
-    return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
-
-
-def _values(table: Table, columns: tuple[str, ...]) -> Insert:
-    return insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns})
-
-
-@functools.cache
-def _insert_new(table: Table, columns: tuple[str, ...]) -> TextClause:
-    return _as_text(_values(table, columns).on_conflict_do_nothing(), table, columns)
+from phaseout_shared.statements import as_text
+from phaseout_shared.statements import insert_new as _insert_new
+from phaseout_shared.statements import values as _values
 
 
 @functools.cache
@@ -54,7 +34,7 @@ def _upsert(
         set_={k: statement.excluded[k] for k in columns if k not in keys},
         where=newer,
     )
-    return _as_text(statement, table, columns)
+    return as_text(statement, table, columns)
 
 
 async def insert_new(session: AsyncSession, table: Table, values: dict[str, Any]) -> None:
