@@ -8,6 +8,7 @@
     python -m bench --before              # also the code as it was before its optimisations
     python -m bench --only startup        # the command line's start-up, no stack needed
     python -m bench --only watch --readings 1000000   # the revival watch: file, stream, alerts
+    python -m bench --only watch --streamed 100000 --alert-load 1.0   # alerts at the steady rate
 
 The stack (`.phaseout/bench`, pg 54359, Kafka 19162/19163, services 18150-18160, all 1000·N
 higher with `PHASEOUT_BENCH_SLOT=N`) is wiped at
@@ -71,6 +72,13 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--streamed", type=int, default=None, help="readings streamed in 7 (default: --readings)"
     )
     p.add_argument("--trials", type=int, default=30, help="readings → alert trials per way for 7")
+    p.add_argument(
+        "--alert-load",
+        type=float,
+        default=None,
+        help="7: also time readings to alerts while other readings stream at this share of "
+        "the streamed path's sustained rate (1.0: at that rate)",
+    )
     p.add_argument("--samples", type=int, default=200, help="requests per read kind for 4")
     p.add_argument(
         "--before",
@@ -132,7 +140,9 @@ async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
         elif name == "startup":
             startup.run(section)
         elif name == "watch":
-            await watch.run(bench, section, args.readings, args.trials, args.streamed)
+            await watch.run(
+                bench, section, args.readings, args.trials, args.streamed, args.alert_load
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,6 +28,13 @@ watch already holds; one at a time, a reading that breaks the sealing is produce
 topic (or a one-row file imported over HTTP), and the bench waits for the alert row in the
 service's database (polled) and for the alert's event on the technology topic (relayed from
 the outbox). Baseline: the bus alone, an idempotent `acks=all` producer to a consumer.
+
+With `load` (`--alert-load F`), the same trials are run again while the grid topic carries a
+steady stream of other enterprises' readings at F times the rate the streamed path sustained
+in the same run (paced every 100 ms by one idempotent producer, started a few seconds before
+the first trial and kept up to the last): the time from a reading to its alert at the steady
+rate, as the consumer sees it when its batches are full of other readings. The rate actually
+offered and the consumer's lag when the trials end are reported beside the figures.
 """
 
 from __future__ import annotations
@@ -195,14 +202,20 @@ async def _sealings(db: Database, sealings: list[tuple[str, str, date]]) -> None
 
 
 async def run(
-    bench: Bench, section: Section, count: int, trials: int = 30, streamed: int | None = None
+    bench: Bench,
+    section: Section,
+    count: int,
+    trials: int = 30,
+    streamed: int | None = None,
+    load: float | None = None,
 ) -> None:
     """The file import of `count` readings; the streamed path with `streamed` of them (all by
-    default, none with 0), then `trials` readings to their alerts each way (none with 0)."""
+    default, none with 0), then `trials` readings to their alerts each way (none with 0), idle
+    and, with `load`, again under a stream at `load` times the streamed path's rate."""
     copy_rate = await file_import(bench, section, count)
     streamed = count if streamed is None else streamed
     if streamed or trials:
-        await stream(bench, section, streamed, copy_rate, trials)
+        await stream(bench, section, streamed, copy_rate, trials, load)
 
 
 async def file_import(bench: Bench, section: Section, count: int) -> float:
@@ -357,6 +370,18 @@ async def _committed(kafka: KafkaAccess, group: str) -> int:
     return sum(o.offset for tp, o in offsets.items() if tp.topic == GRID and o.offset > 0)
 
 
+async def _grid_end(kafka: KafkaAccess) -> int:
+    """The records on the grid topic (its end offsets, summed)."""
+    parts = await partitions(kafka, [GRID])
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False)
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets(parts)
+        return sum(ends.values())
+    finally:
+        await consumer.stop()
+
+
 async def _read_grid(kafka: KafkaAccess, parse: bool) -> tuple[int, float]:
     """A raw consumer (no group) reading the grid topic to its end; with `parse`, each record
     also decoded into its envelope and validated payload as the consumer does."""
@@ -386,8 +411,16 @@ async def _read_grid(kafka: KafkaAccess, parse: bool) -> tuple[int, float]:
         await consumer.stop()
 
 
-async def stream(bench: Bench, section: Section, count: int, copy_rate: float, trials: int) -> None:
-    """The streamed path through the technology service, then the time to an alert."""
+async def stream(
+    bench: Bench,
+    section: Section,
+    count: int,
+    copy_rate: float,
+    trials: int,
+    load: float | None = None,
+) -> None:
+    """The streamed path through the technology service, then the time to an alert (idle, and
+    with `load` under a steady stream at that share of the streamed path's rate)."""
     content, sealings = file_of(count)
     url = await bench.database("watch_stream")
     await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
@@ -399,10 +432,18 @@ async def stream(bench: Bench, section: Section, count: int, copy_rate: float, t
     try:
         await _sealings(db, sealings)
         bench.start(bench.service("technology", url))
+        sustained = None
         if count:
-            await _streamed(bench, section, url, content, start_at, copy_rate)
+            sustained = await _streamed(bench, section, url, content, start_at, copy_rate)
         if trials:
             await alert_latency(bench, section, db, url, grid, trials)
+        if trials and load:
+            if sustained is None:
+                section.note("alert under load: no streamed rate measured (--streamed 0)")
+            else:
+                await alert_latency(
+                    bench, section, db, url, grid, trials, load_rate=load * sustained
+                )
     finally:
         bench.stop("technology")
         await db.dispose()
@@ -410,7 +451,9 @@ async def stream(bench: Bench, section: Section, count: int, copy_rate: float, t
 
 async def _streamed(
     bench: Bench, section: Section, url: str, content: bytes, start_at: int, copy_rate: float
-) -> None:
+) -> float:
+    """The streamed path; returns the rate it sustained (readings/s, first produced to last
+    applied)."""
     grid = stack.kafka_access(bench.config, "grid")
     count = content.count(b"\n") - 1
     print(f"\nwatch: producing {count} readings on {GRID} ...", flush=True)
@@ -449,6 +492,72 @@ async def _streamed(
     section.add("  raw consumer + envelope and payload parsing", n / parse_s, "records/s")
     section.ratio("stream / raw consumer", done / stream_s, n / raw_s)
     section.ratio("stream / COPY (file part)", done / stream_s, copy_rate, "target ≥ 0.33")
+    return done / stream_s
+
+
+class _SteadyLoad:
+    """Other enterprises' readings on the grid topic at a steady rate, until stopped: each
+    100 ms, the records due by then, through one idempotent `acks=all` producer. Fresh
+    accounts (12 monthly readings each, none with an order), so each reading is new to the
+    watch and its rules run, as in a grid company's steady stream."""
+
+    TICK = 0.1
+
+    def __init__(self, kafka: KafkaAccess, rate: float, seed: int) -> None:
+        self.kafka, self.rate, self.seed = kafka, rate, seed
+        self.sent = 0
+        self.started = 0.0
+        self.stopped = 0.0
+        self.task: asyncio.Task[None] | None = None
+
+    def _records(self) -> Iterator[tuple[bytes, bytes, list[tuple[str, bytes]]]]:
+        batch = 0
+        while True:
+            codes = usccs(10_000, seed=self.seed + batch)
+            for n, code in enumerate(codes):
+                account, address = f"GDS{batch:03d}{n:06d}", f"深圳市某路S{batch}-{n}号"
+                district = DISTRICTS[n % len(DISTRICTS)]
+                for period in MONTHS:
+                    yield _reading_record(code, account, address, district, period, 80_000)
+            batch += 1
+
+    async def start(self) -> None:
+        self.producer = AIOKafkaProducer(
+            **self.kafka.options(),
+            client_id="bench-grid-load",
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=5,
+            max_batch_size=1_000_000,
+            max_request_size=2_000_000,
+        )
+        await self.producer.start()
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        records = self._records()
+        self.started = time.perf_counter()
+        pending: list[asyncio.Future[Any]] = []
+        while True:
+            due = int((time.perf_counter() - self.started + self.TICK) * self.rate)
+            while self.sent < due:
+                key, value, headers = next(records)
+                pending.append(await self.producer.send(GRID, value, key=key, headers=headers))
+                self.sent += 1
+            if len(pending) > 5000:
+                await asyncio.gather(*pending)
+                pending.clear()
+            await asyncio.sleep(self.TICK)
+
+    async def stop(self) -> float:
+        """Stop; the rate actually offered (records/s)."""
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        self.stopped = time.perf_counter()
+        await self.producer.stop()
+        return self.sent / max(self.stopped - self.started, 1e-9)
 
 
 class _Alerts:
@@ -506,15 +615,26 @@ async def _alert_row(conn: Any, code: str, within: float = 30) -> float | None:
 
 
 async def alert_latency(
-    bench: Bench, section: Section, db: Database, db_url: str, grid: KafkaAccess, trials: int
+    bench: Bench,
+    section: Section,
+    db: Database,
+    db_url: str,
+    grid: KafkaAccess,
+    trials: int,
+    load_rate: float | None = None,
 ) -> None:
-    """Reading → alert, over the stream and over an HTTP import, one trial at a time."""
-    codes = usccs(2 * trials, seed=4242)
+    """Reading → alert, over the stream and over an HTTP import, one trial at a time; with
+    `load_rate`, while other readings stream at that rate (records/s)."""
+    loaded = load_rate is not None
+    codes = usccs(2 * trials, seed=4343 if loaded else 4242)
+    tag = "L" if not loaded else "U"
     district = DISTRICTS[0]
     base = 100_000
     await _sealings(db, [(c, district, date(2019, 6, 10)) for c in codes])
     history = [
-        _reading_record(c, f"GDL{n:07d}", f"深圳市某路L{n}号", district, date(2019, m, 1), base)
+        _reading_record(
+            c, f"GD{tag}{n:07d}", f"深圳市某路{tag}{n}号", district, date(2019, m, 1), base
+        )
         for n, c in enumerate(codes)
         for m in range(1, 6)
     ]
@@ -536,10 +656,16 @@ async def alert_latency(
         http = httpx.AsyncClient(timeout=60)
         url = f"http://127.0.0.1:{PORTS['technology']}{IMPORTS}"
         headers = {**bench.headers("miit"), "content-type": "text/csv"}
+        steady = None
+        if load_rate is not None:
+            steady = _SteadyLoad(grid, load_rate, seed=7000)
+            await steady.start()
+            await asyncio.sleep(5.0)  # the consumer reaches its steady state first
+        offered, lag = 0.0, 0
         try:
             for n, code in enumerate(codes):
                 way = "stream" if n < trials else "http"
-                account, address = f"GDL{n:07d}", f"深圳市某路L{n}号"
+                account, address = f"GD{tag}{n:07d}", f"深圳市某路{tag}{n}号"
                 sent = time.time()
                 if way == "stream":
                     await produce(
@@ -561,18 +687,30 @@ async def alert_latency(
                 if event is not None:
                     to_event[way].append(event - sent)
         finally:
+            if steady is not None:
+                offered = await steady.stop()
+                lag = await _grid_end(bench.kafka) - await _committed(bench.kafka, FEEDS_GROUP)
             await http.aclose()
             await alerts.stop()
+    under = "" if load_rate is None else " (under load)"
+    if steady is not None:
+        section.add(
+            "alert under load: other readings offered on the grid topic",
+            offered,
+            "records/s",
+            f"asked {load_rate:.0f}/s; {steady.sent} in {steady.stopped - steady.started:.1f}s; "
+            f"consumer behind by {lag} records when the trials ended",
+        )
     for way, label in (("stream", "reading produced"), ("http", "one-row file POSTed")):
         row_s, event_s = summary_ms(to_row[way]), summary_ms(to_event[way])
         section.add(
-            f"alert: {label} → alert row, p50",
+            f"alert{under}: {label} → alert row, p50",
             row_s["p50_ms"],
             "ms",
             f"p99 {row_s['p99_ms']:.0f} ms, max {row_s['max_ms']:.0f} ms, n {len(to_row[way])}",
         )
         section.add(
-            f"alert: {label} → alert event on {TECHNOLOGY}, p50",
+            f"alert{under}: {label} → alert event on {TECHNOLOGY}, p50",
             event_s["p50_ms"],
             "ms",
             f"p99 {event_s['p99_ms']:.0f} ms, max {event_s['max_ms']:.0f} ms, "
@@ -580,11 +718,20 @@ async def alert_latency(
         )
     http_s = summary_ms(answered)
     section.add(
-        "  the import's HTTP answer (alert committed), p50",
+        f"  the import's HTTP answer (alert committed){under}, p50",
         http_s["p50_ms"],
         "ms",
         f"p99 {http_s['p99_ms']:.0f} ms",
     )
+    if loaded:
+        stream_row = summary_ms(to_row["stream"])
+        section.ratio(
+            "under load: stream reading → alert row p99",
+            stream_row["p99_ms"],
+            1000.0,
+            "target: the alert within 1 s (ratio to 1 000 ms)",
+        )
+        return
     bus = summary_ms(await bus_latency(bench, 20, 2.0))
     section.add(
         "baseline: the bus alone, produce → consume p50 (20/s)",

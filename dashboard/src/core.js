@@ -65,12 +65,20 @@ export function eventName(type) {
 
 const DEADLINES = ["deadline", "due_on", "rectify_by", "exit_by", "until", "check_by"];
 
-/** An event told as an official would: who did what, under which rule, by when. */
+/** An event told as an official would: who did what, under which rule, by when. Who is the
+ * agency whose officer acted (`acting_agency`); for an event no officer's command recorded, or
+ * one recorded before it was carried, the agency the event names (who amended, answered or
+ * received it) or else the dimension's leads. */
 export function story(entry) {
   const data = entry.data ?? {};
   const [, dimension] = entry.type.split(".");
   const leads = state.ref.leads?.[dimension] ?? [];
-  const who = data.amended_by ?? data.answered_by ?? (leads.length ? leads : null);
+  const who =
+    entry.acting_agency ??
+    data.amended_by ??
+    data.answered_by ??
+    data.receiver ??
+    (leads.length ? leads : null);
   const agency = Array.isArray(who) ? who.map(nameOf).join("、") : nameOf(who);
   const zh = state.lang === "zh";
   const parts = [
@@ -90,7 +98,12 @@ export function story(entry) {
   if (data.period && data.alert_id)
     parts.push(t("alert.period", { period: data.period.slice(0, 7) }));
   if (data.outcome) parts.push(t(`outcome.${data.outcome}`));
-  if (data.reason) parts.push(zh ? `理由：${data.reason}` : `reason: ${data.reason}`);
+  if (data.reason) {
+    // a reason the event states as a code (an energy shutdown's: overdue, reinspection_failed)
+    const why = t(`why.${data.reason}`);
+    const reason = why === `why.${data.reason}` ? data.reason : why;
+    parts.push(zh ? `理由：${reason}` : `reason: ${reason}`);
+  }
   return parts.join(zh ? "，" : "; ");
 }
 

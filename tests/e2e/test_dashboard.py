@@ -79,6 +79,8 @@ class City:
     """(uscc, district) of each exited kiln, in KILNS order."""
     overdue: list[str] = field(default_factory=list)
     disclosed: str = ""
+    shut_down: str = ""
+    """An aluminium works drc's officer ordered shut down (2019-11-15) and miit verified."""
 
 
 def token(private: str, agency: str | None, jurisdiction: str, role: str = "reader") -> str:
@@ -168,6 +170,22 @@ def make_data(city: City, private: str) -> None:
             post("energy", f"/v1/enterprises/{uscc}/inspections", inspection, officer)
             if on == "2019-08-31":
                 city.overdue.append(uscc)
+        city.shut_down = register(
+            "energy",
+            officer,
+            name="深圳市示范铝业有限公司99",
+            district="pingshan",
+            industry="electrolytic_aluminium",
+        )
+        inspection = {**inspection, "effective_on": "2019-06-28"}
+        case = post("energy", f"/v1/enterprises/{city.shut_down}/inspections", inspection, officer)
+        failed = {"inspected_on": "2019-11-08", "measured_value": "13900", "unit": "kWh/t"}
+        post("energy", f"/v1/cases/{case['case_id']}/reinspection", failed, officer)
+        drc = {"Authorization": f"Bearer {token(private, 'drc', 'city', 'officer')}"}
+        order = {"ordered_on": "2019-11-15", "exit_by": "2020-01-31"}
+        post("energy", f"/v1/cases/{case['case_id']}/shutdown-order", order, drc)
+        verified = {"verified_on": "2020-01-10"}
+        post("energy", f"/v1/cases/{case['case_id']}/shutdown-verification", verified, officer)
         mem = {"Authorization": f"Bearer {token(private, 'mem', 'nanshan', 'officer')}"}
         city.disclosed = register(
             "safety", mem, name="深圳市示范钢铁有限公司", district="nanshan", industry="steel"
@@ -194,7 +212,7 @@ def make_data(city: City, private: str) -> None:
 
         poll(
             lambda: (
-                {u for u, _ in city.kilns}
+                {u for u, _ in city.kilns} | {city.shut_down}
                 <= {r["uscc"] for r in read("/v1/exits", as_of=AS_OF)["rows"]}
             ),
             "the exits reach the aggregator",
@@ -439,8 +457,9 @@ class Browser:
         )
 
     def screenshot(self, name: str) -> Path:
-        size = self.call("Page.getLayoutMetrics")["cssContentSize"]
-        clip = {"x": 0, "y": 0, "width": 1400, "height": min(size["height"], 6000), "scale": 1}
+        metrics = self.call("Page.getLayoutMetrics")
+        size, width = metrics["cssContentSize"], metrics["cssLayoutViewport"]["clientWidth"]
+        clip = {"x": 0, "y": 0, "width": width, "height": min(size["height"], 6000), "scale": 1}
         shot = self.call(
             "Page.captureScreenshot",
             {"format": "png", "clip": clip, "captureBeyondViewport": True},
@@ -787,14 +806,25 @@ def test_the_api_docs_render_offline(
 
 def codes() -> set[str]:
     """Every code a Chinese page must show by its name: the city's codes, capacity units, exit
-    statuses, case and referral states, the Table 5 equipment kinds and rule ids."""
+    statuses, case and referral states, the codes of every catalogue an exit names (Table 5's
+    kinds and rules, Table 1's indicators, environment's kinds, grounds, Table 2 rules and
+    limits)."""
+    from phaseout_energy.adapters.catalogue_versions import shipped as limits
+    from phaseout_environment.domain.catalogue import shipped as table2
+    from phaseout_shared.contracts.energy import ShutdownReason
     from phaseout_shared.reference import UNITS, Agency, Dimension, District, Industry
     from phaseout_technology.domain.catalogue import table5
 
     catalogue = table5()
     found = {m.value for kind in (Agency, District, Industry, Dimension) for m in kind}
     found |= set(UNITS) | {"exited", "revived", "open", "overdue", "sealed", "dismantled"}
+    found |= {reason.value for reason in ShutdownReason}
     found |= set(catalogue.kinds) | {rule.id for rule in catalogue.rules}
+    found |= {i.id for s in limits().standards for i in s.indicators}
+    environment = table2()
+    found |= set(environment.kinds) | {g.id for g in environment.grounds}
+    found |= {r.id for r in environment.equipment_rules}
+    found |= {limit.id for s in environment.standards for limit in s.limits}
     return found | {"phaseout", "None", "null", "undefined"}
 
 
@@ -830,6 +860,9 @@ def test_no_code_where_a_name_belongs_on_any_chinese_page(page: Browser, city: C
         sign_in(page, city.tokens[who])
         kiln = next(u for u, d in city.kilns if d == ("dapeng" if who == "city" else "futian"))
         pages = [*PAGES, ("enterprise", f"#/enterprise?uscc={kiln}&as_of={AS_OF}")]
+        if who == "city":
+            shut = f"#/enterprise?uscc={city.shut_down}&as_of={AS_OF}"
+            pages += [("exits", "#/exits?district=pingshan"), ("enterprise", shut)]
         if who == "futian":
             pages = [(v, p.replace("dapeng", "futian")) for v, p in pages if v != "overview"]
         for view, path in pages:
@@ -850,32 +883,73 @@ def test_no_code_where_a_name_belongs_on_any_chinese_page(page: Browser, city: C
 
 
 @needs_chromium
-@pytest.mark.parametrize("width", [1366, 1440])
-def test_the_pages_fit_the_screen_without_a_sideways_scroll(
-    page: Browser, city: City, width: int
-) -> None:
+def test_an_energy_exit_names_its_basis_and_who_acted(page: Browser, city: City) -> None:
+    """An energy exit is named from the limits catalogue the energy service published, and the
+    timeline names the agency whose officer acted: drc ordered the shutdown, miit verified it."""
+    sign_in(page, city.tokens["city"])
+    page.open(
+        f"{city.base}/dashboard/#/enterprise?uscc={city.shut_down}&as_of={AS_OF}", "enterprise"
+    )
+    text = page.js("document.body.innerText")
+    assert "铝液生产线" in text, "the line, named"
+    assert "铝液交流电耗超过《电解铝企业单位产品能源消耗限额》（GB 21346-2013）限定值" in text
+    timeline = page.texts("tbody tr[data-type] td:nth-child(3)")
+    rows = dict(zip(page.attrs("tbody tr[data-type]", "data-type"), timeline, strict=True))
+    assert rows["phaseout.energy.shutdown.ordered.v1"].startswith("市发展改革委："), rows
+    assert "理由：经整改仍未达标" in rows["phaseout.energy.shutdown.ordered.v1"], "in words"
+    assert rows["phaseout.energy.shutdown.verified.v1"].startswith("市工业和信息化局："), rows
+    assert not any("、" in row.split("：")[0] for row in timeline), "who acted, not the leads"
+    page.screenshot("enterprise-energy-exit")
+
+
+WIDE = (
+    "[document.documentElement, ...document.querySelectorAll('.card')]"
+    ".filter(e => e.scrollWidth > e.clientWidth + 1)"
+    ".map(e => (e.querySelector('h2')?.innerText ?? e.tagName) + ' ' + e.scrollWidth"
+    " + '>' + e.clientWidth)"
+)
+"""What scrolls sideways on the page: the document or a card, with its widths."""
+
+
+@contextlib.contextmanager
+def screen(page: Browser, width: int) -> Iterator[None]:
+    """The browser's window at `width` × 768 px, back to 1400 × 900 after."""
     page.call(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": 768, "deviceScaleFactor": 1, "mobile": False},
     )
     try:
-        sign_in(page, city.tokens["city"])
-        for view, path in [*PAGES, ("exits", "#/exits?size=100")]:
-            page.open(f"{city.base}/dashboard/{path}", view)
-            wide = page.js(
-                "[document.documentElement, ...document.querySelectorAll('.card')]"
-                ".filter(e => e.scrollWidth > e.clientWidth + 1)"
-                ".map(e => (e.querySelector('h2')?.innerText ?? e.tagName) + ' ' + e.scrollWidth"
-                " + '>' + e.clientWidth)"
-            )
-            assert wide == [], f"{path} scrolls sideways at {width} px: {wide}"
-        page.open(f"{city.base}/dashboard/#/exits", "exits")
-        page.screenshot(f"exits-{width}")
+        yield
     finally:
         page.call(
             "Emulation.setDeviceMetricsOverride",
             {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
         )
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1366, 1440])
+def test_the_pages_fit_the_screen_without_a_sideways_scroll(
+    page: Browser, city: City, width: int
+) -> None:
+    """Every page, as the city bureau and as a district government, fits the screen and shows
+    no code where a name belongs; a screenshot of each at that width."""
+    listed = codes()
+    with screen(page, width):
+        for who in ("city", "futian"):
+            sign_in(page, city.tokens[who])
+            pages = [*PAGES, ("exits", "#/exits?size=100")]
+            if who == "futian":
+                pages = [(v, p.replace("dapeng", "futian")) for v, p in pages if v != "overview"]
+            for n, (view, path) in enumerate(pages):
+                page.open(f"{city.base}/dashboard/{path}", view)
+                wide = page.js(WIDE)
+                assert wide == [], f"{path} scrolls sideways at {width} px: {wide}"
+                found = codes_in(page.js("document.body.innerText"), listed)
+                assert found == set(), f"codes on {path} at {width} px as {who}"
+                page.screenshot(f"{view}-{who}-{width}-{n}")
+        page.open(f"{city.base}/dashboard/#/exits", "exits")
+        page.screenshot(f"exits-{width}")
 
 
 # ---------------------------------------------------------------- sign-in through the provider
@@ -911,6 +985,11 @@ def test_signing_in_through_the_identity_provider(
     page.wait(f"document.body && document.body.dataset.ready === {json.dumps(view)}", within=60)
     assert page.js("location.href").startswith(f"{city.base}/dashboard/")
     assert page.texts("#who") == [who]
+    with screen(page, 1366):
+        # the window narrowed under a drawn page: its charts redraw on the resize event
+        page.wait(f"({WIDE}).length === 0", within=10)
+        assert codes_in(page.js("document.body.innerText"), codes()) == set()
+        page.screenshot(f"signed-in-{user}-1366")
     token = page.js("sessionStorage.getItem('phaseout.token')")
     assert keycloak.issuer(KEYCLOAK_PORT) == city.issuer and token.count(".") == 2
     if user == "futian":

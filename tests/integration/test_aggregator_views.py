@@ -193,6 +193,12 @@ async def test_exit_list_exports_read_back(platform: Platform) -> None:
     assert mine[1] == "大鹏新区" and mine[4] == "陶瓷" and mine[5] == "建筑卫生陶瓷窑炉"
     assert mine[6] == 800000 and mine[7] == "平方米/年" and mine[11] == "已退出"
     assert mine[12] == "市工业和信息化局"
+    widths = {k: d.width for k, d in sheet.column_dimensions.items()}
+    assert widths["C"] >= 30 and widths["I"] >= 50 and widths["A"] < 10, widths
+    (line,) = [r for r in sheet.iter_rows(min_row=4) if r[3].value == uscc]
+    assert line[6].data_type == "n" and line[6].number_format == "#,##0.####"
+    assert line[10].is_date and line[10].number_format == "yyyy-mm-dd"
+    assert line[3].number_format == "@", "the USCC kept as text"
     assert book["合计"]["A4"].value == "陶瓷"
 
     r = await agg.get("/v1/exits", params={**params, "format": "csv", "lang": "en"}, headers=h)

@@ -12,7 +12,10 @@ from typing import Any
 import httpx
 import pytest
 from conftest import Platform
+from sqlalchemy import select
 from support import eventually, make_uscc
+
+from phaseout_aggregator.adapters.tables import catalogue_names
 
 pytestmark = pytest.mark.integration
 rng = random.Random(4)
@@ -139,11 +142,26 @@ async def test_overdue_case_shut_down_and_exited_in_the_city_view(platform: Plat
     assert (exit_["capacity_unit"], exit_["exited_on"]) == ("t/a", "2020-04-20")
     assert float(exit_["capacity_amount"]) == 120000
     assert exit_["rule"] == f"GB 21346-2013 {ALUMINIUM}"
+    named = await city_view(
+        platform, uscc, lambda body: body["exits"][0]["basis"]["zh"] != exit_["rule"]
+    )
+    (exit_,) = named["exits"]
+    assert exit_["item_name"] == {"zh": "铝液生产线", "en": "molten aluminium line"}
+    assert exit_["basis"]["zh"].startswith(
+        "铝液交流电耗超过《电解铝企业单位产品能源消耗限额》（GB 21346-2013）限定值"
+        "（《行动计划》表 1，"
+    ), "the limits catalogue's names, published by the energy service"
+    assert ALUMINIUM not in exit_["basis"]["zh"] + exit_["basis"]["en"] + exit_["item_name"]["en"]
     assert [c["state"] for c in view["cases"]] == ["exited"]
     types = [e["type"] for e in view["timeline"]]
     assert types.count("phaseout.energy.case.overdue.v1") == 1
     energy_events = [t for t in types if t.startswith("phaseout.energy.")]
     assert energy_events[-1] == "phaseout.energy.shutdown.verified.v1"
+    acted = {e["type"]: e["acting_agency"] for e in view["timeline"]}
+    assert acted["phaseout.energy.shutdown.ordered.v1"] == "drc", "drc's officer ordered it"
+    assert acted["phaseout.energy.shutdown.verified.v1"] == "miit"
+    assert acted["phaseout.energy.case.opened.v1"] == "miit"
+    assert acted["phaseout.energy.case.overdue.v1"] == "miit", "the sweep miit ran"
 
 
 def KWH(value: str) -> dict[str, str]:
@@ -267,6 +285,21 @@ async def test_the_catalogue_is_amended_in_versions(platform: Platform) -> None:
     assert trail[-1]["version"] == version and trail[-1]["amendment"]["officer"] == "test-drc-city"
     old = await energy.get("/v1/catalogue", params={"version": before["version"]}, headers=drc)
     assert next(r for r in old.json()["rows"] if r["indicator_id"] == clinker)["limit"] is None
+
+    async def named_at_the_aggregator() -> bool | None:
+        """The new version's names, published by the amendment, kept by the aggregator."""
+        async with platform.apps["aggregator"].state.db.sessions() as session:
+            found = await session.scalar(
+                select(catalogue_names.c.name_zh).where(
+                    catalogue_names.c.dimension == "energy",
+                    catalogue_names.c.entry == "rule",
+                    catalogue_names.c.version == str(version),
+                    catalogue_names.c.code == f"GB 16780-2012 {clinker}",
+                )
+            )
+        return True if found and "GB 16780-2012" in found else None
+
+    await eventually(named_at_the_aggregator)
 
     uscc = await registered(platform, "cement")
     cement = {"indicator_id": clinker, "unit": "kgce/t"}

@@ -5,13 +5,19 @@ refusals are 4xx naming the field or the rule, and only mee writes, in its offic
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from typing import Any
 
 import httpx
 import pytest
 from conftest import Platform
+from openpyxl import load_workbook
+from sqlalchemy import select
 from support import eventually, make_uscc
+
+from phaseout_aggregator.adapters.tables import catalogue_names
 
 pytestmark = pytest.mark.integration
 rng = random.Random(6)
@@ -164,6 +170,13 @@ async def test_over_the_limit_to_the_closure_order_in_the_aggregators_view(
         "gb4915.kiln.nox",
     )
     assert float(exit_["capacity_amount"]) == 1200000 and exit_["catalogue_version"].isdigit()
+    assert exit_["basis"]["zh"] == (
+        "水泥窑及窑尾余热利用系统氮氧化物超过《水泥工业大气污染物排放标准（特别排放限值）》"
+        "（GB 4915-2013）排放限值（《行动计划》表 2 第 2 行第（1）项，"
+        f"目录 {exit_['catalogue_version']} 版）"
+    ), "the limit in the catalogue's words, published by the environment service"
+    assert exit_["basis"]["en"].startswith("NOx (as NO2) from cement kilns")
+    await exported_by_name(platform, uscc, exit_["basis"])
 
     r = await post(
         platform,
@@ -171,6 +184,21 @@ async def test_over_the_limit_to_the_closure_order_in_the_aggregators_view(
         {"found_running": True, "findings": "回头看发现夜间生产", "effective_on": "2019-11-05"},
     )
     assert r.json()["state"] == "open" and r.json()["reopened"] is True, r.text
+
+
+async def exported_by_name(platform: Platform, uscc: str, basis: dict[str, str]) -> None:
+    """The exit list's exports name the basis as the view does: no code of the catalogue."""
+    agg, h = platform.clients["aggregator"], platform.stack.headers("miit")
+    params = {"district": "baoan", "industry": "cement"}
+    for lang in ("zh", "en"):
+        r = await agg.get("/v1/exits", params={**params, "format": "csv", "lang": lang}, headers=h)
+        assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf"), r.text
+        (line,) = [x for x in csv.reader(io.StringIO(r.content.decode("utf-8-sig"))) if uscc in x]
+        assert basis[lang] in line and not any("gb4915" in cell for cell in line), line
+    r = await agg.get("/v1/exits", params={**params, "format": "xlsx"}, headers=h)
+    sheet = load_workbook(io.BytesIO(r.content))["退出清单"]
+    (row,) = [[c.value for c in r] for r in sheet.iter_rows(min_row=4) if r[3].value == uscc]
+    assert basis["zh"] in row, row
 
 
 async def test_equipment_bans_and_the_coal_boiler_conversion(platform: Platform) -> None:
@@ -391,6 +419,20 @@ async def test_mee_loads_a_limit_awaiting_it_and_it_judges_the_next_sample(
     assert r.status_code == 201 and r.json()["version"] == before + 1, r.text
     r = await post(platform, f"/v1/enterprises/{uscc}/measurements", sample)
     assert r.json()["assessment"]["verdict"] == "over_limit" and r.json()["case_id"], r.text
+
+    async def named_at_the_aggregator() -> bool | None:
+        """The new version's names, published by the amendment, kept by the aggregator."""
+        async with platform.apps["aggregator"].state.db.sessions() as session:
+            found = await session.scalar(
+                select(catalogue_names.c.name_zh).where(
+                    catalogue_names.c.dimension == "environment",
+                    catalogue_names.c.version == str(before + 1),
+                    catalogue_names.c.code == "gb28662.sintering.nox",
+                )
+            )
+        return True if found and "氮氧化物" in found else None
+
+    await eventually(named_at_the_aggregator)
 
 
 @pytest.mark.parametrize(

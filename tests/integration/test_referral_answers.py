@@ -168,6 +168,14 @@ async def test_an_answer_points_at_the_price_and_the_city_reads_why(platform: Pl
     )
     on_page = {x["kind"]: x for x in page.json()["referrals"]}
     assert on_page["water_pricing"]["reason"] == why
+    acted_by = {
+        (e["type"], e["data"].get("kind")): e["acting_agency"] for e in page.json()["timeline"]
+    }
+    assert acted_by[("phaseout.energy.referral.declined.v2", "water_pricing")] == "water"
+    assert acted_by[("phaseout.energy.referral.acted_on.v2", "electricity_pricing")] == "drc"
+    assert acted_by[("phaseout.energy.referral.received.v2", "water_pricing")] is None, (
+        "received by the service's consumer: no officer acted"
+    )
     assert on_page["electricity_pricing"]["act"]["id"] == ours
     only_declined = await city_referrals(platform, uscc, state="declined", as_of="2019-07-01")
     assert set(only_declined) == {"water_pricing"}

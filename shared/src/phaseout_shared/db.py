@@ -43,6 +43,7 @@ outbox = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("parked_at", DateTime(timezone=True)),
     Column("parked_reason", String(2000)),
+    Column("acting_agency", String(40)),
     Index("outbox_unsent", "seq", postgresql_where=text("sent_at IS NULL")),
     Index("outbox_parked", "seq", postgresql_where=text("parked_at IS NOT NULL")),
 )

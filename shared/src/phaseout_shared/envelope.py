@@ -1,7 +1,12 @@
 """The event envelope: CloudEvents 1.0 in Kafka's binary content mode.
 
 Headers `ce_id`, `ce_source`, `ce_type`, `ce_subject` (the enterprise's uscc), `ce_time`,
-`ce_specversion`, `content-type`; the JSON payload is the value; the key is the uscc.
+`ce_specversion`, `content-type`; the JSON payload is the value; the key is the uscc. An event
+an officer's command recorded also carries the extension attribute `actingagency`
+(`ce_actingagency`): the agency the officer acted for, which is not always the dimension's lead
+(a drc officer at energy, samr at quality, an agency answering a referral). It is optional:
+events a consumer emitted, a district government's acts and events recorded before it was
+introduced carry none.
 The W3C trace context travels beside them in `traceparent`/`tracestate` headers.
 """
 
@@ -22,6 +27,9 @@ from phaseout_shared.contracts import load_all
 from phaseout_shared.contracts.base import EventPayload, registry
 
 TRACE_HEADERS = ("traceparent", "tracestate")
+ACTING_AGENCY = "actingagency"
+"""The CloudEvents extension attribute naming the agency whose officer's command recorded it."""
+ACTING_AGENCY_HEADER = f"ce_{ACTING_AGENCY}"
 _FORMAT = JSONFormat()
 
 
@@ -48,6 +56,8 @@ class Envelope:
     body: bytes | None = field(default=None, compare=False, repr=False)
     """The JSON text `data` was read from, when it was read from a record (kept so that a
     consumer storing `data` as JSON need not serialise it again)."""
+    acting_agency: str | None = None
+    """The agency whose officer's command recorded the event (`actingagency`), if one did."""
 
     @property
     def dimension(self) -> str:
@@ -68,6 +78,7 @@ class Envelope:
         subject: str,
         time: datetime,
         trace: dict[str, str] | None = None,
+        acting_agency: str | None = None,
     ) -> Envelope:
         return cls(
             id=str(uuid.uuid4()),
@@ -77,6 +88,7 @@ class Envelope:
             time=time,
             data=payload.model_dump(mode="json"),
             trace=dict(trace or {}),
+            acting_agency=acting_agency,
         )
 
     def payload(self) -> EventPayload:
@@ -93,17 +105,17 @@ class Envelope:
 
 def to_kafka(envelope: Envelope) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     """Key, value and headers of the Kafka record for an envelope."""
-    event = CloudEvent(
-        attributes={
-            "id": envelope.id,
-            "type": envelope.type,
-            "source": envelope.source,
-            "subject": envelope.subject,
-            "time": envelope.time,
-            "datacontenttype": "application/json",
-        },
-        data=envelope.data,
-    )
+    attributes: dict[str, Any] = {
+        "id": envelope.id,
+        "type": envelope.type,
+        "source": envelope.source,
+        "subject": envelope.subject,
+        "time": envelope.time,
+        "datacontenttype": "application/json",
+    }
+    if envelope.acting_agency:
+        attributes[ACTING_AGENCY] = envelope.acting_agency
+    event = CloudEvent(attributes=attributes, data=envelope.data)
     message = to_binary(event, _FORMAT, key_mapper=lambda _: envelope.subject)
     headers = list(message.headers.items())
     headers += [(k, v.encode()) for k, v in envelope.trace.items() if k in TRACE_HEADERS]
@@ -135,6 +147,7 @@ def _direct(key: bytes | None, value: bytes | None, h: dict[str, bytes]) -> Enve
         return None
     if not (id_ and type_ and source) or time.tzinfo is None or not isinstance(data, dict):
         return None
+    acting = h.get(ACTING_AGENCY_HEADER)
     return Envelope(
         id=id_,
         type=type_,
@@ -144,6 +157,7 @@ def _direct(key: bytes | None, value: bytes | None, h: dict[str, bytes]) -> Enve
         data=data,
         trace={k: h[k].decode() for k in TRACE_HEADERS if k in h},
         body=value,
+        acting_agency=acting.decode() if acting else None,
     )
 
 
@@ -164,6 +178,7 @@ def _through_sdk(key: bytes | None, value: bytes | None, header_map: dict[str, b
     if time is None:
         raise MalformedEvent("missing ce_time")
     trace = {k: header_map[k].decode() for k in TRACE_HEADERS if k in header_map}
+    acting = event.get_extension(ACTING_AGENCY)
     return Envelope(
         id=event.get_id(),
         type=event.get_type(),
@@ -172,4 +187,5 @@ def _through_sdk(key: bytes | None, value: bytes | None, header_map: dict[str, b
         time=time,
         data=data,
         trace=trace,
+        acting_agency=str(acting) if acting else None,
     )

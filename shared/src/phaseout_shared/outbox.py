@@ -79,22 +79,41 @@ class Outbox:
         self.written.set()
 
     def envelopes(
-        self, payloads: Sequence[EventPayload], *, subject: str, at: datetime
+        self,
+        payloads: Sequence[EventPayload],
+        *,
+        subject: str,
+        at: datetime,
+        acting_agency: str | None = None,
     ) -> list[Envelope]:
         """The events' envelopes (their ids fixed), to `write` before the transaction commits."""
         carrier: dict[str, str] = {}
         propagate.inject(carrier)
         return [
-            Envelope.of(p, source=self.source, subject=subject, time=at, trace=carrier)
+            Envelope.of(
+                p,
+                source=self.source,
+                subject=subject,
+                time=at,
+                trace=carrier,
+                acting_agency=acting_agency,
+            )
             for p in payloads
         ]
 
     async def append(
-        self, session: AsyncSession, payloads: Sequence[EventPayload], *, subject: str, at: datetime
+        self,
+        session: AsyncSession,
+        payloads: Sequence[EventPayload],
+        *,
+        subject: str,
+        at: datetime,
+        acting_agency: str | None = None,
     ) -> list[Envelope]:
         """Append events to the outbox in the caller's transaction: kept with the session, and
-        written by `flush`, which whoever owns the transaction calls just before committing."""
-        envelopes = self.envelopes(payloads, subject=subject, at=at)
+        written by `flush`, which whoever owns the transaction calls just before committing.
+        `acting_agency` is the agency whose officer's command recorded them, if one did."""
+        envelopes = self.envelopes(payloads, subject=subject, at=at, acting_agency=acting_agency)
         for envelope in envelopes:
             self._check_size(envelope)
         session.info.setdefault(_UNSENT, []).append((self, envelopes))
@@ -124,6 +143,7 @@ class Outbox:
             "time": e.time.isoformat(),
             "data": e.data,
             "trace": e.trace,
+            "acting_agency": e.acting_agency,
             "pos": pos,
             "n": n,
         }
@@ -201,12 +221,13 @@ WITH audited AS (
     ON CONFLICT (subject) DO UPDATE SET sequence = event_streams.sequence + EXCLUDED.sequence
     RETURNING subject, sequence
 )
-INSERT INTO outbox (event_id, topic, type, source, subject, time, data, trace)
+INSERT INTO outbox (event_id, topic, type, source, subject, time, data, trace, acting_agency)
 SELECT e.event_id, e.topic, e.type, e.source, e.subject, e.time,
-    e.data || jsonb_build_object('sequence', streams.sequence - e.n + e.pos), e.trace
+    e.data || jsonb_build_object('sequence', streams.sequence - e.n + e.pos), e.trace,
+    e.acting_agency
 FROM jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
     ord int, event_id uuid, topic text, type text, source text, subject text,
-    time timestamptz, data jsonb, trace jsonb, pos bigint, n bigint)
+    time timestamptz, data jsonb, trace jsonb, acting_agency text, pos bigint, n bigint)
 JOIN streams ON streams.subject = e.subject
 ORDER BY e.ord
 """
@@ -227,6 +248,7 @@ def _envelope(row: Row[tuple[object, ...]]) -> Envelope:
         time=m["time"],
         data=m["data"],
         trace=m["trace"],
+        acting_agency=m["acting_agency"],
     )
 
 

@@ -11,8 +11,15 @@ A revival-watch alert (technology's `watch_alert.raised`, `ditiaogang_alert.rais
 to each agency it names, at that agency's own service (`revival_check`): due on the alert's check
 date, answered "acted on" with the on-site check's `outcome`. That answer, an event like every
 other, is what closes the alert at the technology service (its watch consumer). Where the
-receiving service records a confirmed revival itself (environment re-opens its closed case), its
-subscription says how (`confirmed`), in the answer's transaction.
+receiving service records a confirmed revival itself (environment re-opens its closed case,
+safety and energy find the revival on theirs), its subscription says how (`confirmed`), in the
+answer's transaction.
+
+An alert is closed once, by the first on-site check. Its closing
+(`phaseout.technology.watch_alert.closed.v1`) reaches the same consumer at every service that
+holds a `revival_check` of it: each other open one is settled elsewhere in that transaction
+(`Referral.settle_elsewhere`, announced as `referral.settled_elsewhere.v1`), so no agency is
+left with an overdue check that no longer matters, and a later answer to it is refused (409).
 
 Where the platform records the act a referral asks for, its subscription says so (`ActRule`):
 an answer "acted on" must then name that act (`act_id`), which must exist at this service and be
@@ -85,6 +92,8 @@ ALERTS = frozenset(
     }
 )
 """The revival watch's alerts: each asks the agencies it names (`to`) for an on-site check."""
+ALERT_CLOSED = "phaseout.technology.watch_alert.closed.v1"
+"""An alert closed by the first on-site check: the other agencies' checks of it are settled."""
 
 Confirmed = Callable[[UnitOfWork, Referral, str, date], Awaitable[None]]
 """What a receiving service records when its on-site check confirms a revival: given the unit
@@ -122,6 +131,11 @@ class Subscription:
     @property
     def topics(self) -> set[str]:
         return {topic_of(dimension_of(t)) for t in self.triggers}
+
+    @property
+    def closings(self) -> frozenset[str]:
+        """The events that settle this subscription's open referrals elsewhere."""
+        return frozenset({ALERT_CLOSED}) if self.kind is ReferralKind.REVIVAL_CHECK else frozenset()
 
 
 def ordered_by(dimension: Dimension) -> Callable[[Any], bool]:
@@ -164,14 +178,46 @@ def consumer(dimension: Dimension, subscriptions: Sequence[Subscription]) -> Con
 def _handler(
     dimension: Dimension, subscriptions: Sequence[Subscription], outbox: Outbox
 ) -> Handler:
+    closings = frozenset().union(*(s.closings for s in subscriptions))
+
     async def handle(
         session: AsyncSession, envelope: Envelope, payload: EventPayload, delivery: Delivery
     ) -> None:
+        if envelope.type in closings:
+            await _settle_elsewhere(session, payload, outbox, delivery)
+            return
         for sub in subscriptions:
             if envelope.type in sub.triggers and sub.when(payload):
                 await _refer(session, dimension, sub, envelope, payload, outbox, delivery)
 
     return handle
+
+
+async def _settle_elsewhere(
+    session: AsyncSession, payload: EventPayload, outbox: Outbox, delivery: Delivery
+) -> None:
+    """The alert closed: settle each of this service's other open revival_checks of it."""
+    p: Any = payload
+    doc = referrals.c.doc
+    ids = await session.scalars(
+        select(referrals.c.id)
+        .where(
+            referrals.c.uscc == p.uscc,
+            doc["kind"].astext == ReferralKind.REVIVAL_CHECK.value,
+            doc["alert_id"].astext == str(p.alert_id),
+        )
+        .order_by(referrals.c.id)
+    )
+    now = delivery.clock()
+    for id_ in list(ids):
+        referral = await REFERRALS.get(session, id_)
+        if not referral.settles(p.alert_id, p.referral_id):
+            continue
+        referral.settle_elsewhere(
+            p.outcome, p.reason, p.effective_on, by=p.closed_by, referral=p.referral_id
+        )
+        await REFERRALS.save(session, referral, now)
+        await outbox.append(session, referral.pull_events(), subject=referral.uscc, at=now)
 
 
 async def _refer(

@@ -94,8 +94,16 @@ class UnitOfWork:
         return repository.bound(self.session, self.now)
 
     async def emit(self, payloads: Sequence[EventPayload], *, subject: str) -> None:
-        """Append events to the outbox, in this transaction (written when it commits)."""
-        envelopes = await self._outbox.append(self.session, payloads, subject=subject, at=self.now)
+        """Append events to the outbox, in this transaction (written when it commits), each
+        naming the agency the principal acts for (`actingagency`), if any."""
+        acting = None if self.principal is None else self.principal.agency
+        envelopes = await self._outbox.append(
+            self.session,
+            payloads,
+            subject=subject,
+            at=self.now,
+            acting_agency=None if acting is None else acting.value,
+        )
         self.emitted += [e.id for e in envelopes]
 
     async def audit(self, action: str, target: str, changes: dict[str, Any]) -> None:

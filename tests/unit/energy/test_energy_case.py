@@ -26,6 +26,7 @@ from phaseout_shared.contracts.energy import (
     CaseOpened,
     CaseOverdue,
     CaseRectified,
+    CaseRevivalFound,
     CaseState,
     ExtensionGranted,
     ReinspectionFailed,
@@ -126,7 +127,7 @@ def test_the_lifecycle_table() -> None:
         CaseState.SHUTDOWN_REQUIRED: ["order_shutdown"],
         CaseState.OVERDUE: ["grant_extension", "order_shutdown"],
         CaseState.SHUTDOWN_ORDERED: ["verify_shutdown"],
-        CaseState.EXITED: [],
+        CaseState.EXITED: ["find_revival"],
     }
 
 
@@ -313,6 +314,42 @@ def test_shutdown_ordered_then_verified_is_an_exit(
     assert "GB 21346-2013" in verified.basis and "catalogue v1" in verified.basis
 
 
+def test_capacity_found_running_after_its_exit_is_revived_until_verified_again() -> None:
+    """死灰复燃: the check confirming a revival puts the case back under its shutdown order;
+    the event names the exit's legal basis and date, and a second verification exits again."""
+    case = case_in(CaseState.EXITED)
+    alert = uuid4()
+    with pytest.raises(InvalidInput) as refused:
+        case.find_revival("  ", date(2020, 5, 10), alert_id=alert)
+    assert refused.value.field == "findings" and case.state is CaseState.EXITED
+    with pytest.raises(Conflict) as refused:
+        case.find_revival("恢复生产", date(2020, 3, 31), alert_id=alert)
+    assert refused.value.field == "effective_on" and case.state is CaseState.EXITED
+    case.find_revival(" 现场检查：电解槽恢复生产 ", date(2020, 5, 10), alert_id=alert)
+    assert (case.state, case.exited_on, case.next_deadline) == (
+        CaseState.SHUTDOWN_ORDERED,
+        None,
+        None,
+    )
+    (found,) = case.pull_events()
+    assert isinstance(found, CaseRevivalFound)
+    assert (found.state, found.effective_on, found.exited_on, found.alert_id) == (
+        CaseState.SHUTDOWN_ORDERED,
+        date(2020, 5, 10),
+        date(2020, 4, 1),
+        alert,
+    )
+    assert (found.findings, found.reason) == ("现场检查：电解槽恢复生产", ShutdownReason.OVERDUE)
+    assert (found.standard, found.indicator_id, found.capacity_amount) == (
+        "GB 21346-2013",
+        ALUMINIUM,
+        Decimal("120000"),
+    )
+    assert found.basis == case.legal_basis()
+    case.verify_shutdown(verified_on=date(2020, 6, 1))
+    assert (case.state, case.exited_on) == (CaseState.EXITED, date(2020, 6, 1))
+
+
 def test_shutdown_dates_are_checked_before_anything_changes() -> None:
     case = case_in(CaseState.OVERDUE)
     with pytest.raises(Conflict) as raised:
@@ -334,6 +371,7 @@ ACTIONS: dict[str, Callable[[EnergyCase], None]] = {
     "rectify": lambda c: reinspect(c, date(2020, 6, 1), "13000"),
     "order_shutdown": lambda c: c.order_shutdown(ordered_on=date(2020, 6, 1)),
     "verify_shutdown": lambda c: c.verify_shutdown(verified_on=date(2020, 6, 1)),
+    "find_revival": lambda c: c.find_revival("现场检查：电解槽恢复生产", date(2020, 6, 1)),
 }
 ILLEGAL = [
     (state, action)

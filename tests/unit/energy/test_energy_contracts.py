@@ -14,10 +14,12 @@ ENERGY_TYPES = {
     "phaseout.energy.case.overdue.v1",
     "phaseout.energy.shutdown.ordered.v1",
     "phaseout.energy.shutdown.verified.v1",
+    "phaseout.energy.case.revival_found.v1",
     "phaseout.energy.pricing_measure.recorded.v1",
     "phaseout.energy.pricing_measure.ended.v1",
     "phaseout.energy.inspection_list.entry_added.v1",
     "phaseout.energy.catalogue.amended.v1",
+    "phaseout.energy.catalogue.published.v1",
     "phaseout.energy.case.superseded.v1",
     "phaseout.energy.case.resumed.v1",
 }

@@ -23,6 +23,7 @@ TYPES: dict[str, type[EventPayload]] = {
     "phaseout.environment.equipment.surveyed.v1": ev.EquipmentSurveyed,
     "phaseout.environment.equipment.converted.v1": ev.EquipmentConverted,
     "phaseout.environment.catalogue.amended.v1": ev.CatalogueAmended,
+    "phaseout.environment.catalogue.published.v1": ev.CataloguePublished,
     "phaseout.environment.case.opened.v1": ev.CaseOpened,
     "phaseout.environment.case.measure_ordered.v1": ev.MeasureOrdered,
     "phaseout.environment.case.rectified.v1": ev.CaseRectified,
@@ -35,7 +36,7 @@ TYPES: dict[str, type[EventPayload]] = {
     "phaseout.environment.case.reopened.v1": ev.CaseReopened,
 }
 CASE_EVENTS = [n for n in TYPES if ".case." in n or ".closure." in n]
-ENTERPRISE_EVENTS = [n for n in TYPES if n != "phaseout.environment.catalogue.amended.v1"]
+ENTERPRISE_EVENTS = [n for n in TYPES if ".catalogue." not in n]
 EXIT_FACTS = {"capacity_amount", "capacity_unit", "item", "rule", "catalogue_version"}
 
 

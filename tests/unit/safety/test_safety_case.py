@@ -16,6 +16,7 @@ from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.safety import (
     CaseClosed,
     CaseOverdue,
+    CaseRevivalFound,
     CaseState,
     ClosureDecided,
     ClosureDeclined,
@@ -323,3 +324,40 @@ def test_a_shutdown_elsewhere_supersedes_only_rectification(
     state: CaseState, supersession: CheckSupersession
 ) -> None:
     supersession(case_in(state), state, state in SUPERSEDABLE, lambda c: c.deadline)
+
+
+@pytest.mark.parametrize("state", [S.CLOSED, S.REVOKED])
+def test_closed_capacity_found_running_is_revived_until_closed_again(state: CaseState) -> None:
+    """死灰复燃: mem's check confirming a revival puts the case back to the closure decided;
+    the event names what had closed, when and under which rule; it may be closed again."""
+    case = case_in(state)
+    alert = UUID("00000000-0000-4000-8000-000000000099")
+    with pytest.raises(InvalidInput) as refused:
+        case.find_revival(" ", LATER, alert_id=alert)
+    assert refused.value.field == "findings" and case.state is state
+    case.find_revival(" 现场检查：1 号高炉恢复生产 ", LATER, alert_id=alert)
+    assert (case.state, case.deadline) == (S.CLOSURE_DECIDED, None)
+    (found,) = case.pull_events()
+    assert isinstance(found, CaseRevivalFound)
+    assert (found.state, found.effective_on, found.closed_on, found.alert_id) == (
+        S.CLOSURE_DECIDED,
+        LATER,
+        ORDERED,
+        alert,
+    )
+    assert (found.rule, found.item, found.findings) == (
+        CLOSE,
+        case.item,
+        "现场检查：1 号高炉恢复生产",
+    )
+    assert found.basis == table4().basis(CLOSE)
+    case.close("再次断电、拆除炉体", NEW_PERIOD)
+    assert case.state is S.CLOSED
+
+
+@pytest.mark.parametrize("state", [s for s in S if s not in (S.CLOSED, S.REVOKED)])
+def test_only_closed_capacity_can_be_found_revived(state: CaseState) -> None:
+    case = case_in(state)
+    with pytest.raises(Conflict) as refused:
+        case.find_revival("恢复生产", LATER)
+    assert refused.value.rule == "lifecycle.find_revival" and case.state is state

@@ -31,6 +31,7 @@ TYPES: dict[str, type[EventPayload]] = {
     "phaseout.safety.case.closure_declined.v1": safety.ClosureDeclined,
     "phaseout.safety.case.closed.v1": safety.CaseClosed,
     "phaseout.safety.case.licences_revoked.v1": safety.LicencesRevoked,
+    "phaseout.safety.case.revival_found.v1": safety.CaseRevivalFound,
 }
 CASE_EVENTS = [n for n in TYPES if ".case." in n or ".hazard." in n]
 COMMON = {"uscc", "district", "industry", "effective_on"}

@@ -43,6 +43,26 @@ def test_trace_context_travels_in_headers() -> None:
     assert from_kafka(*to_kafka(traced)).trace == traced.trace
 
 
+def test_the_acting_agency_travels_as_a_cloudevents_extension() -> None:
+    sent = Envelope(**{**registered().__dict__, "acting_agency": "drc"})
+    key, value, headers = to_kafka(sent)
+    assert dict(headers)["ce_actingagency"] == b"drc"
+    assert from_kafka(key, value, headers).acting_agency == "drc"
+    # read through the CloudEvents SDK too (a record not shaped as `to_kafka` writes it)
+    other = [(k, v) for k, v in headers if k != "content-type"]
+    assert from_kafka(key, value, other).acting_agency == "drc"
+
+
+def test_an_event_without_an_acting_agency_still_reads() -> None:
+    """Events recorded before the attribute was carried, and those no officer's command
+    recorded, have none: they read as before."""
+    key, value, headers = to_kafka(registered())
+    assert not any(k == "ce_actingagency" for k, _ in headers)
+    assert from_kafka(key, value, headers).acting_agency is None
+    other = [(k, v) for k, v in headers if k != "content-type"]
+    assert from_kafka(key, value, other).acting_agency is None
+
+
 def test_missing_headers_are_malformed() -> None:
     with pytest.raises(MalformedEvent, match="ce_id"):
         from_kafka(b"k", b"{}", [("ce_type", b"x")])

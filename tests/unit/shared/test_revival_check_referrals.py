@@ -128,3 +128,76 @@ def test_version_one_events_are_still_read_with_their_kinds() -> None:
     assert str(old.kind) == "electricity_pricing"
     with pytest.raises(ValueError):
         v1.model_validate(old.model_dump() | {"kind": "revival_check"})
+
+
+def test_another_agencys_check_settles_the_open_check_with_its_outcome_and_name() -> None:
+    """The alert closed by samr's answer to its own referral: mee's check of the same alert is
+    settled elsewhere, naming the outcome and samr, from the closing's date; not answered."""
+    r, samrs = check(), uuid4()
+    assert r.settles(ALERT_ID, samrs)
+    r.settle_elsewhere(
+        WatchOutcome.REVIVAL_CONFIRMED,
+        "现场发现中频炉生产",
+        date(2019, 9, 10),
+        by=Agency.SAMR,
+        referral=samrs,
+    )
+    assert (r.state, r.outcome, r.settled_by, r.settled_by_referral) == (
+        "settled_elsewhere",
+        WatchOutcome.REVIVAL_CONFIRMED,
+        Agency.SAMR,
+        samrs,
+    )
+    assert not r.overdue(date(2019, 12, 31)) and r.act_type is None
+    (event,) = r.pull_events()
+    payload: Any = event
+    assert event.event_type == "phaseout.environment.referral.settled_elsewhere.v1"
+    assert (payload.state, payload.effective_on, payload.settled_by) == (
+        "settled_elsewhere",
+        date(2019, 9, 10),
+        Agency.SAMR,
+    )
+    assert payload.reason == "revival_confirmed by samr's on-site check: 现场发现中频炉生产"
+    assert not r.settles(ALERT_ID, samrs), "settled once"
+
+
+def test_a_settled_check_refuses_any_answer_and_names_why() -> None:
+    r = check()
+    r.settle_elsewhere(
+        WatchOutcome.EXPLAINED, "办公照明", date(2019, 9, 5), by=Agency.MIIT, referral=None
+    )
+    r.pull_events()
+    for answer in (
+        lambda: r.act("现场检查", date(2019, 9, 8), outcome=WatchOutcome.REVIVAL_CONFIRMED),
+        lambda: r.decline("不属本部门", date(2019, 9, 8)),
+        lambda: r.accept(date(2019, 9, 8)),
+    ):
+        with pytest.raises(Conflict) as refused:
+            answer()
+        assert refused.value.rule == "referral.settled_elsewhere"
+        assert "miit" in refused.value.reason
+    assert r.pull_events() == [] and r.state == "settled_elsewhere"
+
+
+def test_only_the_other_open_checks_of_that_alert_are_settled() -> None:
+    answered, other_alert = check(), check()
+    answered.act("办公照明", date(2019, 9, 5), outcome=WatchOutcome.EXPLAINED)
+    assert not answered.settles(ALERT_ID, None), "its own answer came first: it stands"
+    assert not check().settles(ALERT_ID, check().referral_id), "the answer that closed it"
+    assert not other_alert.settles(uuid4(), None)
+    pricing = check(ReferralKind.ELECTRICITY_PRICING)
+    assert not pricing.settles(ALERT_ID, None)
+    with pytest.raises(Conflict):
+        pricing.settle_elsewhere(
+            WatchOutcome.EXPLAINED, "…", date(2019, 9, 5), by=Agency.MIIT, referral=None
+        )
+
+
+def test_a_late_closing_is_dated_no_earlier_than_the_checks_last_step() -> None:
+    r = check()
+    r.accept(date(2019, 9, 12))
+    r.settle_elsewhere(
+        WatchOutcome.FALSE_READING, "电表倍率错误", date(2019, 9, 3), by=Agency.MEM, referral=None
+    )
+    (_, settled) = r.pull_events()
+    assert settled.effective_on == date(2019, 9, 12)  # type: ignore[attr-defined]

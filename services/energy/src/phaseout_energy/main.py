@@ -7,7 +7,9 @@ from fastapi import FastAPI
 
 from phaseout_energy.adapters.tables import CASES, INSPECTIONS, METADATA, pricing_measures
 from phaseout_energy.api.routes import router
+from phaseout_energy.app.commands import revival_confirmed
 from phaseout_energy.app.desk import SUPERVISORS
+from phaseout_energy.app.publication import publish_catalogue
 from phaseout_energy.documents import describe
 from phaseout_energy.domain.pricing import ELECTRICITY
 from phaseout_shared.agency import agency_spec, app_of, serve
@@ -53,8 +55,12 @@ SPEC = agency_spec(
             PRICED_CAPACITY,
             act=priced(frozenset({PricingKind.PROGRESSIVE_WATER})),
         ),
-        *(revival_check(a, when=ordered_by(Dimension.ENERGY)) for a in (Agency.MIIT, Agency.DRC)),
+        *(
+            revival_check(a, when=ordered_by(Dimension.ENERGY), confirmed=revival_confirmed)
+            for a in (Agency.MIIT, Agency.DRC)
+        ),
     ],
+    on_startup=[publish_catalogue],
     evidence_targets={"case": CASES, "inspection": INSPECTIONS},
     describe=describe,
 )

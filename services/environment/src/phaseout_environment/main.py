@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from phaseout_environment.adapters.tables import CASES, EQUIPMENT, MEASUREMENTS, METADATA
 from phaseout_environment.api import cases, catalogue, findings, registers
 from phaseout_environment.app.cases import revival_confirmed
+from phaseout_environment.app.publication import publish_catalogue
 from phaseout_environment.documents import describe
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Agency, Dimension
@@ -30,6 +31,7 @@ SPEC = agency_spec(
         catalogue.router,
     ],
     subscriptions=[revival_check(Agency.MEE, confirmed=revival_confirmed)],
+    on_startup=[publish_catalogue],
     evidence_targets={"case": CASES, "measurement": MEASUREMENTS, "equipment": EQUIPMENT},
     describe=describe,
 )

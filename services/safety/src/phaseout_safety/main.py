@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, METADATA
 from phaseout_safety.api import cases, routes
+from phaseout_safety.app.commands import revival_confirmed
 from phaseout_safety.documents import describe
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Agency, Dimension
@@ -23,7 +24,7 @@ SPEC = agency_spec(
     metadata=METADATA,
     supersedable=CASES,
     routers=[routes.router, cases.router],
-    subscriptions=[revival_check(Agency.MEM)],
+    subscriptions=[revival_check(Agency.MEM, confirmed=revival_confirmed)],
     evidence_targets={"case": CASES, "hazard": HAZARDS, "inspection": INSPECTIONS},
     describe=describe,
 )

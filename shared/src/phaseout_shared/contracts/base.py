@@ -134,3 +134,56 @@ def per_dimension(
         model = type(name, (base,), {"__doc__": base.__doc__, "__module__": base.__module__})
         models[dim.value] = event_type(f"phaseout.{dim.value}.{noun}.{verb}.v{version}")(model)
     return models
+
+
+class EntryKind(StrEnum):
+    """What a named catalogue entry is: something that closes (an equipment kind, a production
+    line) or the rule an exit is ordered under (a requirement, a standard's limit, a ground)."""
+
+    KIND = "kind"
+    RULE = "rule"
+
+
+class NamedEntry(BaseModel):
+    """One entry of an agency's catalogue as officials name it, and where the plan states it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    entry: EntryKind = Field(description="An equipment kind or line (kind), or a rule (rule)")
+    code: str = Field(
+        min_length=1, description="The code events carry for it (an exit's item or rule)"
+    )
+    industry: Industry | None = Field(
+        default=None, description="The entry's key industry; none when it spans several"
+    )
+    name_zh: str = Field(min_length=1, description="Its name or the plan's wording, in Chinese")
+    name_en: str = Field(min_length=1, description="The same in English")
+    where_zh: str | None = Field(
+        default=None, description="Where the plan states it, e.g. 表 1, 二（二）3"
+    )
+    where_en: str | None = Field(default=None, description="The same in English, e.g. Table 1")
+
+
+class CatalogueNames(EventPayload):
+    """What every agency publishes of its catalogue for those who show its codes by name: one
+    event per catalogue version, keyed by the subject `catalogue` (`CATALOGUE_SUBJECT`)."""
+
+    version: str = Field(description="The catalogue version, as events carry it")
+    effective_on: date = Field(description="The city's date when the service published it")
+    title_zh: str = Field(description="The catalogue's title in the plan")
+    title_en: str = Field(description="The title in English")
+
+    def named(self) -> Iterable[NamedEntry]:
+        """Every entry with its names (an event type of its own shape says how)."""
+        raise NotImplementedError
+
+
+class NamesPublished(CatalogueNames):
+    """A catalogue's names as a plain list of entries (the shape agencies' catalogues share)."""
+
+    entries: tuple[NamedEntry, ...] = Field(
+        min_length=1, description="Every kind and rule the service's events may name, by code"
+    )
+
+    def named(self) -> Iterable[NamedEntry]:
+        return self.entries

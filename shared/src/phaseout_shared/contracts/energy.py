@@ -22,6 +22,7 @@ from phaseout_shared.contracts.base import (
     CaseEvent,
     EnterpriseEvent,
     EventPayload,
+    NamesPublished,
     Stage,
     event_type,
 )
@@ -187,6 +188,24 @@ class ShutdownVerified(_LegalBasis):
     basis: str = Field(description="The legal basis in words: standard, indicator, version")
 
 
+@event_type("phaseout.energy.case.revival_found.v1")
+class CaseRevivalFound(_LegalBasis):
+    """死灰复燃: an on-site check found the capacity that had exited running again (a
+    revival-watch alert's check, confirmed by miit or drc). The shutdown order stands and is to
+    be verified again: the case is back to `shutdown_ordered`. It names the exit's legal basis,
+    so that the city's exit list marks that capacity revived."""
+
+    reason: ShutdownReason = Field(
+        description="The shutdown's grounds: overdue or reinspection_failed"
+    )
+    exited_on: date = Field(description="The day its shutdown had been verified (its exit)")
+    findings: str = Field(min_length=1, description="What the on-site check found")
+    alert_id: UUID | None = Field(
+        default=None, description="The revival-watch alert whose check found it, if any"
+    )
+    basis: str = Field(description="The legal basis in words: standard, indicator, version")
+
+
 class _PricingEvent(EnterpriseEvent):
     measure_id: UUID = Field(description="The differential pricing measure")
     kind: PricingKind = Field(
@@ -247,3 +266,13 @@ class CatalogueAmended(EventPayload):
     amended_by: Agency = Field(description="The agency that amended the catalogue")
     officer: str = Field(min_length=1, description="Who amended it")
     reason: str = Field(default="", description="Why")
+
+
+@event_type("phaseout.energy.catalogue.published.v1")
+class CataloguePublished(NamesPublished):
+    """The energy service holds this version of the Table 1 limits catalogue: each
+    standard's indicators named as the lines they close (kind) and as the limit an exit
+    is ordered under (rule), keyed by the codes its exits carry (`<standard> <indicator>`).
+
+    Published once per version (at start, and by the amendment that makes a version),
+    keyed by the subject `catalogue`."""

@@ -22,6 +22,7 @@ from phaseout_shared.contracts.base import (
     CaseEvent,
     EnterpriseEvent,
     EventPayload,
+    NamesPublished,
     Stage,
     event_type,
 )
@@ -361,3 +362,13 @@ class CaseReopened(_ExitFacts):
     """
 
     findings: str = Field(min_length=1, description="What the re-check found")
+
+
+@event_type("phaseout.environment.catalogue.published.v1")
+class CataloguePublished(NamesPublished):
+    """The environment service holds this version of its catalogue (Table 2 and section
+    二（二）): the equipment kinds it names (kind), and the grounds of a case, Table 2's
+    equipment rules and its standards' limits (rule), keyed by the ids closures carry.
+
+    Published once per version (at start, and by the amendment that makes a version),
+    keyed by the subject `catalogue`."""

@@ -25,6 +25,13 @@ enterprise's:
 - `revival_check` (the agencies a revival-watch alert names, each at its own service): none
   recorded; the answer carries the on-site check's `outcome` (revival_confirmed, explained,
   false_reading) and `reason`, and that answer closes the alert at the technology service.
+
+An alert names several agencies (miit and samr for 地条钢) but is closed once, by the first
+on-site check. When it closes (`phaseout.technology.watch_alert.closed.v1`), every other open
+`revival_check` of that alert is settled elsewhere (`referral.settled_elsewhere.v1`): closed
+in a state of its own, `settled_elsewhere`, naming the alert's outcome and the agency whose
+check gave it. It is no answer of the receiving agency's, which never answered, and no longer
+open or overdue work; an answer to it afterwards is refused (409).
 """
 
 from __future__ import annotations
@@ -64,6 +71,16 @@ class ReferralState(StrEnum):
     ACCEPTED = "accepted"
     ACTED_ON = "acted_on"
     DECLINED = "declined"
+
+
+class SettledElsewhere(StrEnum):
+    """The state of a revival_check whose alert another agency's on-site check closed.
+
+    A state beside `ReferralState`, not one of its values: no event that carries a
+    `ReferralState` can be in it, so their published schemas stay as they are.
+    """
+
+    SETTLED_ELSEWHERE = "settled_elsewhere"
 
 
 class _ReferralFacts(EventPayload):
@@ -117,7 +134,44 @@ class ReferralEvent(_ReferralFacts):
     )
 
 
-AnyReferralEvent = ReferralEvent | ReferralEventV1
+class ReferralSettledElsewhere(EventPayload):
+    """The alert this revival_check is about was closed by another agency's on-site check:
+    the referral is closed as settled by that outcome, with no answer of the receiver's."""
+
+    referral_id: UUID = Field(description="The referral (one per trigger, kind and receiver)")
+    kind: ReferralKind
+    sender: str = Field(description="The dimension whose event triggered it")
+    receiver: Agency = Field(description="The agency asked to check, which did not answer")
+    uscc: USCC
+    district: District
+    trigger_event_id: str = Field(description="The CloudEvents id of the triggering event")
+    trigger_type: str = Field(description="Its type")
+    state: SettledElsewhere = Field(description="settled_elsewhere")
+    due_on: date = Field(description="By when the receiver should have checked")
+    reason: str = Field(description="The alert's outcome in words: whose check, what it found")
+    alert_id: UUID = Field(description="The revival-watch alert the revival_check is about")
+    order_case: str | None = Field(
+        default=None,
+        description="The case whose order the alert says is broken, at the receiving service",
+    )
+    outcome: WatchOutcome = Field(
+        description="The alert's outcome, as the other agency's on-site check gave it"
+    )
+    settled_by: Agency | None = Field(
+        description="The agency whose on-site check closed the alert (its referral's receiver, "
+        "or the agency that recorded the outcome at the technology service)"
+    )
+    settled_by_referral: UUID | None = Field(
+        default=None,
+        description="The referral whose answer closed the alert; none if the outcome was "
+        "recorded at the technology service",
+    )
+    effective_on: date = Field(
+        description="The day the alert was closed (this referral's last step, if later)"
+    )
+
+
+AnyReferralEvent = ReferralEvent | ReferralEventV1 | ReferralSettledElsewhere
 
 
 class ReferralReceived(ReferralEvent):
@@ -157,6 +211,7 @@ RECEIVED = per_dimension(ReferralReceived, "referral", "received", version=2)
 ACCEPTED = per_dimension(ReferralAccepted, "referral", "accepted", version=2)
 ACTED_ON = per_dimension(ReferralActedOn, "referral", "acted_on", version=2)
 DECLINED = per_dimension(ReferralDeclined, "referral", "declined", version=2)
+SETTLED_ELSEWHERE = per_dimension(ReferralSettledElsewhere, "referral", "settled_elsewhere")
 RECEIVED_V1 = per_dimension(ReferralReceivedV1, "referral", "received")
 ACCEPTED_V1 = per_dimension(ReferralAcceptedV1, "referral", "accepted")
 ACTED_ON_V1 = per_dimension(ReferralActedOnV1, "referral", "acted_on")

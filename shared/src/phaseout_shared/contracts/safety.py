@@ -337,6 +337,24 @@ class CaseClosed(_LegalStep):
     basis: str = Field(description="The legal basis in words, quoting the plan")
 
 
+@event_type("phaseout.safety.case.revival_found.v1")
+class CaseRevivalFound(_LegalStep):
+    """死灰复燃: an on-site check found the closed capacity running again (a revival-watch
+    alert's check, confirmed by mem). The government's closure decision stands and is to be
+    carried out again: the case is back to `closure_decided`. It names what had closed and
+    under which rule, so that the city's exit list marks that capacity revived."""
+
+    item: str = Field(min_length=1, max_length=200, description="What had closed (产能)")
+    capacity_amount: Decimal = Field(gt=0, description="Capacity figure of what had closed")
+    capacity_unit: str = Field(min_length=1, max_length=20, description="e.g. t/a, m²/a, MW")
+    closed_on: date = Field(description="The day it had closed (its exit)")
+    findings: str = Field(min_length=1, description="What the on-site check found")
+    alert_id: UUID | None = Field(
+        default=None, description="The revival-watch alert whose check found it, if any"
+    )
+    basis: str = Field(description="The legal basis in words, quoting the plan")
+
+
 @event_type("phaseout.safety.case.licences_revoked.v1")
 class LicencesRevoked(_LegalStep):
     """The relevant licences were revoked by law (有关部门应当依法依规吊销其相关证照)."""

@@ -12,7 +12,7 @@ technology service's own store.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -21,7 +21,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from phaseout_shared.contracts.base import EnterpriseEvent, EventPayload, Stage, event_type
+from phaseout_shared.contracts.base import (
+    CatalogueNames,
+    EnterpriseEvent,
+    EntryKind,
+    EventPayload,
+    NamedEntry,
+    Stage,
+    event_type,
+)
 from phaseout_shared.reference import USCC, Agency, District, Industry
 
 ParameterValue = bool | int | float | str
@@ -307,7 +315,7 @@ class RuleName(BaseModel):
 
 
 @event_type("phaseout.technology.catalogue.published.v1")
-class CataloguePublished(EventPayload):
+class CataloguePublished(CatalogueNames):
     """The technology service holds this version of the Table 5 catalogue: the names of its
     equipment kinds and the wording of its rules, for those who show kinds and rules by name.
 
@@ -320,6 +328,27 @@ class CataloguePublished(EventPayload):
     title_en: str = Field(description="The title in English")
     kinds: dict[str, KindName] = Field(description="Every equipment kind, by its code")
     rules: dict[str, RuleName] = Field(description="Every rule, by its id")
+
+    def named(self) -> Iterable[NamedEntry]:
+        for code, kind in self.kinds.items():
+            yield NamedEntry(
+                entry=EntryKind.KIND,
+                code=code,
+                industry=kind.industry,
+                name_zh=kind.name_zh,
+                name_en=kind.name_en,
+            )
+        for code, rule in self.rules.items():
+            item = f"第（{rule.item}）项" if rule.item is not None else ""
+            yield NamedEntry(
+                entry=EntryKind.RULE,
+                code=code,
+                industry=rule.industry,
+                name_zh=rule.wording_zh,
+                name_en=rule.wording_en,
+                where_zh=f"表 {rule.table} 第 {rule.row} 行{item}",
+                where_en=rule.citation,
+            )
 
 
 class WatchOutcome(StrEnum):

@@ -2,6 +2,12 @@
 
 It is the plan's cross-agency follow-up made trackable: who asked whom to do what, because of
 which event, by when, and what became of it.
+
+A `revival_check` may also be settled elsewhere: its alert names several agencies and closes
+with the first on-site check's outcome; the others' checks are then moot. Each open one is
+closed as `settled_elsewhere`, naming that outcome and the agency that gave it, and refuses any
+answer afterwards (409, `referral.settled_elsewhere`). One its receiver answered before the
+alert's closing reached it stays as answered: a real check, on the record, that came second.
 """
 
 from __future__ import annotations
@@ -17,20 +23,25 @@ from phaseout_shared.contracts.referral import (
     ACTED_ON,
     DECLINED,
     RECEIVED,
+    SETTLED_ELSEWHERE,
     ReferralKind,
     ReferralState,
+    SettledElsewhere,
 )
 from phaseout_shared.contracts.technology import WatchOutcome
 from phaseout_shared.domain.aggregate import Aggregate
-from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, Agency, District
 
-LIFECYCLE: Lifecycle[ReferralState] = Lifecycle.of(
+State = ReferralState | SettledElsewhere
+SETTLED = SettledElsewhere.SETTLED_ELSEWHERE
+LIFECYCLE: Lifecycle[State] = Lifecycle.of(
     {
         "accept": ([ReferralState.RECEIVED], ReferralState.ACCEPTED),
         "act": ([ReferralState.RECEIVED, ReferralState.ACCEPTED], ReferralState.ACTED_ON),
         "decline": ([ReferralState.RECEIVED, ReferralState.ACCEPTED], ReferralState.DECLINED),
+        "settle_elsewhere": ([ReferralState.RECEIVED, ReferralState.ACCEPTED], SETTLED),
     }
 )
 OPEN = [ReferralState.RECEIVED, ReferralState.ACCEPTED]
@@ -53,7 +64,7 @@ class Referral(Aggregate):
     trigger_type: str
     received_on: date
     due_on: date
-    state: ReferralState = ReferralState.RECEIVED
+    state: State = ReferralState.RECEIVED
     reason: str | None = None
     act_type: str | None = Field(default=None, description="The kind of act taken, if recorded")
     act_id: str | None = Field(default=None, description="The act taken, at this service")
@@ -65,6 +76,14 @@ class Referral(Aggregate):
     )
     outcome: WatchOutcome | None = Field(
         default=None, description="A revival_check acted on: the on-site check's outcome"
+    )
+    settled_by: Agency | None = Field(
+        default=None,
+        description="Settled elsewhere: the agency whose on-site check closed the alert",
+    )
+    settled_by_referral: UUID | None = Field(
+        default=None,
+        description="Settled elsewhere: the referral whose answer closed the alert, if any",
     )
     last_step_on: date
 
@@ -143,10 +162,74 @@ class Referral(Aggregate):
         self._step("decline", effective_on, reason)
         self._emit(DECLINED, effective_on)
 
+    def settles(self, alert_id: UUID, answered_by: UUID | None) -> bool:
+        """Whether the closing of `alert_id` (by the answer to referral `answered_by`, if any)
+        settles this referral elsewhere: an open revival_check of that alert, not the one
+        whose answer closed it."""
+        return (
+            self.kind is ReferralKind.REVIVAL_CHECK
+            and self.alert_id == alert_id
+            and self.referral_id != answered_by
+            and self.state in OPEN
+        )
+
+    def settle_elsewhere(
+        self,
+        outcome: WatchOutcome,
+        found: str,
+        closed_on: date,
+        *,
+        by: Agency | None,
+        referral: UUID | None,
+    ) -> None:
+        """Closed as settled by another agency's on-site check of the same alert: its outcome
+        and who gave it, from the alert's closing (or this referral's last step, if later)."""
+        if self.kind is not ReferralKind.REVIVAL_CHECK or self.alert_id is None:
+            raise Conflict(
+                f"a {self.kind.value} referral is settled only by its receiver",
+                field="kind",
+                rule="referral.settled_elsewhere",
+            )
+        self.state = LIFECYCLE.move("settle_elsewhere", self.state)
+        who = "the technology service" if by is None else by.value
+        self.reason = f"{outcome.value} by {who}'s on-site check: {found.strip() or outcome.value}"
+        self.outcome, self.settled_by, self.settled_by_referral = outcome, by, referral
+        self.last_step_on = max(self.last_step_on, closed_on)
+        self._record(
+            SETTLED_ELSEWHERE[self.dimension](
+                referral_id=self.referral_id,
+                kind=self.kind,
+                sender=self.sender,
+                receiver=self.receiver,
+                uscc=self.uscc,
+                district=self.district,
+                trigger_event_id=self.trigger_event_id,
+                trigger_type=self.trigger_type,
+                state=SETTLED,
+                due_on=self.due_on,
+                reason=self.reason,
+                alert_id=self.alert_id,
+                order_case=self.order_case,
+                outcome=outcome,
+                settled_by=by,
+                settled_by_referral=referral,
+                effective_on=self.last_step_on,
+            )
+        )
+
     def overdue(self, as_of: date) -> bool:
         return self.state in OPEN and as_of > self.due_on
 
     def _step(self, action: str, effective_on: date, reason: str | None) -> None:
+        if self.state is SETTLED:
+            by = "the technology service" if self.settled_by is None else self.settled_by.value
+            raise Conflict(
+                f"the alert {self.alert_id} was closed by {by}'s on-site check "
+                f"({self.outcome}) on {self.last_step_on}: this check is settled, "
+                "nothing is left to answer",
+                field="state",
+                rule="referral.settled_elsewhere",
+            )
         if reason is not None and not reason.strip():
             raise InvalidInput("reason must not be blank", field="reason")
         if effective_on < self.last_step_on:
@@ -159,6 +242,7 @@ class Referral(Aggregate):
         self.reason, self.last_step_on = reason, effective_on
 
     def _emit(self, events: dict[str, type], effective_on: date) -> None:
+        assert isinstance(self.state, ReferralState)
         self._record(
             events[self.dimension](
                 referral_id=self.referral_id,

@@ -52,9 +52,13 @@ timeline = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("data", JSONB, nullable=False),
     Column("sequence", BigInteger),
+    Column("acting_agency", String(40)),
     Index("timeline_uscc", "uscc", "effective_on"),
 )
 """Every event applied, with its provenance: the history `as_of` answers are read from.
+
+`acting_agency` is who acted: the agency whose officer's command recorded the event (the
+envelope's `actingagency`), none when no officer's command did or the event predates it.
 
 `sequence`, here and in the tables below, is the event's number in its stream (the events one
 agency published about one enterprise): of two facts of one source about one thing effective the
@@ -200,6 +204,7 @@ referral_events = Table(
     Column("act_id", String(64)),
     Column("alert_id", String(64)),
     Column("outcome", String(40)),
+    Column("settled_by", String(20)),
     Index("referral_events_referral", "referral_id", "updated_on"),
 )
 """Every state each referral between agencies has been in, from when (as of D: its latest row)."""

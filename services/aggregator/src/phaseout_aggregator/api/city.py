@@ -216,8 +216,11 @@ async def read_referrals(
         Day | None, Query(description="Only those still open past due on this date")
     ] = None,
     state: Annotated[
-        Literal["received", "accepted", "acted_on", "declined"] | None,
-        Query(description="Only those in this state (e.g. declined, with who, when and why)"),
+        Literal["received", "accepted", "acted_on", "declined", "settled_elsewhere"] | None,
+        Query(
+            description="Only those in this state (e.g. declined, with who, when and why; "
+            "settled_elsewhere, a revival_check whose alert another agency's check closed)"
+        ),
     ] = None,
 ) -> list[ReferralView]:
     """Referrals between agencies (cross-agency follow-up) as of a date, the overdue ones on

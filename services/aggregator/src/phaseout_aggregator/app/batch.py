@@ -80,6 +80,7 @@ TIMELINE_COLUMNS = (
     "recorded_at",
     "data",
     "sequence",
+    "acting_agency",
 )
 IDENTITY_COLUMNS = (
     "uscc",

@@ -44,6 +44,8 @@ EXITS = {
 REVIVALS = {
     "phaseout.technology.case.revival_found.v1",
     "phaseout.environment.case.reopened.v1",
+    "phaseout.energy.case.revival_found.v1",
+    "phaseout.safety.case.revival_found.v1",
 }
 EXITS_AND_REVIVALS = EXITS | REVIVALS
 

@@ -1,10 +1,12 @@
 """Names, not codes: what an official reads where the events carry codes.
 
-The catalogue's names (equipment kinds, the plan's wording of each rule) come from the events
-of the agency that keeps the catalogue (`phaseout.technology.catalogue.published.v1`), one row
-per entry and version, never from a copy of the catalogue; the city's reference names (districts,
-industries, dimensions, agencies, units) from `phaseout_shared.reference`. An entry whose names
-have not arrived is shown by its code, so nothing is hidden while the feed catches up.
+The catalogues' names (equipment kinds and lines, the plan's wording of each rule, ground and
+limit, and where the plan states it) come from the events of the agencies that keep the
+catalogues (`phaseout.<dimension>.catalogue.published.v1`: technology's Table 5, energy's
+Table 1 limits, environment's Table 2 and grounds), one row per entry and version, never from a
+copy of a catalogue; the city's reference names (districts, industries, dimensions, agencies,
+units) from `phaseout_shared.reference`. An entry whose names have not arrived is shown by its
+code, so nothing is hidden while the feed catches up.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import catalogue_names
 from phaseout_aggregator.app.upsert import insert_new
-from phaseout_shared.contracts.base import EventPayload
-from phaseout_shared.contracts.technology import CataloguePublished
+from phaseout_shared.contracts.base import CatalogueNames, EventPayload
 from phaseout_shared.envelope import Envelope
-from phaseout_shared.reference import STATUS_NAMES, name_of, unit_name
+from phaseout_shared.reference import STATUS_NAMES, unit_name
 
 
 class Named(BaseModel):
@@ -36,35 +37,35 @@ class Named(BaseModel):
         return self.zh if lang == "zh" else self.en
 
 
+def catalogue_rows(dimension: str, event_id: str, payload: CatalogueNames) -> list[dict[str, Any]]:
+    """The `catalogue_names` rows of a catalogue version's published names."""
+    rows = []
+    for entry in payload.named():
+        where = None if entry.where_zh is None else f"{entry.where_zh}|{entry.where_en or ''}"
+        rows.append(
+            {
+                "dimension": dimension,
+                "entry": entry.entry.value,
+                "code": entry.code,
+                "version": payload.version,
+                "industry": None if entry.industry is None else entry.industry.value,
+                "name_zh": entry.name_zh,
+                "name_en": entry.name_en,
+                "citation": where,
+                "event_id": event_id,
+            }
+        )
+    return rows
+
+
 async def project_catalogue(
     session: AsyncSession, envelope: Envelope, payload: EventPayload
 ) -> None:
-    """Keep the names of a catalogue version's kinds and rules (once per version)."""
-    if not isinstance(payload, CataloguePublished):
-        return
-    dimension = envelope.type.split(".")[1]
-    base = {"dimension": dimension, "version": payload.version, "event_id": envelope.id}
-    for code, kind in payload.kinds.items():
-        values = {**base, "entry": "kind", "code": code, "industry": kind.industry.value}
-        await insert_new(
-            session,
-            catalogue_names,
-            {**values, "name_zh": kind.name_zh, "name_en": kind.name_en, "citation": None},
-        )
-    for code, rule in payload.rules.items():
-        item = f"第（{rule.item}）项" if rule.item is not None else ""
-        where = f"表 {rule.table} 第 {rule.row} 行{item}"
-        values = {**base, "entry": "rule", "code": code, "industry": rule.industry.value}
-        await insert_new(
-            session,
-            catalogue_names,
-            {
-                **values,
-                "name_zh": rule.wording_zh,
-                "name_en": rule.wording_en,
-                "citation": f"{where}|{rule.citation}",
-            },
-        )
+    """Keep the names of a catalogue version's entries (once per version), whichever agency
+    published them."""
+    if isinstance(payload, CatalogueNames):
+        for row in catalogue_rows(envelope.dimension, envelope.id, payload):
+            await insert_new(session, catalogue_names, row)
 
 
 @dataclass
@@ -103,10 +104,8 @@ async def catalogues(session: AsyncSession, codes: Collection[str] | None = None
     return found
 
 
-ENVIRONMENT_BASIS = Named(
-    zh="依法报经有批准权的人民政府批准，责令关闭",
-    en="Closure ordered with the approval of the people's government with the power",
-)
+NAMED_DIMENSIONS = frozenset({"technology", "energy", "environment"})
+"""The dimensions whose exits carry catalogue codes, named by their published catalogues."""
 RULE_ID = re.compile(r",\s*rule [\w.\-]+")
 
 
@@ -119,41 +118,29 @@ class ExitNames:
 
 
 def named_codes(rows: Iterable[Mapping[str, Any]]) -> set[str]:
-    """The catalogue codes `exit_names` looks up for these exits (Table 5's kinds and rules)."""
+    """The catalogue codes `exit_names` looks up for these exits (their items and rules)."""
     return {
         str(row[key])
         for row in rows
-        if row["dimension"] == "technology"
+        if row["dimension"] in NAMED_DIMENSIONS
         for key in ("item", "rule")
     }
 
 
 def exit_names(row: dict[str, Any], names: Catalogues) -> ExitNames:
-    """An exit's equipment, legal basis, unit and status as an official reads them."""
+    """An exit's equipment, legal basis, unit and status as an official reads them: its item
+    and rule by their names in the catalogue version the exit names (else the latest known),
+    with where the plan states the rule; safety's closure quotes the plan in its event."""
     dimension, version = row["dimension"], str(row["catalogue_version"])
-    industry = Named(zh=name_of(row["industry"], "zh"), en=name_of(row["industry"], "en"))
     item = Named(zh=row["item"], en=row["item"])
     basis = Named(zh=row["rule"], en=row["rule"])
-    if dimension == "technology":
+    if dimension in NAMED_DIMENSIONS:
         kind = names.find(dimension, "kind", row["item"], version)
         if kind is not None:
             item = Named(zh=kind[0], en=kind[1])
         rule = names.find(dimension, "rule", row["rule"], version)
         if rule is not None:
-            where_zh, _, where_en = (rule[2] or "|").partition("|")
-            basis = Named(
-                zh=f"{rule[0]}（《行动计划》{where_zh}，目录 {version} 版）",
-                en=f"{rule[1]} ({where_en}, catalogue {version})",
-            )
-    elif dimension == "energy":
-        standard = str(row["rule"]).rsplit(" ", 1)[0]
-        item = Named(zh=f"{industry.zh}生产线", en=f"{industry.en} line")
-        basis = Named(
-            zh=f"单位产品能耗超过 {standard} 限定值（能耗限额目录第 {version} 版）",
-            en=f"Energy consumption over the limit of {standard} (limits catalogue {version})",
-        )
-    elif dimension == "environment":
-        basis = ENVIRONMENT_BASIS
+            basis = _basis(rule, version)
     elif dimension == "safety" and row.get("basis"):
         words = RULE_ID.sub("", str(row["basis"]))
         basis = Named(zh=words, en=words)
@@ -164,4 +151,16 @@ def exit_names(row: dict[str, Any], names: Catalogues) -> ExitNames:
         basis=basis,
         unit=Named(zh=unit_name(unit, "zh"), en=unit_name(unit, "en")),
         status=Named(zh=status[0], en=status[1]),
+    )
+
+
+def _basis(rule: tuple[str, str, str | None], version: str) -> Named:
+    """A rule in the plan's words, where the plan states it, and the catalogue's version."""
+    zh, en, citation = rule
+    if citation is None:
+        return Named(zh=f"{zh}（目录 {version} 版）", en=f"{en} (catalogue {version})")
+    where_zh, _, where_en = citation.partition("|")
+    return Named(
+        zh=f"{zh}（《行动计划》{where_zh}，目录 {version} 版）",
+        en=f"{en} ({where_en}, catalogue {version})",
     )

@@ -70,6 +70,7 @@ def timeline_row(envelope: Envelope, payload: EventPayload, delivery: Delivery) 
         "recorded_at": envelope.time,
         "data": envelope.data,
         "sequence": payload.sequence,
+        "acting_agency": envelope.acting_agency,
     }
 
 
@@ -108,6 +109,7 @@ PROJECTORS: dict[str, Projector] = {
     "referral.accepted": project_referral,
     "referral.acted_on": project_referral,
     "referral.declined": project_referral,
+    "referral.settled_elsewhere": project_referral,
     "catalogue.published": project_catalogue,
     "watch_alert.raised": project_alert,
     "ditiaogang_alert.raised": project_alert,

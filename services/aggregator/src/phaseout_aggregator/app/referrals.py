@@ -4,6 +4,9 @@ Each referral event adds a row to the referral's history, so a referral as of a 
 latest row on or before that date: one acted on in March was still open, and overdue, in
 February.
 
+A revival_check whose alert another agency's check closed is `settled_elsewhere`: closed, with
+the alert's outcome and the agency that gave it (`settled_by`), and neither open nor overdue.
+
 The city reads each answer whole: who answered and when, why a referral was declined or what was
 done, and the act an answer "acted on" names — for a pricing referral, the price it put in force,
 with a flag once that price has ended.
@@ -22,7 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_aggregator.adapters.tables import referral_events, timeline
 from phaseout_aggregator.app.access import Scope
 from phaseout_shared.contracts.base import EventPayload
-from phaseout_shared.contracts.referral import ReferralEvent, ReferralEventV1
+from phaseout_shared.contracts.referral import (
+    ReferralEvent,
+    ReferralEventV1,
+    ReferralSettledElsewhere,
+)
 from phaseout_shared.envelope import Envelope
 
 OPEN = ("received", "accepted")
@@ -70,7 +77,13 @@ class ReferralView(BaseModel):
     )
     outcome: str | None = Field(
         default=None,
-        description="A revival_check answered: revival_confirmed, explained or false_reading",
+        description="A revival_check answered: revival_confirmed, explained or false_reading "
+        "(settled elsewhere: the alert's outcome, as another agency's check gave it)",
+    )
+    settled_by: str | None = Field(
+        default=None,
+        description="A revival_check settled_elsewhere: the agency whose on-site check closed "
+        "the alert (the receiver never answered)",
     )
 
 
@@ -82,13 +95,22 @@ async def project_referral(
 
 
 REFERRAL_EVENTS = frozenset(
-    {"referral.received", "referral.accepted", "referral.acted_on", "referral.declined"}
+    {
+        "referral.received",
+        "referral.accepted",
+        "referral.acted_on",
+        "referral.declined",
+        "referral.settled_elsewhere",
+    }
 )
+Referral = ReferralEvent | ReferralEventV1 | ReferralSettledElsewhere
 
 
 def referral_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any]:
-    """The row a referral event adds to its referral's history (of either version)."""
-    assert isinstance(payload, ReferralEvent | ReferralEventV1)
+    """The row a referral event adds to its referral's history (of any version, or settled
+    elsewhere)."""
+    assert isinstance(payload, ReferralEvent | ReferralEventV1 | ReferralSettledElsewhere)
+    acted = None if isinstance(payload, ReferralSettledElsewhere) else payload
     return {
         "event_id": envelope.id,
         "referral_id": str(payload.referral_id),
@@ -105,20 +127,26 @@ def referral_row(envelope: Envelope, payload: EventPayload) -> dict[str, Any]:
         "recorded_at": envelope.time,
         "sequence": payload.sequence,
         "reason": payload.reason,
-        "act_type": payload.act_type,
-        "act_id": payload.act_id,
+        "act_type": None if acted is None else acted.act_type,
+        "act_id": None if acted is None else acted.act_id,
         "alert_id": _alert_of(payload),
         "outcome": _outcome_of(payload),
+        "settled_by": _settled_by(payload),
     }
 
 
-def _alert_of(payload: ReferralEvent | ReferralEventV1) -> str | None:
-    found = payload.alert_id if isinstance(payload, ReferralEvent) else None
+def _alert_of(payload: Referral) -> str | None:
+    found = None if isinstance(payload, ReferralEventV1) else payload.alert_id
     return None if found is None else str(found)
 
 
-def _outcome_of(payload: ReferralEvent | ReferralEventV1) -> str | None:
-    found = payload.outcome if isinstance(payload, ReferralEvent) else None
+def _outcome_of(payload: Referral) -> str | None:
+    found = None if isinstance(payload, ReferralEventV1) else payload.outcome
+    return None if found is None else found.value
+
+
+def _settled_by(payload: Referral) -> str | None:
+    found = payload.settled_by if isinstance(payload, ReferralSettledElsewhere) else None
     return None if found is None else found.value
 
 
@@ -159,7 +187,7 @@ async def referrals_in_scope(
 
 
 def _view(row: dict[str, Any], measures: dict[str, ReferralAct], as_of: date) -> ReferralView:
-    answered = row["state"] not in ("received",)
+    answered = row["state"] not in ("received", "settled_elsewhere")
     act = None
     if row["act_id"] is not None:
         act = measures.get(row["act_id"]) or ReferralAct(type=row["act_type"], id=row["act_id"])

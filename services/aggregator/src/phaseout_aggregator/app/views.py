@@ -110,6 +110,11 @@ class TimelineEntry(BaseModel):
     sequence: int | None = Field(
         default=None, description="The event's number in its agency's stream for the enterprise"
     )
+    acting_agency: str | None = Field(
+        default=None,
+        description="Who acted: the agency whose officer's command recorded the event "
+        "(`actingagency`); none when no officer's command did, or before it was carried",
+    )
 
 
 class EnterpriseStatus(BaseModel):

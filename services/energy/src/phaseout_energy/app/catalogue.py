@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from phaseout_energy.adapters import catalogue_versions as versions
 from phaseout_energy.app.desk import DESK
+from phaseout_energy.app.publication import names_of
 from phaseout_energy.domain.amendment import apply_amendment
 from phaseout_energy.domain.assess import Assessment, assess_measurement
 from phaseout_energy.domain.catalogue import (
@@ -22,13 +23,12 @@ from phaseout_energy.domain.catalogue import (
     LimitStatus,
     NotCovered,
 )
+from phaseout_shared.catalogue_names import CATALOGUE_SUBJECT, emit_names
+from phaseout_shared.city_time import city_date
 from phaseout_shared.contracts.energy import CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.reference import CITY, Industry
 from phaseout_shared.unit_of_work import UnitOfWork
-
-CATALOGUE_SUBJECT = "catalogue"
-"""The key of catalogue events: they concern no enterprise, and stay in order on one partition."""
 
 
 class CatalogueListing(BaseModel):
@@ -84,6 +84,7 @@ async def amend(work: UnitOfWork, proposed: Mapping[str, Any]) -> CatalogueAmend
     amended, event = apply_amendment(current, amendment)
     await versions.add(work.session, amended, work.now)
     await work.emit([event], subject=CATALOGUE_SUBJECT)
+    await emit_names(work, names_of(amended, city_date(work.now)))
     await work.audit("catalogue.amend", f"v{amended.version}", amendment.model_dump(mode="json"))
     return event
 

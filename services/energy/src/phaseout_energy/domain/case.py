@@ -7,8 +7,12 @@ The plan (二（一）2): 对达不到强制性能耗限额标准要求的产能
         ▲ grant_extension (applied for by the deadline, granted after it) from overdue
         │  └──────re-inspection over limit───▶ shutdown_required ─┐
         └──deadline passed (mark_overdue)────▶ overdue ───────────┴─order_shutdown─▶
-    shutdown_ordered ──verify_shutdown──▶ exited
+    shutdown_ordered ──verify_shutdown──▶ exited ──find_revival (死灰复燃)──▶ shutdown_ordered
     rectifying ──supersede (another agency shut the enterprise down)──▶ superseded ──resume─▶ back
+
+Capacity that exited and is found running again (a revival-watch alert's on-site check, confirmed
+by miit or drc) goes back to `shutdown_ordered`: the order stands, the shutdown is to be verified
+again, and the exit list shows the capacity revived until it is.
 
 Only a rectifying case is superseded: once overdue or failed, what is left is its own exit.
 A case is overdue from the day after its deadline whether or not the sweep has recorded it: an
@@ -38,6 +42,7 @@ from phaseout_shared.contracts.energy import (
     CaseOpened,
     CaseOverdue,
     CaseRectified,
+    CaseRevivalFound,
     CaseState,
     ExtensionGranted,
     ReinspectionFailed,
@@ -63,6 +68,7 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
             CaseState.SHUTDOWN_ORDERED,
         ),
         "verify_shutdown": ([CaseState.SHUTDOWN_ORDERED], CaseState.EXITED),
+        "find_revival": ([CaseState.EXITED], CaseState.SHUTDOWN_ORDERED),
         "supersede": ([CaseState.RECTIFYING], SUPERSEDED),
     },
     returns={"resume": ([SUPERSEDED], "supersede")},
@@ -248,6 +254,31 @@ class EnergyCase(Supersedable):
                 **self._facts(verified_on),
                 **self._legal_basis(),
                 reason=self._reason(),
+                basis=self.legal_basis(),
+            )
+        )
+
+    def find_revival(
+        self, findings: str, effective_on: date, *, alert_id: UUID | None = None
+    ) -> None:
+        """死灰复燃: the capacity that exited found running again on `effective_on`. The
+        shutdown order stands; its verification is to be done again (no exit date is set)."""
+        target = LIFECYCLE.move("find_revival", self.state)
+        self._check_date("effective_on", effective_on)
+        if not findings.strip():
+            raise InvalidInput("findings must not be blank", field="findings")
+        exited_on = self.exited_on
+        assert exited_on is not None, "an exited case has its exit date"
+        self.state, self.exit_by, self.exited_on = target, None, None
+        self.last_act_on = effective_on
+        self._record(
+            CaseRevivalFound(
+                **self._facts(effective_on),
+                **self._legal_basis(),
+                reason=self._reason(),
+                exited_on=exited_on,
+                findings=findings.strip(),
+                alert_id=alert_id,
                 basis=self.legal_basis(),
             )
         )

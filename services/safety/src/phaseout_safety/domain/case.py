@@ -11,6 +11,11 @@ The plan (二（四）2): 对安全生产条件达不到相关法律、行政法
       └─mark_overdue─▶ overdue ─reinspect──┘ (or lifted)           decide_closure
                                                                              ▼
                       revoked ◀──revoke_licences── closed ◀──close── closure_decided
+                         └───────── find_revival ───────┴──────────────────▶ (closure_decided)
+
+A closed capacity found running again (死灰复燃: a revival-watch alert's on-site check confirmed
+by mem) goes back to `closure_decided`: the government's decision stands, the closure is to be
+carried out again, and the exit list shows the capacity revived until it closes again.
 
 A suspended or overdue case is superseded (被替代) when another agency shuts the enterprise
 down, and may resume where it stood; from still_unsafe on, its own closure goes on.
@@ -38,6 +43,7 @@ from phaseout_safety.domain.catalogue import CLOSE, REVOKE, SUSPEND, table4
 from phaseout_shared.contracts.safety import (
     CaseClosed,
     CaseOverdue,
+    CaseRevivalFound,
     CaseState,
     ClosureDecided,
     ClosureDeclined,
@@ -68,6 +74,7 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
         "decline_closure": ([S.CLOSURE_REQUESTED], S.SUSPENDED),
         "close": ([S.CLOSURE_DECIDED], S.CLOSED),
         "revoke_licences": ([S.CLOSED], S.REVOKED),
+        "find_revival": ([S.CLOSED, S.REVOKED], S.CLOSURE_DECIDED),
         "supersede": ([S.SUSPENDED, S.OVERDUE], SUPERSEDED),
     },
     returns={"resume": ([SUPERSEDED], "supersede")},
@@ -266,6 +273,28 @@ class SuspensionCase(Supersedable):
         self.licences = tuple(licences)
         self._record(
             LicencesRevoked(**self._step_facts(effective_on, REVOKE), licences=self.licences)
+        )
+
+    def find_revival(
+        self, findings: str, effective_on: date, *, alert_id: UUID | None = None
+    ) -> None:
+        """死灰复燃: the closed capacity found running again on `effective_on`. The closure
+        decided stands and is to be carried out again (no new date: the decision's has passed)."""
+        target = LIFECYCLE.move("find_revival", self.state)
+        found = stated(findings, "findings")
+        closed_on = self.closed_on
+        assert closed_on is not None, "a closed case has its closing date"
+        self._act(target, effective_on)
+        self.close_by = None
+        self._record(
+            CaseRevivalFound(
+                **self._step_facts(effective_on, CLOSE),
+                **self.model_dump(include={"item", "capacity_amount", "capacity_unit"}),
+                closed_on=closed_on,
+                findings=found,
+                alert_id=alert_id,
+                basis=table4().basis(CLOSE),
+            )
         )
 
     def allowed_actions(self) -> list[str]:

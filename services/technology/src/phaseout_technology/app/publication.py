@@ -1,30 +1,19 @@
-"""The catalogue's names for everyone who shows kinds and rules: published once per version.
+"""The Table 5 catalogue's names for everyone who shows kinds and rules by name.
 
-At start the service publishes the Table 5 catalogue it holds (the names of its equipment kinds,
-the plan's wording of its rules) as `phaseout.technology.catalogue.published.v1`, unless its
-outbox already holds that version's event. The aggregator names what it lists from it, so that a
-new catalogue version reaches the city's lists without a copy of the catalogue anywhere else.
+At start the service publishes the catalogue it holds (the names of its equipment kinds, the
+plan's wording of its rules) as `phaseout.technology.catalogue.published.v1`, once per version,
+through the shared publication (`phaseout_shared.catalogue_names`).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
-from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_shared.city_time import city_date
+from phaseout_shared.catalogue_names import publishing
 from phaseout_shared.contracts.technology import CataloguePublished, KindName, RuleName
-from phaseout_shared.db import outbox
-from phaseout_shared.domain.errors import DomainError
-from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.domain.catalogue import Catalogue, table5
-
-log = logging.getLogger(__name__)
-
-CATALOGUE_SUBJECT = "catalogue"
-"""The key of catalogue events: they concern no enterprise, and stay in order on one partition."""
 
 
 def names_of(catalogue: Catalogue, on: date) -> CataloguePublished:
@@ -53,28 +42,9 @@ def names_of(catalogue: Catalogue, on: date) -> CataloguePublished:
     )
 
 
-async def publish_catalogue(app: FastAPI) -> None:
-    """Publish the catalogue's names unless this version's event is already in the outbox.
-
-    It never stops the service from starting: an event the outbox refuses (larger than
-    `PHASEOUT_MAX_EVENT_BYTES`) is logged, and the lists show the codes until it can be sent."""
-    try:
-        await _publish(app)
-    except DomainError as exc:
-        log.error("the catalogue's names were not published: %s", exc.reason)
+async def _in_force(_: AsyncSession, on: date) -> CataloguePublished:
+    return names_of(table5(), on)
 
 
-async def _publish(app: FastAPI) -> None:
-    state = app.state
-    async with UnitOfWork(state.db.sessions, state.outbox, state.clock) as work:
-        event = names_of(table5(), city_date(work.now))
-        known = await work.session.scalar(
-            select(outbox.c.seq)
-            .where(
-                outbox.c.type == CataloguePublished.event_type,
-                outbox.c.data["version"].astext == event.version,
-            )
-            .limit(1)
-        )
-        if known is None:
-            await work.emit([event], subject=CATALOGUE_SUBJECT)
+publish_catalogue = publishing(_in_force)
+"""Publish the catalogue's names at start unless this version's event is already sent."""
