@@ -21,6 +21,7 @@ from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.enterprise import REGISTERED
 from phaseout_shared.contracts.technology import SealingMeasures
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.envelope import Envelope, to_kafka
 from phaseout_shared.reference import USCC_ALPHABET, Dimension, District, uscc_check_character
 from phaseout_shared.settings import Settings
@@ -93,8 +94,7 @@ def enterprise_events(
         return
     case = EliminationCase.open(
         case_id=uuid.UUID(int=rng.getrandbits(128)),
-        uscc=uscc,
-        district=District(district),
+        site=Site(uscc=uscc, district=District(district)),
         item_id=item_id,
         verdict=verdict,
         capacity_amount=Decimal(10000 + n % 50000),

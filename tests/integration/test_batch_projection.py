@@ -39,6 +39,7 @@ from phaseout_shared.contracts.technology import (
     WatchAlertRaised,
 )
 from phaseout_shared.db import Database
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.envelope import Envelope, from_kafka, to_kafka
 from phaseout_shared.reference import Dimension, District
 from phaseout_technology.domain.case import EliminationCase
@@ -98,8 +99,7 @@ def _story(rng: random.Random, n: int) -> list[tuple[Dimension, EventPayload]]:
     verdict = evaluate("paper", ELIMINATED)
     case = EliminationCase.open(
         case_id=uuid.UUID(int=rng.getrandbits(128)),
-        uscc=uscc,
-        district=District.BAOAN,
+        site=Site(uscc, District.BAOAN),
         item_id=f"PM-{n}",
         verdict=verdict,
         capacity_amount=Decimal(10000 + n),

@@ -20,9 +20,8 @@ from phaseout_shared.unit_of_work import UnitOfWork
 DistrictQ = Annotated[District | None, Query(description="District code")]
 IndustryQ = Annotated[Industry | None, Query(description="Industry code")]
 UsccQ = Annotated[USCC | None, Query(description="Unified social credit code")]
-OverdueAsOfQ = Annotated[
-    Day | None, Query(description="Only what was due before this date and is still open")
-]
+OVERDUE_AS_OF = "Only what was due before this date and is still open"
+OverdueAsOfQ = Annotated[Day | None, Query(description=OVERDUE_AS_OF)]
 
 
 class SiteParams(BaseModel):

@@ -17,6 +17,7 @@ from phaseout_shared.contracts.energy import (
     PricingMeasureRecorded,
 )
 from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import Agency, District, Industry
 
 ELECTRICITY = [
@@ -35,9 +36,7 @@ def measure(
 ) -> PricingMeasure:
     return PricingMeasure.record(
         measure_id=uuid4(),
-        uscc=USCC_A,
-        district=District.LONGGANG,
-        industry=Industry.ELECTROLYTIC_ALUMINIUM,
+        site=Site(USCC_A, District.LONGGANG, Industry.ELECTROLYTIC_ALUMINIUM),
         kind=kind,
         basis=PricingBasis.OVER_ENERGY_LIMIT,
         basis_reference="GB 21346-2013 gb21346.aluminium_liquid_ac_power, catalogue v1",
@@ -145,9 +144,7 @@ def test_a_bad_code_is_refused_naming_the_field() -> None:
     with pytest.raises(InvalidInput) as raised:
         PricingMeasure.record(
             measure_id=uuid4(),
-            uscc="91440300MA5F000010",
-            district=District.LONGGANG,
-            industry=Industry.STEEL,
+            site=Site("91440300MA5F000010", District.LONGGANG, Industry.STEEL),
             kind=PricingKind.DIFFERENTIAL_ELECTRICITY,
             basis=PricingBasis.ELIMINATED_CATEGORY,
             basis_reference="产业结构调整指导目录（2011年本）（修正）淘汰类",

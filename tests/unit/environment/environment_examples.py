@@ -11,6 +11,7 @@ from phaseout_environment.domain.catalogue import shipped
 from phaseout_environment.domain.measurement import Assessment, Sample, assess
 from phaseout_environment.domain.violation import Violation, over_the_limit
 from phaseout_shared.contracts.environment import ClosureOrderKind, ClosureScope, Measure
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry, uscc_check_character
 
 CATALOGUE = shipped()
@@ -46,9 +47,7 @@ def violation(on: date = FOUND) -> Violation:
 def open_case(on: date = FOUND) -> EnvironmentCase:
     return EnvironmentCase.open(
         case_id=CASE_ID,
-        uscc=USCC,
-        district=District.BAOAN,
-        industry=Industry.CEMENT,
+        site=Site(USCC, District.BAOAN, Industry.CEMENT),
         violation=violation(on),
     )
 

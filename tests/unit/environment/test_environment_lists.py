@@ -9,6 +9,7 @@ from phaseout_environment.domain.lists import EntryState, ListEntry, ListStatus
 from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts.environment import ListKind
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry
 
 LISTED = date(2019, 5, 10)
@@ -18,9 +19,7 @@ DUE = date(2019, 10, 31)
 def entry(kind: ListKind = ListKind.KEY_SUPERVISION, key_unit: bool = False) -> ListEntry:
     return ListEntry.add(
         year=2019,
-        uscc=USCC,
-        district=District.BAOAN,
-        industry=Industry.DYEING,
+        site=Site(USCC, District.BAOAN, Industry.DYEING),
         list_kind=kind,
         key_discharge_unit=key_unit,
         requirements=["在线监控联网", " "],
@@ -64,9 +63,7 @@ def test_an_entry_needs_requirements_and_a_due_date_after_listing(
 ) -> None:
     arguments: dict[str, object] = {
         "year": 2019,
-        "uscc": USCC,
-        "district": District.BAOAN,
-        "industry": Industry.DYEING,
+        "site": Site(USCC, District.BAOAN, Industry.DYEING),
         "list_kind": ListKind.KEY_SUPERVISION,
         "key_discharge_unit": False,
         "requirements": ["x"],

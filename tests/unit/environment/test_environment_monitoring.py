@@ -9,14 +9,13 @@ from phaseout_environment.domain.monitoring import OnlineMonitoring
 from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts.environment import MonitoringState
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry
 
 
 def found(installable: bool, installed: bool, connected: bool, on: date) -> OnlineMonitoring:
     return OnlineMonitoring.found(
-        uscc=USCC,
-        district=District.LONGHUA,
-        industry=Industry.LEAD_ACID_BATTERY,
+        site=Site(USCC, District.LONGHUA, Industry.LEAD_ACID_BATTERY),
         installable=installable,
         installed=installed,
         connected=connected,

@@ -10,6 +10,7 @@ from phaseout_environment.domain.violation import stated_violation
 from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts.environment import ViolationKind
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry
 
 FROM, UNTIL = date(2018, 1, 1), date(2020, 12, 31)
@@ -18,9 +19,7 @@ FROM, UNTIL = date(2018, 1, 1), date(2020, 12, 31)
 def permit(number: str = "91440300MA5E0000144001P") -> Permit:
     return Permit.record(
         permit_no=number,
-        uscc=USCC,
-        district=District.BAOAN,
-        industry=Industry.PAPER,
+        site=Site(USCC, District.BAOAN, Industry.PAPER),
         scope=["COD", "氨氮", ""],
         valid_from=FROM,
         valid_until=UNTIL,
@@ -78,9 +77,7 @@ def test_a_permit_needs_a_number_a_scope_and_a_sane_validity(
 ) -> None:
     arguments: dict[str, object] = {
         "permit_no": "P-1",
-        "uscc": USCC,
-        "district": District.BAOAN,
-        "industry": Industry.PAPER,
+        "site": Site(USCC, District.BAOAN, Industry.PAPER),
         "scope": ["COD"],
         "valid_from": FROM,
         "valid_until": UNTIL,

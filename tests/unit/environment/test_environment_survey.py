@@ -11,6 +11,7 @@ from phaseout_environment.domain.violation import banned_equipment
 from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts.environment import ViolationKind
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry
 
 ON = date(2019, 6, 3)
@@ -18,8 +19,7 @@ ON = date(2019, 6, 3)
 
 def surveyed(industry: Industry, kind: str, on: date = ON) -> SurveyedEquipment:
     return SurveyedEquipment.survey(
-        uscc=USCC,
-        district=District.PINGSHAN,
+        site=Site(USCC, District.PINGSHAN),
         item_id="B-1",
         verdict=judge_equipment(CATALOGUE, industry, {"kind": kind}),
         effective_on=on,
@@ -83,8 +83,7 @@ def test_a_tracked_item_is_not_resurveyed_but_an_allowed_one_is() -> None:
     assert refused.value.field == "item_id"
     large = {"kind": "coal_gas_generator", "hearth_diameter_m": 3.2}
     allowed = SurveyedEquipment.survey(
-        uscc=USCC,
-        district=District.PINGSHAN,
+        site=Site(USCC, District.PINGSHAN),
         item_id="G-1",
         verdict=judge_equipment(
             CATALOGUE, Industry.STEEL, {**large, "purpose": "fuel", "scale": "large"}

@@ -12,11 +12,18 @@ from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_quality.domain.spot_check import SpotCheck
 from phaseout_quality.domain.unlicensed import UnlicensedProductionCase
 from phaseout_shared.contracts.quality import ShutdownGround
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry, uscc_check_character
 
 
 def _uscc(body: str) -> str:
     return body + uscc_check_character(body)
+
+
+def sited(arguments: dict[str, Any]) -> dict[str, Any]:
+    """`arguments` with the enterprise's uscc, district and industry given as one site."""
+    site = Site(arguments.pop("uscc"), arguments.pop("district"), arguments.pop("industry", None))
+    return {**arguments, "site": site}
 
 
 USCC = _uscc("91440300MA5F00001")
@@ -42,7 +49,7 @@ def licence(**overrides: Any) -> ProductionLicence:
         "effective_on": date(2019, 5, 20),
         **overrides,
     }
-    found = ProductionLicence.record(**arguments)
+    found = ProductionLicence.record(**sited(arguments))
     found.pull_events()
     return found
 
@@ -61,7 +68,7 @@ def spot_check(**overrides: Any) -> SpotCheck:
         "rectify_by": DEADLINE,
         **overrides,
     }
-    return SpotCheck.record(**arguments)
+    return SpotCheck.record(**sited(arguments))
 
 
 def open_case(**overrides: Any) -> QualityCase:
@@ -87,7 +94,7 @@ def unlicensed_case(**overrides: Any) -> UnlicensedProductionCase:
         "effective_on": CHECKED,
         **overrides,
     }
-    return UnlicensedProductionCase.open(**arguments)
+    return UnlicensedProductionCase.open(**sited(arguments))
 
 
 def cancellation(held: ProductionLicence | None = None, **overrides: Any) -> CancellationRequest:

@@ -22,6 +22,7 @@ from phaseout_shared.contracts.quality import (
     RevocationReason,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry
 
 ON = date(2019, 9, 10)
@@ -30,9 +31,7 @@ ON = date(2019, 9, 10)
 def test_recording_announces_the_licence() -> None:
     found = ProductionLicence.record(
         number=" XK05-001-00001 ",
-        uscc=USCC,
-        district=District.BAOAN,
-        industry=Industry.STEEL,
+        site=Site(USCC, District.BAOAN, Industry.STEEL),
         products=[REBAR, f" {REBAR}", "热轧光圆钢筋"],
         issuer=" 广东省市场监督管理局 ",
         valid_from=date(2017, 3, 1),

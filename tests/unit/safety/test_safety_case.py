@@ -30,6 +30,7 @@ from phaseout_shared.contracts.safety import (
     SuspensionOrdered,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry
 
 S = CaseState
@@ -61,9 +62,7 @@ def ordered(
 ) -> SuspensionCase:
     return SuspensionCase.order(
         CASE_ID,
-        uscc=USCC,
-        district=District.LONGGANG,
-        industry=Industry.STEEL,
+        site=Site(USCC, District.LONGGANG, Industry.STEEL),
         inspection_id=INSPECTION_ID,
         grounds=grounds,
         order=order,

@@ -20,6 +20,7 @@ from phaseout_shared.contracts.safety import (
     Outcome,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry
 
 S = HazardState
@@ -44,9 +45,7 @@ def found() -> Hazard:
     )
     return Hazard.find(
         CASE_ID,
-        uscc=USCC,
-        district=District.BAOAN,
-        industry=Industry.CERAMICS,
+        site=Site(USCC, District.BAOAN, Industry.CERAMICS),
         inspection_id=INSPECTION_ID,
         verdict=verdict,
         found_on=FOUND,

@@ -35,6 +35,7 @@ from phaseout_shared.contracts.safety import (
     Outcome,
 )
 from phaseout_shared.domain.errors import Conflict
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.domain.supersession import SUPERSEDED
 from phaseout_shared.reference import District, Industry
 
@@ -59,9 +60,7 @@ GROUND = FindingVerdict(
 def ordered() -> SuspensionCase:
     case = SuspensionCase.order(
         UUID("00000000-0000-4000-8000-000000000031"),
-        uscc=USCC,
-        district=District.LONGGANG,
-        industry=Industry.STEEL,
+        site=Site(USCC, District.LONGGANG, Industry.STEEL),
         inspection_id=UUID("00000000-0000-4000-8000-000000000032"),
         grounds=(GROUND,),
         order=SuspensionOrder(
@@ -203,9 +202,7 @@ ALL_FIVE = FiveInPlace(**(FIRST.model_dump(exclude_none=True) | REST.model_dump(
 def hazard(*parts: FiveInPlace) -> Hazard:
     found = Hazard.find(
         UUID("00000000-0000-4000-8000-000000000033"),
-        uscc=USCC,
-        district=District.BAOAN,
-        industry=Industry.CERAMICS,
+        site=Site(USCC, District.BAOAN, Industry.CERAMICS),
         inspection_id=UUID("00000000-0000-4000-8000-000000000034"),
         verdict=FindingVerdict(
             kind="hidden_hazard",

@@ -8,6 +8,7 @@ import pytest
 from phaseout_safety.domain.listing import Listing
 from phaseout_shared.contracts.safety import ListingEntered, ListingMoved, ListingRemoved, ListName
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District, Industry
 
 L = ListName
@@ -30,7 +31,8 @@ def entered(list_name: ListName = L.KEY, **over: object) -> Listing:
         "effective_on": LISTED,
         **over,
     }
-    return Listing.enter(**arguments)  # type: ignore[arg-type]
+    site = Site(arguments.pop("uscc"), arguments.pop("district"), arguments.pop("industry"))  # type: ignore[arg-type]
+    return Listing.enter(site=site, **arguments)  # type: ignore[arg-type]
 
 
 def listing_on(list_name: ListName) -> Listing:

@@ -21,6 +21,7 @@ from phaseout_shared.contracts.technology import (
     ShutdownOrdered,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import Agency, District
 from phaseout_technology.domain.case import CaseState, EliminationCase
 from phaseout_technology.domain.evaluate import Verdict, evaluate
@@ -55,7 +56,8 @@ def open_case(verdict: Verdict | None = None, **overrides: Any) -> EliminationCa
         "effective_on": OPENED,
         **overrides,
     }
-    return EliminationCase.open(**arguments)  # type: ignore[arg-type]
+    site = Site(arguments.pop("uscc"), arguments.pop("district"))  # type: ignore[arg-type]
+    return EliminationCase.open(site=site, **arguments)  # type: ignore[arg-type]
 
 
 def case_in(state: CaseState) -> EliminationCase:

@@ -15,6 +15,7 @@ from lifecycle_checks import Effect, Order, check_order_after, order_transitions
 
 from phaseout_quality.main import SHUTDOWNS
 from phaseout_shared.contracts.technology import Measure, SealingMeasures
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import District
 from phaseout_technology.domain.case import LIFECYCLE, CaseState, EliminationCase
 from phaseout_technology.domain.evaluate import Verdict, evaluate
@@ -34,8 +35,7 @@ ALL_FIVE = SealingMeasures(
 def opened(verdict: Verdict | None = None) -> EliminationCase:
     case = EliminationCase.open(
         case_id=UUID("00000000-0000-4000-8000-000000000041"),
-        uscc="91440300708461136T",
-        district=District.BAOAN,
+        site=Site("91440300708461136T", District.BAOAN),
         item_id="BOF-1",
         verdict=verdict or evaluate("steel", {"kind": "converter", "capacity_t": 30}),
         capacity_amount=Decimal("300000"),
@@ -117,8 +117,7 @@ def test_samr_hears_of_the_elimination_when_it_is_ordered() -> None:
     (trigger,) = [t for t in SHUTDOWNS if ".technology." in t]
     case = EliminationCase.open(
         case_id=UUID("00000000-0000-4000-8000-000000000042"),
-        uscc="91440300708461136T",
-        district=District.BAOAN,
+        site=Site("91440300708461136T", District.BAOAN),
         item_id="IF-1",
         verdict=evaluate("steel", {"kind": "ditiaogang_furnace"}),
         capacity_amount=Decimal("30000"),

@@ -3,17 +3,20 @@
 Every dimension's aggregates (cases, licences, lists, measures) stand at one enterprise: its
 unified social credit code, the district whose government executes the plan there, and its key
 industry. The events they record carry the same facts (`contracts.base.EnterpriseEvent`, and
-`CaseEvent` for a case's step), and so do the columns lists filter on. `site_of` takes them from
-any record that has them, so a constructor, an event or a row names them in one place.
+`CaseEvent` for a case's step), and so do the columns lists filter on. `Site` is that value: an
+aggregate's constructor takes one, `Site.of` takes it from any record that has the facts, and
+`site_of` / `enterprise_facts` / `case_facts` spell them out for an event or a row in one place.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypedDict
 from uuid import UUID
 
 from phaseout_shared.domain.aggregate import Aggregate
+from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.reference import USCC, District, Industry
 
 
@@ -30,12 +33,39 @@ class Sited(Protocol):
     def industry(self) -> Industry: ...
 
 
-class Site(TypedDict):
-    """Where a record stands: the enterprise, its district and its industry."""
+class SiteFields(TypedDict):
+    """Where a record stands, as the keywords of an aggregate, an event or a row."""
 
     uscc: str
     district: District
     industry: Industry
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where an enterprise is: its code, the district that executes the plan there and its key
+    industry.
+
+    The industry is None where the record's own facts decide it (a surveyed item's or an
+    eliminated item's verdict names its industry); `fields` then takes it from those facts.
+    """
+
+    uscc: str
+    district: District
+    industry: Industry | None = None
+
+    @classmethod
+    def of(cls, record: Sited) -> Site:
+        """Where `record` (a registered enterprise, an aggregate) stands."""
+        return cls(uscc=record.uscc, district=record.district, industry=record.industry)
+
+    def fields(self, industry: Industry | None = None) -> SiteFields:
+        """The keywords of a record at this site; `industry`, where given, is the one the
+        record's own facts decide. InvalidInput naming `industry` when neither names one."""
+        named = self.industry if industry is None else industry
+        if named is None:
+            raise InvalidInput("industry: the enterprise's industry is required", field="industry")
+        return {"uscc": self.uscc, "district": self.district, "industry": named}
 
 
 class AtEnterprise(Aggregate):
@@ -55,9 +85,9 @@ class EnterpriseCase(Aggregate):
     industry: Industry
 
 
-def site_of(record: Sited) -> Site:
+def site_of(record: Sited) -> SiteFields:
     """The enterprise, district and industry of `record`, ready to pass on as keywords."""
-    return {"uscc": record.uscc, "district": record.district, "industry": record.industry}
+    return Site.of(record).fields()
 
 
 def enterprise_facts(record: Sited, effective_on: date, **more: Any) -> dict[str, Any]:

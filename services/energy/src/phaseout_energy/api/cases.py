@@ -12,28 +12,18 @@ from phaseout_energy.api import schemas as s
 from phaseout_energy.api.deps import (
     AsOf,
     UsccPath,
-    as_of,
     page_of,
 )
 from phaseout_energy.app import commands
 from phaseout_energy.domain.case import EnergyCase
 from phaseout_energy.domain.inspection import RecordedInspection
-from phaseout_shared.aggregates import list_page
+from phaseout_shared.case_routes import add_case_reads
 from phaseout_shared.contracts.energy import CaseState, Verdict
 from phaseout_shared.deps import Page, Paging, Work, versioned
-from phaseout_shared.limits import Day
-from phaseout_shared.params import SupersedableStateQ, Where, read_one
+from phaseout_shared.params import Where
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
-OverdueQ = Annotated[
-    Day | None,
-    as_of(
-        "Cases whose deadline (or exit date) passed before this day without the act it "
-        "called for: rectifying or overdue past the rectification deadline, shutdown ordered "
-        "past the exit date"
-    ),
-]
 
 
 CaseWork = Annotated[UnitOfWork, versioned("cases")]
@@ -60,21 +50,15 @@ async def list_inspections(
     return await page_of(INSPECTIONS, work, paging, query)
 
 
-@router.get("/cases", tags=["cases"])
-async def list_cases(
-    work: Work,
-    paging: Paging,
-    where: Where,
-    state: SupersedableStateQ[CaseState] = None,
-    overdue_as_of: OverdueQ = None,
-) -> Page[EnergyCase]:
-    filters = where.filters(state, overdue_as_of)
-    return await list_page(CASES, work, paging, filters)
-
-
-@router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: UUID, work: CaseWork) -> EnergyCase:
-    return await read_one(CASES, work, case_id)
+add_case_reads(
+    router,
+    CASES,
+    CaseState,
+    overdue="Cases whose deadline (or exit date) passed before this day without the act it "
+    "called for: rectifying or overdue past the rectification deadline, shutdown ordered past "
+    "the exit date",
+    case_id=UUID,
+)
 
 
 @router.post("/cases/{case_id}/extension", tags=["cases"])

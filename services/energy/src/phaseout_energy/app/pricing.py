@@ -18,7 +18,7 @@ from phaseout_energy.domain.pricing import RECORDING_AGENCIES, PricingMeasure, c
 from phaseout_shared import register
 from phaseout_shared.contracts.energy import PricingBasis, PricingKind
 from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.domain.facts import site_of
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import Agency
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -57,7 +57,7 @@ async def record_measure(work: UnitOfWork, uscc: str, terms: PricingTerms) -> Pr
             )
     measure = PricingMeasure.record(
         measure_id=uuid.uuid4(),
-        **site_of(enterprise),
+        site=Site.of(enterprise),
         recorded_by=agency,
         **terms.model_dump(),
     )

@@ -32,7 +32,7 @@ from phaseout_shared.contracts.energy import (
 )
 from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
 from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput
-from phaseout_shared.domain.facts import enterprise_facts
+from phaseout_shared.domain.facts import Site, enterprise_facts
 from phaseout_shared.reference import USCC, Agency, District, Industry
 
 ELECTRICITY = frozenset(
@@ -96,9 +96,7 @@ class PricingMeasure(Aggregate):
         cls,
         *,
         measure_id: UUID,
-        uscc: str,
-        district: District,
-        industry: Industry,
+        site: Site,
         kind: PricingKind,
         basis: PricingBasis,
         basis_reference: str,
@@ -122,9 +120,7 @@ class PricingMeasure(Aggregate):
         with refusing_invalid_input():
             measure = cls(
                 measure_id=measure_id,
-                uscc=uscc,
-                district=district,
-                industry=industry,
+                **site.fields(),
                 kind=kind,
                 basis=basis,
                 basis_reference=basis_reference,

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from phaseout_environment.adapters.tables import CASES
 from phaseout_environment.api import schemas as s
 from phaseout_environment.app import cases as commands
 from phaseout_environment.domain.case import EnvironmentCase
-from phaseout_shared.aggregates import list_page
+from phaseout_shared.case_routes import add_case_reads
 from phaseout_shared.contracts.environment import CaseState
-from phaseout_shared.deps import Page, Paging, Work, versioned
-from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId, SupersedableStateQ, Where, read_one
+from phaseout_shared.deps import Work, versioned
+from phaseout_shared.params import CaseId
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
@@ -24,18 +23,15 @@ CaseWork = Annotated[UnitOfWork, versioned("cases")]
 """Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
 
 
-@router.get("")
-async def list_cases(
-    work: Work,
-    paging: Paging,
-    where: Where,
-    state: SupersedableStateQ[CaseState] = None,
-    overdue_as_of: Annotated[
-        Day | None, Query(description="Deadline passed before this date, not yet closed")
-    ] = None,
-) -> Page[EnvironmentCase]:
-    filters = where.filters(state, overdue_as_of)
-    return await list_page(CASES, work, paging, filters)
+add_case_reads(
+    router,
+    CASES,
+    CaseState,
+    overdue="Deadline passed before this date, not yet closed",
+    path="",
+    tags=(),
+    read_description="One case; a district officer reads the cases of the district only.",
+)
 
 
 @router.post("/overdue-sweep")
@@ -43,12 +39,6 @@ async def sweep_overdue(body: s.OverdueSweepIn, work: Work) -> list[EnvironmentC
     """Mark overdue the cases whose measure's deadline passed; each is marked once."""
     async with work:
         return await commands.sweep_overdue(work, as_of=body.as_of, district=body.district)
-
-
-@router.get("/{case_id}")
-async def read_case(case_id: CaseId, work: CaseWork) -> EnvironmentCase:
-    """One case; a district officer reads the cases of the district only."""
-    return await read_one(CASES, work, case_id)
 
 
 @router.post("/{case_id}/measures")

@@ -34,7 +34,7 @@ from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.environment import Basin, EquipmentOutcome, ViolationKind
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.errors import NotFound
-from phaseout_shared.domain.facts import site_of
+from phaseout_shared.domain.facts import Site, site_of
 from phaseout_shared.register import EnterpriseOut
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -42,7 +42,7 @@ from phaseout_shared.unit_of_work import UnitOfWork
 async def _open_case(
     work: UnitOfWork, enterprise: EnterpriseOut, violation: Violation
 ) -> EnvironmentCase:
-    case = EnvironmentCase.open(case_id=uuid.uuid4(), **site_of(enterprise), violation=violation)
+    case = EnvironmentCase.open(case_id=uuid.uuid4(), site=Site.of(enterprise), violation=violation)
     await work.store(CASES).add(case)
     return case
 
@@ -118,8 +118,7 @@ async def survey_equipment(
     enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     verdict = judge_equipment(await current_catalogue(work.session), enterprise.industry, equipment)
     item = SurveyedEquipment.survey(
-        uscc=uscc,
-        district=enterprise.district,
+        site=Site(uscc=uscc, district=enterprise.district),
         item_id=item_id,
         verdict=verdict,
         effective_on=effective_on,
@@ -164,7 +163,7 @@ async def record_violation(
     catalogue = await current_catalogue(work.session)
     held = await permits_of(work, uscc)
     violation = stated_violation(catalogue, kind, findings, effective_on, held)
-    case = EnvironmentCase.open(case_id=uuid.uuid4(), **site_of(enterprise), violation=violation)
+    case = EnvironmentCase.open(case_id=uuid.uuid4(), site=Site.of(enterprise), violation=violation)
     changes = {"violation": kind, "findings": findings}
     return await DESK.save(work, CASES, case, "open", changes, new=True)
 

@@ -14,7 +14,7 @@ from phaseout_environment.domain.permits import Permit, Standing
 from phaseout_shared import register
 from phaseout_shared.contracts.environment import ListKind
 from phaseout_shared.domain.errors import NotFound
-from phaseout_shared.domain.facts import site_of
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -34,7 +34,7 @@ async def add_list_entry(
     enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     entry = ListEntry.add(
         year=year,
-        **site_of(enterprise),
+        site=Site.of(enterprise),
         list_kind=list_kind,
         key_discharge_unit=key_discharge_unit,
         requirements=requirements,
@@ -111,7 +111,7 @@ async def record_permit(
     enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     permit = Permit.record(
         permit_no=permit_no,
-        **site_of(enterprise),
+        site=Site.of(enterprise),
         scope=scope,
         valid_from=valid_from,
         valid_until=valid_until,
@@ -153,7 +153,7 @@ async def record_monitoring(
     """Online monitoring as found: installable, installed, connected to the bureau."""
     enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     found = OnlineMonitoring.found(
-        **site_of(enterprise),
+        site=Site.of(enterprise),
         installable=installable,
         installed=installed,
         connected=connected,

@@ -35,10 +35,9 @@ from phaseout_environment.domain.violation import Violation
 from phaseout_shared.contracts import environment as ev
 from phaseout_shared.contracts.environment import CaseState, ClosureOrderKind, ClosureScope, Measure
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import case_facts
+from phaseout_shared.domain.facts import Site, case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
-from phaseout_shared.reference import District, Industry
 
 
 class EnvironmentCase(Supersedable):
@@ -64,18 +63,14 @@ class EnvironmentCase(Supersedable):
         cls,
         *,
         case_id: UUID,
-        uscc: str,
-        district: District,
-        industry: Industry,
+        site: Site,
         violation: Violation,
     ) -> EnvironmentCase:
         """A violation was found (立案)."""
         with refusing_invalid_input():
             case = cls(
                 case_id=case_id,
-                uscc=uscc,
-                district=district,
-                industry=industry,
+                **site.fields(),
                 violation=violation,
                 opened_on=violation.found_on,
                 last_act_on=violation.found_on,

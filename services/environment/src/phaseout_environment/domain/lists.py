@@ -33,7 +33,7 @@ from phaseout_shared.contracts.environment import (
     ListKind,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import enterprise_facts
+from phaseout_shared.domain.facts import Site, enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -107,9 +107,7 @@ class ListEntry(Aggregate):
         cls,
         *,
         year: int,
-        uscc: str,
-        district: District,
-        industry: Industry,
+        site: Site,
         list_kind: ListKind,
         key_discharge_unit: bool,
         requirements: Iterable[str],
@@ -125,9 +123,7 @@ class ListEntry(Aggregate):
         with refusing_invalid_input():
             entry = cls(
                 year=year,
-                uscc=uscc,
-                district=district,
-                industry=industry,
+                **site.fields(),
                 list_kind=list_kind,
                 key_discharge_unit=key_discharge_unit,
                 requirements=tuple(r.strip() for r in requirements if r.strip()),

@@ -13,8 +13,7 @@ from datetime import date
 from phaseout_environment.domain.aggregate import not_before, take_over
 from phaseout_shared.contracts.environment import MonitoringRecorded, MonitoringState
 from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.domain.facts import AtEnterprise
-from phaseout_shared.reference import District, Industry
+from phaseout_shared.domain.facts import AtEnterprise, Site
 
 
 def state_of(installable: bool, installed: bool, connected: bool) -> MonitoringState:
@@ -43,9 +42,7 @@ class OnlineMonitoring(AtEnterprise):
     def found(
         cls,
         *,
-        uscc: str,
-        district: District,
-        industry: Industry,
+        site: Site,
         installable: bool,
         installed: bool,
         connected: bool,
@@ -53,9 +50,7 @@ class OnlineMonitoring(AtEnterprise):
     ) -> OnlineMonitoring:
         state = state_of(installable, installed, connected)
         monitoring = cls(
-            uscc=uscc,
-            district=district,
-            industry=industry,
+            **site.fields(),
             installable=installable,
             installed=installed,
             connected=connected,

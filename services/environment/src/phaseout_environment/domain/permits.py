@@ -22,7 +22,7 @@ from phaseout_environment.domain.aggregate import (
 )
 from phaseout_shared.contracts.environment import PermitRecorded, PermitRevoked
 from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.domain.facts import enterprise_facts
+from phaseout_shared.domain.facts import Site, enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -66,9 +66,7 @@ class Permit(Aggregate):
         cls,
         *,
         permit_no: str,
-        uscc: str,
-        district: District,
-        industry: Industry,
+        site: Site,
         scope: Iterable[str],
         valid_from: date,
         valid_until: date,
@@ -82,9 +80,7 @@ class Permit(Aggregate):
         with refusing_invalid_input():
             permit = cls(
                 permit_no=stated(permit_no, "permit_no"),
-                uscc=uscc,
-                district=district,
-                industry=industry,
+                **site.fields(),
                 scope=tuple(s.strip() for s in scope if s.strip()),
                 valid_from=valid_from,
                 valid_until=valid_until,

@@ -29,9 +29,8 @@ from phaseout_shared.contracts.environment import (
     EquipmentSurveyed,
 )
 from phaseout_shared.domain.errors import Conflict
-from phaseout_shared.domain.facts import AtEnterprise, enterprise_facts
+from phaseout_shared.domain.facts import AtEnterprise, Site, enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.reference import District
 
 
 class EquipmentState(StrEnum):
@@ -78,8 +77,7 @@ class SurveyedEquipment(AtEnterprise):
     def survey(
         cls,
         *,
-        uscc: str,
-        district: District,
+        site: Site,
         item_id: str,
         verdict: EquipmentVerdict,
         effective_on: date,
@@ -87,9 +85,7 @@ class SurveyedEquipment(AtEnterprise):
         """Record an item and its verdict (the event says which rule decided)."""
         with refusing_invalid_input():
             item = cls(
-                uscc=uscc,
-                district=district,
-                industry=verdict.industry,
+                **site.fields(verdict.industry),
                 item_id=stated(item_id, "item_id"),
                 surveyed_on=effective_on,
                 verdict=verdict,

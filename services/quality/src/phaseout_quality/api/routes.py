@@ -20,10 +20,10 @@ from phaseout_quality.domain.spot_check import SpotCheck
 from phaseout_quality.domain.unlicensed import UnlicensedProductionCase
 from phaseout_shared.aggregates import list_page
 from phaseout_shared.auth import CurrentPrincipal
+from phaseout_shared.case_routes import add_case_reads
 from phaseout_shared.contracts.quality import CaseState, UnlicensedState
 from phaseout_shared.deps import Page, Paging, Work, versioned
-from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId, SupersedableStateQ, UsccPath, Where, read_one
+from phaseout_shared.params import CaseId, UsccPath, Where, read_one
 from phaseout_shared.reference import Industry
 from phaseout_shared.scope import READ_BY_ANYONE
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -74,23 +74,12 @@ async def read_spot_check(check_id: str, work: CheckWork) -> SpotCheck:
     return await read_one(CHECKS, work, check_id)
 
 
-@router.get("/cases", tags=["cases"])
-async def list_cases(
-    work: Work,
-    paging: Paging,
-    where: Where,
-    state: SupersedableStateQ[CaseState] = None,
-    overdue_as_of: Annotated[
-        Day | None, Query(description="Deadline passed before this day, not rectified")
-    ] = None,
-) -> Page[QualityCase]:
-    filters = where.filters(state, overdue_as_of)
-    return await list_page(CASES, work, paging, filters)
-
-
-@router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: CaseId, work: CaseWork) -> QualityCase:
-    return await read_one(CASES, work, case_id)
+add_case_reads(
+    router,
+    CASES,
+    CaseState,
+    overdue="Deadline passed before this day, not rectified",
+)
 
 
 @router.post("/cases/{case_id}/reinspection", tags=["cases"])

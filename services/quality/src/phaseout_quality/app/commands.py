@@ -29,7 +29,7 @@ from phaseout_shared.city_time import refuse_future, today
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.quality import CaseState, LicenceStatus
 from phaseout_shared.domain.errors import NotFound
-from phaseout_shared.domain.facts import site_of
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=BaseModel)
@@ -57,7 +57,7 @@ async def record_spot_check(
     enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     check = SpotCheck.record(
         check_id=uuid.uuid4(),
-        **site_of(enterprise),
+        site=Site.of(enterprise),
         product=product,
         standard=standard,
         passed=passed,
@@ -171,7 +171,7 @@ async def open_unlicensed_case(
     refuse_second_unlicensed_case(await find(work, UNLICENSED, Filters(uscc=uscc)), uscc, product)
     case = UnlicensedProductionCase.open(
         case_id=uuid.uuid4(),
-        **site_of(enterprise),
+        site=Site.of(enterprise),
         product=product,
         description=description,
         licences=await find(work, LICENCES, Filters(uscc=uscc, state=LicenceStatus.VALID)),

@@ -15,7 +15,7 @@ from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.quality import RequestState, ShutdownGround
-from phaseout_shared.domain.facts import site_of
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.unit_of_work import UnitOfWork
 
 
@@ -34,7 +34,7 @@ async def record_licence(
     enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
     licence = ProductionLicence.record(
         number=number,
-        **site_of(enterprise),
+        site=Site.of(enterprise),
         products=products,
         issuer=issuer,
         valid_from=valid_from,

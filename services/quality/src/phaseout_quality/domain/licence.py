@@ -36,7 +36,7 @@ from phaseout_shared.contracts.quality import (
     RevocationReason,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import enterprise_facts
+from phaseout_shared.domain.facts import Site, enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
 from phaseout_shared.reference import USCC, District, Industry
 
@@ -75,9 +75,7 @@ class ProductionLicence(Aggregate):
         cls,
         *,
         number: str,
-        uscc: str,
-        district: District,
-        industry: Industry,
+        site: Site,
         products: Sequence[str],
         issuer: str,
         valid_from: date,
@@ -92,9 +90,7 @@ class ProductionLicence(Aggregate):
         with refusing_invalid_input():
             licence = cls(
                 number=licence_number(number),
-                uscc=uscc,
-                district=district,
-                industry=industry,
+                **site.fields(),
                 products=statements(products, "products"),
                 issuer=stated(issuer, "issuer"),
                 valid_from=valid_from,

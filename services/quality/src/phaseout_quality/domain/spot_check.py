@@ -20,6 +20,7 @@ from phaseout_quality.domain.applicability import applicable_row
 from phaseout_quality.domain.catalogue import STOP_AND_RECTIFY, Catalogue, Row, table3
 from phaseout_shared.contracts.quality import SpotCheckRecorded
 from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import USCC, District, Industry
 
 
@@ -47,9 +48,7 @@ class SpotCheck(BaseModel):
         cls,
         *,
         check_id: UUID,
-        uscc: str,
-        district: District,
-        industry: Industry | str,
+        site: Site,
         product: str,
         standard: str,
         passed: bool,
@@ -61,16 +60,14 @@ class SpotCheck(BaseModel):
     ) -> SpotCheck:
         """Record a check; refused for an industry outside the law, or an incoherent outcome."""
         book = catalogue or table3()
-        row = applicable_row(industry, "spot check", book)
+        row = applicable_row(site.fields()["industry"], "spot check", book)
         sampled, against = stated(product, "product"), stated(standard, "standard")
         items = statements(failed_items, "failed_items")
         _check_outcome(passed, items, rectify_by, effective_on)
         with refusing_invalid_input():
             return cls(
                 check_id=check_id,
-                uscc=uscc,
-                district=district,
-                industry=row.industry,
+                **site.fields(row.industry),
                 product=sampled,
                 standard=against,
                 passed=passed,

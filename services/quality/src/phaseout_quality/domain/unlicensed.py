@@ -29,9 +29,8 @@ from phaseout_shared.contracts.quality import (
     UnlicensedState,
 )
 from phaseout_shared.domain.errors import Conflict
-from phaseout_shared.domain.facts import EnterpriseCase, case_facts
+from phaseout_shared.domain.facts import EnterpriseCase, Site, case_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
-from phaseout_shared.reference import District, Industry
 
 UNLICENSED_LIFECYCLE: Lifecycle[UnlicensedState] = Lifecycle.of(
     {
@@ -68,9 +67,7 @@ class UnlicensedProductionCase(EnterpriseCase):
         cls,
         *,
         case_id: UUID,
-        uscc: str,
-        district: District,
-        industry: Industry | str,
+        site: Site,
         product: str,
         description: str,
         licences: Sequence[ProductionLicence],
@@ -79,15 +76,13 @@ class UnlicensedProductionCase(EnterpriseCase):
     ) -> UnlicensedProductionCase:
         """Production without a licence found: stop it at once (严厉打击无证违法生产行为)."""
         book = catalogue or table3()
-        row = applicable_row(industry, "case", book)
+        row = applicable_row(site.fields()["industry"], "case", book)
         made, found = stated(product, "product"), stated(description, "description")
         _refuse_if_licensed(made, licences, effective_on)
         with refusing_invalid_input():
             case = cls(
                 case_id=case_id,
-                uscc=uscc,
-                district=district,
-                industry=row.industry,
+                **site.fields(row.industry),
                 product=made,
                 description=found,
                 rule=UNLICENSED_PRODUCTION,

@@ -12,10 +12,11 @@ from phaseout_safety.api.routes import listed
 from phaseout_safety.app.desk import DESK
 from phaseout_safety.domain.case import SuspensionCase
 from phaseout_safety.domain.hazard import Hazard
+from phaseout_shared.case_routes import add_case_reads
 from phaseout_shared.contracts.safety import CaseState, HazardState
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.params import CaseId, OverdueAsOfQ, SupersedableStateQ, Where, read_one
+from phaseout_shared.params import CaseId, OverdueAsOfQ, Where, read_one
 from phaseout_shared.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -71,21 +72,12 @@ async def verify_rectified(case_id: CaseId, body: s.RectifiedIn, work: HazardWor
         )
 
 
-@router.get("/cases", tags=["cases"])
-async def list_cases(
-    work: Work,
-    paging: Paging,
-    where: Where,
-    state: SupersedableStateQ[CaseState] = None,
-    overdue_as_of: OverdueAsOfQ = None,
-) -> Page[SuspensionCase]:
-    filters = where.filters(state, overdue_as_of)
-    return await listed(CASES, work, paging, filters)
-
-
-@router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: CaseId, work: CaseWork) -> SuspensionCase:
-    return await read_one(CASES, work, case_id)
+add_case_reads(
+    router,
+    CASES,
+    CaseState,
+    listing=listed,
+)
 
 
 @router.post("/cases/{case_id}/reinspection", tags=["cases"])

@@ -27,7 +27,7 @@ from phaseout_shared.aggregates import Filters, Repository
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.safety import ListName
 from phaseout_shared.domain.errors import Conflict, NotFound
-from phaseout_shared.domain.facts import site_of
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.domain.referral import Referral
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -50,7 +50,7 @@ async def enter_listing(
     if await _listing_where(work, LISTINGS.table.c.id == uscc):
         raise Conflict(f"{uscc} is already on the ledger: move it instead", field="uscc")
     listing = Listing.enter(
-        **site_of(enterprise),
+        site=Site.of(enterprise),
         list_name=list_name,
         requirements=requirements,
         due_on=due_on,

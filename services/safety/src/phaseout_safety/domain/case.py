@@ -58,10 +58,9 @@ from phaseout_shared.contracts.safety import (
 )
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import case_facts
+from phaseout_shared.domain.facts import Site, case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
-from phaseout_shared.reference import District, Industry
 
 S = CaseState
 State = CaseState | Superseded
@@ -112,9 +111,7 @@ class SuspensionCase(Supersedable):
         cls,
         case_id: UUID,
         *,
-        uscc: str,
-        district: District,
-        industry: Industry,
+        site: Site,
         inspection_id: UUID,
         grounds: Sequence[FindingVerdict],
         order: SuspensionOrder,
@@ -126,9 +123,7 @@ class SuspensionCase(Supersedable):
         with refusing_invalid_input():
             case = cls(
                 case_id=case_id,
-                uscc=uscc,
-                district=district,
-                industry=industry,
+                **site.fields(),
                 inspection_id=inspection_id,
                 grounds=tuple(grounds),
                 item=stated(order.item, "suspension.item"),

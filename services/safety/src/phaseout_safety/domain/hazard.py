@@ -34,9 +34,8 @@ from phaseout_shared.contracts.safety import (
     HazardState,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import EnterpriseCase, case_facts
+from phaseout_shared.domain.facts import EnterpriseCase, Site, case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.reference import District, Industry
 
 LIFECYCLE: Lifecycle[HazardState] = Lifecycle.of(
     {
@@ -72,9 +71,7 @@ class Hazard(EnterpriseCase):
         cls,
         case_id: UUID,
         *,
-        uscc: str,
-        district: District,
-        industry: Industry,
+        site: Site,
         inspection_id: UUID,
         verdict: FindingVerdict,
         found_on: date,
@@ -83,9 +80,7 @@ class Hazard(EnterpriseCase):
         """A hazard found by an inspection: to be rectified with the 五落实 in place."""
         hazard = cls(
             case_id=case_id,
-            uscc=uscc,
-            district=district,
-            industry=industry,
+            **site.fields(),
             inspection_id=inspection_id,
             description=verdict.description,
             rule=verdict.rule,

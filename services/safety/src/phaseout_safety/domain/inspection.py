@@ -27,7 +27,7 @@ from phaseout_safety.domain.hazard import Hazard
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.safety import FindingVerdict, InspectionRecorded, Outcome
 from phaseout_shared.domain.errors import InvalidInput
-from phaseout_shared.domain.facts import site_of
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import USCC, District, Industry
 
 
@@ -108,9 +108,6 @@ class Subject:
     inspected_on: date
     inspectors: str
 
-    def where(self) -> dict[str, Any]:
-        return dict(site_of(self))
-
 
 def inspect(
     subject: Subject,
@@ -128,23 +125,21 @@ def inspect(
     verdicts = judge(findings, book)
     grounds = [v for v in verdicts if v.outcome is Outcome.SUSPEND]
     _check_order(grounds, suspension)
-    opened = {
-        **subject.where(),
-        "inspection_id": inspection_id,
-        "catalogue_version": book.version,
-    }
+    site = Site.of(subject)
+    opened: dict[str, Any] = {"inspection_id": inspection_id, "catalogue_version": book.version}
     on = subject.inspected_on
     hazards = [
-        Hazard.find(new_id(), **opened, verdict=v, found_on=on)
+        Hazard.find(new_id(), site=site, **opened, verdict=v, found_on=on)
         for v in verdicts
         if v.outcome is Outcome.RECTIFY_HAZARD
     ]
     case = None
     if suspension is not None:
         case = SuspensionCase.order(
-            new_id(), **opened, grounds=grounds, order=suspension, ordered_on=on
+            new_id(), site=site, **opened, grounds=grounds, order=suspension, ordered_on=on
         )
     inspection = Inspection(
+        **site.fields(),
         **opened,
         inspected_on=on,
         inspectors=inspectors,

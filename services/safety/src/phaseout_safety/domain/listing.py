@@ -24,9 +24,8 @@ from pydantic import BaseModel, Field
 from phaseout_safety.domain.aggregate import in_order, refusing_invalid_input, stated
 from phaseout_shared.contracts.safety import ListingEntered, ListingMoved, ListingRemoved, ListName
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import AtEnterprise
+from phaseout_shared.domain.facts import AtEnterprise, Site
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.reference import District, Industry
 
 LIFECYCLE: Lifecycle[ListName] = Lifecycle.of(
     {
@@ -62,9 +61,7 @@ class Listing(AtEnterprise):
     def enter(
         cls,
         *,
-        uscc: str,
-        district: District,
-        industry: Industry,
+        site: Site,
         list_name: ListName,
         requirements: Sequence[str],
         due_on: date,
@@ -77,9 +74,7 @@ class Listing(AtEnterprise):
         why = stated(reason, "reason")
         with refusing_invalid_input():
             listing = cls(
-                uscc=uscc,
-                district=district,
-                industry=industry,
+                **site.fields(),
                 list_name=list_name,
                 **_timetable(requirements, due_on, effective_on),
                 reason=why,

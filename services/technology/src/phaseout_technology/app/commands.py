@@ -15,7 +15,7 @@ from uuid import UUID
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.technology import SealingMeasures
-from phaseout_shared.domain.facts import site_of
+from phaseout_shared.domain.facts import Site, site_of
 from phaseout_shared.reference import District
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
@@ -57,8 +57,7 @@ async def survey_item(
     if verdict.eliminated:
         case = EliminationCase.open(
             case_id=uuid.uuid4(),
-            uscc=uscc,
-            district=enterprise.district,
+            site=Site(uscc=uscc, district=enterprise.district),
             item_id=item_id,
             verdict=verdict,
             capacity_amount=capacity_amount,

@@ -34,14 +34,9 @@ from phaseout_shared.contracts.technology import (
     ShutdownOrdered,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import EnterpriseCase
+from phaseout_shared.domain.facts import EnterpriseCase, Site
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
-from phaseout_shared.reference import District
-from phaseout_technology.domain.aggregate import (
-    enterprise,
-    refusing_invalid_input,
-    stated,
-)
+from phaseout_technology.domain.aggregate import enterprise, refusing_invalid_input, stated
 from phaseout_technology.domain.evaluate import Verdict
 
 LIFECYCLE: Lifecycle[CaseState] = Lifecycle.of(
@@ -114,8 +109,7 @@ class EliminationCase(EnterpriseCase):
         cls,
         *,
         case_id: UUID,
-        uscc: str,
-        district: District,
+        site: Site,
         item_id: str,
         verdict: Verdict,
         capacity_amount: Decimal,
@@ -129,12 +123,11 @@ class EliminationCase(EnterpriseCase):
                 field="verdict",
                 rule=verdict.rule,
             )
+        enterprise(site.uscc)
         with refusing_invalid_input():
             case = cls(
                 case_id=case_id,
-                uscc=enterprise(uscc),
-                district=district,
-                industry=verdict.industry,
+                **site.fields(verdict.industry),
                 item_id=stated(item_id, "item_id"),
                 kind=verdict.kind,
                 capacity_amount=capacity_amount,
