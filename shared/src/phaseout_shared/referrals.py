@@ -48,8 +48,9 @@ from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.contracts.technology import WatchOutcome
 from phaseout_shared.deps import Page, Paging, Work, versioned
-from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.errors import InvalidInput, NotFound
 from phaseout_shared.domain.referral import OPEN, Referral, referral_id
+from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.envelope import Envelope, dimension_of
 from phaseout_shared.limits import Day
 from phaseout_shared.outbox import Outbox, topic_of
@@ -145,6 +146,37 @@ def ordered_by(dimension: Dimension) -> Callable[[Any], bool]:
         return (alert.order_type or "").startswith(f"phaseout.{dimension.value}.")
 
     return ordered
+
+
+def reopening_the_exit(desk: Desk, cases: Repository[Any], lifecycle: Lifecycle[Any]) -> Confirmed:
+    """What a confirmed revival records where the broken order's case has an exit to re-open:
+    the case, when it is the alert's enterprise's and stands where its `find_revival` may start
+    (`lifecycle`), finds its capacity revived (死灰复燃) as of the check's date, so the city's
+    exit list shows it revived from then. With no such case (none named, another enterprise's,
+    an order not yet carried out) there is no exit to re-open: the answer closes the alert."""
+
+    async def confirmed(
+        work: UnitOfWork, referral: Referral, found: str, effective_on: date
+    ) -> None:
+        if referral.order_case is None:
+            return
+        try:
+            case = await cases.get(work.session, referral.order_case, for_update=False)
+        except NotFound:
+            return
+        if case.state not in lifecycle.sources("find_revival") or case.uscc != referral.uscc:
+            return
+        await desk.act(
+            work,
+            cases,
+            case.case_id,
+            "find_revival",
+            lambda c: c.find_revival(found, effective_on, alert_id=referral.alert_id),
+            dates={"effective_on": effective_on},
+            changes={"findings": found, "alert_id": str(referral.alert_id)},
+        )
+
+    return confirmed
 
 
 def revival_check(

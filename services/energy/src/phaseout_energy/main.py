@@ -7,16 +7,22 @@ from fastapi import FastAPI
 
 from phaseout_energy.adapters.tables import CASES, INSPECTIONS, METADATA, pricing_measures
 from phaseout_energy.api.routes import router
-from phaseout_energy.app.commands import revival_confirmed
-from phaseout_energy.app.desk import SUPERVISORS
+from phaseout_energy.app.desk import DESK, SUPERVISORS
 from phaseout_energy.app.publication import publish_catalogue
 from phaseout_energy.documents import describe
+from phaseout_energy.domain.case import LIFECYCLE
 from phaseout_energy.domain.pricing import ELECTRICITY
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.energy import PricingKind
 from phaseout_shared.contracts.referral import ReferralKind
 from phaseout_shared.reference import Agency, Dimension
-from phaseout_shared.referrals import ActRule, Subscription, ordered_by, revival_check
+from phaseout_shared.referrals import (
+    ActRule,
+    Subscription,
+    ordered_by,
+    reopening_the_exit,
+    revival_check,
+)
 
 PRICED_CAPACITY = frozenset(
     {"phaseout.technology.case.opened.v1", "phaseout.energy.case.opened.v1"}
@@ -56,7 +62,12 @@ SPEC = agency_spec(
             act=priced(frozenset({PricingKind.PROGRESSIVE_WATER})),
         ),
         *(
-            revival_check(a, when=ordered_by(Dimension.ENERGY), confirmed=revival_confirmed)
+            revival_check(
+                a,
+                when=ordered_by(Dimension.ENERGY),
+                # a verified shutdown breaks back to the shutdown ordered
+                confirmed=reopening_the_exit(DESK, CASES, LIFECYCLE),
+            )
             for a in (Agency.MIIT, Agency.DRC)
         ),
     ],

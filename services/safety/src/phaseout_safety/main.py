@@ -6,11 +6,12 @@ from fastapi import FastAPI
 
 from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, METADATA
 from phaseout_safety.api import cases, routes
-from phaseout_safety.app.commands import revival_confirmed
+from phaseout_safety.app.desk import DESK
 from phaseout_safety.documents import describe
+from phaseout_safety.domain.case import LIFECYCLE
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.reference import Agency, Dimension
-from phaseout_shared.referrals import revival_check
+from phaseout_shared.referrals import reopening_the_exit, revival_check
 
 DESCRIPTION = (
     "Work safety (安全): the ledger (台账) with the key-supervision and dynamic patrol lists, "
@@ -24,7 +25,8 @@ SPEC = agency_spec(
     metadata=METADATA,
     supersedable=CASES,
     routers=[routes.router, cases.router],
-    subscriptions=[revival_check(Agency.MEM, confirmed=revival_confirmed)],
+    # a closure carried out breaks back to the closure decided
+    subscriptions=[revival_check(Agency.MEM, confirmed=reopening_the_exit(DESK, CASES, LIFECYCLE))],
     evidence_targets={"case": CASES, "hazard": HAZARDS, "inspection": INSPECTIONS},
     describe=describe,
 )

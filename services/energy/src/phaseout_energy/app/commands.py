@@ -27,15 +27,13 @@ from phaseout_energy.adapters.tables import (
 )
 from phaseout_energy.app.desk import DESK
 from phaseout_energy.domain.assess import assess, refuse_if_not_applicable
-from phaseout_energy.domain.case import LIFECYCLE, EnergyCase, refuse_second_case
+from phaseout_energy.domain.case import EnergyCase, refuse_second_case
 from phaseout_energy.domain.inspection import Inspection, RecordedInspection, record_inspection
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.energy import Verdict
 from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.domain.facts import site_of
-from phaseout_shared.domain.referral import Referral
 from phaseout_shared.reference import CITY
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -177,29 +175,3 @@ async def sweep_overdue(work: UnitOfWork, as_of: date) -> OverdueSweep:
         changes={"as_of": as_of},
     )
     return OverdueSweep(as_of=as_of, marked=marked)
-
-
-async def revival_confirmed(
-    work: UnitOfWork, referral: Referral, found: str, effective_on: date
-) -> None:
-    """miit's or drc's on-site check of a revival-watch alert confirmed the revival: a case
-    whose verified shutdown the readings break finds its capacity revived (死灰复燃), back to
-    the shutdown ordered, so the city's exit list shows it revived from that date. A shutdown
-    ordered but not yet verified has no exit to re-open: the answer closes the alert."""
-    if referral.order_case is None:
-        return
-    try:
-        case = await CASES.get(work.session, referral.order_case, for_update=False)
-    except NotFound:
-        return
-    if case.state not in LIFECYCLE.sources("find_revival") or case.uscc != referral.uscc:
-        return
-    await DESK.act(
-        work,
-        CASES,
-        case.case_id,
-        "find_revival",
-        lambda c: c.find_revival(found, effective_on, alert_id=referral.alert_id),
-        dates={"effective_on": effective_on},
-        changes={"findings": found, "alert_id": str(referral.alert_id)},
-    )

@@ -26,9 +26,8 @@ from phaseout_safety.domain.listing import Listing
 from phaseout_shared.aggregates import Filters, Repository
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.safety import ListName
-from phaseout_shared.domain.errors import Conflict, NotFound
+from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.domain.facts import Site
-from phaseout_shared.domain.referral import Referral
 from phaseout_shared.domain.statemachine import Lifecycle
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -138,29 +137,3 @@ async def _sweep(
         work, repo, ids, lambda found: found.mark_overdue(as_of), changes=changes
     )
     return [repo.key(found) for found in marked]
-
-
-async def revival_confirmed(
-    work: UnitOfWork, referral: Referral, found: str, effective_on: date
-) -> None:
-    """mem's on-site check of a revival-watch alert confirmed the revival: a closed case whose
-    closure the readings break finds its capacity revived (死灰复燃), back to the closure
-    decided, so the city's exit list shows it revived from that date. Under a suspension there
-    is no exit to re-open: the answer closes the alert, and mem acts on the case as it stands."""
-    if referral.order_case is None:
-        return
-    try:
-        case = await CASES.get(work.session, referral.order_case, for_update=False)
-    except NotFound:
-        return
-    if case.state not in CASE_LIFECYCLE.sources("find_revival") or case.uscc != referral.uscc:
-        return
-    await DESK.act(
-        work,
-        CASES,
-        case.case_id,
-        "find_revival",
-        lambda c: c.find_revival(found, effective_on, alert_id=referral.alert_id),
-        dates={"effective_on": effective_on},
-        changes={"findings": found, "alert_id": str(referral.alert_id)},
-    )
