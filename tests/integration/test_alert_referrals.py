@@ -14,6 +14,7 @@ names (422).
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -308,33 +309,9 @@ async def test_mem_answers_its_suspensions_alert_at_the_safety_service(
     safety = platform.clients["safety"]
     mem = platform.stack.headers("mem", DISTRICT)
     uscc = make_uscc(rng)
-    body = {
-        "uscc": uscc,
-        "name": "深圳市光明某钢铁有限公司",
-        "district": DISTRICT,
-        "industry": "steel",
-        "effective_on": "2019-04-01",
-    }
-    assert (await safety.post("/v1/enterprises", json=body, headers=mem)).status_code == 201
-    inspection = {
-        "inspectors": "光明区应急管理局执法一队",
-        "findings": [
-            {
-                "kind": "conditions_below_national_standard",
-                "description": "煤气区域未设固定式一氧化碳报警仪",
-                "reference": "GB 6222-2005 第 4.2 条",
-            }
-        ],
-        "suspension": {
-            "item": "1 号高炉",
-            "capacity_amount": "350000",
-            "capacity_unit": "t/a",
-            "rectify_by": "2019-07-03",
-        },
-        "effective_on": "2019-06-03",
-    }
-    r = await safety.post(f"/v1/enterprises/{uscc}/inspections", json=inspection, headers=mem)
-    assert r.status_code == 201, r.text
+    await suspended_blast_furnace(
+        platform, uscc, DISTRICT, registered_on="2019-04-01", inspected_on="2019-06-03"
+    )
     await readings_after(platform, uscc, 70_000)
 
     alert = await alert_of(platform, uscc)
@@ -416,3 +393,40 @@ async def test_an_energy_shutdowns_check_is_miits_and_drcs_at_the_energy_service
     assert r.status_code == 200, r.text
     closed = await closed_at_technology(platform, alert["alert_id"])
     assert (closed["state"], closed["closed_by"]) == ("explained", "drc")
+
+
+async def suspended_blast_furnace(
+    platform: Platform, uscc: str, district: str, *, registered_on: str, inspected_on: str
+) -> str:
+    """A steel works registered at safety whose inspection found its gas area without alarms
+    and suspended its blast furnace for a month (停产停业整顿); the suspension case's path."""
+    safety, mem = platform.clients["safety"], platform.stack.headers("mem", district)
+    body = {
+        "uscc": uscc,
+        "name": f"深圳市某钢铁有限公司{uscc[-4:]}",
+        "district": district,
+        "industry": "steel",
+        "effective_on": registered_on,
+    }
+    assert (await safety.post("/v1/enterprises", json=body, headers=mem)).status_code == 201
+    inspected = date.fromisoformat(inspected_on)
+    inspection = {
+        "inspectors": "应急管理局执法一队",
+        "findings": [
+            {
+                "kind": "conditions_below_national_standard",
+                "description": "煤气区域未设固定式一氧化碳报警仪",
+                "reference": "GB 6222-2005 第 4.2 条",
+            }
+        ],
+        "suspension": {
+            "item": "1 号高炉",
+            "capacity_amount": "350000",
+            "capacity_unit": "t/a",
+            "rectify_by": (inspected + timedelta(days=30)).isoformat(),
+        },
+        "effective_on": inspected_on,
+    }
+    r = await safety.post(f"/v1/enterprises/{uscc}/inspections", json=inspection, headers=mem)
+    assert r.status_code == 201, r.text
+    return f"/v1/cases/{r.json()['case']['case_id']}"

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from conftest import Platform
 from support import eventually, make_uscc
+from test_alert_referrals import suspended_blast_furnace
 from test_revival_watch import HEADER, electricity, exit_row, load, revived_exit
 
 pytestmark = pytest.mark.integration
@@ -59,26 +60,7 @@ async def test_miits_check_of_a_ditiaogang_alert_settles_samrs_at_quality(
     platform: Platform,
 ) -> None:
     uscc, district = make_uscc(rng), "baoan"
-    power = electricity(uscc, f"GD-{uscc[-8:]}", district, {"2019-02": 20_000, "2019-03": 600_000})
-    assert (await load(platform, "electricity", power)).status_code == 201
-    invoices = "\n".join(
-        [
-            "uscc,district,period,category,amount_yuan,tonnes",
-            f"{uscc},{district},2019-03,steel_rebar,3800000,1000",
-        ]
-    )
-    report = await load(platform, "invoices", invoices)
-    assert report.status_code == 201, report.text
-    (alert_id,) = report.json()["alerts_raised"]
-
-    async def both() -> dict[str, Any] | None:
-        found = {
-            agency: await revival_checks(platform, service, agency, uscc)
-            for service, agency in (("quality", "samr"), ("technology", "miit"))
-        }
-        return {a: x[0] for a, x in found.items()} if all(found.values()) else None
-
-    checks = await eventually(both, within=180)
+    alert_id, checks = await ditiaogang_checks(platform, uscc, district, "2019-02", "2019-03")
     samr, miit = checks["samr"], checks["miit"]
     assert samr["alert_id"] == miit["alert_id"] == alert_id
 
@@ -160,34 +142,9 @@ async def test_mem_confirms_a_closed_blast_furnace_revived_and_the_exit_list_sho
     safety, district = platform.clients["safety"], "guangming"
     mem = platform.stack.headers("mem", district)
     uscc = make_uscc(rng)
-    body = {
-        "uscc": uscc,
-        "name": "深圳市光明某炼铁有限公司",
-        "district": district,
-        "industry": "steel",
-        "effective_on": "2018-04-01",
-    }
-    assert (await safety.post("/v1/enterprises", json=body, headers=mem)).status_code == 201
-    inspection = {
-        "inspectors": "光明区应急管理局执法一队",
-        "findings": [
-            {
-                "kind": "conditions_below_national_standard",
-                "description": "煤气区域未设固定式一氧化碳报警仪",
-                "reference": "GB 6222-2005 第 4.2 条",
-            }
-        ],
-        "suspension": {
-            "item": "1 号高炉",
-            "capacity_amount": "350000",
-            "capacity_unit": "t/a",
-            "rectify_by": "2019-05-03",
-        },
-        "effective_on": "2019-04-03",
-    }
-    r = await safety.post(f"/v1/enterprises/{uscc}/inspections", json=inspection, headers=mem)
-    assert r.status_code == 201, r.text
-    case_path = f"/v1/cases/{r.json()['case']['case_id']}"
+    case_path = await suspended_blast_furnace(
+        platform, uscc, district, registered_on="2018-04-01", inspected_on="2019-04-03"
+    )
     steps: list[tuple[str, dict[str, Any], str]] = [
         ("reinspection", {"passed": False, "reasons": ["报警仪仍未安装"]}, "still_unsafe"),
         ("closure-request", {"government": district}, "closure_requested"),
@@ -337,26 +294,7 @@ async def test_an_outcome_recorded_at_technology_settles_every_check_of_the_aler
     """miit records the check's outcome on the alert itself, not through its referral: both
     checks, its own at technology and samr's at quality, are settled by it."""
     uscc, district = make_uscc(rng), "longgang"
-    power = electricity(uscc, f"GD-{uscc[-8:]}", district, {"2019-05": 20_000, "2019-06": 600_000})
-    assert (await load(platform, "electricity", power)).status_code == 201
-    invoices = "\n".join(
-        [
-            "uscc,district,period,category,amount_yuan,tonnes",
-            f"{uscc},{district},2019-06,steel_rebar,3800000,1000",
-        ]
-    )
-    report = await load(platform, "invoices", invoices)
-    assert report.status_code == 201, report.text
-    (alert_id,) = report.json()["alerts_raised"]
-
-    async def both() -> dict[str, Any] | None:
-        found = {
-            agency: await revival_checks(platform, service, agency, uscc)
-            for service, agency in (("quality", "samr"), ("technology", "miit"))
-        }
-        return {a: x[0] for a, x in found.items()} if all(found.values()) else None
-
-    checks = await eventually(both, within=180)
+    alert_id, checks = await ditiaogang_checks(platform, uscc, district, "2019-05", "2019-06")
     explained = {"outcome": "explained", "reason": "许可的轧钢生产线", "effective_on": "2019-07-08"}
     r = await platform.clients["technology"].post(
         f"/v1/watch/alerts/{alert_id}/outcome",
@@ -392,3 +330,31 @@ async def test_an_outcome_recorded_at_technology_settles_every_check_of_the_aler
         "samr",
         "miit",
     }
+
+
+async def ditiaogang_checks(
+    platform: Platform, uscc: str, district: str, quiet: str, busy: str
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    """An enterprise without a steel licence that draws induction-furnace power in `busy` (after
+    a `quiet` month) and invoices rebar then: its 地条钢 alert, and the check it sent to samr at
+    quality and to miit at technology, by agency, once both have arrived."""
+    power = electricity(uscc, f"GD-{uscc[-8:]}", district, {quiet: 20_000, busy: 600_000})
+    assert (await load(platform, "electricity", power)).status_code == 201
+    invoices = "\n".join(
+        [
+            "uscc,district,period,category,amount_yuan,tonnes",
+            f"{uscc},{district},{busy},steel_rebar,3800000,1000",
+        ]
+    )
+    report = await load(platform, "invoices", invoices)
+    assert report.status_code == 201, report.text
+    (alert_id,) = report.json()["alerts_raised"]
+
+    async def both() -> dict[str, dict[str, Any]] | None:
+        found = {
+            agency: await revival_checks(platform, service, agency, uscc)
+            for service, agency in (("quality", "samr"), ("technology", "miit"))
+        }
+        return {a: x[0] for a, x in found.items()} if all(found.values()) else None
+
+    return alert_id, await eventually(both, within=180)

@@ -191,25 +191,14 @@ class Referral(Aggregate):
                 rule="referral.settled_elsewhere",
             )
         self.state = LIFECYCLE.move("settle_elsewhere", self.state)
-        who = "the technology service" if by is None else by.value
-        self.reason = f"{outcome.value} by {who}'s on-site check: {found.strip() or outcome.value}"
         self.outcome, self.settled_by, self.settled_by_referral = outcome, by, referral
+        found = found.strip() or outcome.value
+        self.reason = f"{outcome.value} by {self._settler()}'s on-site check: {found}"
         self.last_step_on = max(self.last_step_on, closed_on)
         self._record(
             SETTLED_ELSEWHERE[self.dimension](
-                referral_id=self.referral_id,
-                kind=self.kind,
-                sender=self.sender,
-                receiver=self.receiver,
-                uscc=self.uscc,
-                district=self.district,
-                trigger_event_id=self.trigger_event_id,
-                trigger_type=self.trigger_type,
+                **self._facts(),
                 state=SETTLED,
-                due_on=self.due_on,
-                reason=self.reason,
-                alert_id=self.alert_id,
-                order_case=self.order_case,
                 outcome=outcome,
                 settled_by=by,
                 settled_by_referral=referral,
@@ -217,14 +206,35 @@ class Referral(Aggregate):
             )
         )
 
+    def _settler(self) -> str:
+        """Whose on-site check settled this referral: an agency, or the watch itself (an
+        outcome recorded at the technology service)."""
+        return "the technology service" if self.settled_by is None else self.settled_by.value
+
+    def _facts(self) -> dict[str, object]:
+        """What every event of the referral says of it, whatever its step."""
+        return {
+            "referral_id": self.referral_id,
+            "kind": self.kind,
+            "sender": self.sender,
+            "receiver": self.receiver,
+            "uscc": self.uscc,
+            "district": self.district,
+            "trigger_event_id": self.trigger_event_id,
+            "trigger_type": self.trigger_type,
+            "due_on": self.due_on,
+            "reason": self.reason,
+            "alert_id": self.alert_id,
+            "order_case": self.order_case,
+        }
+
     def overdue(self, as_of: date) -> bool:
         return self.state in OPEN and as_of > self.due_on
 
     def _step(self, action: str, effective_on: date, reason: str | None) -> None:
         if self.state is SETTLED:
-            by = "the technology service" if self.settled_by is None else self.settled_by.value
             raise Conflict(
-                f"the alert {self.alert_id} was closed by {by}'s on-site check "
+                f"the alert {self.alert_id} was closed by {self._settler()}'s on-site check "
                 f"({self.outcome}) on {self.last_step_on}: this check is settled, "
                 "nothing is left to answer",
                 field="state",
@@ -245,21 +255,10 @@ class Referral(Aggregate):
         assert isinstance(self.state, ReferralState)
         self._record(
             events[self.dimension](
-                referral_id=self.referral_id,
-                kind=self.kind,
-                sender=self.sender,
-                receiver=self.receiver,
-                uscc=self.uscc,
-                district=self.district,
-                trigger_event_id=self.trigger_event_id,
-                trigger_type=self.trigger_type,
+                **self._facts(),
                 state=self.state,
-                due_on=self.due_on,
-                reason=self.reason,
                 act_type=self.act_type,
                 act_id=self.act_id,
-                alert_id=self.alert_id,
-                order_case=self.order_case,
                 outcome=self.outcome,
                 effective_on=effective_on,
             )
