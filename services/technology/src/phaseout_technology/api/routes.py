@@ -11,7 +11,8 @@ from phaseout_shared.aggregates import Filters, list_page
 from phaseout_shared.auth import RECORDS_NOTHING, CurrentPrincipal
 from phaseout_shared.deps import Page, Paging, Work, versioned
 from phaseout_shared.limits import Day
-from phaseout_shared.params import CaseId, DistrictQ, IndustryQ, UsccPath, Where, read_one
+from phaseout_shared.params import CaseId, DistrictQ, IndustryQ, UsccPath
+from phaseout_shared.record_routes import Choice, Records
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_technology.adapters.tables import CASES, CHECKS, ITEMS, TIPS
 from phaseout_technology.api import schemas as s
@@ -19,7 +20,7 @@ from phaseout_technology.app import commands
 from phaseout_technology.domain.case import EliminationCase
 from phaseout_technology.domain.evaluate import Verdict, evaluate
 from phaseout_technology.domain.market_access import ProposedProject
-from phaseout_technology.domain.survey import RecordedCheck, SurveyedItem
+from phaseout_technology.domain.survey import RecordedCheck
 from phaseout_technology.domain.tips import Tip
 
 TipId = Annotated[UUID, Path(description="The tip (a UUID)")]
@@ -28,6 +29,8 @@ router = APIRouter(prefix="/v1")
 PRIVATE = {"reporter_contact"}
 
 
+items = Records(router, ITEMS, tags=["survey"])
+cases = Records(router, CASES, tags=["cases"])
 CaseWork = Annotated[UnitOfWork, versioned("cases")]
 TipWork = Annotated[UnitOfWork, versioned("tips")]
 """Units of work of the routes on one resource: its `ETag`, and the caller's `If-Match`."""
@@ -41,51 +44,28 @@ async def assess(body: s.AssessmentIn, _: CurrentPrincipal) -> Verdict:
     return evaluate(body.industry, body.equipment)
 
 
-@router.post("/enterprises/{uscc}/items", tags=["survey"], status_code=status.HTTP_201_CREATED)
-async def survey(uscc: UsccPath, body: s.ItemIn, work: Work) -> SurveyedItem:
-    """Record a surveyed item; an eliminated one opens its elimination case at once."""
-    async with work:
-        return await commands.survey_item(
-            work,
-            uscc=uscc,
-            item_id=body.item_id,
-            equipment=body.equipment,
-            capacity_amount=body.capacity_amount,
-            capacity_unit=body.capacity_unit,
-            effective_on=body.effective_on,
-        )
-
-
-@router.get("/items", tags=["survey"])
-async def list_items(
-    work: Work,
-    paging: Paging,
-    where: Where,
-    verdict: Annotated[str | None, Query(pattern="^(eliminate|allowed)$")] = None,
-) -> Page[SurveyedItem]:
-    return await list_page(ITEMS, work, paging, where.filters(verdict))
-
-
-@router.get("/cases", tags=["cases"])
-async def list_cases(
-    work: Work,
-    paging: Paging,
-    where: Where,
-    state: str | None = None,
-) -> Page[EliminationCase]:
-    return await list_page(CASES, work, paging, where.filters(state))
-
-
-@router.get("/cases/{case_id}", tags=["cases"])
-async def read_case(case_id: CaseId, work: CaseWork) -> EliminationCase:
-    return await read_one(CASES, work, case_id)
-
-
-@router.post("/cases/{case_id}/dismantling", tags=["cases"])
-async def dismantle(case_id: CaseId, body: s.DismantlingIn, work: CaseWork) -> EliminationCase:
-    """The main equipment was dismantled (拆除主体设备)."""
-    async with work:
-        return await commands.dismantle(work, case_id, body.description, body.effective_on)
+items.act_route(
+    "/enterprises/{uscc}/items",
+    commands.survey_item,
+    s.ItemIn,
+    "Record a surveyed item; an eliminated one opens its elimination case at once.",
+    new=True,
+    name="survey",
+    uscc=UsccPath,
+)
+items.list_route(
+    "/items",
+    Choice("verdict", Annotated[str | None, Query(pattern="^(eliminate|allowed)$")]),
+)
+cases.list_route("/cases", Choice("state", str | None))
+cases.read_route("/cases/{case_id}", CaseId)
+cases.act_route(
+    "/cases/{case_id}/dismantling",
+    commands.dismantle,
+    s.DismantlingIn,
+    "The main equipment was dismantled (拆除主体设备).",
+    case_id=CaseId,
+)
 
 
 @router.post("/cases/{case_id}/sealing", tags=["cases"])
@@ -97,25 +77,22 @@ async def seal(case_id: CaseId, body: s.SealingIn, work: CaseWork) -> Eliminatio
         )
 
 
-@router.post("/cases/{case_id}/acceptance", tags=["cases"])
-async def accept(case_id: CaseId, body: s.AcceptanceIn, work: CaseWork) -> EliminationCase:
-    """On-site acceptance (现场验收): passed, the capacity has exited."""
-    async with work:
-        return await commands.accept_on_site(
-            work,
-            case_id,
-            passed=body.passed,
-            reasons=body.reasons,
-            note=body.note,
-            effective_on=body.effective_on,
-        )
-
-
-@router.post("/cases/{case_id}/revival", tags=["cases"])
-async def revival(case_id: CaseId, body: s.RevivalIn, work: CaseWork) -> EliminationCase:
-    """A sealed or exited line was found running again: the case re-opens, flagged."""
-    async with work:
-        return await commands.reopen_revival(work, case_id, body.description, body.effective_on)
+cases.act_route(
+    "/cases/{case_id}/acceptance",
+    commands.accept_on_site,
+    s.AcceptanceIn,
+    "On-site acceptance (现场验收): passed, the capacity has exited.",
+    name="accept",
+    case_id=CaseId,
+)
+cases.act_route(
+    "/cases/{case_id}/revival",
+    commands.reopen_revival,
+    s.RevivalIn,
+    "A sealed or exited line was found running again: the case re-opens, flagged.",
+    name="revival",
+    case_id=CaseId,
+)
 
 
 def _public(tip: Tip) -> dict[str, Any]:
