@@ -1,9 +1,8 @@
 """Wiring of the energy service: its spec, its app, its entry point."""
 
+from functools import partial
 from pathlib import Path
 from typing import Any
-
-from fastapi import FastAPI
 
 from phaseout_energy.adapters.tables import CASES, INSPECTIONS, METADATA, pricing_measures
 from phaseout_energy.api.routes import router
@@ -76,10 +75,7 @@ SPEC = agency_spec(
     describe=describe,
 )
 
-
-def create() -> FastAPI:
-    return app_of(SPEC)
-
-
-def run() -> None:
-    serve(SPEC)
+create = partial(app_of, SPEC)
+"""The service's app, configured from the environment."""
+run = partial(serve, SPEC)
+"""The service's entry point: serve its app."""

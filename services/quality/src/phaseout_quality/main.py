@@ -1,8 +1,7 @@
 """Wiring of the quality service: its spec, its app, its entry point."""
 
+from functools import partial
 from pathlib import Path
-
-from fastapi import FastAPI
 
 from phaseout_quality.adapters.tables import (
     CASES,
@@ -70,10 +69,7 @@ SPEC = agency_spec(
     describe=describe,
 )
 
-
-def create() -> FastAPI:
-    return app_of(SPEC)
-
-
-def run() -> None:
-    serve(SPEC)
+create = partial(app_of, SPEC)
+"""The service's app, configured from the environment."""
+run = partial(serve, SPEC)
+"""The service's entry point: serve its app."""

@@ -1,8 +1,7 @@
 """Wiring of the safety service: its spec, its app, its entry point."""
 
+from functools import partial
 from pathlib import Path
-
-from fastapi import FastAPI
 
 from phaseout_safety.adapters.tables import CASES, HAZARDS, INSPECTIONS, METADATA
 from phaseout_safety.api import cases, routes
@@ -31,10 +30,7 @@ SPEC = agency_spec(
     describe=describe,
 )
 
-
-def create() -> FastAPI:
-    return app_of(SPEC)
-
-
-def run() -> None:
-    serve(SPEC)
+create = partial(app_of, SPEC)
+"""The service's app, configured from the environment."""
+run = partial(serve, SPEC)
+"""The service's entry point: serve its app."""

@@ -1,9 +1,8 @@
 """Wiring of the technology service: its spec, its app, its entry point."""
 
+from functools import partial
 from pathlib import Path
 from typing import Any
-
-from fastapi import FastAPI
 
 from phaseout_shared.agency import agency_spec, app_of, serve
 from phaseout_shared.contracts.referral import ReferralKind
@@ -52,10 +51,7 @@ SPEC = agency_spec(
     files={watch_api.import_path(feed): watch_api.feed_limit for feed in Feed},
 )
 
-
-def create() -> FastAPI:
-    return app_of(SPEC)
-
-
-def run() -> None:
-    serve(SPEC)
+create = partial(app_of, SPEC)
+"""The service's app, configured from the environment."""
+run = partial(serve, SPEC)
+"""The service's entry point: serve its app."""
