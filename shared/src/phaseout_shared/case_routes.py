@@ -6,27 +6,21 @@ the reader's jurisdiction. `add_case_reads` writes both routes onto a service's 
 differs between the services — what overdue means there, the reach of a list, the case's path
 parameter — is said by its parameters.
 
-This module keeps its annotations evaluated (no `from __future__ import annotations`): FastAPI
-reads the routes' parameter types, which depend on the service, from the functions themselves.
+Both are written by `record_routes.Records`, under the names `list_cases` and `read_case`.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from __future__ import annotations
+
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated, Any
-from uuid import UUID
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from phaseout_shared.aggregates import A, Filters, Repository, list_page
-from phaseout_shared.deps import Page, PageParams, Paging, Work, versioned
-from phaseout_shared.limits import Day
-from phaseout_shared.params import OVERDUE_AS_OF, CaseId, SupersedableStateQ, Where, read_one
-from phaseout_shared.unit_of_work import UnitOfWork
+from phaseout_shared.aggregates import A, Repository, list_page
+from phaseout_shared.params import OVERDUE_AS_OF, CaseId, SupersedableStateQ
+from phaseout_shared.record_routes import Before, Choice, Lister, Records
 
-Lister = Callable[[Repository[A], UnitOfWork, PageParams, Filters], Awaitable[Page[A]]]
-"""How a service reads one page of its cases under filters (`aggregates.list_page`, or one that
-first checks the filters against the reader's district)."""
 STATE_QUERY: Any = SupersedableStateQ
 """The state filter, given the dimension's states when the routes are made."""
 
@@ -50,35 +44,11 @@ def add_case_reads(
     `listing` reads the page; `case_id` is the path parameter's type; `read_description`
     documents the read.
     """
-    work_on_case = Annotated[UnitOfWork, versioned(cases.kind)]
-
-    async def list_cases(
-        work: Work,
-        paging: Paging,
-        where: Where,
-        state: str | None = None,
-        overdue_as_of: date | None = None,
-    ) -> Page[A]:
-        return await listing(cases, work, paging, where.filters(state, overdue_as_of))
-
-    async def read_case(case_id: UUID, work: UnitOfWork) -> A:
-        return await read_one(cases, work, case_id)
-
-    # The service's own types, for FastAPI to validate and document the parameters with.
-    list_cases.__annotations__.update(
-        state=STATE_QUERY[states],
-        overdue_as_of=Annotated[Day | None, Query(description=overdue)],
+    reads = Records(router, cases, tags=tags, listing=listing)
+    reads.list_route(
+        path,
+        Choice("state", STATE_QUERY[states]),
+        Before("overdue_as_of", overdue),
+        name="list_cases",
     )
-    read_case.__annotations__.update(case_id=case_id, work=work_on_case)
-    model: Any = cases.model
-    router.add_api_route(
-        path, list_cases, methods=["GET"], response_model=Page[model], tags=list(tags)
-    )
-    router.add_api_route(
-        f"{path}/{{case_id}}",
-        read_case,
-        methods=["GET"],
-        response_model=model,
-        tags=list(tags),
-        description=read_description,
-    )
+    reads.read_route(f"{path}/{{case_id}}", case_id, name="read_case", doc=read_description)

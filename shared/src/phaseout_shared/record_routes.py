@@ -120,10 +120,15 @@ class Records(Generic[A]):
         """The unit of work of a route on one record: its `ETag`, and the caller's `If-Match`."""
 
     def list_route(
-        self, path: str, choice: Choice | None = None, day: Before | None = None
+        self,
+        path: str,
+        choice: Choice | None = None,
+        day: Before | None = None,
+        *,
+        name: str | None = None,
     ) -> None:
-        """`GET path`: a page of the records under `Where`, `choice` and `day`; named
-        `list_<the path's last part>`."""
+        """`GET path`: a page of the records under `Where`, `choice` and `day`; named `name`,
+        by default `list_<the path's last part>`."""
         repository, listing = self.repository, self.listing
 
         async def endpoint(**given: Any) -> Page[A]:
@@ -138,7 +143,7 @@ class Records(Generic[A]):
         if day:
             on = Annotated[Day | None, Query(description=day.description)]
             parameters.append(_param(day.name, on, None))
-        name = "list_" + path.rsplit("/", 1)[-1].replace("-", "_")
+        name = name or "list_" + path.rsplit("/", 1)[-1].replace("-", "_")
         model: Any = repository.model
         _route(
             self.router,
@@ -151,24 +156,28 @@ class Records(Generic[A]):
             tags=self.tags,
         )
 
-    def read_route(self, path: str, key: object) -> None:
+    def read_route(
+        self, path: str, key: object, *, name: str | None = None, doc: str | None = None
+    ) -> None:
         """`GET path`: one record by the path's last parameter, of type `key`, within the
-        reader's jurisdiction; named `read_<the path's part before it, singular>`."""
-        repository, name = self.repository, _parameters(path)[-1]
+        reader's jurisdiction; named `name`, by default `read_<the path's part before it,
+        singular>`, and documented by `doc`."""
+        repository, param = self.repository, _parameters(path)[-1]
         kind = path.rsplit("/", 2)[-2].replace("-", "_").removesuffix("s")
 
         async def endpoint(**given: Any) -> A:
-            return await read_one(repository, given["work"], given[name])
+            return await read_one(repository, given["work"], given[param])
 
         _route(
             self.router,
             path,
             endpoint,
-            [_param(name, key), _param("work", self.work_on_one)],
-            name=f"read_{kind}",
+            [_param(param, key), _param("work", self.work_on_one)],
+            name=name or f"read_{kind}",
             method="GET",
             response_model=repository.model,
             tags=self.tags,
+            doc=doc,
         )
 
     def act_route(
