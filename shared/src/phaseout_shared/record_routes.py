@@ -19,7 +19,7 @@ reads the routes' parameters from the signatures made here.
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, get_type_hints
 
@@ -190,6 +190,7 @@ class Records(Generic[A]):
         new: bool = False,
         method: str = "POST",
         name: str | None = None,
+        renamed: Mapping[str, str] | None = None,
         **params: object,
     ) -> None:
         """`method path`: `command(work, **params, **body)`, run in the caller's unit of work,
@@ -197,13 +198,15 @@ class Records(Generic[A]):
 
         `new`: the act records a new record (201, and the plain unit of work); otherwise it acts
         on the one record the path names (its `ETag`, and the caller's `If-Match`). The route is
-        named `name`, by default after the command, and documented by `doc`."""
+        named `name`, by default after the command, and documented by `doc`. `renamed` maps a
+        body's field to the command's keyword where the request names it otherwise."""
+        keyword = dict(renamed or {})
         if [*params] != _parameters(path):
             raise ValueError(f"{path}: give the types of its parameters {_parameters(path)}")
 
         async def endpoint(**given: Any) -> object:
             work: UnitOfWork = given["work"]
-            fields = given["body"].model_dump()
+            fields = {keyword.get(f, f): v for f, v in given["body"].model_dump().items()}
             async with work:
                 return await command(work, **{p: given[p] for p in params}, **fields)
 

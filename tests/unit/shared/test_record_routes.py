@@ -138,3 +138,30 @@ def test_a_list_and_a_read_are_named_after_their_path_and_take_the_filters_given
     assert read.name == "read_noted_thing"
     assert read.response_model is Thing
     assert [*inspect.signature(read.endpoint).parameters] == ["thing_id", "work"]
+
+
+async def test_an_act_gives_a_field_the_request_names_otherwise_under_the_commands_keyword() -> (
+    None
+):
+    class RemarkIn(BaseModel):
+        remark: str
+        effective_on: date
+
+    router = APIRouter()
+    Records(router, THINGS, tags=["things"]).act_route(
+        "/things/{thing_id}/remark",
+        note_thing,
+        RemarkIn,
+        renamed={"remark": "note"},
+        thing_id=CaseId,
+    )
+    thing_id = uuid4()
+    calls.clear()
+
+    await route(router, "/things/{thing_id}/remark", "POST").endpoint(
+        thing_id=thing_id,
+        body=RemarkIn(remark="sealed", effective_on=date(2026, 3, 2)),
+        work=Work(),
+    )
+
+    assert calls == [{"open": True, "thing_id": thing_id, "note": "sealed", "on": date(2026, 3, 2)}]

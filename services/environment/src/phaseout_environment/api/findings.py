@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from phaseout_environment.adapters.tables import EQUIPMENT, MEASUREMENTS
+from phaseout_environment.adapters.tables import CASES, EQUIPMENT, MEASUREMENTS
 from phaseout_environment.api import schemas as s
 from phaseout_environment.app import findings as commands
-from phaseout_environment.domain.case import EnvironmentCase
 from phaseout_environment.domain.survey import EquipmentState
 from phaseout_shared.contracts.environment import MeasurementVerdict
-from phaseout_shared.deps import Work
 from phaseout_shared.params import UsccPath
 from phaseout_shared.record_routes import Before, Choice, Records, one_of
 
@@ -20,6 +18,7 @@ CREATED = status.HTTP_201_CREATED
 
 measurements = Records(router, MEASUREMENTS, tags=["measurements"])
 equipment = Records(router, EQUIPMENT, tags=["equipment"])
+cases = Records(router, CASES, tags=["cases"])
 
 
 measurements.act_route(
@@ -55,14 +54,12 @@ equipment.list_route(
 )
 
 
-@router.post("/enterprises/{uscc}/violations", tags=["cases"], status_code=CREATED)
-async def record_violation(uscc: UsccPath, body: s.ViolationIn, work: Work) -> EnvironmentCase:
-    """A violation the officer found (solid waste, total quantity, permits): a case opens."""
-    async with work:
-        return await commands.record_violation(
-            work,
-            uscc=uscc,
-            kind=body.violation,
-            findings=body.findings,
-            effective_on=body.effective_on,
-        )
+cases.act_route(
+    "/enterprises/{uscc}/violations",
+    commands.record_violation,
+    s.ViolationIn,
+    "A violation the officer found (solid waste, total quantity, permits): a case opens.",
+    new=True,
+    renamed={"violation": "kind"},
+    uscc=UsccPath,
+)

@@ -3,14 +3,12 @@ issuers to cancel them (提请注销): thin routes that delegate to `app.licence
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 
 from phaseout_quality.adapters.tables import LICENCES, REQUESTS
 from phaseout_quality.api import schemas as s
 from phaseout_quality.app import licences as commands
-from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_shared.contracts.quality import LicenceStatus, RequestState
-from phaseout_shared.deps import Work
 from phaseout_shared.params import UsccPath
 from phaseout_shared.record_routes import Before, Choice, Records, one_of
 
@@ -21,22 +19,15 @@ licences = Records(router, LICENCES, tags=["licences"])
 requests = Records(router, REQUESTS, tags=["licences"])
 
 
-@router.post("/enterprises/{uscc}/licences", tags=["licences"], status_code=status.HTTP_201_CREATED)
-async def record_licence(uscc: UsccPath, body: s.LicenceIn, work: Work) -> ProductionLicence:
-    """Record a production licence of an enterprise (生产许可资质检查)."""
-    async with work:
-        return await commands.record_licence(
-            work,
-            uscc=uscc,
-            number=body.licence_number,
-            products=body.products,
-            issuer=body.issuer,
-            valid_from=body.valid_from,
-            valid_until=body.valid_until,
-            effective_on=body.effective_on,
-        )
-
-
+licences.act_route(
+    "/enterprises/{uscc}/licences",
+    commands.record_licence,
+    s.LicenceIn,
+    "Record a production licence of an enterprise (生产许可资质检查).",
+    new=True,
+    renamed={"licence_number": "number"},
+    uscc=UsccPath,
+)
 licences.list_route(
     "/licences",
     Choice("state", one_of(LicenceStatus)),
