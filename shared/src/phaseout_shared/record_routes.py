@@ -11,10 +11,8 @@ and answers what the command returns; an act on one record holds the request to 
 `Records` writes these routes onto a service's router; what differs between them — the path,
 its parameters' types, the filters, the command and its body — is said by its arguments. The
 routes keep the names, texts and parameters their OpenAPI operations had when each service
-wrote them by hand.
-
-This module keeps its annotations evaluated (no `from __future__ import annotations`): FastAPI
-reads the routes' parameters from the signatures made here.
+wrote them by hand: each endpoint carries the signature (`__signature__`) and the name such a
+function had, which is what FastAPI reads its parameters and operation from.
 """
 
 import inspect
@@ -194,7 +192,8 @@ class Records(Generic[A]):
         **params: object,
     ) -> None:
         """`method path`: `command(work, **params, **body)`, run in the caller's unit of work,
-        its answer the route's; `params` are the types of the path's parameters, in its order.
+        its answer the route's (documented as the command's return type); `params` are the
+        types of the path's parameters, in its order.
 
         `new`: the act records a new record (201, and the plain unit of work); otherwise it acts
         on the one record the path names (its `ETag`, and the caller's `If-Match`). The route is
