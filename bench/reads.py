@@ -272,7 +272,7 @@ async def run(bench: Bench, section: Section, enterprises: int, samples: int) ->
 
             async def page_api(i: int) -> None:
                 district = DISTRICTS[i % len(DISTRICTS)]
-                params = {"district": district, "year": 2019, "limit": PAGE}
+                params: dict[str, str | int] = {"district": district, "year": 2019, "limit": PAGE}
                 r = await http.get("/v1/exits", params=params)
                 assert r.status_code == 200, r.text
 
