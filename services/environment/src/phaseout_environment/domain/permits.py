@@ -21,6 +21,7 @@ from phaseout_environment.domain.aggregate import (
     stated,
 )
 from phaseout_shared.contracts.environment import PermitRecorded, PermitRevoked
+from phaseout_shared.domain.aggregate import non_blank
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.domain.facts import Site, enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
@@ -81,7 +82,7 @@ class Permit(Aggregate):
             permit = cls(
                 permit_no=stated(permit_no, "permit_no"),
                 **site.fields(),
-                scope=tuple(s.strip() for s in scope if s.strip()),
+                scope=non_blank(scope),
                 valid_from=valid_from,
                 valid_until=valid_until,
                 recorded_on=effective_on,

@@ -40,6 +40,7 @@ from phaseout_shared.contracts.quality import (
     RevocationReason,
 )
 from phaseout_shared.contracts.supersession import Superseded
+from phaseout_shared.domain.checks import reasons_agree
 from phaseout_shared.domain.deadlines import DueByDeadline
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import case_facts
@@ -160,11 +161,13 @@ class QualityCase(DueByDeadline, Supersedable):
         )
         target = LIFECYCLE.move("rectify" if passed else "fail_reinspection", self.state)
         self._check_date(effective_on)
-        items = statements(failed_items, "failed_items")
-        if passed and items:
-            raise InvalidInput("a passed re-inspection has no failed items", field="failed_items")
-        if not passed and not items:
-            raise InvalidInput("a failed re-inspection must name its items", field="failed_items")
+        items = reasons_agree(
+            passed,
+            statements(failed_items, "failed_items"),
+            "failed_items",
+            passed_with="a passed re-inspection has no failed items",
+            failed_without="a failed re-inspection must name its items",
+        )
         self.state = target
         self.reinspection = Reinspection(
             passed=passed, failed_items=items, note=note.strip(), effective_on=effective_on

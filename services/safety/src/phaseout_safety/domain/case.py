@@ -57,6 +57,8 @@ from phaseout_shared.contracts.safety import (
     SuspensionOrdered,
 )
 from phaseout_shared.contracts.supersession import Superseded
+from phaseout_shared.domain.aggregate import non_blank
+from phaseout_shared.domain.checks import reasons_agree
 from phaseout_shared.domain.deadlines import DueByDeadline
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import Site, case_facts
@@ -165,11 +167,13 @@ class SuspensionCase(DueByDeadline, Supersedable):
         """A re-inspection (复查): passed lifts the suspension; failed, still unsafe."""
         action = "lift" if passed else "fail_reinspection"
         target = LIFECYCLE.move(action, self.state_on(effective_on))
-        found = tuple(r.strip() for r in reasons if r.strip())
-        if passed and found:
-            raise InvalidInput("a passed re-inspection lists no failures", field="reasons")
-        if not passed and not found:
-            raise InvalidInput("a failed re-inspection must say what is unsafe", field="reasons")
+        found = reasons_agree(
+            passed,
+            non_blank(reasons),
+            "reasons",
+            passed_with="a passed re-inspection lists no failures",
+            failed_without="a failed re-inspection must say what is unsafe",
+        )
         in_order(effective_on, self.last_act_on)
         self.mark_overdue(effective_on)
         self._act(target, effective_on)
