@@ -55,10 +55,10 @@ from phaseout_shared.domain.deadlines import DueByDeadline
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import case_facts, site_of
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
-from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
+from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable, supersedable
 
 State = CaseState | Superseded
-LIFECYCLE: Lifecycle[State] = Lifecycle.of(
+LIFECYCLE: Lifecycle[State] = supersedable(
     {
         "grant_extension": ([CaseState.RECTIFYING, CaseState.OVERDUE], CaseState.RECTIFYING),
         "rectify": ([CaseState.RECTIFYING], CaseState.RECTIFIED),
@@ -70,9 +70,8 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
         ),
         "verify_shutdown": ([CaseState.SHUTDOWN_ORDERED], CaseState.EXITED),
         "find_revival": ([CaseState.EXITED], CaseState.SHUTDOWN_ORDERED),
-        "supersede": ([CaseState.RECTIFYING], SUPERSEDED),
     },
-    returns={"resume": ([SUPERSEDED], "supersede")},
+    supersede_from=[CaseState.RECTIFYING],
 )
 CLOSED = frozenset({CaseState.RECTIFIED, CaseState.EXITED, SUPERSEDED})
 """Cases that ask nothing more (superseded ones while they stay so)."""

@@ -45,10 +45,10 @@ from phaseout_shared.domain.deadlines import DueByDeadline
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
-from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
+from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable, supersedable
 
 State = CaseState | Superseded
-LIFECYCLE: Lifecycle[State] = Lifecycle.of(
+LIFECYCLE: Lifecycle[State] = supersedable(
     {
         "rectify": ([CaseState.RECTIFYING], CaseState.RECTIFIED),
         "fail_reinspection": ([CaseState.RECTIFYING], CaseState.REVOCATION_REQUIRED),
@@ -57,9 +57,8 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
             [CaseState.REVOCATION_REQUIRED, CaseState.OVERDUE],
             CaseState.REVOKED,
         ),
-        "supersede": ([CaseState.RECTIFYING], SUPERSEDED),
     },
-    returns={"resume": ([SUPERSEDED], "supersede")},
+    supersede_from=[CaseState.RECTIFYING],
 )
 CLOSED = frozenset({CaseState.RECTIFIED, CaseState.REVOKED, SUPERSEDED})
 """Cases that ask nothing more (superseded ones while they stay so)."""

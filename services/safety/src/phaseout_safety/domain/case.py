@@ -63,11 +63,11 @@ from phaseout_shared.domain.deadlines import DueByDeadline
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import Site, case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
+from phaseout_shared.domain.supersession import Supersedable, supersedable
 
 S = CaseState
 State = CaseState | Superseded
-LIFECYCLE: Lifecycle[State] = Lifecycle.of(
+LIFECYCLE: Lifecycle[State] = supersedable(
     {
         "mark_overdue": ([S.SUSPENDED], S.OVERDUE),
         "lift": ([S.SUSPENDED, S.OVERDUE], S.LIFTED),
@@ -78,9 +78,8 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
         "close": ([S.CLOSURE_DECIDED], S.CLOSED),
         "revoke_licences": ([S.CLOSED], S.REVOKED),
         "find_revival": ([S.CLOSED, S.REVOKED], S.CLOSURE_DECIDED),
-        "supersede": ([S.SUSPENDED, S.OVERDUE], SUPERSEDED),
     },
-    returns={"resume": ([SUPERSEDED], "supersede")},
+    supersede_from=[S.SUSPENDED, S.OVERDUE],
 )
 ACTIVE = frozenset(set(S) - {S.LIFTED, S.CLOSED, S.REVOKED})
 """States in which the case still acts on the enterprise's capacity."""
