@@ -8,12 +8,9 @@ persists with every version.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from phaseout_energy.domain.catalogue import (
     AMENDING_AGENCIES,
     Amendment,
-    AmendmentRecord,
     Catalogue,
     Indicator,
     LimitStatus,
@@ -21,7 +18,14 @@ from phaseout_energy.domain.catalogue import (
 )
 from phaseout_shared.contracts.energy import AmendmentKind, CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from phaseout_shared.domain.catalogue import (
+    next_version,
+    refuse_other_unit,
+    refuse_unless_amending,
+    replacing,
+    revised,
+)
+from phaseout_shared.domain.errors import Conflict, InvalidInput, NotFound
 
 
 def apply_amendment(
@@ -31,43 +35,25 @@ def apply_amendment(
     _check_may_amend(catalogue, amendment)
     standard = _standard(catalogue, amendment.standard)
     with refusing_invalid_input():
-        new_standard = Standard.model_validate(
-            {**_fields(standard), "indicators": _amended_indicators(standard, amendment)}
-        )
-        version = catalogue.version + 1
-        amended = Catalogue.model_validate(
-            {
-                **_fields(catalogue),
-                "version": version,
-                "standards": tuple(
-                    new_standard if s is standard else s for s in catalogue.standards
-                ),
-                "history": (
-                    *catalogue.history,
-                    AmendmentRecord(version=version, amendment=amendment),
-                ),
-            }
-        )
+        new_standard = revised(standard, indicators=_amended_indicators(standard, amendment))
+        amended = next_version(catalogue, standard, new_standard, amendment)
     return amended, _announced(catalogue, amended, standard, amendment)
 
 
 def _check_may_amend(catalogue: Catalogue, amendment: Amendment) -> None:
-    if amendment.amended_by not in AMENDING_AGENCIES:
-        raise Forbidden(
-            f"{amendment.amended_by} may not amend the energy limits; only miit and drc may",
-            field="amended_by",
-            rule="energy.catalogue.amending_agencies",
-        )
+    refuse_unless_amending(
+        amendment.amended_by,
+        AMENDING_AGENCIES,
+        limits="energy limits",
+        only="miit and drc",
+        rule="energy.catalogue.amending_agencies",
+    )
     if amendment.kind is AmendmentKind.ADD_INDICATOR and catalogue.find(amendment.indicator_id):
         raise Conflict(
             f"indicator {amendment.indicator_id} already exists; set its limit instead",
             field="indicator_id",
             rule="energy.catalogue.add_new_indicator_only",
         )
-
-
-def _fields(model: BaseModel) -> dict[str, object]:
-    return {name: getattr(model, name) for name in type(model).model_fields}
 
 
 def _standard(catalogue: Catalogue, code: str) -> Standard:
@@ -86,7 +72,7 @@ def _amended_indicators(standard: Standard, amendment: Amendment) -> tuple[Indic
             f"{standard.code} has no indicator {amendment.indicator_id}",
             field="indicator_id",
         )
-    return tuple(_with_limit(i, amendment) if i is current else i for i in standard.indicators)
+    return replacing(standard.indicators, current, _with_limit(current, amendment))
 
 
 def _check_figures(amendment: Amendment, allows_negative: bool) -> None:
@@ -107,13 +93,11 @@ def _check_figures(amendment: Amendment, allows_negative: bool) -> None:
 
 def _with_limit(indicator: Indicator, amendment: Amendment) -> Indicator:
     _check_figures(amendment, indicator.allows_negative)
-    if indicator.limit is not None and indicator.unit != amendment.unit:
-        raise InvalidInput(
-            f"{indicator.id} is measured in {indicator.unit}, not {amendment.unit}",
-            field="unit",
-            rule="energy.catalogue.same_unit",
+    if indicator.limit is not None:
+        refuse_other_unit(
+            indicator.id, indicator.unit, amendment.unit, rule="energy.catalogue.same_unit"
         )
-    return Indicator.model_validate({**_fields(indicator), **_figures(amendment)})
+    return revised(indicator, **_figures(amendment))
 
 
 def _added(amendment: Amendment) -> Indicator:
@@ -150,7 +134,6 @@ def _figures(amendment: Amendment) -> dict[str, object]:
 def _announced(
     previous: Catalogue, amended: Catalogue, standard: Standard, amendment: Amendment
 ) -> CatalogueAmended:
-    source = amendment.source
     return CatalogueAmended(
         version=amended.version,
         previous_version=previous.version,
@@ -161,7 +144,7 @@ def _announced(
         limit=amendment.limit,
         limit_new=amendment.limit_new,
         unit=amendment.unit,
-        source=f"{source.document} {source.url or ''}".strip(),
+        source=amendment.source.cite(),
         effective_on=amendment.effective_from,
         amended_by=amendment.amended_by,
         officer=amendment.officer,

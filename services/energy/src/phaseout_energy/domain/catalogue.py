@@ -15,21 +15,17 @@ from enum import StrEnum
 from importlib import resources
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from phaseout_shared import writes
 from phaseout_shared.contracts.energy import AmendmentKind
+from phaseout_shared.domain import catalogue as versioned
+from phaseout_shared.domain.catalogue import FROZEN, find_item
+from phaseout_shared.domain.catalogue import LimitStatus as LimitStatus
 from phaseout_shared.reference import Agency, Dimension, Industry
 
 AMENDING_AGENCIES = writes.allowed(Dimension.ENERGY, "POST", "/v1/catalogue/amendments")
 """Who loads and amends the limits: the energy agencies (市工业和信息化局、发展改革委)."""
-
-FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-class LimitStatus(StrEnum):
-    LOADED = "loaded"
-    AWAITING_AGENCY = "awaiting_agency"
 
 
 class Comparison(StrEnum):
@@ -38,14 +34,8 @@ class Comparison(StrEnum):
     AT_MOST = "at_most"
 
 
-class Source(BaseModel):
+class Source(versioned.Source):
     """Where a figure, a date or an indicator list is published."""
-
-    model_config = FROZEN
-
-    document: str = Field(min_length=1)
-    url: str | None = None
-    excerpt: str | None = None
 
 
 class Indicator(BaseModel):
@@ -133,13 +123,8 @@ class Amendment(BaseModel):
     allows_negative: bool = False
 
 
-class AmendmentRecord(BaseModel):
+class AmendmentRecord(versioned.AmendmentRecord[Amendment]):
     """One step of the audit trail: the amendment that made `version`."""
-
-    model_config = FROZEN
-
-    version: int
-    amendment: Amendment
 
 
 class IndicatorListing(BaseModel):
@@ -184,11 +169,7 @@ class Catalogue(BaseModel):
         return self
 
     def find(self, indicator_id: str) -> tuple[Standard, Indicator] | None:
-        for standard in self.standards:
-            for indicator in standard.indicators:
-                if indicator.id == indicator_id:
-                    return standard, indicator
-        return None
+        return find_item(self.standards, lambda s: s.indicators, indicator_id)
 
     def applies_on(self, indicator_id: str, on: date) -> bool:
         """Whether this version's figure for the indicator was in force on `on`.

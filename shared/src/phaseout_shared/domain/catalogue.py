@@ -1,0 +1,161 @@
+"""What every versioned catalogue of the plan shares: its data, its self-check, its amendments.
+
+Each agency keeps its part of the plan as a catalogue (Table 1's energy limits, Table 2's
+requirements and emission limits, Table 3, Table 4, Table 5). A catalogue is frozen data that
+checks itself when it loads, refusing every problem at once. Where an agency loads figures by
+amendment (energy, environment), a version never changes: an amendment makes the next one,
+whose history ends with the amendment, and a figure is loaded only with the source it cites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from enum import StrEnum
+from typing import Generic, Protocol, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from phaseout_shared.domain.errors import Forbidden, InvalidInput
+from phaseout_shared.reference import Agency
+
+FROZEN = ConfigDict(frozen=True, extra="forbid")
+"""Catalogue data never changes once loaded, and holds nothing it does not name."""
+
+
+class CatalogueData(BaseModel):
+    """A part of a catalogue: frozen, and refusing any field it does not name."""
+
+    model_config = FROZEN
+
+
+class LimitStatus(StrEnum):
+    LOADED = "loaded"
+    AWAITING_AGENCY = "awaiting_agency"
+
+
+class Source(CatalogueData):
+    """Where a figure, a date or a scope is published."""
+
+    document: str = Field(min_length=1)
+    url: str | None = None
+    excerpt: str | None = None
+
+    def cite(self) -> str:
+        return f"{self.document} {self.url or ''}".strip()
+
+
+A = TypeVar("A", bound=BaseModel)
+
+
+class AmendmentRecord(CatalogueData, Generic[A]):
+    """One step of the audit trail: the amendment that made `version`."""
+
+    version: int
+    amendment: A
+
+
+def catalogue_problems(problems: Iterable[str]) -> None:
+    """Refuse a catalogue naming every problem it has, or accept it when there is none."""
+    found = list(problems)
+    if found:
+        raise ValueError("; ".join(found))
+
+
+def appearing_twice(what: str, ids: Sequence[str]) -> list[str]:
+    """A problem for each id that stands more than once, in sorted order."""
+    return [f"{what} {i} appears twice" for i in sorted(set(ids)) if ids.count(i) > 1]
+
+
+def missing(what: str, required: Iterable[str], ids: Collection[str]) -> list[str]:
+    """A problem for each id the code acts on that the catalogue lacks."""
+    return [f"{what} {i} is missing" for i in required if i not in ids]
+
+
+class Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+S = TypeVar("S")
+Item = TypeVar("Item", bound=Identified)
+M = TypeVar("M", bound=BaseModel)
+
+
+def find_item(
+    standards: Iterable[S], items_of: Callable[[S], Iterable[Item]], item_id: str
+) -> tuple[S, Item] | None:
+    """The item (an indicator, a limit) with this id, and the standard that sets it."""
+    for standard in standards:
+        for item in items_of(standard):
+            if item.id == item_id:
+                return standard, item
+    return None
+
+
+def replacing(items: tuple[S, ...], current: S, new: S) -> tuple[S, ...]:
+    """The items in their order, with `current` (the very object) replaced by `new`."""
+    return tuple(new if item is current else item for item in items)
+
+
+def revised(model: M, **changes: object) -> M:
+    """A copy of a frozen model with some fields changed, checked again as a whole."""
+    return type(model).model_validate({**dict(model), **changes})
+
+
+class Versioned(Protocol):
+    """A catalogue kept in versions: its number, its standards and the trail of amendments."""
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def standards(self) -> tuple[object, ...]: ...
+
+    @property
+    def history(self) -> tuple[BaseModel, ...]: ...
+
+    def __iter__(self) -> Iterator[tuple[str, object]]: ...
+
+    @classmethod
+    def model_validate(cls, obj: object) -> Self: ...
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def next_version(catalogue: V, standard: S, amended: S, amendment: BaseModel) -> V:
+    """The next version of a catalogue: one standard amended, the amendment added to its history.
+
+    The version is checked as a whole; a `ValidationError` says what the amendment breaks.
+    """
+    version = catalogue.version + 1
+    return type(catalogue).model_validate(
+        {
+            **dict(catalogue),
+            "version": version,
+            "standards": replacing(catalogue.standards, standard, amended),
+            "history": (*catalogue.history, {"version": version, "amendment": amendment}),
+        }
+    )
+
+
+def refuse_unless_amending(
+    agency: Agency, amending: Collection[Agency], *, limits: str, only: str, rule: str
+) -> None:
+    """Only the agencies that keep a catalogue amend it; any other is refused naming them."""
+    if agency not in amending:
+        raise Forbidden(
+            f"{agency} may not amend the {limits}; only {only} may",
+            field="amended_by",
+            rule=rule,
+        )
+
+
+def refuse_other_unit(item_id: str, unit: str | None, given: str | None, *, rule: str) -> None:
+    """A figure is given in its item's unit, never converted: any other unit is refused."""
+    if given != unit:
+        raise InvalidInput(
+            f"{item_id} is measured in {unit}, not {given}",
+            field="unit",
+            rule=rule,
+        )
