@@ -8,13 +8,10 @@ one, whose history ends with the amendment.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from phaseout_environment.domain.catalogue import Catalogue
 from phaseout_environment.domain.limits import (
     UNITS,
     Amendment,
-    AmendmentRecord,
     Limit,
     LimitStatus,
     Standard,
@@ -22,7 +19,14 @@ from phaseout_environment.domain.limits import (
 from phaseout_shared import writes
 from phaseout_shared.contracts.environment import AmendmentKind, CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from phaseout_shared.domain.catalogue import (
+    next_version,
+    refuse_other_unit,
+    refuse_unless_amending,
+    replacing,
+    revised,
+)
+from phaseout_shared.domain.errors import Conflict, InvalidInput, NotFound
 from phaseout_shared.reference import Dimension
 
 AMENDING_AGENCIES = writes.allowed(Dimension.ENVIRONMENT, "POST", "/v1/catalogue/amendments")
@@ -33,35 +37,20 @@ def apply_amendment(
     catalogue: Catalogue, amendment: Amendment
 ) -> tuple[Catalogue, CatalogueAmended]:
     """The next catalogue version with the amendment applied, and the event announcing it."""
-    if amendment.amended_by not in AMENDING_AGENCIES:
-        raise Forbidden(
-            f"{amendment.amended_by} may not amend the environment limits; only mee may",
-            field="amended_by",
-            rule="environment.catalogue.amending_agency",
-        )
+    refuse_unless_amending(
+        amendment.amended_by,
+        AMENDING_AGENCIES,
+        limits="environment limits",
+        only="mee",
+        rule="environment.catalogue.amending_agency",
+    )
     standard = catalogue.standard(amendment.standard)
     if standard is None:
         raise NotFound(f"no standard {amendment.standard} in the catalogue", field="standard")
     amended_standard = _amended(catalogue, standard, amendment)
     with refusing_invalid_input():
-        amended = Catalogue.model_validate(
-            {
-                **_fields(catalogue),
-                "version": catalogue.version + 1,
-                "standards": tuple(
-                    amended_standard if s is standard else s for s in catalogue.standards
-                ),
-                "history": (
-                    *catalogue.history,
-                    AmendmentRecord(version=catalogue.version + 1, amendment=amendment),
-                ),
-            }
-        )
+        amended = next_version(catalogue, standard, amended_standard, amendment)
     return amended, _announced(catalogue, amended, amendment)
-
-
-def _fields(model: BaseModel) -> dict[str, object]:
-    return {name: getattr(model, name) for name in type(model).model_fields}
 
 
 def _amended(catalogue: Catalogue, standard: Standard, amendment: Amendment) -> Standard:
@@ -77,22 +66,15 @@ def _amended(catalogue: Catalogue, standard: Standard, amendment: Amendment) -> 
     elif current is None:
         raise NotFound(f"{standard.id} has no limit {amendment.limit_id}", field="limit_id")
     else:
-        limits = tuple(_set(lim, amendment) if lim is current else lim for lim in standard.limits)
+        limits = replacing(standard.limits, current, _set(current, amendment))
     code = amendment.standard_code or standard.code
     with refusing_invalid_input():
-        return Standard.model_validate(
-            {**_fields(standard), "code": code, "pending_publication": False, "limits": limits}
-        )
+        return revised(standard, code=code, pending_publication=False, limits=limits)
 
 
 def _set(limit: Limit, amendment: Amendment) -> Limit:
-    if amendment.unit != limit.unit:
-        raise InvalidInput(
-            f"{limit.id} is measured in {limit.unit}, not {amendment.unit}",
-            field="unit",
-            rule="environment.limits.same_unit",
-        )
-    return Limit.model_validate({**_fields(limit), **_figure(amendment)})
+    refuse_other_unit(limit.id, limit.unit, amendment.unit, rule="environment.limits.same_unit")
+    return revised(limit, **_figure(amendment))
 
 
 def _added(amendment: Amendment) -> Limit:

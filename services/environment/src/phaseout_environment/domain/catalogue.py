@@ -25,6 +25,7 @@ from phaseout_environment.domain.limits import (
     Standard,
 )
 from phaseout_shared.contracts.environment import ViolationKind
+from phaseout_shared.domain.catalogue import find_item
 from phaseout_shared.reference import Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table2.json")
@@ -177,11 +178,7 @@ class Catalogue(_Data):
         return next((s for s in self.standards if s.id == id_), None)
 
     def find_limit(self, limit_id: str) -> tuple[Standard, Limit] | None:
-        for standard in self.standards:
-            for limit in standard.limits:
-                if limit.id == limit_id:
-                    return standard, limit
-        return None
+        return find_item(self.standards, lambda s: s.limits, limit_id)
 
     def standards_for(self, industry: Industry) -> tuple[Standard, ...]:
         return tuple(s for s in self.standards if industry in s.industries)

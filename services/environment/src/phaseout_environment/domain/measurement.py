@@ -22,6 +22,7 @@ from phaseout_shared.contracts.environment import (
     MeasurementVerdict,
     Medium,
 )
+from phaseout_shared.domain.catalogue import refuse_other_unit
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.reference import USCC, District, Industry
@@ -107,12 +108,7 @@ def _check(standard: Standard, limit: Limit, sample: Sample) -> None:
             field="basin",
             rule="environment.limits.basin",
         )
-    if sample.unit != limit.unit:
-        raise InvalidInput(
-            f"{limit.id} is measured in {limit.unit}, not {sample.unit}",
-            field="unit",
-            rule="environment.limits.same_unit",
-        )
+    refuse_other_unit(limit.id, limit.unit, sample.unit, rule="environment.limits.same_unit")
     if not sample.value.is_finite() or sample.value < 0:
         raise InvalidInput("a concentration is a finite number, at least 0", field="value")
 
