@@ -10,6 +10,7 @@ whose history ends with the amendment, and a figure is loaded only with the sour
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import date
 from enum import StrEnum
 from typing import Generic, Protocol, Self, TypeVar
 
@@ -137,6 +138,45 @@ def next_version(catalogue: V, standard: S, amended: S, amendment: BaseModel) ->
             "history": (*catalogue.history, {"version": version, "amendment": amendment}),
         }
     )
+
+
+class Amending(Protocol):
+    """What every amendment states: its source, from when it applies, and who made it."""
+
+    @property
+    def source(self) -> Source: ...
+
+    @property
+    def effective_from(self) -> date: ...
+
+    @property
+    def amended_by(self) -> Agency: ...
+
+    @property
+    def officer(self) -> str: ...
+
+
+def loaded_by(amendment: Amending, *, loaded: bool = True) -> dict[str, object]:
+    """What a figure keeps of the amendment that set it: loaded with its source, or awaiting
+    the agency; from when it applies, and who set it."""
+    return {
+        "status": LimitStatus.LOADED if loaded else LimitStatus.AWAITING_AGENCY,
+        "source": amendment.source if loaded else None,
+        "effective_from": amendment.effective_from,
+        "amended_by": amendment.amended_by,
+        "officer": amendment.officer,
+    }
+
+
+def announced_by(amendment: Amending) -> dict[str, object]:
+    """What the event of a new version says of its amendment: the source it cites, from when
+    it applies, and who made it."""
+    return {
+        "source": amendment.source.cite(),
+        "effective_on": amendment.effective_from,
+        "amended_by": amendment.amended_by,
+        "officer": amendment.officer,
+    }
 
 
 def refuse_unless_amending(

@@ -13,12 +13,13 @@ from phaseout_energy.domain.catalogue import (
     Amendment,
     Catalogue,
     Indicator,
-    LimitStatus,
     Standard,
 )
 from phaseout_shared.contracts.energy import AmendmentKind, CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.catalogue import (
+    announced_by,
+    loaded_by,
     next_version,
     refuse_other_unit,
     refuse_unless_amending,
@@ -118,16 +119,11 @@ def _added(amendment: Amendment) -> Indicator:
 
 
 def _figures(amendment: Amendment) -> dict[str, object]:
-    loaded = amendment.limit is not None
     return {
         "unit": amendment.unit,
         "limit": amendment.limit,
         "limit_new": amendment.limit_new,
-        "status": LimitStatus.LOADED if loaded else LimitStatus.AWAITING_AGENCY,
-        "source": amendment.source if loaded else None,
-        "effective_from": amendment.effective_from,
-        "amended_by": amendment.amended_by,
-        "officer": amendment.officer,
+        **loaded_by(amendment, loaded=amendment.limit is not None),
     }
 
 
@@ -144,9 +140,6 @@ def _announced(
         limit=amendment.limit,
         limit_new=amendment.limit_new,
         unit=amendment.unit,
-        source=amendment.source.cite(),
-        effective_on=amendment.effective_from,
-        amended_by=amendment.amended_by,
-        officer=amendment.officer,
         reason=amendment.reason,
+        **announced_by(amendment),
     )

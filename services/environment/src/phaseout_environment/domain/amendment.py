@@ -13,13 +13,14 @@ from phaseout_environment.domain.limits import (
     UNITS,
     Amendment,
     Limit,
-    LimitStatus,
     Standard,
 )
 from phaseout_shared import writes
 from phaseout_shared.contracts.environment import AmendmentKind, CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.catalogue import (
+    announced_by,
+    loaded_by,
     next_version,
     refuse_other_unit,
     refuse_unless_amending,
@@ -102,11 +103,7 @@ def _added(amendment: Amendment) -> Limit:
 def _figure(amendment: Amendment) -> dict[str, object]:
     return {
         "limit": amendment.limit,
-        "status": LimitStatus.LOADED,
-        "source": amendment.source,
-        "effective_from": amendment.effective_from,
-        "amended_by": amendment.amended_by,
-        "officer": amendment.officer,
+        **loaded_by(amendment),
         "note": amendment.reason or None,
     }
 
@@ -120,8 +117,5 @@ def _announced(previous: Catalogue, amended: Catalogue, amendment: Amendment) ->
         limit_id=amendment.limit_id,
         limit=amendment.limit,
         unit=amendment.unit,
-        source=amendment.source.cite(),
-        effective_on=amendment.effective_from,
-        amended_by=amendment.amended_by,
-        officer=amendment.officer,
+        **announced_by(amendment),
     )
