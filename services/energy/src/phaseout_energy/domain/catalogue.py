@@ -12,17 +12,20 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from importlib import resources
+from pathlib import Path
 from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 
 from phaseout_shared import writes
+from phaseout_shared.catalogue_files import read_catalogue
 from phaseout_shared.contracts.energy import AmendmentKind
 from phaseout_shared.domain import catalogue as versioned
 from phaseout_shared.domain.catalogue import FROZEN, find_item
 from phaseout_shared.domain.catalogue import LimitStatus as LimitStatus
 from phaseout_shared.reference import Agency, Dimension, Industry
+
+CATALOGUE_FILE = Path(__file__).with_name("limits.json")
 
 AMENDING_AGENCIES = writes.allowed(Dimension.ENERGY, "POST", "/v1/catalogue/amendments")
 """Who loads and amends the limits: the energy agencies (市工业和信息化局、发展改革委)."""
@@ -215,9 +218,4 @@ def _listed(standard: Standard, indicator: Indicator) -> IndicatorListing:
 
 def load_catalogue() -> Catalogue:
     """The catalogue shipped with the service (version 1), from `limits.json`."""
-    text = (
-        resources.files("phaseout_energy.domain")
-        .joinpath("limits.json")
-        .read_text(encoding="utf-8")
-    )
-    return Catalogue.model_validate_json(text)
+    return read_catalogue(Catalogue, CATALOGUE_FILE)

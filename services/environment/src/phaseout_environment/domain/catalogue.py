@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -24,6 +23,7 @@ from phaseout_environment.domain.limits import (
     LimitStatus,
     Standard,
 )
+from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.environment import ViolationKind
 from phaseout_shared.domain.catalogue import find_item
 from phaseout_shared.reference import Industry
@@ -196,12 +196,5 @@ class Catalogue(_Data):
         return tuple(row for row in rows if status is None or row.status is status)
 
 
-def load(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """Read and check a catalogue file."""
-    return Catalogue.model_validate_json(path.read_text(encoding="utf-8"))
-
-
-@cache
-def shipped() -> Catalogue:
-    """The catalogue shipped with the service: version 1, from `table2.json`."""
-    return load()
+shipped = shipped_catalogue(Catalogue, CATALOGUE_FILE)
+"""The catalogue shipped with the service: version 1, from `table2.json`."""

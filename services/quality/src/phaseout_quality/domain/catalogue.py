@@ -9,11 +9,11 @@ industry has exactly one row, in the plan's order, and every measure the code ap
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.reference import Dimension, Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table3.json")
@@ -112,12 +112,5 @@ class Catalogue(_Data):
         return f"{m.wording_zh} — {m.source} (rule {m.id}, catalogue {self.version})"
 
 
-def load(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """Read and check a catalogue file."""
-    return Catalogue.model_validate_json(path.read_text(encoding="utf-8"))
-
-
-@cache
-def table3() -> Catalogue:
-    """The catalogue shipped with the service (Table 3 of the 2019 plan)."""
-    return load()
+table3 = shipped_catalogue(Catalogue, CATALOGUE_FILE)
+"""The catalogue shipped with the service (Table 3 of the 2019 plan)."""

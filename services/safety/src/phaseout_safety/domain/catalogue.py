@@ -10,11 +10,11 @@ five parts that are not the five of `FiveInPlace` are refused there, not at the 
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.safety import FiveInPlace, Outcome
 from phaseout_shared.domain.errors import InvalidInput, NotApplicable
 from phaseout_shared.reference import Industry
@@ -141,12 +141,5 @@ class Catalogue(_Data):
         return f"{spec.name_en} ({spec.name_zh})"
 
 
-def load(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """Read and check a catalogue file."""
-    return Catalogue.model_validate_json(path.read_text(encoding="utf-8"))
-
-
-@cache
-def table4() -> Catalogue:
-    """The catalogue shipped with the service (Table 4 and 二（四） of the 2019 plan)."""
-    return load()
+table4 = shipped_catalogue(Catalogue, CATALOGUE_FILE)
+"""The catalogue shipped with the service (Table 4 and 二（四） of the 2019 plan)."""

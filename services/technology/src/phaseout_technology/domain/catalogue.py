@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.technology import Measure
 from phaseout_shared.domain.conditions import Condition, problems
 from phaseout_shared.reference import Industry
@@ -154,12 +154,5 @@ class Catalogue(_Data):
         return [name for name, spec in self.kinds.items() if spec.industry == industry]
 
 
-def load(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """Read and check a catalogue file."""
-    return Catalogue.model_validate_json(path.read_text(encoding="utf-8"))
-
-
-@cache
-def table5() -> Catalogue:
-    """The catalogue shipped with the service (Table 5 of the 2019 plan)."""
-    return load()
+table5 = shipped_catalogue(Catalogue, CATALOGUE_FILE)
+"""The catalogue shipped with the service (Table 5 of the 2019 plan)."""
