@@ -25,7 +25,7 @@ from phaseout_environment.domain.limits import (
 )
 from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.environment import ViolationKind
-from phaseout_shared.domain.catalogue import find_item
+from phaseout_shared.domain.catalogue import catalogue_problems, find_item
 from phaseout_shared.reference import Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table2.json")
@@ -111,8 +111,7 @@ class Catalogue(_Data):
         problems += [f"{i} has no Table 2 requirement" for i in Industry if i not in table2]
         grounds = Counter(g.violation for g in self.grounds)
         problems += [f"{v} needs one ground" for v in ViolationKind if grounds[v] != 1]
-        if problems:
-            raise ValueError("; ".join(problems))
+        catalogue_problems(problems)
         return self
 
     def _duplicates(self) -> Iterator[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from phaseout_shared.catalogue_files import shipped_catalogue
+from phaseout_shared.domain.catalogue import appearing_twice, catalogue_problems, missing
 from phaseout_shared.reference import Dimension, Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table3.json")
@@ -93,10 +94,9 @@ class Catalogue(_Data):
         if [row.row for row in self.rows] != list(range(1, len(self.rows) + 1)):
             problems.append("rows are not numbered 1, 2, 3 … in order")
         ids = [m.id for m in self.measures]
-        problems += [f"measure {m} is missing" for m in MEASURES_APPLIED if m not in ids]
-        problems += [f"measure {m} appears twice" for m in sorted(set(ids)) if ids.count(m) > 1]
-        if problems:
-            raise ValueError("; ".join(problems))
+        problems += missing("measure", MEASURES_APPLIED, ids)
+        problems += appearing_twice("measure", ids)
+        catalogue_problems(problems)
         return self
 
     def row_for(self, industry: Industry) -> Row:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.safety import FiveInPlace, Outcome
+from phaseout_shared.domain.catalogue import appearing_twice, catalogue_problems, missing
 from phaseout_shared.domain.errors import InvalidInput, NotApplicable
 from phaseout_shared.reference import Industry
 
@@ -96,15 +97,13 @@ class Catalogue(_Data):
     def _consistent(self) -> Catalogue:
         ids = [r.id for r in self.rules]
         kinds = [f.kind for f in self.findings]
-        problems = [f"rule {i} appears twice" for i in sorted(set(ids)) if ids.count(i) > 1]
-        problems += [f"kind {k} appears twice" for k in sorted(set(kinds)) if kinds.count(k) > 1]
+        problems = appearing_twice("rule", ids) + appearing_twice("kind", kinds)
         problems += [f"{f.kind}: unknown rule {f.rule}" for f in self.findings if f.rule not in ids]
-        problems += [f"rule {s} is missing" for s in STEPS if s not in ids]
+        problems += missing("rule", STEPS, ids)
         parts = [p.part for p in self.five_in_place]
         if parts != list(FiveInPlace.model_fields):
             problems.append(f"the five in place are {list(FiveInPlace.model_fields)}, not {parts}")
-        if problems:
-            raise ValueError("; ".join(problems))
+        catalogue_problems(problems)
         return self
 
     def rule(self, rule_id: str) -> Rule:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.technology import Measure
+from phaseout_shared.domain.catalogue import appearing_twice, catalogue_problems
 from phaseout_shared.domain.conditions import Condition, problems
 from phaseout_shared.reference import Industry
 
@@ -124,12 +125,11 @@ class Catalogue(_Data):
     def _consistent(self) -> Catalogue:
         problems = [p for rule in self.rules for p in self._problems_of(rule)]
         ids = [rule.id for rule in self.rules]
-        problems += [f"rule {i} appears twice" for i in sorted(set(ids)) if ids.count(i) > 1]
+        problems += appearing_twice("rule", ids)
         judged = [kind for rule in self.rules for kind in rule.kinds]
         problems += [f"kind {k} has no rule" for k in self.kinds if k not in judged]
         problems += [f"kind {k} has two rules" for k in sorted(set(judged)) if judged.count(k) > 1]
-        if problems:
-            raise ValueError("; ".join(problems))
+        catalogue_problems(problems)
         return self
 
     def _problems_of(self, rule: Rule) -> Iterator[str]:
