@@ -16,7 +16,7 @@ from typing import Generic, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from phaseout_shared.domain.errors import Forbidden, InvalidInput
+from phaseout_shared.domain.errors import Forbidden, InvalidInput, NotFound
 from phaseout_shared.reference import Agency
 
 FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -96,6 +96,35 @@ def find_item(
 def replacing(items: tuple[S, ...], current: S, new: S) -> tuple[S, ...]:
     """The items in their order, with `current` (the very object) replaced by `new`."""
     return tuple(new if item is current else item for item in items)
+
+
+def amended_items(
+    items: tuple[Item, ...],
+    item_id: str,
+    *,
+    adding: bool,
+    added: Callable[[], Item],
+    amended: Callable[[Item], Item],
+    lacking: NotFound,
+) -> tuple[Item, ...]:
+    """A standard's items after an amendment: a new item comes last; a set or corrected one
+    keeps its place. Setting an item the standard lacks raises `lacking`."""
+    if adding:
+        return (*items, added())
+    current = next((item for item in items if item.id == item_id), None)
+    if current is None:
+        raise lacking
+    return replacing(items, current, amended(current))
+
+
+def naming_fields(amendment: BaseModel, names: Iterable[str], *, new: str) -> dict[str, object]:
+    """The fields that name a new item (an indicator, a limit), each required: a blank one is
+    refused naming it."""
+    given = dict(amendment)
+    for name in names:
+        if not given[name]:
+            raise InvalidInput(f"a new {new} needs its {name}", field=name)
+    return {name: given[name] for name in names}
 
 
 def revised(model: M, **changes: object) -> M:

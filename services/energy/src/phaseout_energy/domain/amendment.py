@@ -18,15 +18,18 @@ from phaseout_energy.domain.catalogue import (
 from phaseout_shared.contracts.energy import AmendmentKind, CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.catalogue import (
+    amended_items,
     announced_by,
     loaded_by,
+    naming_fields,
     next_version,
     refuse_other_unit,
     refuse_unless_amending,
-    replacing,
     revised,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput, NotFound
+
+NEW_INDICATOR_FIELDS = ("product_zh", "product_en", "measure")
 
 
 def apply_amendment(
@@ -65,15 +68,17 @@ def _standard(catalogue: Catalogue, code: str) -> Standard:
 
 
 def _amended_indicators(standard: Standard, amendment: Amendment) -> tuple[Indicator, ...]:
-    current = next((i for i in standard.indicators if i.id == amendment.indicator_id), None)
-    if amendment.kind is AmendmentKind.ADD_INDICATOR:
-        return (*standard.indicators, _added(amendment))
-    if current is None:
-        raise NotFound(
+    return amended_items(
+        standard.indicators,
+        amendment.indicator_id,
+        adding=amendment.kind is AmendmentKind.ADD_INDICATOR,
+        added=lambda: _added(amendment),
+        amended=lambda current: _with_limit(current, amendment),
+        lacking=NotFound(
             f"{standard.code} has no indicator {amendment.indicator_id}",
             field="indicator_id",
-        )
-    return replacing(standard.indicators, current, _with_limit(current, amendment))
+        ),
+    )
 
 
 def _check_figures(amendment: Amendment, allows_negative: bool) -> None:
@@ -103,15 +108,11 @@ def _with_limit(indicator: Indicator, amendment: Amendment) -> Indicator:
 
 def _added(amendment: Amendment) -> Indicator:
     _check_figures(amendment, amendment.allows_negative)
-    for name in ("product_zh", "product_en", "measure"):
-        if not getattr(amendment, name):
-            raise InvalidInput(f"a new indicator needs its {name}", field=name)
+    named = naming_fields(amendment, NEW_INDICATOR_FIELDS, new="indicator")
     return Indicator.model_validate(
         {
             "id": amendment.indicator_id,
-            "product_zh": amendment.product_zh,
-            "product_en": amendment.product_en,
-            "measure": amendment.measure,
+            **named,
             "allows_negative": amendment.allows_negative,
             **_figures(amendment),
         }

@@ -19,12 +19,13 @@ from phaseout_shared import writes
 from phaseout_shared.contracts.environment import AmendmentKind, CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
 from phaseout_shared.domain.catalogue import (
+    amended_items,
     announced_by,
     loaded_by,
+    naming_fields,
     next_version,
     refuse_other_unit,
     refuse_unless_amending,
-    replacing,
     revised,
 )
 from phaseout_shared.domain.errors import Conflict, InvalidInput, NotFound
@@ -55,19 +56,21 @@ def apply_amendment(
 
 
 def _amended(catalogue: Catalogue, standard: Standard, amendment: Amendment) -> Standard:
-    current = next((lim for lim in standard.limits if lim.id == amendment.limit_id), None)
-    if amendment.kind is AmendmentKind.ADD_LIMIT:
-        if catalogue.find_limit(amendment.limit_id) is not None:
-            raise Conflict(
-                f"limit {amendment.limit_id} already exists; set it instead",
-                field="limit_id",
-                rule="environment.catalogue.add_new_limit_only",
-            )
-        limits = (*standard.limits, _added(amendment))
-    elif current is None:
-        raise NotFound(f"{standard.id} has no limit {amendment.limit_id}", field="limit_id")
-    else:
-        limits = replacing(standard.limits, current, _set(current, amendment))
+    adding = amendment.kind is AmendmentKind.ADD_LIMIT
+    if adding and catalogue.find_limit(amendment.limit_id) is not None:
+        raise Conflict(
+            f"limit {amendment.limit_id} already exists; set it instead",
+            field="limit_id",
+            rule="environment.catalogue.add_new_limit_only",
+        )
+    limits = amended_items(
+        standard.limits,
+        amendment.limit_id,
+        adding=adding,
+        added=lambda: _added(amendment),
+        amended=lambda current: _set(current, amendment),
+        lacking=NotFound(f"{standard.id} has no limit {amendment.limit_id}", field="limit_id"),
+    )
     code = amendment.standard_code or standard.code
     with refusing_invalid_input():
         return revised(standard, code=code, pending_publication=False, limits=limits)
@@ -79,9 +82,7 @@ def _set(limit: Limit, amendment: Amendment) -> Limit:
 
 
 def _added(amendment: Amendment) -> Limit:
-    for name in NEW_LIMIT_FIELDS:
-        if not getattr(amendment, name):
-            raise InvalidInput(f"a new limit needs its {name}", field=name)
+    named = naming_fields(amendment, NEW_LIMIT_FIELDS, new="limit")
     assert amendment.medium is not None
     if amendment.unit != UNITS[amendment.medium]:
         raise InvalidInput(
@@ -94,7 +95,7 @@ def _added(amendment: Amendment) -> Limit:
             {
                 "id": amendment.limit_id,
                 "unit": amendment.unit,
-                **{name: getattr(amendment, name) for name in NEW_LIMIT_FIELDS},
+                **named,
                 **_figure(amendment),
             }
         )
