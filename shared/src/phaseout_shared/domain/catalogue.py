@@ -29,6 +29,19 @@ class CatalogueData(BaseModel):
     model_config = FROZEN
 
 
+Version = TypeVar("Version")
+
+
+class PlanCatalogue(CatalogueData, Generic[Version]):
+    """A catalogue holding a part of the plan in its own words: its version, its titles and
+    the document it is drawn from."""
+
+    version: Version
+    title_zh: str
+    title_en: str
+    document: str
+
+
 class LimitStatus(StrEnum):
     LOADED = "loaded"
     AWAITING_AGENCY = "awaiting_agency"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from phaseout_environment.domain.equipment_rules import EquipmentRule, KindSpec, atom_problems
 from phaseout_environment.domain.limits import (
@@ -25,14 +25,15 @@ from phaseout_environment.domain.limits import (
 )
 from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.environment import ViolationKind
-from phaseout_shared.domain.catalogue import catalogue_problems, find_item
+from phaseout_shared.domain.catalogue import (
+    CatalogueData,
+    PlanCatalogue,
+    catalogue_problems,
+    find_item,
+)
 from phaseout_shared.reference import Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table2.json")
-
-
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class RequirementKind(StrEnum):
@@ -52,7 +53,7 @@ class RequirementKind(StrEnum):
     COAL_TO_GAS = "coal_to_gas"
 
 
-class PlanRef(_Data):
+class PlanRef(CatalogueData):
     """Where a requirement stands in the plan: Table 2 row and item, or a paragraph of 二（二）."""
 
     section: str | None = None
@@ -67,7 +68,7 @@ class PlanRef(_Data):
         return f"Table {self.table}, row {self.row}{item}"
 
 
-class Requirement(_Data):
+class Requirement(CatalogueData):
     """One requirement of the plan, in its own words."""
 
     id: str
@@ -79,7 +80,7 @@ class Requirement(_Data):
     note: str | None = None
 
 
-class Ground(_Data):
+class Ground(CatalogueData):
     """A ground on which a case is opened (二（二）3, Table 2)."""
 
     id: str
@@ -89,13 +90,10 @@ class Ground(_Data):
     wording_en: str = Field(min_length=1)
 
 
-class Catalogue(_Data):
+class Catalogue(PlanCatalogue[int]):
     """One immutable version of the environment catalogue."""
 
     version: int = Field(ge=1)
-    title_zh: str
-    title_en: str
-    document: str
     notes: tuple[str, ...] = ()
     requirements: tuple[Requirement, ...]
     grounds: tuple[Ground, ...]

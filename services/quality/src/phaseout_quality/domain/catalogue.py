@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from phaseout_shared.catalogue_files import shipped_catalogue
-from phaseout_shared.domain.catalogue import appearing_twice, catalogue_problems, missing
+from phaseout_shared.domain.catalogue import (
+    CatalogueData,
+    PlanCatalogue,
+    appearing_twice,
+    catalogue_problems,
+    missing,
+)
 from phaseout_shared.reference import Dimension, Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table3.json")
@@ -34,11 +40,7 @@ MEASURES_APPLIED = (
 """The measures the quality service applies; the catalogue must hold each of them."""
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Row(_Data):
+class Row(CatalogueData):
     """One row of Table 3: what samr checks in an industry, or why the law does not reach it."""
 
     id: str = Field(pattern=r"^T3-[a-z-]+$")
@@ -65,7 +67,7 @@ class Row(_Data):
         return f"Table 3, row {self.row} ({self.industry.value})"
 
 
-class Measure(_Data):
+class Measure(CatalogueData):
     """A measure the plan orders in its quality section (二（三）), in its own words."""
 
     id: str = Field(pattern=r"^Q-[a-z-]+$")
@@ -74,13 +76,10 @@ class Measure(_Data):
     wording_en: str = Field(min_length=1)
 
 
-class Catalogue(_Data):
+class Catalogue(PlanCatalogue[str]):
     """A versioned catalogue: Table 3's rows and the plan's quality measures."""
 
     version: str = Field(min_length=1)
-    title_zh: str
-    title_en: str
-    document: str
     law_zh: str
     law_en: str
     rows: tuple[Row, ...]

@@ -12,11 +12,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.safety import FiveInPlace, Outcome
-from phaseout_shared.domain.catalogue import appearing_twice, catalogue_problems, missing
+from phaseout_shared.domain.catalogue import (
+    CatalogueData,
+    PlanCatalogue,
+    appearing_twice,
+    catalogue_problems,
+    missing,
+)
 from phaseout_shared.domain.errors import InvalidInput, NotApplicable
 from phaseout_shared.reference import Industry
 
@@ -31,11 +37,7 @@ STEPS = (LISTS, FIVE_IN_PLACE, SUSPEND, CLOSE, REVOKE)
 """The rules the service's code acts on, by id: the catalogue must hold each of them."""
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Source(_Data):
+class Source(CatalogueData):
     """Where a rule stands in the plan: its section (二（四）1 …) and table, if any."""
 
     section: str
@@ -46,7 +48,7 @@ class Source(_Data):
         return f"plan {self.section}{table}"
 
 
-class Rule(_Data):
+class Rule(CatalogueData):
     """One requirement of the plan's safety section, in its own words."""
 
     id: str
@@ -56,7 +58,7 @@ class Rule(_Data):
     table_wording_zh: str | None = None
 
 
-class FindingKind(_Data):
+class FindingKind(CatalogueData):
     """A kind of finding an inspection records, and what it leads to."""
 
     kind: str
@@ -69,7 +71,7 @@ class FindingKind(_Data):
     )
 
 
-class Part(_Data):
+class Part(CatalogueData):
     """One of the five of the 五落实."""
 
     part: str
@@ -78,13 +80,9 @@ class Part(_Data):
     requirement_en: str
 
 
-class Catalogue(_Data):
+class Catalogue(PlanCatalogue[str]):
     """A versioned safety catalogue."""
 
-    version: str
-    title_zh: str
-    title_en: str
-    document: str
     law_zh: str
     law_en: str
     industries: tuple[Industry, ...]

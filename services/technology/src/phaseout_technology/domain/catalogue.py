@@ -17,22 +17,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.technology import Measure
-from phaseout_shared.domain.catalogue import appearing_twice, catalogue_problems
+from phaseout_shared.domain.catalogue import (
+    CatalogueData,
+    PlanCatalogue,
+    appearing_twice,
+    catalogue_problems,
+)
 from phaseout_shared.domain.conditions import Condition, problems
 from phaseout_shared.reference import Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table5.json")
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ParameterSpec(_Data):
+class ParameterSpec(CatalogueData):
     """One parameter of an equipment kind. Units are in the parameter's name."""
 
     type: Literal["number", "boolean", "enum"]
@@ -56,7 +57,7 @@ class ParameterSpec(_Data):
         return Decimal(0) if self.minimum is None else self.minimum
 
 
-class KindSpec(_Data):
+class KindSpec(CatalogueData):
     """An equipment kind of VOCABULARY.md: its industry, its names, its parameters."""
 
     industry: Industry
@@ -65,7 +66,7 @@ class KindSpec(_Data):
     parameters: dict[str, ParameterSpec]
 
 
-class Exemption(_Data):
+class Exemption(CatalogueData):
     """A carve-out the plan writes into a rule (…除外)."""
 
     id: str
@@ -74,7 +75,7 @@ class Exemption(_Data):
     wording_en: str
 
 
-class Source(_Data):
+class Source(CatalogueData):
     """Where the rule stands in the plan: table, row (序号) and item ((1), (2) …)."""
 
     table: int
@@ -86,7 +87,7 @@ class Source(_Data):
         return f"Table {self.table}, row {self.row} ({industry.value}){item}"
 
 
-class Rule(_Data):
+class Rule(CatalogueData):
     """One elimination requirement of Table 5."""
 
     id: str
@@ -109,13 +110,9 @@ class Rule(_Data):
         return self.source.cite(self.industry)
 
 
-class Catalogue(_Data):
+class Catalogue(PlanCatalogue[str]):
     """A versioned catalogue of Table 5 rules and the parameter schema of every kind."""
 
-    version: str
-    title_zh: str
-    title_en: str
-    document: str
     note_zh: str
     note_en: str
     kinds: dict[str, KindSpec]
