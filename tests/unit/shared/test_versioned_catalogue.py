@@ -25,6 +25,7 @@ from phaseout_shared.domain.catalogue import (
     appearing_twice,
     catalogue_problems,
     find_item,
+    in_force_on,
     loaded_by,
     missing,
     naming_fields,
@@ -219,3 +220,10 @@ def test_a_shipped_catalogue_is_read_and_checked_once(tmp_path: Path) -> None:
     assert shipped() is shipped()
     with pytest.raises(ValidationError):
         read_catalogue(Book, path)
+
+
+def test_a_figure_applies_from_its_first_day_on() -> None:
+    first = date(2019, 1, 1)
+    assert not in_force_on(first, date(2018, 12, 31))
+    assert in_force_on(first, first)
+    assert in_force_on(None, date(2000, 1, 1))

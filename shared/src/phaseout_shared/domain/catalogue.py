@@ -58,6 +58,11 @@ class Source(CatalogueData):
         return f"{self.document} {self.url or ''}".strip()
 
 
+def in_force_on(effective_from: date | None, on: date) -> bool:
+    """Whether a figure applies on a date: from its first day on; one without a date always."""
+    return effective_from is None or effective_from <= on
+
+
 A = TypeVar("A", bound=BaseModel)
 
 

@@ -21,7 +21,7 @@ from phaseout_shared import writes
 from phaseout_shared.catalogue_files import read_catalogue
 from phaseout_shared.contracts.energy import AmendmentKind
 from phaseout_shared.domain import catalogue as versioned
-from phaseout_shared.domain.catalogue import FROZEN, find_item
+from phaseout_shared.domain.catalogue import FROZEN, find_item, in_force_on
 from phaseout_shared.domain.catalogue import LimitStatus as LimitStatus
 from phaseout_shared.reference import Agency, Dimension, Industry
 
@@ -183,8 +183,7 @@ class Catalogue(BaseModel):
         found = self.find(indicator_id)
         if found is None:
             return False
-        effective_from = found[1].effective_from
-        return effective_from is None or effective_from <= on
+        return in_force_on(found[1].effective_from, on)
 
     def standards_for(self, industry: Industry) -> tuple[Standard, ...]:
         return tuple(s for s in self.standards if s.industry is industry)

@@ -22,7 +22,7 @@ from phaseout_shared.contracts.environment import (
     MeasurementVerdict,
     Medium,
 )
-from phaseout_shared.domain.catalogue import refuse_other_unit
+from phaseout_shared.domain.catalogue import in_force_on, refuse_other_unit
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.reference import USCC, District, Industry
@@ -121,7 +121,7 @@ def _judge(standard: Standard, limit: Limit, sample: Sample) -> tuple[Measuremen
             f"{subject}: {measured}; no figure is loaded, it awaits the environment agency (mee)"
         )
     start = standard.in_force_from(limit)
-    if start is not None and sample.sampled_on < start:
+    if not in_force_on(start, sample.sampled_on):
         return MeasurementVerdict.NOT_IN_FORCE, (
             f"{subject}: {measured}, before the limit of {limit.limit} {limit.unit} "
             f"applies ({start})"
