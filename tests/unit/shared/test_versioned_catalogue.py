@@ -26,6 +26,8 @@ from phaseout_shared.domain.catalogue import (
     catalogue_problems,
     find_item,
     in_force_on,
+    kind_problems,
+    kinds_without_rule,
     loaded_by,
     missing,
     naming_fields,
@@ -227,3 +229,17 @@ def test_a_figure_applies_from_its_first_day_on() -> None:
     assert not in_force_on(first, date(2018, 12, 31))
     assert in_force_on(first, first)
     assert in_force_on(None, date(2000, 1, 1))
+
+
+def test_a_rule_judges_only_kinds_the_catalogue_specifies() -> None:
+    specs = {"boiler": "no capacity given", "kiln": ""}
+
+    def of_kind(kind: str, spec: str) -> list[str]:
+        return [f"{kind}: {spec}"] if spec else []
+
+    found = kind_problems("R-1", ["boiler", "furnace", "kiln"], specs, of_kind)
+    assert list(found) == ["boiler: no capacity given", "R-1: unknown kind furnace"]
+    assert kinds_without_rule(["boiler", "kiln", "oven"], {"kiln"}) == [
+        "kind boiler has no rule",
+        "kind oven has no rule",
+    ]

@@ -9,7 +9,7 @@ whose history ends with the amendment, and a figure is loaded only with the sour
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Generic, Protocol, Self, TypeVar
@@ -88,6 +88,30 @@ def appearing_twice(what: str, ids: Sequence[str]) -> list[str]:
 def missing(what: str, required: Iterable[str], ids: Collection[str]) -> list[str]:
     """A problem for each id the code acts on that the catalogue lacks."""
     return [f"{what} {i} is missing" for i in required if i not in ids]
+
+
+Spec = TypeVar("Spec")
+
+
+def kind_problems(
+    rule_id: str,
+    kinds: Iterable[str],
+    specs: Mapping[str, Spec],
+    of_kind: Callable[[str, Spec], Iterable[str]],
+) -> Iterator[str]:
+    """What is wrong with the kinds of equipment a rule judges: a kind the catalogue does not
+    specify, or what `of_kind` finds wrong with a specified one (its conditions, its industry)."""
+    for kind in kinds:
+        spec = specs.get(kind)
+        if spec is None:
+            yield f"{rule_id}: unknown kind {kind}"
+        else:
+            yield from of_kind(kind, spec)
+
+
+def kinds_without_rule(kinds: Iterable[str], judged: Collection[str]) -> list[str]:
+    """A problem for each kind of equipment the catalogue specifies and no rule judges."""
+    return [f"kind {k} has no rule" for k in kinds if k not in judged]
 
 
 class Identified(Protocol):

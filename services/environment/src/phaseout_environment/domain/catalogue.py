@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 from pydantic import Field, model_validator
@@ -30,6 +31,8 @@ from phaseout_shared.domain.catalogue import (
     PlanCatalogue,
     catalogue_problems,
     find_item,
+    kind_problems,
+    kinds_without_rule,
 )
 from phaseout_shared.reference import Industry
 
@@ -142,14 +145,9 @@ class Catalogue(PlanCatalogue[int]):
             for industry in rule.industries
         )
         yield from (f"{k} in {i} has two rules" for (k, i), n in judged.items() if n > 1)
-        yield from (f"kind {k} has no rule" for k in self.kinds if k not in {k for k, _ in judged})
+        yield from kinds_without_rule(self.kinds, {k for k, _ in judged})
         for rule in self.equipment_rules:
-            for kind in rule.kinds:
-                spec = self.kinds.get(kind)
-                if spec is None:
-                    yield f"{rule.id}: unknown kind {kind}"
-                else:
-                    yield from atom_problems(rule, kind, spec)
+            yield from kind_problems(rule.id, rule.kinds, self.kinds, partial(atom_problems, rule))
 
     @property
     def label(self) -> str:

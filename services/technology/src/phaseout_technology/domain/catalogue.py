@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -26,6 +27,8 @@ from phaseout_shared.domain.catalogue import (
     PlanCatalogue,
     appearing_twice,
     catalogue_problems,
+    kind_problems,
+    kinds_without_rule,
 )
 from phaseout_shared.domain.conditions import Condition, problems
 from phaseout_shared.reference import Industry
@@ -124,21 +127,13 @@ class Catalogue(PlanCatalogue[str]):
         ids = [rule.id for rule in self.rules]
         problems += appearing_twice("rule", ids)
         judged = [kind for rule in self.rules for kind in rule.kinds]
-        problems += [f"kind {k} has no rule" for k in self.kinds if k not in judged]
+        problems += kinds_without_rule(self.kinds, judged)
         problems += [f"kind {k} has two rules" for k in sorted(set(judged)) if judged.count(k) > 1]
         catalogue_problems(problems)
         return self
 
     def _problems_of(self, rule: Rule) -> Iterator[str]:
-        for kind in rule.kinds:
-            spec = self.kinds.get(kind)
-            if spec is None:
-                yield f"{rule.id}: unknown kind {kind}"
-                continue
-            if spec.industry != rule.industry:
-                yield f"{rule.id}: kind {kind} is of {spec.industry}, not {rule.industry}"
-            for condition in rule.conditions():
-                yield from problems(rule.id, kind, spec.parameters, condition)
+        return kind_problems(rule.id, rule.kinds, self.kinds, partial(_kind_problems, rule))
 
     def kind(self, name: str) -> KindSpec | None:
         return self.kinds.get(name)
@@ -149,6 +144,13 @@ class Catalogue(PlanCatalogue[str]):
 
     def kinds_of(self, industry: Industry) -> list[str]:
         return [name for name, spec in self.kinds.items() if spec.industry == industry]
+
+
+def _kind_problems(rule: Rule, kind: str, spec: KindSpec) -> Iterator[str]:
+    if spec.industry != rule.industry:
+        yield f"{rule.id}: kind {kind} is of {spec.industry}, not {rule.industry}"
+    for condition in rule.conditions():
+        yield from problems(rule.id, kind, spec.parameters, condition)
 
 
 table5 = shipped_catalogue(Catalogue, CATALOGUE_FILE)
