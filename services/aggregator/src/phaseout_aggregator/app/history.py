@@ -121,33 +121,59 @@ async def exits_as_of(
     *,
     year: int | None = None,
     status: str | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of `current_exits` in the list's order (by date, then case), each with the day
+    its case opened."""
+    rows, _ = await page_of_exits(session, as_of, scope, where, year=year, status=status)
+    return rows
+
+
+async def page_of_exits(
+    session: AsyncSession,
+    as_of: date,
+    scope: Scope,
+    where: Where = Where(),
+    *,
+    year: int | None = None,
+    status: str | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> list[dict[str, Any]]:
-    """The rows of `current_exits` in the list's order (by date, then case), or a page of them,
-    each with the day its case opened."""
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of `exits_as_of` (from `offset`, `limit` rows), and how many rows the whole list
+    has: counted in the page's own query while there are rows to count."""
     current = current_exits(as_of, scope, where, year=year, status=status)
-    q = select(current).order_by(current.c.effective_on, current.c.case_id)
-    if limit is not None or offset:
-        q = q.limit(limit).offset(offset)
+    q = select(current, func.count().over().label("listed"))
+    q = q.order_by(current.c.effective_on, current.c.case_id).limit(limit).offset(offset)
     exits = [dict(r._mapping) for r in await session.execute(q)]
-    opened = await _opened_on(session, {row["case_id"] for row in exits})
+    listed = exits[0]["listed"] if exits else 0
+    if not exits and offset:
+        listed = await session.scalar(select(func.count()).select_from(current)) or 0
+    opened = await _opened_on(session, {(row["dimension"], row["case_id"]) for row in exits})
     for row in exits:
         row["opened_on"] = opened.get((row["dimension"], row["case_id"]))
-    return exits
+        del row["listed"]
+    return exits, listed
 
 
 OPENED_ON = (
     select(case_events.c.dimension, case_events.c.case_id, func.min(case_events.c.effective_on))
-    .where(case_events.c.case_id == any_(bindparam("case_ids", type_=ARRAY(String))))
+    .where(
+        case_events.c.dimension == any_(bindparam("dimensions", type_=ARRAY(String))),
+        case_events.c.case_id == any_(bindparam("case_ids", type_=ARRAY(String))),
+    )
     .group_by(case_events.c.dimension, case_events.c.case_id)
 )
-"""Built once, with one array parameter however many cases (not one parameter per case)."""
+"""Built once, with two array parameters however many cases (not one parameter per case). The
+dimensions come first, as in the index on (dimension, case_id, effective_on): by the case id
+alone, the index cannot be used and every call read the whole table."""
 
 
-async def _opened_on(session: AsyncSession, case_ids: set[str]) -> dict[tuple[str, str], date]:
-    """When each case opened: its first event in the case history."""
-    if not case_ids:
+async def _opened_on(
+    session: AsyncSession, cases: set[tuple[str, str]]
+) -> dict[tuple[str, str], date]:
+    """When each case (dimension, case id) opened: its first event in the case history."""
+    if not cases:
         return {}
-    rows = await session.execute(OPENED_ON, {"case_ids": sorted(case_ids)})
+    dimensions, case_ids = sorted({d for d, _ in cases}), sorted({c for _, c in cases})
+    rows = await session.execute(OPENED_ON, {"dimensions": dimensions, "case_ids": case_ids})
     return {(d, c): on for d, c, on in rows.tuples()}
