@@ -21,7 +21,7 @@ the field.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -36,6 +36,7 @@ from phaseout_shared.auth import authorise_write
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import CITY, Agency, Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -91,6 +92,57 @@ class Desk:
         self.authorise(work, enterprise.district, agencies)
         refuse_future(work, **dates)
         return enterprise
+
+    async def open(
+        self,
+        work: UnitOfWork,
+        repository: Repository[R],
+        uscc: str,
+        action: str,
+        build: Callable[[Site], R | Awaitable[R]],
+        *,
+        dates: Mapping[str, date],
+        changes: Mapping[str, object] | None = None,
+    ) -> R:
+        """The command step of an act that opens a record at an enterprise on the register:
+        `admit` the enterprise, `build` the record at its site (a coroutine function when it
+        reads something first, such as an earlier record it may not repeat), add it, emit what
+        it recorded and audit `action` with `changes` (None: the whole record as opened)."""
+        site = Site.of(await self.admit(work, uscc))
+        refuse_future(work, **dates)
+        return await self._add(work, repository, action, lambda: build(site), changes)
+
+    async def record(
+        self,
+        work: UnitOfWork,
+        repository: Repository[R],
+        district: str | None,
+        action: str,
+        build: Callable[[], R | Awaitable[R]],
+        *,
+        dates: Mapping[str, date],
+        changes: Mapping[str, object] | None = None,
+    ) -> R:
+        """The command step of an act that records something new of a district, not (or not
+        yet) of an enterprise on the register: the caller authorised for `district`, `dates`
+        refused after today, then as `open`."""
+        self.authorise(work, district)
+        refuse_future(work, **dates)
+        return await self._add(work, repository, action, build, changes)
+
+    async def _add(
+        self,
+        work: UnitOfWork,
+        repository: Repository[R],
+        action: str,
+        build: Callable[[], R | Awaitable[R]],
+        changes: Mapping[str, object] | None,
+    ) -> R:
+        with refusing_invalid_input():
+            built = build()
+            target = await built if isinstance(built, Awaitable) else built
+        kept = target.model_dump(mode="json") if changes is None else changes
+        return await self.save(work, repository, target, action, kept, new=True)
 
     async def act(
         self,

@@ -159,18 +159,22 @@ async def receive_tip(
     district: District | None,
 ) -> Tip:
     """A tip from the 地条钢 reporting hotline (举报); the reporter's contact stays here."""
-    DESK.authorise(work, district)
-    refuse_future(work, effective_on=effective_on)
-    tip = Tip.receive(
-        tip_id=uuid.uuid4(),
-        summary=summary,
-        effective_on=effective_on,
-        reporter_contact=reporter_contact,
-        uscc=uscc,
-        district=district,
+    return await DESK.record(
+        work,
+        TIPS,
+        district,
+        "receive",
+        lambda: Tip.receive(
+            tip_id=uuid.uuid4(),
+            summary=summary,
+            effective_on=effective_on,
+            reporter_contact=reporter_contact,
+            uscc=uscc,
+            district=district,
+        ),
+        dates={"effective_on": effective_on},
+        changes={"summary": summary, "uscc": uscc},
     )
-    changes = {"summary": summary, "uscc": uscc}
-    return await DESK.save(work, TIPS, tip, "receive", changes, new=True)
 
 
 async def assign_tip(
