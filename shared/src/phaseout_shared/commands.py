@@ -144,6 +144,15 @@ class Desk:
         kept = target.model_dump(mode="json") if changes is None else changes
         return await self.save(work, repository, target, action, kept, new=True)
 
+    async def open_beside(
+        self, work: UnitOfWork, repository: Repository[A], opened: A
+    ) -> list[EventPayload]:
+        """Add an aggregate a command opens beside the record it keeps (the case a failed
+        inspection or check opens at once); the events it recorded, for the command to emit
+        after the record's own (`save`'s `events`)."""
+        await work.store(repository).add(opened)
+        return opened.pull_events()
+
     async def act(
         self,
         work: UnitOfWork,

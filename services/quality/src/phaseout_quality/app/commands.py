@@ -71,8 +71,7 @@ async def record_spot_check(
         refuse_second_case(await find(work, CASES, Filters(uscc=uscc)), check)
         case = QualityCase.open(uuid.uuid4(), check)
         check = check.model_copy(update={"case_id": case.case_id})
-        await CASES.add(work.session, case, work.now)
-        events = case.pull_events()
+        events = await DESK.open_beside(work, CASES, case)
     changes = check.model_dump(mode="json")
     events = [check.recorded(), *events]
     return await DESK.save(work, CHECKS, check, "record", changes, new=True, events=events)

@@ -65,8 +65,7 @@ async def survey_item(
             effective_on=effective_on,
         )
         item = item.model_copy(update={"case_id": case.case_id})
-        await CASES.add(work.session, case, work.now)
-        events += case.pull_events()
+        events += await DESK.open_beside(work, CASES, case)
     await _save_item(work, item)
     await work.emit(events, subject=uscc)
     await work.audit("equipment.survey", item.id, item.model_dump(mode="json", exclude={"verdict"}))
