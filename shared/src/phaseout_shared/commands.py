@@ -12,6 +12,10 @@ caller's unit of work, so all of it commits or none of it does:
         dates={"effective_on": on},
     )
 
+A record new at a registered enterprise goes through `open` (admit the enterprise, build the
+record at its site, add, emit, audit), one of a district through `record`; the case a finding
+opens at once is added beside it by `open_beside`.
+
 The domain call is a function of the loaded aggregate, so mypy checks it against the aggregate's
 own methods (a coroutine function when the call needs something read first, such as the catalogue
 version a case opened under); a domain model's validation error on the way becomes a 422 naming
