@@ -40,6 +40,7 @@ from phaseout_shared.auth import authorise_write
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
+from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import CITY, Agency, Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -156,6 +157,32 @@ class Desk:
         after the record's own (`save`'s `events`)."""
         await work.store(repository).add(opened)
         return opened.pull_events()
+
+    async def keep_latest(
+        self,
+        work: UnitOfWork,
+        repository: Repository[A],
+        found: A,
+        action: str,
+        changes: Mapping[str, object],
+        supersede: Callable[[A, A], object],
+        *,
+        events: Sequence[EventPayload] = (),
+    ) -> A:
+        """Keep what was found at a key found before or not (an item surveyed again, online
+        monitoring checked again): `found` added where its key is new, else the earlier record
+        superseded by it (`supersede(earlier, found)`) and saved; `events`, then what `found`
+        recorded, then what the earlier record recorded, emitted; `action` audited."""
+        try:
+            earlier = await work.store(repository).get(repository.key(found))
+        except NotFound:
+            return await self.save(
+                work, repository, found, action, changes, new=True, events=events
+            )
+        recorded = [*events, *found.pull_events()]
+        supersede(earlier, found)
+        await self.save(work, repository, earlier, action, changes, events=recorded)
+        return found
 
     async def act(
         self,

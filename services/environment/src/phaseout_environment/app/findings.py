@@ -33,7 +33,6 @@ from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.environment import Basin, EquipmentOutcome, ViolationKind
 from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.domain.facts import Site, site_of
 from phaseout_shared.register import EnterpriseOut
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -130,13 +129,9 @@ async def survey_equipment(
         item.case_id = case.case_id
         events += opened
     changes = {"equipment": dict(equipment)}
-    try:
-        earlier = await EQUIPMENT.get(work.session, item.id)
-    except NotFound:
-        return await DESK.save(work, EQUIPMENT, item, "survey", changes, new=True, events=events)
-    earlier.resurvey(item)
-    await DESK.save(work, EQUIPMENT, earlier, "survey", changes, events=events)
-    return item
+    return await DESK.keep_latest(
+        work, EQUIPMENT, item, "survey", changes, SurveyedEquipment.resurvey, events=events
+    )
 
 
 async def record_conversion(

@@ -13,7 +13,6 @@ from phaseout_environment.domain.monitoring import OnlineMonitoring
 from phaseout_environment.domain.permits import Permit, Standing
 from phaseout_shared import register
 from phaseout_shared.contracts.environment import ListKind
-from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.domain.facts import Site
 from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -171,11 +170,6 @@ async def record_monitoring(
         effective_on=effective_on,
     )
     changes = {"state": found.state}
-    try:
-        earlier = await MONITORING.get(work.session, uscc)
-    except NotFound:
-        return await DESK.save(work, MONITORING, found, "record", changes, new=True)
-    events = found.pull_events()
-    earlier.supersede(found)
-    await DESK.save(work, MONITORING, earlier, "record", changes, events=events)
-    return found
+    return await DESK.keep_latest(
+        work, MONITORING, found, "record", changes, OnlineMonitoring.supersede
+    )
