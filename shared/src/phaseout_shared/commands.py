@@ -14,7 +14,8 @@ caller's unit of work, so all of it commits or none of it does:
 
 A record new at a registered enterprise goes through `open` (admit the enterprise, build the
 record at its site, add, emit, audit), one of a district through `record`; the case a finding
-opens at once is added beside it by `open_beside`.
+opens at once is added beside it by `open_beside`; a finding made again at the same key supersedes
+the earlier record through `keep_latest`.
 
 The domain call is a function of the loaded aggregate, so mypy checks it against the aggregate's
 own methods (a coroutine function when the call needs something read first, such as the catalogue
