@@ -67,11 +67,16 @@ async def cases_as_of(
 
 
 def _with_overdue(row: dict[str, Any], as_of: date) -> dict[str, Any]:
-    stage = stage_of(row["dimension"], row["state"])
     late = row["deadline"] is not None and row["deadline"] < as_of
-    row["open"] = stage.open
-    row["overdue"] = stage.open and (stage is Stage.OVERDUE or late)
+    row["open"], row["overdue"] = _judged(row["dimension"], row["state"], late)
     return row
+
+
+def _judged(dimension: str, state: str, late: bool) -> tuple[bool, bool]:
+    """Whether a case in `state` is open, and overdue (its stage says so, or it is open and
+    its deadline has passed)."""
+    stage = stage_of(dimension, state)
+    return stage.open, stage.open and (stage is Stage.OVERDUE or late)
 
 
 def current_exits(
@@ -111,6 +116,39 @@ def current_exits(
         return current
     in_year = current.c.exited_on.between(date(year, 1, 1), date(year, 12, 31))
     return select(current).where(in_year).subquery("current_exits_of_year")
+
+
+async def case_counts(
+    session: AsyncSession, as_of: date, scope: Scope
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """Per district and dimension, the cases open on `as_of` and those of them overdue, judged
+    as `cases_as_of` judges each case, counted in SQL by state (and whether the deadline is
+    past) rather than case by case."""
+    sub = _latest(case_events, as_of, scope, Where()).subquery()
+    late = func.coalesce(sub.c.deadline < as_of, False)
+    q = (
+        select(sub.c.district, sub.c.dimension, sub.c.state, late, func.count())
+        .where(sub.c.rank == 1)
+        .group_by(sub.c.district, sub.c.dimension, sub.c.state, late)
+    )
+    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    for district, dimension, state, past, n in (await session.execute(q)).tuples():
+        is_open, is_overdue = _judged(dimension, state, past)
+        opened, overdue = counts.get((district, dimension), (0, 0))
+        counts[(district, dimension)] = (opened + n * is_open, overdue + n * is_overdue)
+    return counts
+
+
+async def exit_counts(
+    session: AsyncSession, as_of: date, scope: Scope
+) -> dict[tuple[str, str], int]:
+    """Per district and dimension, the items on the exit list on `as_of` that have exited (not
+    revived)."""
+    current = current_exits(as_of, scope, status="exited")
+    q = select(current.c.district, current.c.dimension, func.count()).group_by(
+        current.c.district, current.c.dimension
+    )
+    return {(d, dim): n for d, dim, n in (await session.execute(q)).tuples()}
 
 
 async def exits_as_of(
