@@ -22,6 +22,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary, to_binary
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from phaseout_shared.contracts import load_all
 from phaseout_shared.contracts.base import EventPayload, registry
@@ -128,8 +129,12 @@ def from_kafka(
     """Parse a Kafka record into an envelope, or raise MalformedEvent saying why.
 
     The records the platform writes (`to_kafka`: CloudEvents 1.0, binary mode, a JSON body, an
-    RFC 3339 time) are read directly from their headers; anything else goes through the
-    CloudEvents SDK, which decides what it is and why it is not a valid event."""
+    RFC 3339 time) are read directly from their headers, the body by pydantic's JSON parser;
+    anything else goes through the CloudEvents SDK, which decides what it is and why it is not
+    a valid event. That parser reads what the standard library's `json` reads, to the same
+    values (integers of any size included), or refuses it: a byte-order mark, a lone surrogate,
+    `NaN` or `Infinity`, nesting past its limit. A body it refuses is left to the SDK, which
+    decides on it as before."""
     header_map = dict(headers)
     fast = _direct(key, value, header_map)
     return fast if fast is not None else _through_sdk(key, value, header_map)
@@ -142,7 +147,7 @@ def _direct(key: bytes | None, value: bytes | None, h: dict[str, bytes]) -> Enve
             return None
         id_, type_, source = h["ce_id"].decode(), h["ce_type"].decode(), h["ce_source"].decode()
         subject, time = h.get("ce_subject"), datetime.fromisoformat(h["ce_time"].decode())
-        data = json.loads(value) if value else None
+        data = from_json(value, allow_inf_nan=False) if value else None
     except (KeyError, ValueError):
         return None
     if not (id_ and type_ and source) or time.tzinfo is None or not isinstance(data, dict):
