@@ -16,10 +16,11 @@ after are measured in the same run on the same machine.
   and month repeat on each of its readings); each distinct text is now checked once per file,
   and the set is built once.
 - `stdlib_json`: the consumer read each record's body with the standard library's `json`
-  (`envelope._direct`), and the batch projection wrote its rows' JSON with `json.dumps` (a
-  Python `default` for every date and decimal), each timeline row serialised on its own and
-  joined as text, every other row copied into a dict of its columns first; the body is now
-  read by pydantic's JSON parser, and the rows written by orjson in one call per statement.
+  into an `Envelope` made by its `__init__` (`envelope._direct`), and the batch projection
+  wrote its rows' JSON with `json.dumps` (a Python `default` for every date and decimal),
+  each timeline row serialised on its own and joined as text, every other row copied into a
+  dict of its columns first. The body is now read by pydantic's JSON parser, the envelope's
+  fields set at once, and the rows written by orjson in one call per statement.
 - `commit_floor`: not a variant but the ceiling of any per-event consumer: how many one-row
   transactions per second this PostgreSQL commits.
 
@@ -68,7 +69,8 @@ def sdk_parsing() -> Iterator[None]:
 def _stdlib_direct(
     key: bytes | None, value: bytes | None, h: dict[str, bytes]
 ) -> envelope_module.Envelope | None:
-    """`envelope._direct` as it was: the body read by `json.loads`."""
+    """`envelope._direct` as it was: the body read by `json.loads`, the envelope made by its
+    `__init__`."""
     try:
         if h.get("ce_specversion") != b"1.0" or h.get("content-type") != b"application/json":
             return None

@@ -1,4 +1,5 @@
 import json
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -36,6 +37,17 @@ def test_round_trip_in_binary_content_mode() -> None:
     received = from_kafka(key, value, headers)
     assert received == sent
     assert received.payload() == sent.payload()
+
+
+def test_a_record_read_directly_has_every_field_of_an_envelope() -> None:
+    """The direct reading sets the envelope's fields at once, not through `__init__`: all of
+    them, and to what `__init__` would set."""
+    sent = Envelope(**{**registered().__dict__, "acting_agency": "drc"})
+    key, value, headers = to_kafka(sent)
+    read = from_kafka(key, value, headers)
+    assert read.__dict__.keys() == {f.name for f in fields(Envelope)}
+    assert Envelope(**read.__dict__) == read == sent
+    assert read.body == value
 
 
 def test_trace_context_travels_in_headers() -> None:
