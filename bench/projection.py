@@ -148,13 +148,21 @@ async def projection(
         max_batch=max_batch,
     )
     try:
+        cpu = time.process_time()
         started, first, done = await _consume_all(consumer, expected)
+        cpu = time.process_time() - cpu
     finally:
         await producer.stop()
         await db.dispose()
     steady = (expected - 1) / (done - first) if done > first else float("nan")
     section.add(f"{label} ({expected} events)", steady, "events/s", "steady")
     section.add("  incl. group join, from start", expected / (done - started), "events/s")
+    section.add(
+        "  CPU of this process per event",
+        cpu / expected * 1e6,
+        "µs",
+        "user + system, all its threads: read across loads",
+    )
     section.ratio(f"{label} / raw consumer", steady, raw)
     async with pg(url) as conn:
         applied = await conn.fetchval("SELECT count(*) FROM timeline")
