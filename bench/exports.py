@@ -59,7 +59,9 @@ def exit_list(rows: int) -> ExitList:
         capacity_amount=sum((r.capacity_amount for r in listed), Decimal(0)),
         items=rows,
     )
-    return ExitList(as_of=date(2020, 3, 1), rows=listed, totals=[total])
+    return ExitList(
+        as_of=date(2020, 3, 1), rows=listed, totals=[total], total=len(listed), limit=None, offset=0
+    )
 
 
 def ordinary_xlsx(found: ExitList) -> bytes:

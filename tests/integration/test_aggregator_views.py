@@ -212,6 +212,33 @@ async def test_exit_list_exports_read_back(platform: Platform) -> None:
     ).json()["rows"] == []
 
 
+async def test_the_exit_list_by_pages(platform: Platform) -> None:
+    """A page of the list is its slice of the whole list, in the list's order; the totals and
+    the count are always the whole list's; an export is never a page."""
+    kilns = {(await exited_kiln(platform, district="shenshan"))[0] for _ in range(3)}
+    agg, h = platform.clients["aggregator"], platform.stack.headers("miit")
+    params = {"year": 2019, "district": "shenshan", "industry": "ceramics"}
+    whole = (await agg.get("/v1/exits", params=params, headers=h)).json()
+    assert kilns <= {r["uscc"] for r in whole["rows"]} and whole["limit"] is None
+    assert whole["total"] == len(whole["rows"]) >= 3
+    pages, offset = [], 0
+    while offset < whole["total"]:
+        r = await agg.get("/v1/exits", params={**params, "limit": 2, "offset": offset}, headers=h)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert (page["total"], page["totals"]) == (whole["total"], whole["totals"])
+        assert (page["limit"], page["offset"]) == (2, offset) and 0 < len(page["rows"]) <= 2
+        pages += page["rows"]
+        offset += 2
+    assert pages == whole["rows"], "the pages, one after the other, are the whole list"
+    beyond = await agg.get("/v1/exits", params={**params, "offset": offset}, headers=h)
+    assert beyond.json()["rows"] == [] and beyond.json()["total"] == whole["total"]
+    r = await agg.get("/v1/exits", params={**params, "format": "xlsx", "limit": 2}, headers=h)
+    assert r.status_code == 422 and "limit" in r.text, r.text
+    r = await agg.get("/v1/exits", params={**params, "limit": 0}, headers=h)
+    assert r.status_code == 422 and "limit" in r.text, r.text
+
+
 async def test_district_progress_counts_and_the_rule(platform: Platform) -> None:
     await exited_kiln(platform, district="yantian")
     agg, h = platform.clients["aggregator"], platform.stack.headers("miit")

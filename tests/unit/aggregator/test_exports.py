@@ -66,7 +66,9 @@ def _exits(rows: int) -> ExitList:
         items=rows,
     )
     listed = [_row(n) for n in range(rows)] + [_row(rows, name="=1+1", opened_on=None)]
-    return ExitList(as_of=date(2020, 3, 1), rows=listed, totals=[total])
+    return ExitList(
+        as_of=date(2020, 3, 1), rows=listed, totals=[total], total=len(listed), limit=None, offset=0
+    )
 
 
 def test_the_exit_list_workbook_is_in_the_bureaus_layout() -> None:

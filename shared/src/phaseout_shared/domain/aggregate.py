@@ -8,7 +8,7 @@ drains them with `pull_events()` into the outbox, in the same transaction as the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
@@ -50,3 +50,9 @@ def stated(text: str, field: str) -> str:
     if not text.strip():
         raise InvalidInput(f"{field} must not be blank", field=field)
     return text.strip()
+
+
+def non_blank(texts: Iterable[str]) -> tuple[str, ...]:
+    """Statements given as a list (requirements, a scope, reasons), each stripped, the blank ones
+    left out."""
+    return tuple(text.strip() for text in texts if text.strip())

@@ -19,6 +19,7 @@ reason, never automatic: a revival is a new violation as much as an old case's r
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -29,11 +30,30 @@ from phaseout_shared.contracts.supersession import SUPERSEDED as SUPERSEDED_EVEN
 from phaseout_shared.domain.aggregate import stated
 from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.domain.facts import EnterpriseCase
-from phaseout_shared.domain.statemachine import Lifecycle, in_order
+from phaseout_shared.domain.statemachine import Lifecycle, S, in_order
 
 SUPERSEDE = "supersede"
 RESUME = "resume"
 SUPERSEDED = Superseded.SUPERSEDED
+
+
+def supersedable(
+    table: Mapping[str, tuple[Iterable[S], S]],
+    supersede_from: Iterable[S],
+    returns: Mapping[str, tuple[Iterable[S], str]] | None = None,
+) -> Lifecycle[S | Superseded]:
+    """A case's table with the moves of supersession: `supersede` from the states whose work is
+    rectification (`supersede_from`), after the case's own moves, and the return `resume` back
+    over it, after the case's own returns."""
+    moves: dict[str, tuple[Iterable[S | Superseded], S | Superseded]] = {
+        **table,
+        SUPERSEDE: (supersede_from, SUPERSEDED),
+    }
+    back: dict[str, tuple[Iterable[S | Superseded], str]] = {
+        **(returns or {}),
+        RESUME: ([SUPERSEDED], SUPERSEDE),
+    }
+    return Lifecycle.of(moves, back)
 
 
 class Trigger(BaseModel):
@@ -77,8 +97,9 @@ class Supersession(BaseModel):
 class Supersedable(EnterpriseCase):
     """A case that a shutdown elsewhere can supersede, and its agency resume.
 
-    The case's table declares `supersede` (from the states whose work is rectification, to
-    `superseded`) and the return `resume`; the case has `state`, `last_act_on` and `_facts`.
+    The case's table is made by `supersedable`, which adds `supersede` (from the states whose
+    work is rectification, to `superseded`) and the return `resume`; the case has `state`,
+    `last_act_on` and `_facts`.
     """
 
     DIMENSION: ClassVar[str]

@@ -23,7 +23,7 @@ from phaseout_aggregator.app.progress import (
 from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
 from phaseout_shared.auth import CurrentPrincipal
 from phaseout_shared.deps import InjectedClock
-from phaseout_shared.domain.errors import Forbidden
+from phaseout_shared.domain.errors import Forbidden, InvalidInput
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry, name_of
 
@@ -114,6 +114,9 @@ async def overdue_work(
     return [{**r, "referrals_declined": declined.get(r["uscc"], [])} for r in rows if r["overdue"]]
 
 
+PAGE_LIMIT = "Rows per page (JSON only); without it, the whole list"
+
+
 @router.get("/exits", response_model=None)
 async def read_exit_list(
     scope: CallerScope,
@@ -126,11 +129,18 @@ async def read_exit_list(
     status: Annotated[Literal["exited", "revived"] | None, Query()] = None,
     format: Annotated[Literal["json", "csv", "xlsx", "pdf"], Query()] = "json",
     lang: Annotated[Literal["zh", "en"], Query()] = "zh",
+    limit: Annotated[int | None, Query(ge=1, le=500, description=PAGE_LIMIT)] = None,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip")] = 0,
 ) -> ExitList | Response:
     """依法关闭退出的落后产能企业清单, filterable, with totals per industry and unit; as `pdf`,
-    one district's list for its government to sign (`district` required)."""
+    one district's list for its government to sign (`district` required). As JSON, one page of
+    it with `limit` (and `offset`): the totals and `total` are still the whole list's."""
+    if format != "json" and (limit is not None or offset):
+        raise InvalidInput(f"a {format} export is the whole list, not a page", field="limit")
     where = _where(scope, None, district, industry, dimension)
-    found = await exit_list(session, as_of, scope, where, year=year, status=status)
+    found = await exit_list(
+        session, as_of, scope, where, year=year, status=status, limit=limit, offset=offset
+    )
     if format == "json":
         return found
     if format == "pdf":

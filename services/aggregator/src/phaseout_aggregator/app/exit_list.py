@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy import String, Subquery, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import identity
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.history import Where, exits_as_of
+from phaseout_aggregator.app.history import Where, current_exits, exits_as_of
 from phaseout_aggregator.app.names import Named, catalogues, exit_names
 from phaseout_shared.reference import unit_name
 
@@ -49,8 +48,11 @@ class Total(BaseModel):
 
 class ExitList(BaseModel):
     as_of: date
-    rows: list[ExitRow]
-    totals: list[Total] = Field(description="Per industry, in each capacity unit")
+    rows: list[ExitRow] = Field(description="The list's rows, or the page of them asked for")
+    totals: list[Total] = Field(description="Per industry, in each capacity unit: the whole list")
+    total: int = Field(description="Rows on the whole list")
+    limit: int | None = Field(description="Rows per page, when a page was asked for")
+    offset: int = Field(description="Rows of the list before this page")
 
 
 async def exit_list(
@@ -61,13 +63,14 @@ async def exit_list(
     *,
     year: int | None = None,
     status: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> ExitList:
-    exits = [
-        e
-        for e in await exits_as_of(session, as_of, scope, where, year=year)
-        if (year is None or (e["exited_on"] is not None and e["exited_on"].year == year))
-        and (status is None or e["status"] == status)
-    ]
+    """The list on `as_of` (or the page of it from `offset`, `limit` rows), with the totals
+    and the number of rows of the whole list."""
+    exits = await exits_as_of(
+        session, as_of, scope, where, year=year, status=status, limit=limit, offset=offset
+    )
     names = await _names(session, {e["uscc"] for e in exits})
     known = await catalogues(session)
     rows = []
@@ -94,7 +97,11 @@ async def exit_list(
                 status=e["status"],
             )
         )
-    return ExitList(as_of=as_of, rows=rows, totals=_totals(rows))
+    current = current_exits(as_of, scope, where, year=year, status=status)
+    totals, total = await _totals(session, current), len(rows)
+    if limit is not None or offset:
+        total = await session.scalar(select(func.count()).select_from(current)) or 0
+    return ExitList(as_of=as_of, rows=rows, totals=totals, total=total, limit=limit, offset=offset)
 
 
 async def _names(session: AsyncSession, usccs: set[str]) -> dict[str, str]:
@@ -104,18 +111,26 @@ async def _names(session: AsyncSession, usccs: set[str]) -> dict[str, str]:
     return dict((await session.execute(q)).tuples().all())
 
 
-def _totals(rows: list[ExitRow]) -> list[Total]:
-    sums: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    for r in rows:
-        if r.status == "exited":
-            sums[(r.industry, r.capacity_unit)].append(r.capacity_amount)
+async def _totals(session: AsyncSession, current: Subquery) -> list[Total]:
+    """Per industry and capacity unit, the capacity that exited (revived items left out)."""
+    q = (
+        select(
+            current.c.industry,
+            current.c.capacity_unit,
+            func.sum(current.c.capacity_amount),
+            func.count(),
+        )
+        .where(current.c.status == "exited")
+        .group_by(current.c.industry, current.c.capacity_unit)
+    )
+    sums = sorted((await session.execute(q)).tuples())
     return [
         Total(
             industry=i,
             capacity_unit=u,
             unit_name=Named(zh=unit_name(u, "zh"), en=unit_name(u, "en")),
-            capacity_amount=sum(v, Decimal(0)),
-            items=len(v),
+            capacity_amount=amount,
+            items=n,
         )
-        for (i, u), v in sorted(sums.items())
+        for i, u, amount, n in sums
     ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, String, Table, any_, bindparam, func, select
+from sqlalchemy import Select, String, Subquery, Table, any_, bindparam, case, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,6 +74,45 @@ def _with_overdue(row: dict[str, Any], as_of: date) -> dict[str, Any]:
     return row
 
 
+def current_exits(
+    as_of: date,
+    scope: Scope,
+    where: Where = Where(),
+    *,
+    year: int | None = None,
+    status: str | None = None,
+) -> Subquery:
+    """Capacity on the exit list on `as_of`, one row per exit with its `exited_on` (a revived
+    item's is its last exit before the revival), narrowed to the exits of `year` (by
+    `exited_on`) and to `status`: the query a page, a count and the totals are taken of."""
+    sub = _latest(exit_events, as_of, scope, where).subquery()
+    before = exit_events.alias("before")
+    last_exit = (
+        select(func.max(before.c.effective_on))
+        .where(
+            before.c.dimension == sub.c.dimension,
+            before.c.case_id == sub.c.case_id,
+            before.c.status == "exited",
+        )
+        .scalar_subquery()
+    )
+    exited_on = case((sub.c.status == "exited", sub.c.effective_on), else_=last_exit)
+    q = select(sub, exited_on.label("exited_on")).where(sub.c.rank == 1)
+    if year is not None:
+        # an exit of another year is left out before its exit date is looked up
+        q = q.where(
+            (sub.c.status != "exited")
+            | sub.c.effective_on.between(date(year, 1, 1), date(year, 12, 31))
+        )
+    if status is not None:
+        q = q.where(sub.c.status == status)
+    current = q.subquery("current_exits")
+    if year is None:
+        return current
+    in_year = current.c.exited_on.between(date(year, 1, 1), date(year, 12, 31))
+    return select(current).where(in_year).subquery("current_exits_of_year")
+
+
 async def exits_as_of(
     session: AsyncSession,
     as_of: date,
@@ -81,25 +120,20 @@ async def exits_as_of(
     where: Where = Where(),
     *,
     year: int | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Capacity on the exit list on `as_of` (revived items are listed as such). With `year`,
-    at least those that exited in that year: the exits of other years are left out in the
-    query (a revived item, whose exit date is looked up, is kept for the caller to judge)."""
-    sub = _latest(exit_events, as_of, scope, where).subquery()
-    q = select(sub).where(sub.c.rank == 1)
-    if year is not None:
-        q = q.where(
-            (sub.c.status != "exited")
-            | sub.c.effective_on.between(date(year, 1, 1), date(year, 12, 31))
-        )
-    rows = await session.execute(q.order_by(sub.c.effective_on, sub.c.case_id))
-    exits = [dict(r._mapping) for r in rows]
+    """The rows of `current_exits` in the list's order (by date, then case), or a page of them,
+    each with the day its case opened."""
+    current = current_exits(as_of, scope, where, year=year, status=status)
+    q = select(current).order_by(current.c.effective_on, current.c.case_id)
+    if limit is not None or offset:
+        q = q.limit(limit).offset(offset)
+    exits = [dict(r._mapping) for r in await session.execute(q)]
     opened = await _opened_on(session, {row["case_id"] for row in exits})
     for row in exits:
         row["opened_on"] = opened.get((row["dimension"], row["case_id"]))
-        row["exited_on"] = (
-            await _exited_on(session, row) if row["status"] == "revived" else row["effective_on"]
-        )
     return exits
 
 
@@ -117,13 +151,3 @@ async def _opened_on(session: AsyncSession, case_ids: set[str]) -> dict[tuple[st
         return {}
     rows = await session.execute(OPENED_ON, {"case_ids": sorted(case_ids)})
     return {(d, c): on for d, c, on in rows.tuples()}
-
-
-async def _exited_on(session: AsyncSession, row: dict[str, Any]) -> date | None:
-    t = exit_events
-    found: date | None = await session.scalar(
-        select(func.max(t.c.effective_on)).where(
-            t.c.dimension == row["dimension"], t.c.case_id == row["case_id"], t.c.status == "exited"
-        )
-    )
-    return found

@@ -25,7 +25,7 @@ Every act carries the date it took effect; no act may precede the case's last on
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID
@@ -51,13 +51,14 @@ from phaseout_shared.contracts.energy import (
     ShutdownVerified,
 )
 from phaseout_shared.contracts.supersession import Superseded
+from phaseout_shared.domain.deadlines import DueByDeadline
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import case_facts, site_of
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
-from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
+from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable, supersedable
 
 State = CaseState | Superseded
-LIFECYCLE: Lifecycle[State] = Lifecycle.of(
+LIFECYCLE: Lifecycle[State] = supersedable(
     {
         "grant_extension": ([CaseState.RECTIFYING, CaseState.OVERDUE], CaseState.RECTIFYING),
         "rectify": ([CaseState.RECTIFYING], CaseState.RECTIFIED),
@@ -69,9 +70,8 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
         ),
         "verify_shutdown": ([CaseState.SHUTDOWN_ORDERED], CaseState.EXITED),
         "find_revival": ([CaseState.EXITED], CaseState.SHUTDOWN_ORDERED),
-        "supersede": ([CaseState.RECTIFYING], SUPERSEDED),
     },
-    returns={"resume": ([SUPERSEDED], "supersede")},
+    supersede_from=[CaseState.RECTIFYING],
 )
 CLOSED = frozenset({CaseState.RECTIFIED, CaseState.EXITED, SUPERSEDED})
 """Cases that ask nothing more (superseded ones while they stay so)."""
@@ -82,7 +82,7 @@ SHUTDOWN_GROUNDS = {
 }
 
 
-class EnergyCase(Supersedable):
+class EnergyCase(DueByDeadline, Supersedable):
     """One over-limit line of one enterprise, from the inspection to its end."""
 
     DIMENSION: ClassVar[str] = "energy"
@@ -131,16 +131,6 @@ class EnergyCase(Supersedable):
             return self.deadline.due_on
         return self.exit_by if self.state is CaseState.SHUTDOWN_ORDERED else None
 
-    def state_on(self, on: date) -> State:
-        """The state on `on`: a rectifying case past its deadline is overdue, swept or not."""
-        return CaseState.OVERDUE if self.is_overdue(on) else self.state
-
-    def is_overdue(self, as_of: date) -> bool:
-        """Whether the deadline passed without a passing re-inspection (逾期未整改)."""
-        if self.state is CaseState.OVERDUE:
-            return True
-        return self.state is CaseState.RECTIFYING and self.deadline.has_passed(as_of)
-
     def grant_extension(self, *, applied_on: date, new_deadline: date, granted_on: date) -> None:
         """Grant the one extension of at most 3 months, applied for by the deadline.
 
@@ -178,13 +168,9 @@ class EnergyCase(Supersedable):
         must be shut down and exit. `assessment` is the re-inspection's own (which checks the
         unit and the value); the verdict here uses the case's limit.
         """
-        if self.state_on(inspected_on) is CaseState.OVERDUE:
-            raise Conflict(
-                f"re-inspected on {inspected_on}; the deadline of {self.deadline.due_on} has "
-                f"passed: the case is {CaseState.OVERDUE} (逾期未整改), swept or not",
-                field="inspected_on",
-                rule="energy.case.reinspection_within_deadline",
-            )
+        self._reinspected_by_deadline(
+            inspected_on, "inspected_on", "energy.case.reinspection_within_deadline", "逾期未整改"
+        )
         LIFECYCLE.move("rectify", self.state)
         self._check_date("inspected_on", inspected_on)
         value = self._reinspected_value(assessment)
@@ -206,27 +192,14 @@ class EnergyCase(Supersedable):
             )
         )
 
-    def mark_overdue(self, as_of: date) -> bool:
-        """Mark the case overdue if its deadline passed before `as_of`; True if it changed.
+    def _due_on(self) -> date:
+        return self.deadline.due_on
 
-        Only a rectifying case past its deadline changes, and it changes once: calling again,
-        or on a case in any other state, changes nothing and records nothing. The case became
-        overdue the day after its deadline, whatever day the sweep runs.
-        """
-        if self.state is not CaseState.RECTIFYING or not self.deadline.has_passed(as_of):
-            return False
-        self.state = LIFECYCLE.move("mark_overdue", self.state)
+    def _overdue(self, became_overdue: date, missed: date) -> CaseOverdue:
         self.shutdown_reason = ShutdownReason.OVERDUE
-        became_overdue = self.deadline.due_on + timedelta(days=1)
-        self.last_act_on = max(self.last_act_on, became_overdue)
-        self._record(
-            CaseOverdue(
-                **self._facts(became_overdue),
-                missed_deadline=self.deadline.due_on,
-                extended=self.deadline.extended,
-            )
+        return CaseOverdue(
+            **self._facts(became_overdue), missed_deadline=missed, extended=self.deadline.extended
         )
-        return True
 
     def order_shutdown(self, *, ordered_on: date, exit_by: date | None = None) -> None:
         """Order the capacity shut down and out by law (依法关停退出)."""

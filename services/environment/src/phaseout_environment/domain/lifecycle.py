@@ -19,12 +19,12 @@ from __future__ import annotations
 from phaseout_shared.contracts.environment import CaseState
 from phaseout_shared.contracts.supersession import Superseded
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.domain.supersession import SUPERSEDED
+from phaseout_shared.domain.supersession import supersedable
 
 S = CaseState
 UNDER_MEASURE = (S.PRODUCTION_RESTRICTED, S.SUSPENDED_FOR_RECTIFICATION)
 State = CaseState | Superseded
-LIFECYCLE: Lifecycle[State] = Lifecycle.of(
+LIFECYCLE: Lifecycle[State] = supersedable(
     {
         "restrict_production": ([S.OPEN], S.PRODUCTION_RESTRICTED),
         "suspend_for_rectification": (
@@ -38,11 +38,8 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
         "order_closure": ([S.CLOSURE_APPROVED], S.CLOSED),
         "recheck_clear": ([S.CLOSED], S.CLOSED),
         "reopen": ([S.CLOSED], S.OPEN),
-        "supersede": ([S.OPEN, *UNDER_MEASURE, S.OVERDUE], SUPERSEDED),
     },
-    returns={
-        "reject_closure": ([S.CLOSURE_PROPOSED], "propose_closure"),
-        "resume": ([SUPERSEDED], "supersede"),
-    },
+    supersede_from=[S.OPEN, *UNDER_MEASURE, S.OVERDUE],
+    returns={"reject_closure": ([S.CLOSURE_PROPOSED], "propose_closure")},
 )
 OPEN_STATES = (S.OPEN, *UNDER_MEASURE, S.OVERDUE, S.CLOSURE_PROPOSED, S.CLOSURE_APPROVED)

@@ -32,6 +32,7 @@ from phaseout_shared.contracts.environment import (
     ListEntryRemoved,
     ListKind,
 )
+from phaseout_shared.domain.aggregate import non_blank
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import Site, enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
@@ -126,7 +127,7 @@ class ListEntry(Aggregate):
                 **site.fields(),
                 list_kind=list_kind,
                 key_discharge_unit=key_discharge_unit,
-                requirements=tuple(r.strip() for r in requirements if r.strip()),
+                requirements=non_blank(requirements),
                 due_on=due_on,
                 listed_on=effective_on,
                 last_act_on=effective_on,

@@ -21,9 +21,10 @@ from phaseout_environment.domain.aggregate import (
     stated,
 )
 from phaseout_shared.contracts.environment import PermitRecorded, PermitRevoked
-from phaseout_shared.domain.errors import InvalidInput
+from phaseout_shared.domain.aggregate import non_blank
 from phaseout_shared.domain.facts import Site, enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle
+from phaseout_shared.domain.validity import check_validity, validity_on
 from phaseout_shared.reference import USCC, District, Industry
 
 
@@ -73,15 +74,12 @@ class Permit(Aggregate):
         effective_on: date,
     ) -> Permit:
         """Record a permit; its scope says what it permits to discharge."""
-        if valid_until < valid_from:
-            raise InvalidInput(
-                f"valid_until {valid_until} is before valid_from {valid_from}", field="valid_until"
-            )
+        check_validity(valid_from, valid_until)
         with refusing_invalid_input():
             permit = cls(
                 permit_no=stated(permit_no, "permit_no"),
                 **site.fields(),
-                scope=tuple(s.strip() for s in scope if s.strip()),
+                scope=non_blank(scope),
                 valid_from=valid_from,
                 valid_until=valid_until,
                 recorded_on=effective_on,
@@ -107,9 +105,7 @@ class Permit(Aggregate):
     def status_on(self, day: date) -> PermitStatus:
         if self.revoked_on is not None and day >= self.revoked_on:
             return PermitStatus.REVOKED
-        if day < self.valid_from:
-            return PermitStatus.NOT_YET_VALID
-        return PermitStatus.VALID if day <= self.valid_until else PermitStatus.EXPIRED
+        return PermitStatus(validity_on(day, self.valid_from, self.valid_until))
 
     def _facts(self, effective_on: date) -> dict[str, Any]:
         return enterprise_facts(self, effective_on, permit_no=self.permit_no)

@@ -20,7 +20,7 @@ act carries the date it took effect, and none may precede the case's last one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -40,13 +40,15 @@ from phaseout_shared.contracts.quality import (
     RevocationReason,
 )
 from phaseout_shared.contracts.supersession import Superseded
+from phaseout_shared.domain.checks import reasons_agree
+from phaseout_shared.domain.deadlines import DueByDeadline
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import case_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
-from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
+from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable, supersedable
 
 State = CaseState | Superseded
-LIFECYCLE: Lifecycle[State] = Lifecycle.of(
+LIFECYCLE: Lifecycle[State] = supersedable(
     {
         "rectify": ([CaseState.RECTIFYING], CaseState.RECTIFIED),
         "fail_reinspection": ([CaseState.RECTIFYING], CaseState.REVOCATION_REQUIRED),
@@ -55,9 +57,8 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
             [CaseState.REVOCATION_REQUIRED, CaseState.OVERDUE],
             CaseState.REVOKED,
         ),
-        "supersede": ([CaseState.RECTIFYING], SUPERSEDED),
     },
-    returns={"resume": ([SUPERSEDED], "supersede")},
+    supersede_from=[CaseState.RECTIFYING],
 )
 CLOSED = frozenset({CaseState.RECTIFIED, CaseState.REVOKED, SUPERSEDED})
 """Cases that ask nothing more (superseded ones while they stay so)."""
@@ -97,7 +98,7 @@ class Reinspection(BaseModel):
     effective_on: date
 
 
-class QualityCase(Supersedable):
+class QualityCase(DueByDeadline, Supersedable):
     """One failed product of one enterprise, from the order to stop and rectify to its end."""
 
     DIMENSION: ClassVar[str] = "quality"
@@ -150,34 +151,22 @@ class QualityCase(Supersedable):
     def next_deadline(self) -> date | None:
         return self.rectify_by if self.state is CaseState.RECTIFYING else None
 
-    def state_on(self, on: date) -> State:
-        """The state on `on`: a rectifying case past its deadline is overdue, swept or not."""
-        return CaseState.OVERDUE if self.is_overdue(on) else self.state
-
-    def is_overdue(self, as_of: date) -> bool:
-        """Whether the deadline passed without a passing re-inspection (逾期不改正)."""
-        if self.state is CaseState.OVERDUE:
-            return True
-        return self.state is CaseState.RECTIFYING and as_of > self.rectify_by
-
     def reinspect(
         self, *, passed: bool, effective_on: date, failed_items: Sequence[str] = (), note: str = ""
     ) -> None:
         """整改复查 by the deadline: passed, the case closes; still failing, licences to revoke."""
-        if self.state_on(effective_on) is CaseState.OVERDUE:
-            raise Conflict(
-                f"re-inspected on {effective_on}; the deadline of {self.rectify_by} has passed: "
-                f"the case is {CaseState.OVERDUE} (逾期不改正), swept or not",
-                field="effective_on",
-                rule="quality.case.reinspection_by_deadline",
-            )
+        self._reinspected_by_deadline(
+            effective_on, "effective_on", "quality.case.reinspection_by_deadline", "逾期不改正"
+        )
         target = LIFECYCLE.move("rectify" if passed else "fail_reinspection", self.state)
         self._check_date(effective_on)
-        items = statements(failed_items, "failed_items")
-        if passed and items:
-            raise InvalidInput("a passed re-inspection has no failed items", field="failed_items")
-        if not passed and not items:
-            raise InvalidInput("a failed re-inspection must name its items", field="failed_items")
+        items = reasons_agree(
+            passed,
+            statements(failed_items, "failed_items"),
+            "failed_items",
+            passed_with="a passed re-inspection has no failed items",
+            failed_without="a failed re-inspection must name its items",
+        )
         self.state = target
         self.reinspection = Reinspection(
             passed=passed, failed_items=items, note=note.strip(), effective_on=effective_on
@@ -189,20 +178,12 @@ class QualityCase(Supersedable):
         self.revocation_reason = RevocationReason.REINSPECTION_FAILED
         self._record(ReinspectionFailed(**self._facts(effective_on), failed_items=items))
 
-    def mark_overdue(self, as_of: date) -> bool:
-        """Mark the case overdue if its deadline passed before `as_of`; True if it changed.
+    def _due_on(self) -> date:
+        return self.rectify_by
 
-        Only a rectifying case past its deadline changes, and only once: it became overdue the
-        day after its deadline, whatever day the sweep runs.
-        """
-        if self.state is not CaseState.RECTIFYING or as_of <= self.rectify_by:
-            return False
-        self.state = LIFECYCLE.move("mark_overdue", self.state)
+    def _overdue(self, became_overdue: date, missed: date) -> CaseOverdue:
         self.revocation_reason = RevocationReason.OVERDUE
-        became_overdue = self.rectify_by + timedelta(days=1)
-        self.last_act_on = max(self.last_act_on, became_overdue)
-        self._record(CaseOverdue(**self._facts(became_overdue), missed_deadline=self.rectify_by))
-        return True
+        return CaseOverdue(**self._facts(became_overdue), missed_deadline=missed)
 
     def revoke_licences(
         self,

@@ -35,9 +35,10 @@ from phaseout_shared.contracts.quality import (
     LicenceStatus,
     RevocationReason,
 )
-from phaseout_shared.domain.errors import Conflict, InvalidInput
+from phaseout_shared.domain.errors import Conflict
 from phaseout_shared.domain.facts import Site, enterprise_facts
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
+from phaseout_shared.domain.validity import Validity, check_validity, validity_on
 from phaseout_shared.reference import USCC, District, Industry
 
 LICENCE_LIFECYCLE: Lifecycle[LicenceStatus] = Lifecycle.of(
@@ -46,8 +47,6 @@ LICENCE_LIFECYCLE: Lifecycle[LicenceStatus] = Lifecycle.of(
         "cancel": ([LicenceStatus.VALID, LicenceStatus.REVOKED], LicenceStatus.CANCELLED),
     }
 )
-EXPIRED = "expired"
-NOT_YET_VALID = "not_yet_valid"
 
 
 class ProductionLicence(Aggregate):
@@ -83,10 +82,7 @@ class ProductionLicence(Aggregate):
         effective_on: date,
     ) -> ProductionLicence:
         """Record a licence as checked on `effective_on` (生产许可资质检查)."""
-        if valid_until < valid_from:
-            raise InvalidInput(
-                f"valid_until {valid_until} is before valid_from {valid_from}", field="valid_until"
-            )
+        check_validity(valid_from, valid_until)
         with refusing_invalid_input():
             licence = cls(
                 number=licence_number(number),
@@ -111,7 +107,7 @@ class ProductionLicence(Aggregate):
 
     def in_force(self, on: date) -> bool:
         """Valid, and `on` is within its validity."""
-        return self.status is LicenceStatus.VALID and self.valid_from <= on <= self.valid_until
+        return self.status is LicenceStatus.VALID and self._validity_on(on) is Validity.VALID
 
     def covers(self, product: str, on: date) -> bool:
         """Whether the licence is in force on `on` and licenses `product`."""
@@ -119,11 +115,12 @@ class ProductionLicence(Aggregate):
 
     def status_on(self, on: date) -> str:
         """The status as of a day: a valid licence is `expired` after its last day."""
-        if self.status is LicenceStatus.VALID and on > self.valid_until:
-            return EXPIRED
-        if self.status is LicenceStatus.VALID and on < self.valid_from:
-            return NOT_YET_VALID
+        if self.status is LicenceStatus.VALID:
+            return self._validity_on(on).value
         return self.status.value
+
+    def _validity_on(self, on: date) -> Validity:
+        return validity_on(on, self.valid_from, self.valid_until)
 
     def revoke(
         self, *, case_id: UUID, reason: RevocationReason, decision: str, effective_on: date

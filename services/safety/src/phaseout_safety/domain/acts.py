@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from phaseout_safety.domain.catalogue import SUSPEND
 from phaseout_shared.contracts.safety import FindingVerdict, Outcome
+from phaseout_shared.domain.checks import OnSiteCheck
 from phaseout_shared.domain.errors import InvalidInput
 
 
@@ -24,13 +25,8 @@ class SuspensionOrder(BaseModel):
     rectify_by: date
 
 
-class Reinspection(BaseModel):
+class Reinspection(OnSiteCheck):
     """One re-inspection (复查) after the suspension."""
-
-    passed: bool
-    reasons: tuple[str, ...] = ()
-    note: str = ""
-    effective_on: date
 
 
 class Decision(BaseModel):

@@ -30,7 +30,7 @@ Every act carries the date it took effect; no act may precede the case's last on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID
@@ -57,14 +57,17 @@ from phaseout_shared.contracts.safety import (
     SuspensionOrdered,
 )
 from phaseout_shared.contracts.supersession import Superseded
+from phaseout_shared.domain.aggregate import non_blank
+from phaseout_shared.domain.checks import reasons_agree
+from phaseout_shared.domain.deadlines import DueByDeadline
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import Site, case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
-from phaseout_shared.domain.supersession import SUPERSEDED, Supersedable
+from phaseout_shared.domain.supersession import Supersedable, supersedable
 
 S = CaseState
 State = CaseState | Superseded
-LIFECYCLE: Lifecycle[State] = Lifecycle.of(
+LIFECYCLE: Lifecycle[State] = supersedable(
     {
         "mark_overdue": ([S.SUSPENDED], S.OVERDUE),
         "lift": ([S.SUSPENDED, S.OVERDUE], S.LIFTED),
@@ -75,15 +78,14 @@ LIFECYCLE: Lifecycle[State] = Lifecycle.of(
         "close": ([S.CLOSURE_DECIDED], S.CLOSED),
         "revoke_licences": ([S.CLOSED], S.REVOKED),
         "find_revival": ([S.CLOSED, S.REVOKED], S.CLOSURE_DECIDED),
-        "supersede": ([S.SUSPENDED, S.OVERDUE], SUPERSEDED),
     },
-    returns={"resume": ([SUPERSEDED], "supersede")},
+    supersede_from=[S.SUSPENDED, S.OVERDUE],
 )
 ACTIVE = frozenset(set(S) - {S.LIFTED, S.CLOSED, S.REVOKED})
 """States in which the case still acts on the enterprise's capacity."""
 
 
-class SuspensionCase(Supersedable):
+class SuspensionCase(DueByDeadline, Supersedable):
     """One enterprise's capacity below the law or standard, from the order to its end."""
 
     DIMENSION: ClassVar[str] = "safety"
@@ -152,23 +154,11 @@ class SuspensionCase(Supersedable):
             return self.rectify_by
         return self.close_by if self.state is S.CLOSURE_DECIDED else None
 
-    def state_on(self, on: date) -> State:
-        """The state on `on`: a suspended case past its period is overdue, swept or not."""
-        return S.OVERDUE if self.state is S.SUSPENDED and on > self.rectify_by else self.state
+    def _due_on(self) -> date:
+        return self.rectify_by
 
-    def mark_overdue(self, as_of: date) -> bool:
-        """Mark the case overdue if its period ended before `as_of`; True if it changed.
-
-        It changes once: again, or in any other state, nothing changes and nothing is recorded.
-        It became overdue the day after the period ended, whatever day the sweep runs.
-        """
-        if self.state is not S.SUSPENDED or as_of <= self.rectify_by:
-            return False
-        self.state = LIFECYCLE.move("mark_overdue", self.state)
-        became_overdue = self.rectify_by + timedelta(days=1)
-        self.last_act_on = max(self.last_act_on, became_overdue)
-        self._record(CaseOverdue(**self._facts(became_overdue), missed_deadline=self.rectify_by))
-        return True
+    def _overdue(self, became_overdue: date, missed: date) -> CaseOverdue:
+        return CaseOverdue(**self._facts(became_overdue), missed_deadline=missed)
 
     def reinspect(
         self, effective_on: date, *, passed: bool, reasons: Sequence[str] = (), note: str = ""
@@ -176,11 +166,13 @@ class SuspensionCase(Supersedable):
         """A re-inspection (复查): passed lifts the suspension; failed, still unsafe."""
         action = "lift" if passed else "fail_reinspection"
         target = LIFECYCLE.move(action, self.state_on(effective_on))
-        found = tuple(r.strip() for r in reasons if r.strip())
-        if passed and found:
-            raise InvalidInput("a passed re-inspection lists no failures", field="reasons")
-        if not passed and not found:
-            raise InvalidInput("a failed re-inspection must say what is unsafe", field="reasons")
+        found = reasons_agree(
+            passed,
+            non_blank(reasons),
+            "reasons",
+            passed_with="a passed re-inspection lists no failures",
+            failed_without="a failed re-inspection must say what is unsafe",
+        )
         in_order(effective_on, self.last_act_on)
         self.mark_overdue(effective_on)
         self._act(target, effective_on)

@@ -16,8 +16,8 @@ a missing part names the part, whatever the hazard's state (docs/domain.md).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field
@@ -33,8 +33,9 @@ from phaseout_shared.contracts.safety import (
     HazardRectified,
     HazardState,
 )
+from phaseout_shared.domain.deadlines import DueByDeadline
 from phaseout_shared.domain.errors import Conflict, InvalidInput
-from phaseout_shared.domain.facts import EnterpriseCase, Site, case_facts
+from phaseout_shared.domain.facts import Site, case_facts
 from phaseout_shared.domain.statemachine import Lifecycle
 
 LIFECYCLE: Lifecycle[HazardState] = Lifecycle.of(
@@ -52,8 +53,10 @@ LIFECYCLE: Lifecycle[HazardState] = Lifecycle.of(
 PENDING = frozenset({HazardState.OPEN, HazardState.RECTIFYING, HazardState.OVERDUE})
 
 
-class Hazard(EnterpriseCase):
+class Hazard(DueByDeadline):
     """One hidden hazard of one enterprise, from the inspection that found it to its end."""
+
+    LIFECYCLE: ClassVar[Lifecycle[HazardState]] = LIFECYCLE
 
     inspection_id: UUID
     description: str = Field(min_length=1)
@@ -128,29 +131,11 @@ class Hazard(EnterpriseCase):
             )
         )
 
-    def state_on(self, on: date) -> HazardState:
-        """The state on `on`: a pending hazard past its time limit is overdue, swept or not."""
-        limit = self.five_in_place.time_limit
-        late = limit is not None and on > limit
-        pending = self.state in (HazardState.OPEN, HazardState.RECTIFYING)
-        return HazardState.OVERDUE if pending and late else self.state
+    def _due_on(self) -> date | None:
+        return self.five_in_place.time_limit
 
-    def mark_overdue(self, as_of: date) -> bool:
-        """Mark the hazard overdue if its time limit passed before `as_of`; True if it changed.
-
-        It changes once: again, or in any other state, nothing changes and nothing is recorded.
-        It became overdue the day after its time limit, whatever day the sweep runs.
-        """
-        limit = self.five_in_place.time_limit
-        if self.state not in (HazardState.OPEN, HazardState.RECTIFYING) or limit is None:
-            return False
-        if as_of <= limit:
-            return False
-        self.state = LIFECYCLE.move("mark_overdue", self.state)
-        became_overdue = limit + timedelta(days=1)
-        self.last_act_on = max(self.last_act_on, became_overdue)
-        self._record(HazardOverdue(**self._facts(became_overdue), missed_deadline=limit))
-        return True
+    def _overdue(self, became_overdue: date, missed: date) -> HazardOverdue:
+        return HazardOverdue(**self._facts(became_overdue), missed_deadline=missed)
 
     def verify_rectified(self, effective_on: date, note: str = "") -> None:
         """The rectification was verified (隐患治理完成): only with all five in place.

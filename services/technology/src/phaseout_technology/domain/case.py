@@ -33,6 +33,8 @@ from phaseout_shared.contracts.technology import (
     SealingMeasures,
     ShutdownOrdered,
 )
+from phaseout_shared.domain.aggregate import non_blank
+from phaseout_shared.domain.checks import OnSiteCheck, reasons_agree
 from phaseout_shared.domain.errors import Conflict, InvalidInput
 from phaseout_shared.domain.facts import EnterpriseCase, Site
 from phaseout_shared.domain.statemachine import Lifecycle, in_order
@@ -66,13 +68,8 @@ class Sealing(BaseModel):
     effective_on: date
 
 
-class Acceptance(BaseModel):
+class Acceptance(OnSiteCheck):
     """One on-site acceptance (现场验收), passed or failed."""
-
-    passed: bool
-    reasons: tuple[str, ...] = ()
-    note: str = ""
-    effective_on: date
 
 
 class Revival(BaseModel):
@@ -189,15 +186,17 @@ class EliminationCase(EnterpriseCase):
                 field="state",
                 rule="lifecycle.accept_on_site",
             )
-        stated = tuple(r.strip() for r in reasons if r.strip())
-        if passed and stated:
-            raise InvalidInput("a passed acceptance has no failure reasons", field="reasons")
-        if not passed and not stated:
-            raise InvalidInput("a failed acceptance must say why", field="reasons")
+        found = reasons_agree(
+            passed,
+            non_blank(reasons),
+            "reasons",
+            passed_with="a passed acceptance has no failure reasons",
+            failed_without="a failed acceptance must say why",
+        )
         if passed:
             self._pass(effective_on, note.strip())
         else:
-            self._fail(effective_on, stated, note.strip())
+            self._fail(effective_on, found, note.strip())
 
     def reopen_revival(self, description: str, effective_on: date) -> None:
         """A sealed or accepted line found running again (死灰复燃): re-open, flagged revival."""
