@@ -161,7 +161,7 @@ async def projection(
         "  CPU of this process per event",
         cpu / expected * 1e6,
         "µs",
-        "user + system, all its threads: read across loads",
+        "user + system, all its threads; less load-bound than rates",
     )
     section.ratio(f"{label} / raw consumer", steady, raw)
     async with pg(url) as conn:
