@@ -8,20 +8,28 @@ persists with every version.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from phaseout_energy.domain.catalogue import (
     AMENDING_AGENCIES,
     Amendment,
-    AmendmentRecord,
     Catalogue,
     Indicator,
-    LimitStatus,
     Standard,
 )
 from phaseout_shared.contracts.energy import AmendmentKind, CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from phaseout_shared.domain.catalogue import (
+    amended_items,
+    announced_by,
+    loaded_by,
+    naming_fields,
+    next_version,
+    refuse_other_unit,
+    refuse_unless_amending,
+    revised,
+)
+from phaseout_shared.domain.errors import Conflict, InvalidInput, NotFound
+
+NEW_INDICATOR_FIELDS = ("product_zh", "product_en", "measure")
 
 
 def apply_amendment(
@@ -31,43 +39,25 @@ def apply_amendment(
     _check_may_amend(catalogue, amendment)
     standard = _standard(catalogue, amendment.standard)
     with refusing_invalid_input():
-        new_standard = Standard.model_validate(
-            {**_fields(standard), "indicators": _amended_indicators(standard, amendment)}
-        )
-        version = catalogue.version + 1
-        amended = Catalogue.model_validate(
-            {
-                **_fields(catalogue),
-                "version": version,
-                "standards": tuple(
-                    new_standard if s is standard else s for s in catalogue.standards
-                ),
-                "history": (
-                    *catalogue.history,
-                    AmendmentRecord(version=version, amendment=amendment),
-                ),
-            }
-        )
+        new_standard = revised(standard, indicators=_amended_indicators(standard, amendment))
+        amended = next_version(catalogue, standard, new_standard, amendment)
     return amended, _announced(catalogue, amended, standard, amendment)
 
 
 def _check_may_amend(catalogue: Catalogue, amendment: Amendment) -> None:
-    if amendment.amended_by not in AMENDING_AGENCIES:
-        raise Forbidden(
-            f"{amendment.amended_by} may not amend the energy limits; only miit and drc may",
-            field="amended_by",
-            rule="energy.catalogue.amending_agencies",
-        )
+    refuse_unless_amending(
+        amendment.amended_by,
+        AMENDING_AGENCIES,
+        limits="energy limits",
+        only="miit and drc",
+        rule="energy.catalogue.amending_agencies",
+    )
     if amendment.kind is AmendmentKind.ADD_INDICATOR and catalogue.find(amendment.indicator_id):
         raise Conflict(
             f"indicator {amendment.indicator_id} already exists; set its limit instead",
             field="indicator_id",
             rule="energy.catalogue.add_new_indicator_only",
         )
-
-
-def _fields(model: BaseModel) -> dict[str, object]:
-    return {name: getattr(model, name) for name in type(model).model_fields}
 
 
 def _standard(catalogue: Catalogue, code: str) -> Standard:
@@ -78,15 +68,17 @@ def _standard(catalogue: Catalogue, code: str) -> Standard:
 
 
 def _amended_indicators(standard: Standard, amendment: Amendment) -> tuple[Indicator, ...]:
-    current = next((i for i in standard.indicators if i.id == amendment.indicator_id), None)
-    if amendment.kind is AmendmentKind.ADD_INDICATOR:
-        return (*standard.indicators, _added(amendment))
-    if current is None:
-        raise NotFound(
+    return amended_items(
+        standard.indicators,
+        amendment.indicator_id,
+        adding=amendment.kind is AmendmentKind.ADD_INDICATOR,
+        added=lambda: _added(amendment),
+        amended=lambda current: _with_limit(current, amendment),
+        lacking=NotFound(
             f"{standard.code} has no indicator {amendment.indicator_id}",
             field="indicator_id",
-        )
-    return tuple(_with_limit(i, amendment) if i is current else i for i in standard.indicators)
+        ),
+    )
 
 
 def _check_figures(amendment: Amendment, allows_negative: bool) -> None:
@@ -107,26 +99,20 @@ def _check_figures(amendment: Amendment, allows_negative: bool) -> None:
 
 def _with_limit(indicator: Indicator, amendment: Amendment) -> Indicator:
     _check_figures(amendment, indicator.allows_negative)
-    if indicator.limit is not None and indicator.unit != amendment.unit:
-        raise InvalidInput(
-            f"{indicator.id} is measured in {indicator.unit}, not {amendment.unit}",
-            field="unit",
-            rule="energy.catalogue.same_unit",
+    if indicator.limit is not None:
+        refuse_other_unit(
+            indicator.id, indicator.unit, amendment.unit, rule="energy.catalogue.same_unit"
         )
-    return Indicator.model_validate({**_fields(indicator), **_figures(amendment)})
+    return revised(indicator, **_figures(amendment))
 
 
 def _added(amendment: Amendment) -> Indicator:
     _check_figures(amendment, amendment.allows_negative)
-    for name in ("product_zh", "product_en", "measure"):
-        if not getattr(amendment, name):
-            raise InvalidInput(f"a new indicator needs its {name}", field=name)
+    named = naming_fields(amendment, NEW_INDICATOR_FIELDS, new="indicator")
     return Indicator.model_validate(
         {
             "id": amendment.indicator_id,
-            "product_zh": amendment.product_zh,
-            "product_en": amendment.product_en,
-            "measure": amendment.measure,
+            **named,
             "allows_negative": amendment.allows_negative,
             **_figures(amendment),
         }
@@ -134,23 +120,17 @@ def _added(amendment: Amendment) -> Indicator:
 
 
 def _figures(amendment: Amendment) -> dict[str, object]:
-    loaded = amendment.limit is not None
     return {
         "unit": amendment.unit,
         "limit": amendment.limit,
         "limit_new": amendment.limit_new,
-        "status": LimitStatus.LOADED if loaded else LimitStatus.AWAITING_AGENCY,
-        "source": amendment.source if loaded else None,
-        "effective_from": amendment.effective_from,
-        "amended_by": amendment.amended_by,
-        "officer": amendment.officer,
+        **loaded_by(amendment, loaded=amendment.limit is not None),
     }
 
 
 def _announced(
     previous: Catalogue, amended: Catalogue, standard: Standard, amendment: Amendment
 ) -> CatalogueAmended:
-    source = amendment.source
     return CatalogueAmended(
         version=amended.version,
         previous_version=previous.version,
@@ -161,9 +141,6 @@ def _announced(
         limit=amendment.limit,
         limit_new=amendment.limit_new,
         unit=amendment.unit,
-        source=f"{source.document} {source.url or ''}".strip(),
-        effective_on=amendment.effective_from,
-        amended_by=amendment.amended_by,
-        officer=amendment.officer,
         reason=amendment.reason,
+        **announced_by(amendment),
     )

@@ -12,24 +12,23 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from importlib import resources
+from pathlib import Path
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from phaseout_shared import writes
+from phaseout_shared.catalogue_files import read_catalogue
 from phaseout_shared.contracts.energy import AmendmentKind
+from phaseout_shared.domain import catalogue as versioned
+from phaseout_shared.domain.catalogue import FROZEN, find_item, in_force_on
+from phaseout_shared.domain.catalogue import LimitStatus as LimitStatus
 from phaseout_shared.reference import Agency, Dimension, Industry
+
+CATALOGUE_FILE = Path(__file__).with_name("limits.json")
 
 AMENDING_AGENCIES = writes.allowed(Dimension.ENERGY, "POST", "/v1/catalogue/amendments")
 """Who loads and amends the limits: the energy agencies (市工业和信息化局、发展改革委)."""
-
-FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-class LimitStatus(StrEnum):
-    LOADED = "loaded"
-    AWAITING_AGENCY = "awaiting_agency"
 
 
 class Comparison(StrEnum):
@@ -38,14 +37,8 @@ class Comparison(StrEnum):
     AT_MOST = "at_most"
 
 
-class Source(BaseModel):
+class Source(versioned.Source):
     """Where a figure, a date or an indicator list is published."""
-
-    model_config = FROZEN
-
-    document: str = Field(min_length=1)
-    url: str | None = None
-    excerpt: str | None = None
 
 
 class Indicator(BaseModel):
@@ -133,13 +126,8 @@ class Amendment(BaseModel):
     allows_negative: bool = False
 
 
-class AmendmentRecord(BaseModel):
+class AmendmentRecord(versioned.AmendmentRecord[Amendment]):
     """One step of the audit trail: the amendment that made `version`."""
-
-    model_config = FROZEN
-
-    version: int
-    amendment: Amendment
 
 
 class IndicatorListing(BaseModel):
@@ -184,11 +172,7 @@ class Catalogue(BaseModel):
         return self
 
     def find(self, indicator_id: str) -> tuple[Standard, Indicator] | None:
-        for standard in self.standards:
-            for indicator in standard.indicators:
-                if indicator.id == indicator_id:
-                    return standard, indicator
-        return None
+        return find_item(self.standards, lambda s: s.indicators, indicator_id)
 
     def applies_on(self, indicator_id: str, on: date) -> bool:
         """Whether this version's figure for the indicator was in force on `on`.
@@ -199,8 +183,7 @@ class Catalogue(BaseModel):
         found = self.find(indicator_id)
         if found is None:
             return False
-        effective_from = found[1].effective_from
-        return effective_from is None or effective_from <= on
+        return in_force_on(found[1].effective_from, on)
 
     def standards_for(self, industry: Industry) -> tuple[Standard, ...]:
         return tuple(s for s in self.standards if s.industry is industry)
@@ -234,9 +217,4 @@ def _listed(standard: Standard, indicator: Indicator) -> IndicatorListing:
 
 def load_catalogue() -> Catalogue:
     """The catalogue shipped with the service (version 1), from `limits.json`."""
-    text = (
-        resources.files("phaseout_energy.domain")
-        .joinpath("limits.json")
-        .read_text(encoding="utf-8")
-    )
-    return Catalogue.model_validate_json(text)
+    return read_catalogue(Catalogue, CATALOGUE_FILE)

@@ -8,21 +8,27 @@ one, whose history ends with the amendment.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from phaseout_environment.domain.catalogue import Catalogue
 from phaseout_environment.domain.limits import (
     UNITS,
     Amendment,
-    AmendmentRecord,
     Limit,
-    LimitStatus,
     Standard,
 )
 from phaseout_shared import writes
 from phaseout_shared.contracts.environment import AmendmentKind, CatalogueAmended
 from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from phaseout_shared.domain.catalogue import (
+    amended_items,
+    announced_by,
+    loaded_by,
+    naming_fields,
+    next_version,
+    refuse_other_unit,
+    refuse_unless_amending,
+    revised,
+)
+from phaseout_shared.domain.errors import Conflict, InvalidInput, NotFound
 from phaseout_shared.reference import Dimension
 
 AMENDING_AGENCIES = writes.allowed(Dimension.ENVIRONMENT, "POST", "/v1/catalogue/amendments")
@@ -33,72 +39,50 @@ def apply_amendment(
     catalogue: Catalogue, amendment: Amendment
 ) -> tuple[Catalogue, CatalogueAmended]:
     """The next catalogue version with the amendment applied, and the event announcing it."""
-    if amendment.amended_by not in AMENDING_AGENCIES:
-        raise Forbidden(
-            f"{amendment.amended_by} may not amend the environment limits; only mee may",
-            field="amended_by",
-            rule="environment.catalogue.amending_agency",
-        )
+    refuse_unless_amending(
+        amendment.amended_by,
+        AMENDING_AGENCIES,
+        limits="environment limits",
+        only="mee",
+        rule="environment.catalogue.amending_agency",
+    )
     standard = catalogue.standard(amendment.standard)
     if standard is None:
         raise NotFound(f"no standard {amendment.standard} in the catalogue", field="standard")
     amended_standard = _amended(catalogue, standard, amendment)
     with refusing_invalid_input():
-        amended = Catalogue.model_validate(
-            {
-                **_fields(catalogue),
-                "version": catalogue.version + 1,
-                "standards": tuple(
-                    amended_standard if s is standard else s for s in catalogue.standards
-                ),
-                "history": (
-                    *catalogue.history,
-                    AmendmentRecord(version=catalogue.version + 1, amendment=amendment),
-                ),
-            }
-        )
+        amended = next_version(catalogue, standard, amended_standard, amendment)
     return amended, _announced(catalogue, amended, amendment)
 
 
-def _fields(model: BaseModel) -> dict[str, object]:
-    return {name: getattr(model, name) for name in type(model).model_fields}
-
-
 def _amended(catalogue: Catalogue, standard: Standard, amendment: Amendment) -> Standard:
-    current = next((lim for lim in standard.limits if lim.id == amendment.limit_id), None)
-    if amendment.kind is AmendmentKind.ADD_LIMIT:
-        if catalogue.find_limit(amendment.limit_id) is not None:
-            raise Conflict(
-                f"limit {amendment.limit_id} already exists; set it instead",
-                field="limit_id",
-                rule="environment.catalogue.add_new_limit_only",
-            )
-        limits = (*standard.limits, _added(amendment))
-    elif current is None:
-        raise NotFound(f"{standard.id} has no limit {amendment.limit_id}", field="limit_id")
-    else:
-        limits = tuple(_set(lim, amendment) if lim is current else lim for lim in standard.limits)
+    adding = amendment.kind is AmendmentKind.ADD_LIMIT
+    if adding and catalogue.find_limit(amendment.limit_id) is not None:
+        raise Conflict(
+            f"limit {amendment.limit_id} already exists; set it instead",
+            field="limit_id",
+            rule="environment.catalogue.add_new_limit_only",
+        )
+    limits = amended_items(
+        standard.limits,
+        amendment.limit_id,
+        adding=adding,
+        added=lambda: _added(amendment),
+        amended=lambda current: _set(current, amendment),
+        lacking=NotFound(f"{standard.id} has no limit {amendment.limit_id}", field="limit_id"),
+    )
     code = amendment.standard_code or standard.code
     with refusing_invalid_input():
-        return Standard.model_validate(
-            {**_fields(standard), "code": code, "pending_publication": False, "limits": limits}
-        )
+        return revised(standard, code=code, pending_publication=False, limits=limits)
 
 
 def _set(limit: Limit, amendment: Amendment) -> Limit:
-    if amendment.unit != limit.unit:
-        raise InvalidInput(
-            f"{limit.id} is measured in {limit.unit}, not {amendment.unit}",
-            field="unit",
-            rule="environment.limits.same_unit",
-        )
-    return Limit.model_validate({**_fields(limit), **_figure(amendment)})
+    refuse_other_unit(limit.id, limit.unit, amendment.unit, rule="environment.limits.same_unit")
+    return revised(limit, **_figure(amendment))
 
 
 def _added(amendment: Amendment) -> Limit:
-    for name in NEW_LIMIT_FIELDS:
-        if not getattr(amendment, name):
-            raise InvalidInput(f"a new limit needs its {name}", field=name)
+    named = naming_fields(amendment, NEW_LIMIT_FIELDS, new="limit")
     assert amendment.medium is not None
     if amendment.unit != UNITS[amendment.medium]:
         raise InvalidInput(
@@ -111,7 +95,7 @@ def _added(amendment: Amendment) -> Limit:
             {
                 "id": amendment.limit_id,
                 "unit": amendment.unit,
-                **{name: getattr(amendment, name) for name in NEW_LIMIT_FIELDS},
+                **named,
                 **_figure(amendment),
             }
         )
@@ -120,11 +104,7 @@ def _added(amendment: Amendment) -> Limit:
 def _figure(amendment: Amendment) -> dict[str, object]:
     return {
         "limit": amendment.limit,
-        "status": LimitStatus.LOADED,
-        "source": amendment.source,
-        "effective_from": amendment.effective_from,
-        "amended_by": amendment.amended_by,
-        "officer": amendment.officer,
+        **loaded_by(amendment),
         "note": amendment.reason or None,
     }
 
@@ -138,8 +118,5 @@ def _announced(previous: Catalogue, amended: Catalogue, amendment: Amendment) ->
         limit_id=amendment.limit_id,
         limit=amendment.limit,
         unit=amendment.unit,
-        source=amendment.source.cite(),
-        effective_on=amendment.effective_from,
-        amended_by=amendment.amended_by,
-        officer=amendment.officer,
+        **announced_by(amendment),
     )

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
-from functools import cache
+from functools import partial
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from phaseout_environment.domain.equipment_rules import EquipmentRule, KindSpec, atom_problems
 from phaseout_environment.domain.limits import (
@@ -24,14 +24,19 @@ from phaseout_environment.domain.limits import (
     LimitStatus,
     Standard,
 )
+from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.environment import ViolationKind
+from phaseout_shared.domain.catalogue import (
+    CatalogueData,
+    PlanCatalogue,
+    catalogue_problems,
+    find_item,
+    kind_problems,
+    kinds_without_rule,
+)
 from phaseout_shared.reference import Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table2.json")
-
-
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class RequirementKind(StrEnum):
@@ -51,7 +56,7 @@ class RequirementKind(StrEnum):
     COAL_TO_GAS = "coal_to_gas"
 
 
-class PlanRef(_Data):
+class PlanRef(CatalogueData):
     """Where a requirement stands in the plan: Table 2 row and item, or a paragraph of 二（二）."""
 
     section: str | None = None
@@ -66,7 +71,7 @@ class PlanRef(_Data):
         return f"Table {self.table}, row {self.row}{item}"
 
 
-class Requirement(_Data):
+class Requirement(CatalogueData):
     """One requirement of the plan, in its own words."""
 
     id: str
@@ -78,7 +83,7 @@ class Requirement(_Data):
     note: str | None = None
 
 
-class Ground(_Data):
+class Ground(CatalogueData):
     """A ground on which a case is opened (二（二）3, Table 2)."""
 
     id: str
@@ -88,13 +93,10 @@ class Ground(_Data):
     wording_en: str = Field(min_length=1)
 
 
-class Catalogue(_Data):
+class Catalogue(PlanCatalogue[int]):
     """One immutable version of the environment catalogue."""
 
     version: int = Field(ge=1)
-    title_zh: str
-    title_en: str
-    document: str
     notes: tuple[str, ...] = ()
     requirements: tuple[Requirement, ...]
     grounds: tuple[Ground, ...]
@@ -110,8 +112,7 @@ class Catalogue(_Data):
         problems += [f"{i} has no Table 2 requirement" for i in Industry if i not in table2]
         grounds = Counter(g.violation for g in self.grounds)
         problems += [f"{v} needs one ground" for v in ViolationKind if grounds[v] != 1]
-        if problems:
-            raise ValueError("; ".join(problems))
+        catalogue_problems(problems)
         return self
 
     def _duplicates(self) -> Iterator[str]:
@@ -144,14 +145,9 @@ class Catalogue(_Data):
             for industry in rule.industries
         )
         yield from (f"{k} in {i} has two rules" for (k, i), n in judged.items() if n > 1)
-        yield from (f"kind {k} has no rule" for k in self.kinds if k not in {k for k, _ in judged})
+        yield from kinds_without_rule(self.kinds, {k for k, _ in judged})
         for rule in self.equipment_rules:
-            for kind in rule.kinds:
-                spec = self.kinds.get(kind)
-                if spec is None:
-                    yield f"{rule.id}: unknown kind {kind}"
-                else:
-                    yield from atom_problems(rule, kind, spec)
+            yield from kind_problems(rule.id, rule.kinds, self.kinds, partial(atom_problems, rule))
 
     @property
     def label(self) -> str:
@@ -177,11 +173,7 @@ class Catalogue(_Data):
         return next((s for s in self.standards if s.id == id_), None)
 
     def find_limit(self, limit_id: str) -> tuple[Standard, Limit] | None:
-        for standard in self.standards:
-            for limit in standard.limits:
-                if limit.id == limit_id:
-                    return standard, limit
-        return None
+        return find_item(self.standards, lambda s: s.limits, limit_id)
 
     def standards_for(self, industry: Industry) -> tuple[Standard, ...]:
         return tuple(s for s in self.standards if industry in s.industries)
@@ -199,12 +191,5 @@ class Catalogue(_Data):
         return tuple(row for row in rows if status is None or row.status is status)
 
 
-def load(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """Read and check a catalogue file."""
-    return Catalogue.model_validate_json(path.read_text(encoding="utf-8"))
-
-
-@cache
-def shipped() -> Catalogue:
-    """The catalogue shipped with the service: version 1, from `table2.json`."""
-    return load()
+shipped = shipped_catalogue(Catalogue, CATALOGUE_FILE)
+"""The catalogue shipped with the service: version 1, from `table2.json`."""

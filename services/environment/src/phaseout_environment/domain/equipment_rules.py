@@ -14,18 +14,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from phaseout_shared.contracts.environment import EquipmentOutcome
+from phaseout_shared.domain.catalogue import CatalogueData
 from phaseout_shared.domain.conditions import Condition, problems
 from phaseout_shared.reference import Industry
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ParameterSpec(_Data):
+class ParameterSpec(CatalogueData):
     """One parameter of an equipment kind; a number's unit is in its name."""
 
     type: Literal["number", "enum"]
@@ -45,13 +42,13 @@ class ParameterSpec(_Data):
         return Decimal(0)
 
 
-class KindSpec(_Data):
+class KindSpec(CatalogueData):
     name_zh: str
     name_en: str
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
 
 
-class EquipmentRule(_Data):
+class EquipmentRule(CatalogueData):
     """One rule: which kinds, in which industries, under what condition, with what outcome."""
 
     id: str

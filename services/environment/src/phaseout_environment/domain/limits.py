@@ -10,35 +10,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from phaseout_shared.contracts.environment import AmendmentKind, Basin, Medium
+from phaseout_shared.domain import catalogue as versioned
+from phaseout_shared.domain.catalogue import FROZEN
+from phaseout_shared.domain.catalogue import LimitStatus as LimitStatus
+from phaseout_shared.domain.catalogue import Source as Source
 from phaseout_shared.reference import Agency, Industry
 
-FROZEN = ConfigDict(frozen=True, extra="forbid")
 UNITS = {Medium.AIR: "mg/m³", Medium.WATER: "mg/L"}
 """The unit of every limit of a medium."""
-
-
-class LimitStatus(StrEnum):
-    LOADED = "loaded"
-    AWAITING_AGENCY = "awaiting_agency"
-
-
-class Source(BaseModel):
-    """Where a figure, a date or a scope is published."""
-
-    model_config = FROZEN
-
-    document: str = Field(min_length=1)
-    url: str | None = None
-    excerpt: str | None = None
-
-    def cite(self) -> str:
-        return f"{self.document} {self.url or ''}".strip()
 
 
 class Limit(BaseModel):
@@ -137,13 +121,8 @@ class Amendment(BaseModel):
     pollutant_en: str | None = None
 
 
-class AmendmentRecord(BaseModel):
+class AmendmentRecord(versioned.AmendmentRecord[Amendment]):
     """One step of the trail: the amendment that made `version`."""
-
-    model_config = FROZEN
-
-    version: int
-    amendment: Amendment
 
 
 class LimitListing(BaseModel):

@@ -22,6 +22,7 @@ from phaseout_shared.contracts.environment import (
     MeasurementVerdict,
     Medium,
 )
+from phaseout_shared.domain.catalogue import in_force_on, refuse_other_unit
 from phaseout_shared.domain.errors import InvalidInput
 from phaseout_shared.domain.facts import enterprise_facts
 from phaseout_shared.reference import USCC, District, Industry
@@ -107,12 +108,7 @@ def _check(standard: Standard, limit: Limit, sample: Sample) -> None:
             field="basin",
             rule="environment.limits.basin",
         )
-    if sample.unit != limit.unit:
-        raise InvalidInput(
-            f"{limit.id} is measured in {limit.unit}, not {sample.unit}",
-            field="unit",
-            rule="environment.limits.same_unit",
-        )
+    refuse_other_unit(limit.id, limit.unit, sample.unit, rule="environment.limits.same_unit")
     if not sample.value.is_finite() or sample.value < 0:
         raise InvalidInput("a concentration is a finite number, at least 0", field="value")
 
@@ -125,7 +121,7 @@ def _judge(standard: Standard, limit: Limit, sample: Sample) -> tuple[Measuremen
             f"{subject}: {measured}; no figure is loaded, it awaits the environment agency (mee)"
         )
     start = standard.in_force_from(limit)
-    if start is not None and sample.sampled_on < start:
+    if not in_force_on(start, sample.sampled_on):
         return MeasurementVerdict.NOT_IN_FORCE, (
             f"{subject}: {measured}, before the limit of {limit.limit} {limit.unit} "
             f"applies ({start})"

@@ -9,11 +9,18 @@ industry has exactly one row, in the plan's order, and every measure the code ap
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from phaseout_shared.catalogue_files import shipped_catalogue
+from phaseout_shared.domain.catalogue import (
+    CatalogueData,
+    PlanCatalogue,
+    appearing_twice,
+    catalogue_problems,
+    missing,
+)
 from phaseout_shared.reference import Dimension, Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table3.json")
@@ -33,11 +40,7 @@ MEASURES_APPLIED = (
 """The measures the quality service applies; the catalogue must hold each of them."""
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Row(_Data):
+class Row(CatalogueData):
     """One row of Table 3: what samr checks in an industry, or why the law does not reach it."""
 
     id: str = Field(pattern=r"^T3-[a-z-]+$")
@@ -64,7 +67,7 @@ class Row(_Data):
         return f"Table 3, row {self.row} ({self.industry.value})"
 
 
-class Measure(_Data):
+class Measure(CatalogueData):
     """A measure the plan orders in its quality section (二（三）), in its own words."""
 
     id: str = Field(pattern=r"^Q-[a-z-]+$")
@@ -73,13 +76,10 @@ class Measure(_Data):
     wording_en: str = Field(min_length=1)
 
 
-class Catalogue(_Data):
+class Catalogue(PlanCatalogue[str]):
     """A versioned catalogue: Table 3's rows and the plan's quality measures."""
 
     version: str = Field(min_length=1)
-    title_zh: str
-    title_en: str
-    document: str
     law_zh: str
     law_en: str
     rows: tuple[Row, ...]
@@ -93,10 +93,9 @@ class Catalogue(_Data):
         if [row.row for row in self.rows] != list(range(1, len(self.rows) + 1)):
             problems.append("rows are not numbered 1, 2, 3 … in order")
         ids = [m.id for m in self.measures]
-        problems += [f"measure {m} is missing" for m in MEASURES_APPLIED if m not in ids]
-        problems += [f"measure {m} appears twice" for m in sorted(set(ids)) if ids.count(m) > 1]
-        if problems:
-            raise ValueError("; ".join(problems))
+        problems += missing("measure", MEASURES_APPLIED, ids)
+        problems += appearing_twice("measure", ids)
+        catalogue_problems(problems)
         return self
 
     def row_for(self, industry: Industry) -> Row:
@@ -112,12 +111,5 @@ class Catalogue(_Data):
         return f"{m.wording_zh} — {m.source} (rule {m.id}, catalogue {self.version})"
 
 
-def load(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """Read and check a catalogue file."""
-    return Catalogue.model_validate_json(path.read_text(encoding="utf-8"))
-
-
-@cache
-def table3() -> Catalogue:
-    """The catalogue shipped with the service (Table 3 of the 2019 plan)."""
-    return load()
+table3 = shipped_catalogue(Catalogue, CATALOGUE_FILE)
+"""The catalogue shipped with the service (Table 3 of the 2019 plan)."""

@@ -10,12 +10,19 @@ five parts that are not the five of `FiveInPlace` are refused there, not at the 
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.safety import FiveInPlace, Outcome
+from phaseout_shared.domain.catalogue import (
+    CatalogueData,
+    PlanCatalogue,
+    appearing_twice,
+    catalogue_problems,
+    missing,
+)
 from phaseout_shared.domain.errors import InvalidInput, NotApplicable
 from phaseout_shared.reference import Industry
 
@@ -30,11 +37,7 @@ STEPS = (LISTS, FIVE_IN_PLACE, SUSPEND, CLOSE, REVOKE)
 """The rules the service's code acts on, by id: the catalogue must hold each of them."""
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Source(_Data):
+class Source(CatalogueData):
     """Where a rule stands in the plan: its section (二（四）1 …) and table, if any."""
 
     section: str
@@ -45,7 +48,7 @@ class Source(_Data):
         return f"plan {self.section}{table}"
 
 
-class Rule(_Data):
+class Rule(CatalogueData):
     """One requirement of the plan's safety section, in its own words."""
 
     id: str
@@ -55,7 +58,7 @@ class Rule(_Data):
     table_wording_zh: str | None = None
 
 
-class FindingKind(_Data):
+class FindingKind(CatalogueData):
     """A kind of finding an inspection records, and what it leads to."""
 
     kind: str
@@ -68,7 +71,7 @@ class FindingKind(_Data):
     )
 
 
-class Part(_Data):
+class Part(CatalogueData):
     """One of the five of the 五落实."""
 
     part: str
@@ -77,13 +80,9 @@ class Part(_Data):
     requirement_en: str
 
 
-class Catalogue(_Data):
+class Catalogue(PlanCatalogue[str]):
     """A versioned safety catalogue."""
 
-    version: str
-    title_zh: str
-    title_en: str
-    document: str
     law_zh: str
     law_en: str
     industries: tuple[Industry, ...]
@@ -96,15 +95,13 @@ class Catalogue(_Data):
     def _consistent(self) -> Catalogue:
         ids = [r.id for r in self.rules]
         kinds = [f.kind for f in self.findings]
-        problems = [f"rule {i} appears twice" for i in sorted(set(ids)) if ids.count(i) > 1]
-        problems += [f"kind {k} appears twice" for k in sorted(set(kinds)) if kinds.count(k) > 1]
+        problems = appearing_twice("rule", ids) + appearing_twice("kind", kinds)
         problems += [f"{f.kind}: unknown rule {f.rule}" for f in self.findings if f.rule not in ids]
-        problems += [f"rule {s} is missing" for s in STEPS if s not in ids]
+        problems += missing("rule", STEPS, ids)
         parts = [p.part for p in self.five_in_place]
         if parts != list(FiveInPlace.model_fields):
             problems.append(f"the five in place are {list(FiveInPlace.model_fields)}, not {parts}")
-        if problems:
-            raise ValueError("; ".join(problems))
+        catalogue_problems(problems)
         return self
 
     def rule(self, rule_id: str) -> Rule:
@@ -141,12 +138,5 @@ class Catalogue(_Data):
         return f"{spec.name_en} ({spec.name_zh})"
 
 
-def load(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """Read and check a catalogue file."""
-    return Catalogue.model_validate_json(path.read_text(encoding="utf-8"))
-
-
-@cache
-def table4() -> Catalogue:
-    """The catalogue shipped with the service (Table 4 and 二（四） of the 2019 plan)."""
-    return load()
+table4 = shipped_catalogue(Catalogue, CATALOGUE_FILE)
+"""The catalogue shipped with the service (Table 4 and 二（四） of the 2019 plan)."""

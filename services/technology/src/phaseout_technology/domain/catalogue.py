@@ -14,24 +14,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from phaseout_shared.catalogue_files import shipped_catalogue
 from phaseout_shared.contracts.technology import Measure
+from phaseout_shared.domain.catalogue import (
+    CatalogueData,
+    PlanCatalogue,
+    appearing_twice,
+    catalogue_problems,
+    kind_problems,
+    kinds_without_rule,
+)
 from phaseout_shared.domain.conditions import Condition, problems
 from phaseout_shared.reference import Industry
 
 CATALOGUE_FILE = Path(__file__).with_name("table5.json")
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ParameterSpec(_Data):
+class ParameterSpec(CatalogueData):
     """One parameter of an equipment kind. Units are in the parameter's name."""
 
     type: Literal["number", "boolean", "enum"]
@@ -55,7 +60,7 @@ class ParameterSpec(_Data):
         return Decimal(0) if self.minimum is None else self.minimum
 
 
-class KindSpec(_Data):
+class KindSpec(CatalogueData):
     """An equipment kind of VOCABULARY.md: its industry, its names, its parameters."""
 
     industry: Industry
@@ -64,7 +69,7 @@ class KindSpec(_Data):
     parameters: dict[str, ParameterSpec]
 
 
-class Exemption(_Data):
+class Exemption(CatalogueData):
     """A carve-out the plan writes into a rule (…除外)."""
 
     id: str
@@ -73,7 +78,7 @@ class Exemption(_Data):
     wording_en: str
 
 
-class Source(_Data):
+class Source(CatalogueData):
     """Where the rule stands in the plan: table, row (序号) and item ((1), (2) …)."""
 
     table: int
@@ -85,7 +90,7 @@ class Source(_Data):
         return f"Table {self.table}, row {self.row} ({industry.value}){item}"
 
 
-class Rule(_Data):
+class Rule(CatalogueData):
     """One elimination requirement of Table 5."""
 
     id: str
@@ -108,13 +113,9 @@ class Rule(_Data):
         return self.source.cite(self.industry)
 
 
-class Catalogue(_Data):
+class Catalogue(PlanCatalogue[str]):
     """A versioned catalogue of Table 5 rules and the parameter schema of every kind."""
 
-    version: str
-    title_zh: str
-    title_en: str
-    document: str
     note_zh: str
     note_en: str
     kinds: dict[str, KindSpec]
@@ -124,24 +125,15 @@ class Catalogue(_Data):
     def _consistent(self) -> Catalogue:
         problems = [p for rule in self.rules for p in self._problems_of(rule)]
         ids = [rule.id for rule in self.rules]
-        problems += [f"rule {i} appears twice" for i in sorted(set(ids)) if ids.count(i) > 1]
+        problems += appearing_twice("rule", ids)
         judged = [kind for rule in self.rules for kind in rule.kinds]
-        problems += [f"kind {k} has no rule" for k in self.kinds if k not in judged]
+        problems += kinds_without_rule(self.kinds, judged)
         problems += [f"kind {k} has two rules" for k in sorted(set(judged)) if judged.count(k) > 1]
-        if problems:
-            raise ValueError("; ".join(problems))
+        catalogue_problems(problems)
         return self
 
     def _problems_of(self, rule: Rule) -> Iterator[str]:
-        for kind in rule.kinds:
-            spec = self.kinds.get(kind)
-            if spec is None:
-                yield f"{rule.id}: unknown kind {kind}"
-                continue
-            if spec.industry != rule.industry:
-                yield f"{rule.id}: kind {kind} is of {spec.industry}, not {rule.industry}"
-            for condition in rule.conditions():
-                yield from problems(rule.id, kind, spec.parameters, condition)
+        return kind_problems(rule.id, rule.kinds, self.kinds, partial(_kind_problems, rule))
 
     def kind(self, name: str) -> KindSpec | None:
         return self.kinds.get(name)
@@ -154,12 +146,12 @@ class Catalogue(_Data):
         return [name for name, spec in self.kinds.items() if spec.industry == industry]
 
 
-def load(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """Read and check a catalogue file."""
-    return Catalogue.model_validate_json(path.read_text(encoding="utf-8"))
+def _kind_problems(rule: Rule, kind: str, spec: KindSpec) -> Iterator[str]:
+    if spec.industry != rule.industry:
+        yield f"{rule.id}: kind {kind} is of {spec.industry}, not {rule.industry}"
+    for condition in rule.conditions():
+        yield from problems(rule.id, kind, spec.parameters, condition)
 
 
-@cache
-def table5() -> Catalogue:
-    """The catalogue shipped with the service (Table 5 of the 2019 plan)."""
-    return load()
+table5 = shipped_catalogue(Catalogue, CATALOGUE_FILE)
+"""The catalogue shipped with the service (Table 5 of the 2019 plan)."""
