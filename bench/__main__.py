@@ -126,6 +126,7 @@ async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
             section.ratio("aggregator projection, telemetry on / off", after, off)
             await projection.copy_baseline(bench, section, "bench_projection", after)
             if args.before:
+                await projection.projection_stdlib_json(bench, section, raw)
                 await projection.projection_before(bench, section, raw, after)
         elif name == "rebuild":
             assert raw is not None

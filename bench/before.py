@@ -15,6 +15,12 @@ after are measured in the same run on the same machine.
   even where the same text had been checked lines before (an account's code, address, district
   and month repeat on each of its readings); each distinct text is now checked once per file,
   and the set is built once.
+- `stdlib_json`: the consumer read each record's body with the standard library's `json`
+  into an `Envelope` made by its `__init__` (`envelope._direct`), and the batch projection
+  wrote its rows' JSON with `json.dumps` (a Python `default` for every date and decimal),
+  each timeline row serialised on its own and joined as text, every other row copied into a
+  dict of its columns first. The body is now read by pydantic's JSON parser, the envelope's
+  fields set at once, and the rows written by orjson in one call per statement.
 - `commit_floor`: not a variant but the ceiling of any per-event consumer: how many one-row
   transactions per second this PostgreSQL commits.
 
@@ -25,22 +31,26 @@ once. Their before is the figure recorded in docs/benchmarks.md.
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from phaseout_aggregator.app.projections import apply
+from phaseout_aggregator.app import batch as batch_module
+from phaseout_aggregator.app.projections import apply, timeline_row
 from phaseout_aggregator.main import SPEC
 from phaseout_aggregator.rebuild import CONSUMER, _parsed, _partitions
 from phaseout_shared import contracts, migrations
 from phaseout_shared import envelope as envelope_module
 from phaseout_shared.bus import KafkaAccess
-from phaseout_shared.consumer import apply_once
+from phaseout_shared.consumer import Parsed, apply_once
 from phaseout_shared.db import Database
 
 
@@ -54,6 +64,89 @@ def sdk_parsing() -> Iterator[None]:
         yield
     finally:
         setattr(envelope_module, "_direct", saved)  # noqa: B010
+
+
+def _stdlib_direct(
+    key: bytes | None, value: bytes | None, h: dict[str, bytes]
+) -> envelope_module.Envelope | None:
+    """`envelope._direct` as it was: the body read by `json.loads`, the envelope made by its
+    `__init__`."""
+    try:
+        if h.get("ce_specversion") != b"1.0" or h.get("content-type") != b"application/json":
+            return None
+        id_, type_, source = h["ce_id"].decode(), h["ce_type"].decode(), h["ce_source"].decode()
+        subject, time = h.get("ce_subject"), datetime.fromisoformat(h["ce_time"].decode())
+        data = json.loads(value) if value else None
+    except (KeyError, ValueError):
+        return None
+    if not (id_ and type_ and source) or time.tzinfo is None or not isinstance(data, dict):
+        return None
+    acting = h.get(envelope_module.ACTING_AGENCY_HEADER)
+    return envelope_module.Envelope(
+        id=id_,
+        type=type_,
+        source=source,
+        subject=subject.decode() if subject else (key or b"").decode(),
+        time=time,
+        data=data,
+        trace={k: h[k].decode() for k in envelope_module.TRACE_HEADERS if k in h},
+        body=value,
+        acting_agency=acting.decode() if acting else None,
+    )
+
+
+def _stdlib_dumps(value: Any) -> str:
+    return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
+COLUMNS = {
+    batch_module.IDENTITY_SQL: batch_module.IDENTITY_COLUMNS,
+    batch_module.CASE_SQL: batch_module.CASE_COLUMNS,
+    batch_module.EXIT_SQL: batch_module.EXIT_COLUMNS,
+    batch_module.REFERRAL_SQL: batch_module.REFERRAL_COLUMNS,
+}
+
+
+def stdlib_rows(sql: str, rows: list[dict[str, Any]]) -> str:
+    """A statement's rows as `batch._write` serialised them: each copied into a dict of its
+    table's columns, then `json.dumps`."""
+    columns = COLUMNS[sql]
+    return _stdlib_dumps([{c: r[c] for c in columns} for r in rows])
+
+
+async def _stdlib_write(conn: asyncpg.Connection, sql: str, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await conn.execute(sql, stdlib_rows(sql, rows))
+
+
+def stdlib_timeline_json(events: Sequence[Parsed]) -> str:
+    """`batch._timeline_json` as it was: each row serialised by `json.dumps`, the body spliced
+    in as text."""
+    rows = []
+    for e in events:
+        row = timeline_row(e.envelope, e.payload, e.delivery)
+        data = row.pop("data")
+        body = e.envelope.body.decode() if e.envelope.body else _stdlib_dumps(data)
+        rows.append(f'{{"data":{body},{_stdlib_dumps(row)[1:]}')
+    return f"[{','.join(rows)}]"
+
+
+@contextmanager
+def stdlib_json() -> Iterator[None]:
+    """Bodies read by `json.loads`, the batch's rows written by `json.dumps`, as before."""
+    olds: list[tuple[Any, str, Any]] = [
+        (envelope_module, "_direct", _stdlib_direct),
+        (batch_module, "_write", _stdlib_write),
+        (batch_module, "_timeline_json", stdlib_timeline_json),
+    ]
+    saved = [(module, name, getattr(module, name)) for module, name, _ in olds]
+    for module, name, old in olds:
+        setattr(module, name, old)
+    try:
+        yield
+    finally:
+        for module, name, current in saved:
+            setattr(module, name, current)
 
 
 @contextmanager

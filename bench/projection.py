@@ -19,7 +19,13 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from bench import sink
-from bench.before import commit_floor, rebuild_per_event, sdk_parsing, uncached_load_all
+from bench.before import (
+    commit_floor,
+    rebuild_per_event,
+    sdk_parsing,
+    stdlib_json,
+    uncached_load_all,
+)
 from bench.env import AGENCY_TOPICS, Bench, aend_offsets, partitions, pg
 from bench.stats import Section, stopwatch
 from phaseout_aggregator.app.batch import apply_batch
@@ -86,6 +92,9 @@ async def baseline(bench: Bench, section: Section, repeat: int = 3, before: bool
     n, seconds = await read_all(bench.kafka, _parse)
     section.add("raw consumer + envelope and payload parsing", n / seconds, "events/s")
     if before:
+        with stdlib_json():
+            n, seconds = await read_all(bench.kafka, _parse)
+        section.add("  same, before: bodies by the standard json", n / seconds, "events/s")
         with sdk_parsing():
             n, seconds = await read_all(bench.kafka, _parse)
         section.add(
@@ -139,13 +148,21 @@ async def projection(
         max_batch=max_batch,
     )
     try:
+        cpu = time.process_time()
         started, first, done = await _consume_all(consumer, expected)
+        cpu = time.process_time() - cpu
     finally:
         await producer.stop()
         await db.dispose()
     steady = (expected - 1) / (done - first) if done > first else float("nan")
     section.add(f"{label} ({expected} events)", steady, "events/s", "steady")
     section.add("  incl. group join, from start", expected / (done - started), "events/s")
+    section.add(
+        "  CPU of this process per event",
+        cpu / expected * 1e6,
+        "µs",
+        "user + system, all its threads; less load-bound than rates",
+    )
     section.ratio(f"{label} / raw consumer", steady, raw)
     async with pg(url) as conn:
         applied = await conn.fetchval("SELECT count(*) FROM timeline")
@@ -221,6 +238,23 @@ async def _consume_all(consumer: EventConsumer, expected: int) -> tuple[float, f
     finally:
         stop.set()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def projection_stdlib_json(bench: Bench, section: Section, raw: float) -> None:
+    """The projection with the JSON of before (`bench.before.stdlib_json`) and, right after
+    it, as it is now again: a pair taken back to back, telemetry on in both."""
+    with stdlib_json():
+        before = await projection(
+            bench,
+            section,
+            raw,
+            label="before: bodies and rows by the standard json",
+            database="bench_projection_stdlib",
+        )
+    now = await projection(
+        bench, section, raw, label="now again, right after it", database="bench_projection_again"
+    )
+    section.ratio("projection now / before (bodies and rows by json), back to back", now, before)
 
 
 async def projection_before(bench: Bench, section: Section, raw: float, after: float) -> None:

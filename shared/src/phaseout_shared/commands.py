@@ -12,6 +12,11 @@ caller's unit of work, so all of it commits or none of it does:
         dates={"effective_on": on},
     )
 
+A record new at a registered enterprise goes through `open` (admit the enterprise, build the
+record at its site, add, emit, audit), one of a district through `record`; the case a finding
+opens at once is added beside it by `open_beside`; a finding made again at the same key supersedes
+the earlier record through `keep_latest`.
+
 The domain call is a function of the loaded aggregate, so mypy checks it against the aggregate's
 own methods (a coroutine function when the call needs something read first, such as the catalogue
 version a case opened under); a domain model's validation error on the way becomes a 422 naming
@@ -21,7 +26,7 @@ the field.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -36,6 +41,8 @@ from phaseout_shared.auth import authorise_write
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.domain.aggregate import Aggregate, refusing_invalid_input
+from phaseout_shared.domain.errors import NotFound
+from phaseout_shared.domain.facts import Site
 from phaseout_shared.reference import CITY, Agency, Dimension
 from phaseout_shared.unit_of_work import UnitOfWork
 
@@ -91,6 +98,92 @@ class Desk:
         self.authorise(work, enterprise.district, agencies)
         refuse_future(work, **dates)
         return enterprise
+
+    async def open(
+        self,
+        work: UnitOfWork,
+        repository: Repository[R],
+        uscc: str,
+        action: str,
+        build: Callable[[Site], R | Awaitable[R]],
+        *,
+        dates: Mapping[str, date],
+        changes: Mapping[str, object] | None = None,
+    ) -> R:
+        """The command step of an act that opens a record at an enterprise on the register:
+        `admit` the enterprise, `build` the record at its site (a coroutine function when it
+        reads something first, such as an earlier record it may not repeat), add it, emit what
+        it recorded and audit `action` with `changes` (None: the whole record as opened)."""
+        site = Site.of(await self.admit(work, uscc))
+        refuse_future(work, **dates)
+        return await self._add(work, repository, action, lambda: build(site), changes)
+
+    async def record(
+        self,
+        work: UnitOfWork,
+        repository: Repository[R],
+        district: str | None,
+        action: str,
+        build: Callable[[], R | Awaitable[R]],
+        *,
+        dates: Mapping[str, date],
+        changes: Mapping[str, object] | None = None,
+    ) -> R:
+        """The command step of an act that records something new of a district, not (or not
+        yet) of an enterprise on the register: the caller authorised for `district`, `dates`
+        refused after today, then as `open`."""
+        self.authorise(work, district)
+        refuse_future(work, **dates)
+        return await self._add(work, repository, action, build, changes)
+
+    async def _add(
+        self,
+        work: UnitOfWork,
+        repository: Repository[R],
+        action: str,
+        build: Callable[[], R | Awaitable[R]],
+        changes: Mapping[str, object] | None,
+    ) -> R:
+        with refusing_invalid_input():
+            built = build()
+            target = await built if isinstance(built, Awaitable) else built
+        kept = target.model_dump(mode="json") if changes is None else changes
+        return await self.save(work, repository, target, action, kept, new=True)
+
+    async def open_beside(
+        self, work: UnitOfWork, repository: Repository[A], opened: A
+    ) -> list[EventPayload]:
+        """Add an aggregate a command opens beside the record it keeps (the case a failed
+        inspection or check opens at once); the events it recorded, for the command to emit
+        after the record's own (`save`'s `events`)."""
+        await work.store(repository).add(opened)
+        return opened.pull_events()
+
+    async def keep_latest(
+        self,
+        work: UnitOfWork,
+        repository: Repository[A],
+        found: A,
+        action: str,
+        changes: Mapping[str, object],
+        supersede: Callable[[A, A], object],
+        *,
+        events: Sequence[EventPayload] = (),
+    ) -> A:
+        """Keep what was found at a key found before or not (an item surveyed again, online
+        monitoring checked again): `found` added where its key is new, else the earlier record
+        superseded by it (`supersede(earlier, found)`) and saved; `events`, then what `found`
+        recorded, then what the earlier record recorded, emitted; `action` audited."""
+        try:
+            earlier = await work.store(repository).get(repository.key(found))
+        except NotFound:
+            return await self.save(
+                work, repository, found, action, changes, new=True, events=events
+            )
+        recorded = [*events, *found.pull_events()]
+        supersede(earlier, found)
+        await self.save(work, repository, earlier, action, changes, events=recorded)
+        return found
 
     async def act(
         self,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary, to_binary
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from phaseout_shared.contracts import load_all
 from phaseout_shared.contracts.base import EventPayload, registry
@@ -123,13 +125,17 @@ def to_kafka(envelope: Envelope) -> tuple[bytes, bytes, list[tuple[str, bytes]]]
 
 
 def from_kafka(
-    key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+    key: bytes | None, value: bytes | None, headers: Iterable[tuple[str, bytes]]
 ) -> Envelope:
     """Parse a Kafka record into an envelope, or raise MalformedEvent saying why.
 
     The records the platform writes (`to_kafka`: CloudEvents 1.0, binary mode, a JSON body, an
-    RFC 3339 time) are read directly from their headers; anything else goes through the
-    CloudEvents SDK, which decides what it is and why it is not a valid event."""
+    RFC 3339 time) are read directly from their headers, the body by pydantic's JSON parser;
+    anything else goes through the CloudEvents SDK, which decides what it is and why it is not
+    a valid event. That parser reads what the standard library's `json` reads, to the same
+    values (integers of any size included), or refuses it: a byte-order mark, a lone surrogate,
+    `NaN` or `Infinity`, nesting past its limit. A body it refuses is left to the SDK, which
+    decides on it as before."""
     header_map = dict(headers)
     fast = _direct(key, value, header_map)
     return fast if fast is not None else _through_sdk(key, value, header_map)
@@ -142,13 +148,17 @@ def _direct(key: bytes | None, value: bytes | None, h: dict[str, bytes]) -> Enve
             return None
         id_, type_, source = h["ce_id"].decode(), h["ce_type"].decode(), h["ce_source"].decode()
         subject, time = h.get("ce_subject"), datetime.fromisoformat(h["ce_time"].decode())
-        data = json.loads(value) if value else None
+        data = from_json(value, allow_inf_nan=False) if value else None
     except (KeyError, ValueError):
         return None
     if not (id_ and type_ and source) or time.tzinfo is None or not isinstance(data, dict):
         return None
     acting = h.get(ACTING_AGENCY_HEADER)
-    return Envelope(
+    # Every field set at once, as `Envelope(...)` would set them one by one (a frozen
+    # dataclass's `__init__` goes through `object.__setattr__` for each): a third of the
+    # reading's time, on the consumer's hot path.
+    envelope = object.__new__(Envelope)
+    envelope.__dict__.update(
         id=id_,
         type=type_,
         source=source,
@@ -159,6 +169,7 @@ def _direct(key: bytes | None, value: bytes | None, h: dict[str, bytes]) -> Enve
         body=value,
         acting_agency=acting.decode() if acting else None,
     )
+    return envelope
 
 
 def _through_sdk(key: bytes | None, value: bytes | None, header_map: dict[str, bytes]) -> Envelope:

@@ -19,6 +19,7 @@ what it grants. The broker denies whatever no ACL allows (`allow.everyone.if.no.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from phaseout_shared.bus import dead_letters_of
 from phaseout_shared.outbox import topic_of
@@ -100,6 +101,7 @@ def topics() -> list[str]:
     ]
 
 
+@lru_cache(maxsize=256)
 def owner_source(topic: str) -> str | None:
     """The CloudEvents source every event on an agency's or a feed's topic must carry: its
     owner's."""

@@ -8,10 +8,19 @@ import pytest
 from environment_examples import CASE_ID, FOUND, USCC, open_case
 from fakes import FakeWork, at_noon, officer
 
-from phaseout_environment.adapters.tables import CASES
+from phaseout_environment.adapters.tables import CASES, MONITORING
 from phaseout_environment.app import cases
-from phaseout_shared.contracts.environment import CaseState, Measure, MeasureOrdered
-from phaseout_shared.domain.errors import Forbidden, InvalidInput
+from phaseout_environment.app.desk import DESK
+from phaseout_environment.domain.monitoring import OnlineMonitoring
+from phaseout_shared.contracts.environment import (
+    CaseState,
+    Measure,
+    MeasureOrdered,
+    MonitoringRecorded,
+)
+from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput
+from phaseout_shared.domain.facts import Site
+from phaseout_shared.reference import District, Industry
 
 ID = str(CASE_ID)
 
@@ -65,3 +74,53 @@ async def test_a_district_officer_of_another_district_is_refused() -> None:
         async with work:
             await cases.accept_rectification(work, ID, note="", effective_on=FOUND)
     assert work.stored(CASES, ID).state is CaseState.OPEN
+
+
+CHECKED_AGAIN = date(2019, 6, 5)
+
+
+def monitoring(on: date, *, connected: bool) -> OnlineMonitoring:
+    return OnlineMonitoring.found(
+        site=Site(USCC, District.BAOAN, Industry.CEMENT),
+        installable=True,
+        installed=True,
+        connected=connected,
+        effective_on=on,
+    )
+
+
+async def test_monitoring_found_first_is_added_and_found_again_supersedes_the_earlier() -> None:
+    work = FakeWork(officer("mee", "baoan"), at_noon(2019, 6, 10))
+    for on, connected in [(FOUND, False), (CHECKED_AGAIN, True)]:
+        async with work:
+            found = monitoring(on, connected=connected)
+            await DESK.keep_latest(
+                work,
+                MONITORING,
+                found,
+                "record",
+                {"state": found.state},
+                OnlineMonitoring.supersede,
+            )
+    kept = work.stored(MONITORING, USCC)
+    assert (kept.connected, kept.effective_on) == (True, CHECKED_AGAIN)
+    assert [(s, type(e)) for s, e in work.events] == [(USCC, MonitoringRecorded)] * 2
+    assert [(a.action, a.target) for a in work.audits] == [("monitoring.record", USCC)] * 2
+
+
+async def test_monitoring_found_before_the_earlier_finding_is_refused_and_leaves_it() -> None:
+    work = FakeWork(officer("mee", "baoan"), at_noon(2019, 6, 10))
+    work.seed(MONITORING, monitoring(CHECKED_AGAIN, connected=True))
+    with pytest.raises(Conflict):
+        async with work:
+            older = monitoring(FOUND, connected=False)
+            await DESK.keep_latest(
+                work,
+                MONITORING,
+                older,
+                "record",
+                {"state": older.state},
+                OnlineMonitoring.supersede,
+            )
+    assert work.stored(MONITORING, USCC).effective_on == CHECKED_AGAIN
+    assert (work.events, work.audits) == ([], [])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 import pytest
 from fakes import FakeWork, at_noon, officer
 from test_technology_case import ALL_FIVE, CASE_ID, LATER, OPENED, USCC, open_case
 
-from phaseout_shared.contracts.technology import AcceptancePassed, CaseSealed
+from phaseout_shared.contracts.technology import AcceptancePassed, CaseSealed, TipReceived
 from phaseout_shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from phaseout_technology.adapters.tables import CASES
+from phaseout_shared.reference import District
+from phaseout_technology.adapters.tables import CASES, TIPS
 from phaseout_technology.app import commands
 from phaseout_technology.domain.case import CaseState
 
@@ -105,3 +109,47 @@ async def test_each_case_event_carries_the_state_it_leaves_the_case_in() -> None
             case = await step()
         assert work.events[-1][1].state is case.state  # type: ignore[attr-defined]
     assert [e.state for _, e in work.events] == ["sealed", "exited", "open", "dismantled"]  # type: ignore[attr-defined]
+
+
+async def test_a_received_tip_is_kept_emitted_on_its_enterprise_and_audited() -> None:
+    work = desk_of("miit", "baoan")
+    async with work:
+        tip = await commands.receive_tip(
+            work,
+            summary=" a furnace runs at night ",
+            effective_on=LATER,
+            reporter_contact="138 0000 0000",
+            uscc=USCC,
+            district=cast(District, "baoan"),
+        )
+    kept = work.stored(TIPS, str(tip.tip_id))
+    assert (kept.summary, kept.reporter_contact) == ("a furnace runs at night", "138 0000 0000")
+    assert [(subject, type(e)) for subject, e in work.events] == [(USCC, TipReceived)]
+    [record] = work.audits
+    assert (record.action, record.target) == ("tip.receive", str(tip.tip_id))
+    assert record.changes == {"summary": " a furnace runs at night ", "uscc": USCC}
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "district", "on", "refusal"),
+    [
+        ("futian", "baoan", LATER, Forbidden),
+        ("baoan", None, LATER, Forbidden),
+        ("city", None, at_noon(2019, 7, 3).date(), InvalidInput),
+    ],
+)
+async def test_a_tip_outside_the_officers_reach_or_dated_after_today_is_refused(
+    jurisdiction: str, district: str | None, on: date, refusal: type[Exception]
+) -> None:
+    work = desk_of("miit", jurisdiction)
+    with pytest.raises(refusal):
+        async with work:
+            await commands.receive_tip(
+                work,
+                summary="a furnace runs at night",
+                effective_on=on,
+                reporter_contact=None,
+                uscc=None,
+                district=cast(District | None, district),
+            )
+    assert (work.events, work.audits, work.tables.get(TIPS.kind, {})) == ([], [], {})

@@ -25,11 +25,11 @@ prepared once per connection, and no per-statement work in SQLAlchemy.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import asyncpg
+import orjson
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -214,25 +214,26 @@ async def _apply_segment(
             exit_ = exit_row(e.envelope, e.payload)
             if exit_ is not None:
                 exits.append(exit_)
-    await _write(conn, IDENTITY_SQL, IDENTITY_COLUMNS, list(registers.values()))
-    await _write(conn, CASE_SQL, CASE_COLUMNS, cases)
-    await _write(conn, EXIT_SQL, EXIT_COLUMNS, exits)
-    await _write(conn, REFERRAL_SQL, REFERRAL_COLUMNS, referrals)
+    await _write(conn, IDENTITY_SQL, list(registers.values()))
+    await _write(conn, CASE_SQL, cases)
+    await _write(conn, EXIT_SQL, exits)
+    await _write(conn, REFERRAL_SQL, referrals)
     for e in singles:  # disclosures, catalogues, watch alerts: few, each applied as `apply` does
         await PROJECTORS[noun_verb(e.envelope.type)](session, e.envelope, e.payload)
 
 
-async def _write(
-    conn: asyncpg.Connection, sql: str, columns: Sequence[str], rows: list[dict[str, Any]]
-) -> None:
+async def _write(conn: asyncpg.Connection, sql: str, rows: list[dict[str, Any]]) -> None:
+    """Write `rows`, each with its table's columns as the row function made it (the statement
+    names the columns it takes)."""
     if rows:
-        await conn.execute(sql, _json([{c: r[c] for c in columns} for r in rows]))
+        await conn.execute(sql, _json(rows))
 
 
 def _json(value: Any) -> str:
-    """JSON as PostgreSQL reads it into the columns' types (dates, times and decimals as
-    their text)."""
-    return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+    """JSON as PostgreSQL reads it into the columns' types: dates and times in ISO 8601, a
+    decimal (or anything else orjson does not know) as its text, a `Fragment` as the JSON it
+    holds."""
+    return orjson.dumps(value, default=str).decode()
 
 
 def _timeline_json(events: Sequence[Parsed]) -> str:
@@ -241,7 +242,7 @@ def _timeline_json(events: Sequence[Parsed]) -> str:
     rows = []
     for e in events:
         row = timeline_row(e.envelope, e.payload, e.delivery)
-        data = row.pop("data")
-        body = e.envelope.body.decode() if e.envelope.body else _json(data)
-        rows.append(f'{{"data":{body},{_json(row)[1:]}')
-    return f"[{','.join(rows)}]"
+        if e.envelope.body:
+            row["data"] = orjson.Fragment(e.envelope.body)
+        rows.append(row)
+    return _json(rows)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import identity
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.history import Where, current_exits, exits_as_of
+from phaseout_aggregator.app.history import Where, current_exits, page_of_exits
 from phaseout_aggregator.app.names import Named, catalogues, exit_names
 from phaseout_shared.reference import unit_name
 
@@ -68,7 +68,7 @@ async def exit_list(
 ) -> ExitList:
     """The list on `as_of` (or the page of it from `offset`, `limit` rows), with the totals
     and the number of rows of the whole list."""
-    exits = await exits_as_of(
+    exits, total = await page_of_exits(
         session, as_of, scope, where, year=year, status=status, limit=limit, offset=offset
     )
     names = await _names(session, {e["uscc"] for e in exits})
@@ -98,9 +98,7 @@ async def exit_list(
             )
         )
     current = current_exits(as_of, scope, where, year=year, status=status)
-    totals, total = await _totals(session, current), len(rows)
-    if limit is not None or offset:
-        total = await session.scalar(select(func.count()).select_from(current)) or 0
+    totals = await _totals(session, current)
     return ExitList(as_of=as_of, rows=rows, totals=totals, total=total, limit=limit, offset=offset)
 
 

@@ -67,11 +67,16 @@ async def cases_as_of(
 
 
 def _with_overdue(row: dict[str, Any], as_of: date) -> dict[str, Any]:
-    stage = stage_of(row["dimension"], row["state"])
     late = row["deadline"] is not None and row["deadline"] < as_of
-    row["open"] = stage.open
-    row["overdue"] = stage.open and (stage is Stage.OVERDUE or late)
+    row["open"], row["overdue"] = _judged(row["dimension"], row["state"], late)
     return row
+
+
+def _judged(dimension: str, state: str, late: bool) -> tuple[bool, bool]:
+    """Whether a case in `state` is open, and overdue (its stage says so, or it is open and
+    its deadline has passed)."""
+    stage = stage_of(dimension, state)
+    return stage.open, stage.open and (stage is Stage.OVERDUE or late)
 
 
 def current_exits(
@@ -113,7 +118,55 @@ def current_exits(
     return select(current).where(in_year).subquery("current_exits_of_year")
 
 
+async def case_counts(
+    session: AsyncSession, as_of: date, scope: Scope
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """Per district and dimension, the cases open on `as_of` and those of them overdue, judged
+    as `cases_as_of` judges each case, counted in SQL by state (and whether the deadline is
+    past) rather than case by case."""
+    sub = _latest(case_events, as_of, scope, Where()).subquery()
+    late = func.coalesce(sub.c.deadline < as_of, False)
+    q = (
+        select(sub.c.district, sub.c.dimension, sub.c.state, late, func.count())
+        .where(sub.c.rank == 1)
+        .group_by(sub.c.district, sub.c.dimension, sub.c.state, late)
+    )
+    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    for district, dimension, state, past, n in (await session.execute(q)).tuples():
+        is_open, is_overdue = _judged(dimension, state, past)
+        opened, overdue = counts.get((district, dimension), (0, 0))
+        counts[(district, dimension)] = (opened + n * is_open, overdue + n * is_overdue)
+    return counts
+
+
+async def exit_counts(
+    session: AsyncSession, as_of: date, scope: Scope
+) -> dict[tuple[str, str], int]:
+    """Per district and dimension, the items on the exit list on `as_of` that have exited (not
+    revived)."""
+    current = current_exits(as_of, scope, status="exited")
+    q = select(current.c.district, current.c.dimension, func.count()).group_by(
+        current.c.district, current.c.dimension
+    )
+    return {(d, dim): n for d, dim, n in (await session.execute(q)).tuples()}
+
+
 async def exits_as_of(
+    session: AsyncSession,
+    as_of: date,
+    scope: Scope,
+    where: Where = Where(),
+    *,
+    year: int | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of `current_exits` in the list's order (by date, then case), each with the day
+    its case opened."""
+    rows, _ = await page_of_exits(session, as_of, scope, where, year=year, status=status)
+    return rows
+
+
+async def page_of_exits(
     session: AsyncSession,
     as_of: date,
     scope: Scope,
@@ -123,31 +176,42 @@ async def exits_as_of(
     status: str | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> list[dict[str, Any]]:
-    """The rows of `current_exits` in the list's order (by date, then case), or a page of them,
-    each with the day its case opened."""
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of `exits_as_of` (from `offset`, `limit` rows), and how many rows the whole list
+    has: counted in the page's own query while there are rows to count."""
     current = current_exits(as_of, scope, where, year=year, status=status)
-    q = select(current).order_by(current.c.effective_on, current.c.case_id)
-    if limit is not None or offset:
-        q = q.limit(limit).offset(offset)
+    q = select(current, func.count().over().label("listed"))
+    q = q.order_by(current.c.effective_on, current.c.case_id).limit(limit).offset(offset)
     exits = [dict(r._mapping) for r in await session.execute(q)]
-    opened = await _opened_on(session, {row["case_id"] for row in exits})
+    listed = exits[0]["listed"] if exits else 0
+    if not exits and offset:
+        listed = await session.scalar(select(func.count()).select_from(current)) or 0
+    opened = await _opened_on(session, {(row["dimension"], row["case_id"]) for row in exits})
     for row in exits:
         row["opened_on"] = opened.get((row["dimension"], row["case_id"]))
-    return exits
+        del row["listed"]
+    return exits, listed
 
 
 OPENED_ON = (
     select(case_events.c.dimension, case_events.c.case_id, func.min(case_events.c.effective_on))
-    .where(case_events.c.case_id == any_(bindparam("case_ids", type_=ARRAY(String))))
+    .where(
+        case_events.c.dimension == any_(bindparam("dimensions", type_=ARRAY(String))),
+        case_events.c.case_id == any_(bindparam("case_ids", type_=ARRAY(String))),
+    )
     .group_by(case_events.c.dimension, case_events.c.case_id)
 )
-"""Built once, with one array parameter however many cases (not one parameter per case)."""
+"""Built once, with two array parameters however many cases (not one parameter per case). The
+dimensions come first, as in the index on (dimension, case_id, effective_on): by the case id
+alone, the index cannot be used and every call read the whole table."""
 
 
-async def _opened_on(session: AsyncSession, case_ids: set[str]) -> dict[tuple[str, str], date]:
-    """When each case opened: its first event in the case history."""
-    if not case_ids:
+async def _opened_on(
+    session: AsyncSession, cases: set[tuple[str, str]]
+) -> dict[tuple[str, str], date]:
+    """When each case (dimension, case id) opened: its first event in the case history."""
+    if not cases:
         return {}
-    rows = await session.execute(OPENED_ON, {"case_ids": sorted(case_ids)})
+    dimensions, case_ids = sorted({d for d, _ in cases}), sorted({c for _, c in cases})
+    rows = await session.execute(OPENED_ON, {"dimensions": dimensions, "case_ids": case_ids})
     return {(d, c): on for d, c, on in rows.tuples()}

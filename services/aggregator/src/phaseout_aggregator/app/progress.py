@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import oversight_rule, timeline
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.history import cases_as_of, exits_as_of
+from phaseout_aggregator.app.history import case_counts, exit_counts
 from phaseout_shared.reference import District
 
 INSPECTION_NOUNS = ("inspection", "equipment", "spot_check", "measurement", "patrol")
@@ -95,11 +95,11 @@ async def district_progress(
         counts[district][dim].registered = n
     for (district, dim), n in (await _distinct(session, as_of, INSPECTION_NOUNS)).items():
         counts[district][dim].inspected = n
-    for c in await cases_as_of(session, as_of, scope):
-        counts[c["district"]][c["dimension"]].open_cases += int(c["open"])
-        counts[c["district"]][c["dimension"]].overdue += int(c["overdue"])
-    for e in await exits_as_of(session, as_of, scope):
-        counts[e["district"]][e["dimension"]].exited += int(e["status"] == "exited")
+    for (district, dim), (opened, overdue) in (await case_counts(session, as_of, scope)).items():
+        counts[district][dim].open_cases += opened
+        counts[district][dim].overdue += overdue
+    for (district, dim), exited in (await exit_counts(session, as_of, scope)).items():
+        counts[district][dim].exited += exited
     registered = await _enterprises(session, as_of, None, scope)
     inspected = await _enterprises(session, as_of, INSPECTION_NOUNS, scope)
     districts = [d.value for d in District if scope.district in (None, d.value)]

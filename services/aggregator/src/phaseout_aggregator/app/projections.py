@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,8 +31,10 @@ from phaseout_shared.envelope import Envelope
 Projector = Callable[[AsyncSession, Envelope, EventPayload], Awaitable[None]]
 
 
+@lru_cache(maxsize=1024)
 def noun_verb(event_type: str) -> str:
-    """`enterprise.registered` of `phaseout.energy.enterprise.registered.v1`."""
+    """`enterprise.registered` of `phaseout.energy.enterprise.registered.v1` (kept for each of
+    the few types there are: it is asked for each event, twice in a batch)."""
     return ".".join(event_type.split(".")[2:4])
 
 

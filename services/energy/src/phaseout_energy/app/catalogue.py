@@ -23,11 +23,9 @@ from phaseout_energy.domain.catalogue import (
     LimitStatus,
     NotCovered,
 )
-from phaseout_shared.catalogue_names import CATALOGUE_SUBJECT, emit_names
-from phaseout_shared.city_time import city_date
+from phaseout_shared.amendments import CatalogueBook
 from phaseout_shared.contracts.energy import CatalogueAmended
-from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.reference import CITY, Industry
+from phaseout_shared.reference import Industry
 from phaseout_shared.unit_of_work import UnitOfWork
 
 
@@ -69,23 +67,25 @@ async def history(work: UnitOfWork) -> tuple[AmendmentRecord, ...]:
     return (await versions.current(work.session)).history
 
 
+BOOK = CatalogueBook(
+    desk=DESK,
+    agencies=AMENDING_AGENCIES,
+    amendment=Amendment,
+    current=versions.current,
+    add=versions.add,
+    apply=apply_amendment,
+    names_of=names_of,
+    label=lambda catalogue: f"v{catalogue.version}",
+)
+"""The energy catalogue's versions: miit's and drc's city officers amend it."""
+
+
 async def amend(work: UnitOfWork, proposed: Mapping[str, Any]) -> CatalogueAmended:
     """An energy agency's city officer loads or corrects a figure: the next version holds.
 
     `proposed` holds the amendment's fields but who made it, which is the caller.
     """
-    agency = DESK.authorise(work, CITY, AMENDING_AGENCIES)
-    assert work.principal is not None
-    with refusing_invalid_input():
-        amendment = Amendment.model_validate(
-            {**proposed, "amended_by": agency, "officer": work.principal.sub}
-        )
-    current = await versions.current(work.session)
-    amended, event = apply_amendment(current, amendment)
-    await versions.add(work.session, amended, work.now)
-    await work.emit([event], subject=CATALOGUE_SUBJECT)
-    await emit_names(work, names_of(amended, city_date(work.now)))
-    await work.audit("catalogue.amend", f"v{amended.version}", amendment.model_dump(mode="json"))
+    _, event = await BOOK.amend(work, proposed)
     return event
 
 

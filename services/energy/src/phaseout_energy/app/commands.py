@@ -76,8 +76,7 @@ async def inspect(work: UnitOfWork, uscc: str, measured: Measurement) -> Recorde
     if assessment.verdict is Verdict.OVER_LIMIT:
         refuse_second_case(await unresolved_cases(work.session, uscc), inspection)
         case = EnergyCase.open(uuid.uuid4(), inspection, assessment)
-        await CASES.add(work.session, case, work.now)
-        events += case.pull_events()
+        events += await DESK.open_beside(work, CASES, case)
         case_id = case.case_id
     kept = RecordedInspection(inspection=inspection, assessment=assessment, case_id=case_id)
     return await DESK.save(

@@ -33,7 +33,6 @@ from phaseout_shared.aggregates import Filters
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.environment import Basin, EquipmentOutcome, ViolationKind
 from phaseout_shared.domain.aggregate import refusing_invalid_input
-from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.domain.facts import Site, site_of
 from phaseout_shared.register import EnterpriseOut
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -41,10 +40,9 @@ from phaseout_shared.unit_of_work import UnitOfWork
 
 async def _open_case(
     work: UnitOfWork, enterprise: EnterpriseOut, violation: Violation
-) -> EnvironmentCase:
+) -> tuple[EnvironmentCase, list[EventPayload]]:
     case = EnvironmentCase.open(case_id=uuid.uuid4(), site=Site.of(enterprise), violation=violation)
-    await work.store(CASES).add(case)
-    return case
+    return case, await DESK.open_beside(work, CASES, case)
 
 
 async def record_measurement(
@@ -101,8 +99,8 @@ async def _over_the_limit(
     assessment, reference = recorded.assessment, str(recorded.measurement_id)
     said = findings.strip() or f"{recorded.facility}: {assessment.basis}"
     found = over_the_limit(assessment, said, recorded.sampled_on, reference)
-    case = await _open_case(work, enterprise, found)
-    return recorded.model_copy(update={"case_id": case.case_id}), case.pull_events()
+    case, opened = await _open_case(work, enterprise, found)
+    return recorded.model_copy(update={"case_id": case.case_id}), opened
 
 
 async def survey_equipment(
@@ -127,17 +125,13 @@ async def survey_equipment(
     if verdict.outcome is EquipmentOutcome.ELIMINATE:
         said = findings.strip() or f"{item_id} found in use: {verdict.basis}"
         violation = banned_equipment(verdict, said, effective_on, item_id)
-        case = await _open_case(work, enterprise, violation)
+        case, opened = await _open_case(work, enterprise, violation)
         item.case_id = case.case_id
-        events += case.pull_events()
+        events += opened
     changes = {"equipment": dict(equipment)}
-    try:
-        earlier = await EQUIPMENT.get(work.session, item.id)
-    except NotFound:
-        return await DESK.save(work, EQUIPMENT, item, "survey", changes, new=True, events=events)
-    earlier.resurvey(item)
-    await DESK.save(work, EQUIPMENT, earlier, "survey", changes, events=events)
-    return item
+    return await DESK.keep_latest(
+        work, EQUIPMENT, item, "survey", changes, SurveyedEquipment.resurvey, events=events
+    )
 
 
 async def record_conversion(

@@ -13,7 +13,6 @@ from phaseout_environment.domain.monitoring import OnlineMonitoring
 from phaseout_environment.domain.permits import Permit, Standing
 from phaseout_shared import register
 from phaseout_shared.contracts.environment import ListKind
-from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.domain.facts import Site
 from phaseout_shared.scope import authorise_read
 from phaseout_shared.unit_of_work import UnitOfWork
@@ -31,18 +30,23 @@ async def add_list_entry(
     effective_on: date,
 ) -> ListEntry:
     """Put an enterprise on a year's list, with requirements and a timetable."""
-    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
-    entry = ListEntry.add(
-        year=year,
-        site=Site.of(enterprise),
-        list_kind=list_kind,
-        key_discharge_unit=key_discharge_unit,
-        requirements=requirements,
-        due_on=due_on,
-        effective_on=effective_on,
+    return await DESK.open(
+        work,
+        LIST_ENTRIES,
+        uscc,
+        "add",
+        lambda site: ListEntry.add(
+            year=year,
+            site=site,
+            list_kind=list_kind,
+            key_discharge_unit=key_discharge_unit,
+            requirements=requirements,
+            due_on=due_on,
+            effective_on=effective_on,
+        ),
+        dates={"effective_on": effective_on},
+        changes={"list_kind": list_kind, "due_on": due_on},
     )
-    changes = {"list_kind": list_kind, "due_on": due_on}
-    return await DESK.save(work, LIST_ENTRIES, entry, "add", changes, new=True)
 
 
 async def move_list_entry(
@@ -108,16 +112,22 @@ async def record_permit(
     effective_on: date,
 ) -> Permit:
     """Record a pollutant-discharge permit (排污许可证)."""
-    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
-    permit = Permit.record(
-        permit_no=permit_no,
-        site=Site.of(enterprise),
-        scope=scope,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        effective_on=effective_on,
+    return await DESK.open(
+        work,
+        PERMITS,
+        uscc,
+        "record",
+        lambda site: Permit.record(
+            permit_no=permit_no,
+            site=site,
+            scope=scope,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            effective_on=effective_on,
+        ),
+        dates={"effective_on": effective_on},
+        changes={"valid_until": valid_until},
     )
-    return await DESK.save(work, PERMITS, permit, "record", {"valid_until": valid_until}, new=True)
 
 
 async def revoke_permit(
@@ -160,11 +170,6 @@ async def record_monitoring(
         effective_on=effective_on,
     )
     changes = {"state": found.state}
-    try:
-        earlier = await MONITORING.get(work.session, uscc)
-    except NotFound:
-        return await DESK.save(work, MONITORING, found, "record", changes, new=True)
-    events = found.pull_events()
-    earlier.supersede(found)
-    await DESK.save(work, MONITORING, earlier, "record", changes, events=events)
-    return found
+    return await DESK.keep_latest(
+        work, MONITORING, found, "record", changes, OnlineMonitoring.supersede
+    )

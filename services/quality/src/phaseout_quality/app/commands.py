@@ -71,8 +71,7 @@ async def record_spot_check(
         refuse_second_case(await find(work, CASES, Filters(uscc=uscc)), check)
         case = QualityCase.open(uuid.uuid4(), check)
         check = check.model_copy(update={"case_id": case.case_id})
-        await CASES.add(work.session, case, work.now)
-        events = case.pull_events()
+        events = await DESK.open_beside(work, CASES, case)
     changes = check.model_dump(mode="json")
     events = [check.recorded(), *events]
     return await DESK.save(work, CHECKS, check, "record", changes, new=True, events=events)
@@ -167,17 +166,22 @@ async def open_unlicensed_case(
     work: UnitOfWork, *, uscc: str, product: str, description: str, effective_on: date
 ) -> UnlicensedProductionCase:
     """Production without a licence found (无证违法生产): stop ordered at once."""
-    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
-    refuse_second_unlicensed_case(await find(work, UNLICENSED, Filters(uscc=uscc)), uscc, product)
-    case = UnlicensedProductionCase.open(
-        case_id=uuid.uuid4(),
-        site=Site.of(enterprise),
-        product=product,
-        description=description,
-        licences=await find(work, LICENCES, Filters(uscc=uscc, state=LicenceStatus.VALID)),
-        effective_on=effective_on,
+
+    async def make(site: Site) -> UnlicensedProductionCase:
+        earlier = await find(work, UNLICENSED, Filters(uscc=uscc))
+        refuse_second_unlicensed_case(earlier, uscc, product)
+        return UnlicensedProductionCase.open(
+            case_id=uuid.uuid4(),
+            site=site,
+            product=product,
+            description=description,
+            licences=await find(work, LICENCES, Filters(uscc=uscc, state=LicenceStatus.VALID)),
+            effective_on=effective_on,
+        )
+
+    return await DESK.open(
+        work, UNLICENSED, uscc, "open", make, dates={"effective_on": effective_on}
     )
-    return await DESK.save(work, UNLICENSED, case, "open", case.model_dump(mode="json"), new=True)
 
 
 async def verify_stopped(

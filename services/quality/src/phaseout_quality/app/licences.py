@@ -15,7 +15,6 @@ from phaseout_quality.domain.licence import ProductionLicence
 from phaseout_shared.aggregates import Filters
 from phaseout_shared.city_time import refuse_future
 from phaseout_shared.contracts.quality import RequestState, ShutdownGround
-from phaseout_shared.domain.facts import Site
 from phaseout_shared.unit_of_work import UnitOfWork
 
 
@@ -31,18 +30,22 @@ async def record_licence(
     effective_on: date,
 ) -> ProductionLicence:
     """Record a production licence of an enterprise on the register (生产许可资质检查)."""
-    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
-    licence = ProductionLicence.record(
-        number=number,
-        site=Site.of(enterprise),
-        products=products,
-        issuer=issuer,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        effective_on=effective_on,
+    return await DESK.open(
+        work,
+        LICENCES,
+        uscc,
+        "record",
+        lambda site: ProductionLicence.record(
+            number=number,
+            site=site,
+            products=products,
+            issuer=issuer,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            effective_on=effective_on,
+        ),
+        dates={"effective_on": effective_on},
     )
-    changes = licence.model_dump(mode="json")
-    return await DESK.save(work, LICENCES, licence, "record", changes, new=True)
 
 
 async def request_cancellation(
@@ -56,20 +59,21 @@ async def request_cancellation(
 ) -> CancellationRequest:
     """Ask the issuing authority to cancel the licence of an enterprise shut down by law."""
     licence = await LICENCES.get(work.session, number)
-    DESK.authorise(work, licence.district)
-    refuse_future(work, shut_down_on=shut_down_on, effective_on=effective_on)
-    pending = Filters(uscc=licence.uscc, state=RequestState.PENDING)
-    request = CancellationRequest.make(
-        request_id=uuid.uuid4(),
-        licence=licence,
-        ground=ground,
-        shutdown_reference=shutdown_reference,
-        shut_down_on=shut_down_on,
-        effective_on=effective_on,
-        others=await find(work, REQUESTS, pending),
-    )
-    changes = request.model_dump(mode="json")
-    return await DESK.save(work, REQUESTS, request, "request", changes, new=True)
+
+    async def make() -> CancellationRequest:
+        pending = Filters(uscc=licence.uscc, state=RequestState.PENDING)
+        return CancellationRequest.make(
+            request_id=uuid.uuid4(),
+            licence=licence,
+            ground=ground,
+            shutdown_reference=shutdown_reference,
+            shut_down_on=shut_down_on,
+            effective_on=effective_on,
+            others=await find(work, REQUESTS, pending),
+        )
+
+    dates = {"shut_down_on": shut_down_on, "effective_on": effective_on}
+    return await DESK.record(work, REQUESTS, licence.district, "request", make, dates=dates)
 
 
 async def record_answer(

@@ -45,19 +45,21 @@ async def enter_listing(
     effective_on: date,
 ) -> Listing:
     """Put a registered enterprise on the ledger (台账) and on the key or the patrol list."""
-    enterprise = await DESK.admit(work, uscc, effective_on=effective_on)
-    if await _listing_where(work, LISTINGS.table.c.id == uscc):
-        raise Conflict(f"{uscc} is already on the ledger: move it instead", field="uscc")
-    listing = Listing.enter(
-        site=Site.of(enterprise),
-        list_name=list_name,
-        requirements=requirements,
-        due_on=due_on,
-        reason=reason,
-        effective_on=effective_on,
-    )
-    return await DESK.save(
-        work, LISTINGS, listing, "enter", listing.model_dump(mode="json"), new=True
+
+    async def make(site: Site) -> Listing:
+        if await _listing_where(work, LISTINGS.table.c.id == uscc):
+            raise Conflict(f"{uscc} is already on the ledger: move it instead", field="uscc")
+        return Listing.enter(
+            site=site,
+            list_name=list_name,
+            requirements=requirements,
+            due_on=due_on,
+            reason=reason,
+            effective_on=effective_on,
+        )
+
+    return await DESK.open(
+        work, LISTINGS, uscc, "enter", make, dates={"effective_on": effective_on}
     )
 
 

@@ -65,8 +65,7 @@ async def survey_item(
             effective_on=effective_on,
         )
         item = item.model_copy(update={"case_id": case.case_id})
-        await CASES.add(work.session, case, work.now)
-        events += case.pull_events()
+        events += await DESK.open_beside(work, CASES, case)
     await _save_item(work, item)
     await work.emit(events, subject=uscc)
     await work.audit("equipment.survey", item.id, item.model_dump(mode="json", exclude={"verdict"}))
@@ -159,18 +158,22 @@ async def receive_tip(
     district: District | None,
 ) -> Tip:
     """A tip from the 地条钢 reporting hotline (举报); the reporter's contact stays here."""
-    DESK.authorise(work, district)
-    refuse_future(work, effective_on=effective_on)
-    tip = Tip.receive(
-        tip_id=uuid.uuid4(),
-        summary=summary,
-        effective_on=effective_on,
-        reporter_contact=reporter_contact,
-        uscc=uscc,
-        district=district,
+    return await DESK.record(
+        work,
+        TIPS,
+        district,
+        "receive",
+        lambda: Tip.receive(
+            tip_id=uuid.uuid4(),
+            summary=summary,
+            effective_on=effective_on,
+            reporter_contact=reporter_contact,
+            uscc=uscc,
+            district=district,
+        ),
+        dates={"effective_on": effective_on},
+        changes={"summary": summary, "uscc": uscc},
     )
-    changes = {"summary": summary, "uscc": uscc}
-    return await DESK.save(work, TIPS, tip, "receive", changes, new=True)
 
 
 async def assign_tip(
