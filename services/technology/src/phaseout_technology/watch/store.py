@@ -19,7 +19,17 @@ from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ARRAY, ColumnElement, String, any_, func, literal, select, text
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    any_,
+    bindparam,
+    func,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.city_time import city_date
@@ -94,6 +104,10 @@ TYPES = {
 }
 
 
+_WRITTEN = "SELECT count(*), coalesce(array_agg(DISTINCT uscc), '{}') FROM written"
+"""How many rows a statement wrote (`written`) and their enterprises, in one row."""
+
+
 def _records(rows: list[Row], columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
     """The rows' values in `columns`, each row a tuple (one `attrgetter` for all of them)."""
     get = attrgetter(*columns)
@@ -163,43 +177,46 @@ async def load(
         )
     stored = ", ".join((*shape.key, *shape.values))
     params = {"import_id": import_id, "now": now}
-    corrected = await session.execute(
-        text(
-            f"WITH old AS (UPDATE {shape.table} t SET current = false FROM {incoming} i "
-            f"WHERE {key} AND t.current AND {differs} "
-            f"RETURNING {', '.join('t.' + k for k in shape.key)}, t.revision) "
-            f"INSERT INTO {shape.table} ({stored}, revision, current, correction_reason, "
-            f"import_id, recorded_at) "
-            f"SELECT {', '.join('i.' + c for c in (*shape.key, *shape.values))}, old.revision + 1, "
-            f"true, i.correction_reason, :import_id, :now FROM {incoming} i JOIN old USING "
-            f"({', '.join(shape.key)}) RETURNING uscc",
-        ),
-        params,
-    )
-    corrections = corrected.scalars().all()
-    changed = set(corrections)
-    new = await session.execute(
-        text(
-            f"INSERT INTO {shape.table} ({stored}, revision, current, correction_reason, "
-            f"import_id, recorded_at) "
-            f"SELECT {', '.join('i.' + c for c in (*shape.key, *shape.values))}, 1, true, "
-            f"i.correction_reason, :import_id, :now FROM {incoming} i WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {shape.table} t WHERE {key}) RETURNING uscc"
-        ),
-        params,
-    )
-    added = new.scalars().all()
-    changed |= set(added)
-    n_corrected = len(corrections)
+    # Each statement answers with how many rows it wrote and their distinct enterprises, not a
+    # row per reading: a batch of thousands would otherwise come back row by row.
+    n_corrected, corrections = (
+        await session.execute(
+            text(
+                f"WITH old AS (UPDATE {shape.table} t SET current = false FROM {incoming} i "
+                f"WHERE {key} AND t.current AND {differs} "
+                f"RETURNING {', '.join('t.' + k for k in shape.key)}, t.revision), "
+                f"written AS (INSERT INTO {shape.table} ({stored}, revision, current, "
+                f"correction_reason, import_id, recorded_at) "
+                f"SELECT {', '.join('i.' + c for c in (*shape.key, *shape.values))}, "
+                f"old.revision + 1, true, i.correction_reason, :import_id, :now "
+                f"FROM {incoming} i JOIN old USING ({', '.join(shape.key)}) RETURNING uscc) "
+                f"{_WRITTEN}",
+            ),
+            params,
+        )
+    ).one()
+    n_added, additions = (
+        await session.execute(
+            text(
+                f"WITH written AS (INSERT INTO {shape.table} ({stored}, revision, current, "
+                f"correction_reason, import_id, recorded_at) "
+                f"SELECT {', '.join('i.' + c for c in (*shape.key, *shape.values))}, 1, true, "
+                f"i.correction_reason, :import_id, :now FROM {incoming} i WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {shape.table} t WHERE {key}) RETURNING uscc) {_WRITTEN}"
+            ),
+            params,
+        )
+    ).one()
+    changed = {*corrections, *additions}
     raised = await raise_alerts(session, sorted(changed), now=now, outbox=outbox)
     return ImportReport(
         import_id=import_id,
         feed=feed,
         sha256=digest,
         rows=len(rows),
-        new=len(added),
+        new=n_added,
         corrected=n_corrected,
-        unchanged=len(rows) - len(added) - n_corrected,
+        unchanged=len(rows) - n_added - n_corrected,
         alerts_raised=[str(a.alert_id) for a in raised],
     )
 
@@ -374,11 +391,7 @@ async def raise_alerts(
         return []
     ids: set[str] = set()
     open_keys: set[str] = set()
-    for id_, state, key in await session.execute(
-        select(alerts.c.id, alerts.c.state, alerts.c.doc["key"].astext).where(
-            _among(alerts.c.uscc, sorted(findings))
-        )
-    ):
+    for id_, state, key in await session.execute(_ALERTS_OF, {"codes": sorted(findings)}):
         ids.add(id_)
         if state == AlertState.OPEN:
             open_keys.add(key)
@@ -397,6 +410,12 @@ async def raise_alerts(
             open_keys.add(alert.key)
             raised.append(alert)
     return raised
+
+
+_ALERTS_OF = select(alerts.c.id, alerts.c.state, alerts.c.doc["key"].astext).where(
+    alerts.c.uscc == any_(bindparam("codes", type_=ARRAY(String)))
+)
+"""The enterprises' alerts (`codes`): built once, not for every run of the rules."""
 
 
 def _among(column: Any, usccs: list[str]) -> ColumnElement[bool]:
