@@ -74,7 +74,7 @@ async def run_once(
         sessions=db.sessions,
         handler=spec.handler,
         batch_handler=spec.batch_handler,
-        dlq_producer=None,  # type: ignore[arg-type]  # a valid corpus dead-letters nothing
+        dlq_producer=None,  # a valid corpus dead-letters nothing
         max_batch=spec.max_batch,
     )
     gc.collect()
