@@ -202,6 +202,7 @@ class Records(Generic[A]):
         keyword = dict(renamed or {})
         if [*params] != _parameters(path):
             raise ValueError(f"{path}: give the types of its parameters {_parameters(path)}")
+        _check_keywords(command, [*params, *(keyword.get(f, f) for f in body.model_fields)])
 
         async def endpoint(**given: Any) -> object:
             work: UnitOfWork = given["work"]
@@ -226,6 +227,26 @@ class Records(Generic[A]):
             doc=doc,
             status_code=status.HTTP_201_CREATED if new else None,
         )
+
+
+def _check_keywords(command: Command, given: Sequence[str]) -> None:
+    """Refuse, when the service is built, a command that would not take what its route gives it
+    (after its unit of work): a keyword it does not know, or one it needs and is not given;
+    otherwise every request to the route would fail."""
+    taken = [*inspect.signature(command).parameters.values()][1:]
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in taken):
+        return
+    names = {p.name for p in taken}
+    unknown = [g for g in given if g not in names]
+    missing = [
+        p.name
+        for p in taken
+        if p.default is inspect.Parameter.empty
+        and p.kind is not inspect.Parameter.VAR_POSITIONAL
+        and p.name not in given
+    ]
+    if unknown or missing:
+        raise TypeError(f"{command.__name__} does not take {unknown} or is not given {missing}")
 
 
 def _parameters(path: str) -> list[str]:

@@ -65,6 +65,11 @@ async def note_thing(work: UnitOfWork, thing_id: UUID, *, note: str, effective_o
     return Thing(thing_id=thing_id, note=note)
 
 
+async def add_thing(work: UnitOfWork, uscc: str, *, note: str, effective_on: date) -> Thing:
+    """A command that records a new thing at an enterprise."""
+    return Thing(thing_id=uuid4(), note=f"{uscc}: {note}")
+
+
 def route(router: APIRouter, path: str, method: str) -> APIRoute:
     (found,) = [
         r
@@ -103,7 +108,7 @@ async def test_an_act_runs_its_command_in_the_open_unit_of_work_with_the_path_an
 def test_an_act_that_records_something_new_answers_201_under_the_name_given() -> None:
     router = APIRouter()
     Records(router, THINGS, tags=["things"]).act_route(
-        "/enterprises/{uscc}/things", note_thing, NoteIn, new=True, name="add_thing", uscc=UsccPath
+        "/enterprises/{uscc}/things", add_thing, NoteIn, new=True, name="add_thing", uscc=UsccPath
     )
     act = route(router, "/enterprises/{uscc}/things", "POST")
     assert (act.name, act.status_code, act.description) == ("add_thing", 201, "")
@@ -115,6 +120,26 @@ def test_an_act_names_the_types_of_exactly_its_paths_parameters() -> None:
         things.act_route(
             "/enterprises/{uscc}/things/{thing_id}", note_thing, NoteIn, thing_id=CaseId
         )
+
+
+class OtherNoteIn(BaseModel):
+    remark: str
+    effective_on: date
+
+
+def test_a_command_that_would_not_take_what_its_route_gives_is_refused_when_built() -> None:
+    things = Records(APIRouter(), THINGS, tags=["things"])
+    with pytest.raises(TypeError, match=r"note_thing does not take \['remark'\]"):
+        things.act_route("/things/{thing_id}/note", note_thing, OtherNoteIn, thing_id=CaseId)
+    with pytest.raises(TypeError, match=r"is not given \['thing_id'\]"):
+        things.act_route("/enterprises/{uscc}/note", note_thing, NoteIn, uscc=UsccPath)
+    things.act_route(
+        "/things/{thing_id}/note",
+        note_thing,
+        OtherNoteIn,
+        thing_id=CaseId,
+        renamed={"remark": "note"},
+    )
 
 
 def test_a_list_and_a_read_are_named_after_their_path_and_take_the_filters_given() -> None:
