@@ -21,11 +21,16 @@ after are measured in the same run on the same machine.
   each timeline row serialised on its own and joined as text, every other row copied into a
   dict of its columns first. The body is now read by pydantic's JSON parser, the envelope's
   fields set at once, and the rows written by orjson in one call per statement.
-- `watch_rows_returned` (kept in `bench.before_watch`): the revival watch's load
-  (`watch.store.load`) had its two inserts return a row per reading written (thousands for a
-  streamed batch, each through SQLAlchemy's result rows), counted and deduplicated in Python;
-  they now answer with one row, the count and the distinct enterprises. The rules' query of
-  the enterprises' alerts was built again on every run; it is now built once.
+- `watch_load_before` (kept in `bench.before_watch`): the revival watch's load
+  (`watch.store.load`) copied every batch's rows to a temporary table, however few, and
+  decided in three statements; the rules read the enterprises' facts with `uscc = ANY(:codes)`,
+  which PostgreSQL compares with the whole array on every row it scans (as it scans the rows a
+  load has just written), read consumption as a row per enterprise and month, and inserted
+  each alert on its own. A batch of up to `store.SMALL` rows now goes as arrays in one
+  statement that decides all three, the codes are joined as a set, consumption comes as two
+  arrays per enterprise, and the alerts are inserted together. (The variant it replaces,
+  `watch_rows_returned`, was the same load with every inserted row returned to Python; its
+  figures are in docs/benchmarks.md.)
 - `commit_floor`: not a variant but the ceiling of any per-event consumer: how many one-row
   transactions per second this PostgreSQL commits.
 

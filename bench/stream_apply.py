@@ -43,7 +43,7 @@ from phaseout_technology.watch import stream
 Variant = Callable[[], AbstractContextManager[Any]]
 VARIANTS: dict[str, Variant] = {
     "now": nullcontext,
-    "before (rows returned)": before_watch.watch_rows_returned,
+    "before": before_watch.watch_load_before,
 }
 EMPTIED = "watch_readings, watch_invoices, watch_alerts, watch_orders, inbox, outbox"
 

@@ -20,6 +20,8 @@ import pytest
 from conftest import Platform
 from support import eventually, make_uscc
 
+from phaseout_technology.watch import store
+
 pytestmark = pytest.mark.integration
 rng = random.Random(2019_11)
 SEALED = dict.fromkeys(
@@ -278,6 +280,53 @@ async def test_the_same_file_twice_changes_nothing_and_a_correction_needs_its_re
         ("2019-02-01", 2, "7300.000"),
     ]
     assert items[1]["correction_reason"] == "抄表错误更正"
+
+
+async def test_a_file_too_large_to_send_as_arrays_is_refused_and_corrected_the_same_way(
+    platform: Platform,
+) -> None:
+    """A file of more than `store.SMALL` rows goes through a temporary table rather than the
+    statement's arrays: a changed figure without its reason is refused by its line and loads
+    nothing, and with its reason it supersedes only its own reading."""
+    accounts = [(make_uscc(rng), f"GD-L-{n:05d}") for n in range(store.SMALL // 12 + 10)]
+    rows = [
+        f"{uscc},{account},深圳市龙岗区某园{n}栋,longgang,{period},{5_000 + n},{10 + n % 40}"
+        for n, (uscc, account) in enumerate(accounts)
+        for period in MONTHS_2018_19[:12]
+    ]
+    assert len(rows) > store.SMALL
+    text = "\n".join([HEADER, *rows]) + "\n"
+    first = await load(platform, "electricity", text)
+    assert first.status_code == 201, first.text[:500]
+    assert (first.json()["new"], first.json()["unchanged"]) == (len(rows), 0)
+
+    line = 2 + 1_234  # the header is line 1
+    changed = rows.copy()
+    uscc, account = accounts[1_234 // 12]
+    old = changed[1_234]
+    changed[1_234] = old.replace(f",{5_000 + 1_234 // 12},", ",99999,")
+    refused = await load(platform, "electricity", "\n".join([HEADER, *changed]) + "\n")
+    assert refused.status_code == 422
+    assert [x["field"] for x in refused.json()["detail"]] == [
+        f"line {line}, column correction_reason"
+    ]
+    miit = platform.stack.headers("miit")
+    before = (await readings_of(platform, uscc, miit)).json()["items"]
+    assert {x["revision"] for x in before} == {1} and "99999.000" not in {x["kwh"] for x in before}
+
+    with_reason = [r + "," for r in changed]
+    with_reason[1_234] += "换表后补录"
+    body = "\n".join([HEADER + ",correction_reason", *with_reason]) + "\n"
+    done = await load(platform, "electricity", body)
+    assert done.status_code == 201, done.text[:500]
+    assert (done.json()["new"], done.json()["corrected"], done.json()["unchanged"]) == (
+        0,
+        1,
+        len(rows) - 1,
+    )
+    after = (await readings_of(platform, uscc, miit)).json()["items"]
+    assert [(x["revision"], x["kwh"]) for x in after if x["revision"] == 2] == [(2, "99999.000")]
+    assert sum(x["account"] == account for x in after) == 12
 
 
 async def test_an_xlsx_workbook_loads_like_its_csv(platform: Platform) -> None:

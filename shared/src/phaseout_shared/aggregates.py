@@ -38,7 +38,7 @@ from phaseout_shared.domain.errors import Conflict, NotFound
 from phaseout_shared.domain.facts import Sited, site_of
 from phaseout_shared.reference import CITY
 from phaseout_shared.scope import authorise_read
-from phaseout_shared.statements import insert_new
+from phaseout_shared.statements import insert_new, insert_rows
 from phaseout_shared.unit_of_work import UnitOfWork
 from phaseout_shared.versions import of as versions_of
 from phaseout_shared.versions import stale_write
@@ -155,6 +155,17 @@ class Repository(Generic[A]):
             what = self.noun.replace("_", " ")
             raise Conflict(f"{what} {row['id']} is already recorded", field=self.key_field)
         versions_of(session).save(self.kind, row["id"], 1)
+
+    async def add_all(self, session: AsyncSession, aggregates: Sequence[A], now: Any) -> None:
+        """Insert new aggregates, all in one round trip: ids the caller has made sure are new
+        (an id already taken fails the transaction, with nothing written)."""
+        rows = [{**self._row(a, now), "version": 1} for a in aggregates]
+        if not rows:
+            return
+        await session.execute(insert_rows(self.table, tuple(rows[0])), rows)
+        versions = versions_of(session)
+        for row in rows:
+            versions.save(self.kind, row["id"], 1)
 
     async def add_if_absent(self, session: AsyncSession, aggregate: A, now: Any) -> bool:
         """Add the aggregate unless one with its id exists (then False, and nothing written):

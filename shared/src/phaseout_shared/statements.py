@@ -49,3 +49,10 @@ def insert_new(
         return as_text(statement, table, columns)
     kept = [table.c[c] for c in returning]
     return as_text(statement.returning(*kept), table, columns).columns(*kept)
+
+
+@functools.cache
+def insert_rows(table: Table, columns: tuple[str, ...]) -> TextClause:
+    """A plain insert of a row of `columns`, for many rows at once (executed with a list of
+    them): a row whose key is taken fails the statement, and so its transaction."""
+    return as_text(values(table, columns), table, columns)

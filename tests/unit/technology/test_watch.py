@@ -47,6 +47,39 @@ def test_a_csv_file_is_read_with_its_lines() -> None:
     )
 
 
+def test_a_row_is_made_of_its_checked_cells_in_the_order_of_the_checks() -> None:
+    """A row is built from its checked cells as they come: each feed's fields are its checks'
+    columns, in the same order, after the line."""
+    for feed, kind in (
+        (feeds.Feed.ELECTRICITY, feeds.Reading),
+        (feeds.Feed.INVOICES, feeds.Invoice),
+    ):
+        assert kind._fields == ("line", *(column for column, _ in feeds.CHECKS[feed]))
+    (row,) = feeds.parse(
+        feeds.Feed.INVOICES,
+        b"tonnes,category,period,district,amount_yuan,uscc\n"
+        + f"12.5,steel_rebar,2019-04,baoan,40000,{USCC}\n".encode(),
+        "text/csv",
+    )
+    assert row == feeds.Invoice(
+        2, USCC, "baoan", date(2019, 4, 1), None, "steel_rebar", Decimal(40000), Decimal("12.5")
+    )
+
+
+def test_a_refused_value_repeated_down_the_file_is_reported_on_each_line() -> None:
+    body = _csv(
+        f"{USCC},A-1,某路1号,nowhere,2019-03,12,3",
+        f"{USCC},A-1,某路1号,nowhere,2019-04,12,3",
+        f"{USCC},A-1,某路1号,baoan,2019-05,12,3",
+    )
+    with pytest.raises(feeds.Rejected) as rejected:
+        feeds.parse(feeds.Feed.ELECTRICITY, body, "text/csv")
+    assert [(p.line, p.column) for p in rejected.value.problems] == [
+        (2, "district"),
+        (3, "district"),
+    ]
+
+
 def test_every_bad_cell_is_named_by_line_and_column() -> None:
     body = _csv(
         f"{USCC},A-1,某路1号,baoan,2019-03,12,3",

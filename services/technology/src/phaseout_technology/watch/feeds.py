@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from phaseout_shared.reference import District, InvalidUSCC, validate_uscc
 
@@ -65,29 +65,32 @@ class Rejected(Exception):
         self.problems = list(problems)
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
+    """A checked row of the grid company's file; its fields in the order of its checks
+    (`CHECKS`), so that a row is made from its checked cells as they come."""
+
     line: int
     uscc: str
+    district: str
+    period: date
+    correction_reason: str | None
     account: str
     address: str
-    district: str
-    period: date
     kwh: Decimal
     max_demand_kw: Decimal
-    correction_reason: str | None
 
 
-@dataclass(frozen=True)
-class Invoice:
+class Invoice(NamedTuple):
+    """A checked row of the tax bureau's file, its fields in the order of `CHECKS`."""
+
     line: int
     uscc: str
     district: str
     period: date
+    correction_reason: str | None
     category: str
     amount_yuan: Decimal
     tonnes: Decimal
-    correction_reason: str | None
 
 
 Row = Reading | Invoice
@@ -110,10 +113,11 @@ def parse(feed: Feed, content: bytes, content_type: str) -> list[Row]:
         raise Rejected(problems)
     rows: list[Row] = []
     check = _Checker(feed, names)
+    width = len(names)
     for line, cells in table:
-        if all(c in (None, "") for c in cells):
+        if (not cells or cells[0] in (None, "")) and all(c in (None, "") for c in cells):
             continue
-        if len(cells) > len(names):
+        if len(cells) > width:
             problems.append(
                 Problem(line, "row", f"{len(cells)} cells, the header has {len(names)}")
             )
@@ -183,35 +187,43 @@ class _Checker:
     again each time, so that each of its lines is reported)."""
 
     def __init__(self, feed: Feed, names: list[str]) -> None:
-        self.kind = Reading if feed is Feed.ELECTRICITY else Invoice
-        self.checks = [
-            (column, names.index(column) if column in names else None, convert, column in REPEAT)
+        self.kind: Callable[..., Row] = Reading if feed is Feed.ELECTRICITY else Invoice
+        self.checks: list[tuple[str, int | None, Callable[[Any], Any], dict[str, Any] | None]] = [
+            (
+                column,
+                names.index(column) if column in names else None,
+                convert,
+                {} if column in REPEAT else None,
+            )
             for column, convert in CHECKS[feed]
         ]
-        self.seen: dict[tuple[str, str], Any] = {}
 
     def row(self, line: int, cells: list[Any]) -> tuple[Row | None, list[Problem]]:
+        values: list[Any] = [line]
         problems: list[Problem] = []
-        fields: dict[str, Any] = {}
-        seen = self.seen
         width = len(cells)
-        for column, at, convert, repeats in self.checks:
+        for column, at, convert, seen in self.checks:
             value = cells[at] if at is not None and at < width else None
-            if repeats and type(value) is str:
-                key = (column, value)
-                if key in seen:
-                    fields[column] = seen[key]
-                    continue
+            if seen is not None and type(value) is str:
+                found = seen.get(value, _UNSEEN)
+                if found is _UNSEEN:
+                    try:
+                        seen[value] = found = convert(value)
+                    except ValueError as exc:
+                        problems.append(Problem(line, column, str(exc)))
+                        continue
+                values.append(found)
+                continue
             try:
-                fields[column] = found = convert(value)
+                values.append(convert(value))
             except ValueError as exc:
                 problems.append(Problem(line, column, str(exc)))
-                continue
-            if repeats and type(value) is str:
-                seen[(column, value)] = found
         if problems:
             return None, problems
-        return self.kind(line, **fields), []
+        return self.kind(*values), []
+
+
+_UNSEEN = object()
 
 
 def _present(value: Any) -> str:
@@ -258,7 +270,7 @@ def _period(value: Any) -> date:
 def _amount(value: Any) -> Decimal:
     text = _present(value)
     try:
-        number = Decimal(text.replace(",", ""))
+        number = Decimal(text.replace(",", "") if "," in text else text)
     except InvalidOperation:
         raise ValueError(f"{text[:40]!r} is not a number") from None
     if not number.is_finite() or number < 0 or number >= MAX_AMOUNT:
