@@ -14,6 +14,7 @@ Rates are medians over the rounds; on a shared machine read the ratio of the two
 (measured side by side) rather than the rates.
 
     python -m bench.stream_apply --readings 60000 --rounds 5
+    python -m bench.stream_apply --readings 12000 --rounds 3 --batch 200
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ def records(count: int) -> tuple[list[ConsumerRecord[bytes, bytes]], list[Any]]:
 
 
 async def run_once(
-    db: Database, given: Sequence[ConsumerRecord[bytes, bytes]], sealings: list[Any]
+    db: Database, given: Sequence[ConsumerRecord[bytes, bytes]], sealings: list[Any], batch: int
 ) -> float:
-    """Seconds to apply every batch on emptied tables."""
+    """Seconds to apply every batch (of `batch` records) on emptied tables."""
     async with db.sessions.begin() as session:
         await session.execute(text(f"TRUNCATE {EMPTIED}"))
     await _sealings(db, sealings)
@@ -79,15 +80,15 @@ async def run_once(
     )
     gc.collect()
     started = time.perf_counter()
-    for start in range(0, len(given), consumer.max_batch):
-        await consumer.process_batch(given[start : start + consumer.max_batch])
+    for start in range(0, len(given), batch):
+        await consumer.process_batch(given[start : start + batch])
     took = time.perf_counter() - started
     if consumer.applied != len(given):
         raise RuntimeError(f"applied {consumer.applied} of {len(given)}")
     return took
 
 
-async def amain(count: int, rounds: int) -> None:
+async def amain(count: int, rounds: int, batch: int) -> None:
     given, sealings = records(count)
     gc.collect()
     gc.freeze()
@@ -100,11 +101,11 @@ async def amain(count: int, rounds: int) -> None:
         for _ in range(rounds):
             for name, variant in VARIANTS.items():
                 with variant():
-                    took[name].append(await run_once(db, given, sealings))
+                    took[name].append(await run_once(db, given, sealings, batch))
     finally:
         await db.dispose()
     n = len(given)
-    print(f"{n} readings in batches of {stream.STREAM_BATCH}, {rounds} rounds, interleaved")
+    print(f"{n} readings in batches of {batch}, {rounds} rounds, interleaved")
     for name, seconds in took.items():
         median = statistics.median(seconds)
         each = ", ".join(f"{s:.2f}" for s in seconds)
@@ -117,8 +118,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.stream_apply", description=__doc__)
     p.add_argument("--readings", type=int, default=60_000)
     p.add_argument("--rounds", type=int, default=5)
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=stream.STREAM_BATCH,
+        help="records per batch (the consumer's largest by default; a steady stream makes "
+        "smaller ones)",
+    )
     args = p.parse_args(argv)
-    asyncio.run(amain(args.readings, args.rounds))
+    asyncio.run(amain(args.readings, args.rounds, args.batch))
     return 0
 
 

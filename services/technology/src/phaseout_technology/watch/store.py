@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_shared.city_time import city_date
 from phaseout_shared.outbox import Outbox
 from phaseout_technology.watch.alert import Alert, AlertState
-from phaseout_technology.watch.feeds import Feed, Problem, Rejected, Row
+from phaseout_technology.watch.feeds import Feed, Problem, Reading, Rejected, Row
 from phaseout_technology.watch.rules import (
     Catalogue,
     Facts,
@@ -231,7 +231,8 @@ async def load(
             ]
         )
     changed = {*corrections, *additions}
-    raised = await raise_alerts(session, sorted(changed), now=now, outbox=outbox)
+    loaded = None if arrays or feed is not Feed.ELECTRICITY else _loaded(rows)
+    raised = await raise_alerts(session, sorted(changed), now=now, outbox=outbox, loaded=loaded)
     return ImportReport(
         import_id=import_id,
         feed=feed,
@@ -242,6 +243,35 @@ async def load(
         unchanged=len(rows) - n_added - n_corrected,
         alerts_raised=[str(a.alert_id) for a in raised],
     )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The readings a load has just written through the temporary table, given to the rules
+    from memory: after the load, the current reading of each of their keys is the one in the
+    file (new, corrected, or the same as stored), so the facts' query leaves those keys out
+    rather than read back what was just written (at a million readings, most of the rules'
+    time)."""
+
+    kwh: dict[str, dict[date, Decimal]]
+    """The load's consumption by enterprise and month (summed over accounts)."""
+    districts: dict[str, str]
+    """Each enterprise's district in the load (the greatest, as the query takes it)."""
+
+
+def _loaded(rows: list[Row]) -> Loaded:
+    kwh: dict[str, dict[date, Decimal]] = defaultdict(dict)
+    districts: dict[str, str] = {}
+    for row in rows:
+        assert isinstance(row, Reading)
+        months = kwh[row.uscc]
+        months[row.period] = months.get(row.period, _ZERO) + row.kwh
+        if row.district > districts.get(row.uscc, ""):
+            districts[row.uscc] = row.district
+    return Loaded(kwh, districts)
+
+
+_ZERO = Decimal(0)
 
 
 def _refuse_duplicates(shape: _Shape, rows: list[Row]) -> None:
@@ -262,24 +292,27 @@ def _refuse_duplicates(shape: _Shape, rows: list[Row]) -> None:
         raise Rejected(problems)
 
 
-async def facts_of(session: AsyncSession, usccs: list[str]) -> dict[str, tuple[Facts, str]]:
-    """What the watch knows of the enterprises (one query per kind of fact, whatever their
-    number), each with the district its supply is in; those it knows no district of are left
-    out."""
-    kwh: dict[str, dict[date, Decimal]] = {}
-    tonnes: dict[str, dict[tuple[date, str], Decimal]] = defaultdict(dict)
-    districts: dict[str, str] = {}
+async def facts_of(
+    session: AsyncSession, usccs: list[str], loaded: Loaded | None = None
+) -> dict[str, tuple[Facts, str]]:
+    """What the watch knows of the enterprises that a rule could find something of, each with
+    the district its supply is in (one query per kind of fact, whatever their number).
+
+    Every rule needs an order, an invoiced tonnage or another enterprise's exit at the address:
+    an enterprise with none of these is left out before its consumption is read (after a
+    file of a million readings, most of them). So is one whose district the watch does not
+    know."""
     i, o = invoices.c, orders.c
-    for uscc, where, periods, amounts in await session.execute(_KWH_BY_MONTH, {"codes": usccs}):
-        kwh[uscc] = dict(zip(periods, amounts, strict=True))
-        districts[uscc] = where
+    tonnes: dict[str, dict[tuple[date, str], Decimal]] = defaultdict(dict)
+    elsewhere: dict[str, str] = {}
+    """The district of an enterprise known only by its invoices or orders."""
     for uscc, period, category, amount, where in await session.execute(
         select(i.uscc, i.period, i.category, i.tonnes, i.district).where(
             _among(i.uscc, usccs), i.current
         )
     ):
         tonnes[uscc][(period, category)] = amount
-        districts.setdefault(uscc, where)
+        elsewhere.setdefault(uscc, where)
     found: dict[str, list[Order]] = defaultdict(list)
     for row in await session.execute(select(orders).where(_among(o.uscc, usccs))):
         found[row.uscc].append(
@@ -287,17 +320,23 @@ async def facts_of(session: AsyncSession, usccs: list[str]) -> dict[str, tuple[F
                 row.event_id, row.event_type, row.ref, row.effective_on, row.district, row.measure
             )
         )
-        districts.setdefault(row.uscc, row.district)
+        elsewhere.setdefault(row.uscc, row.district)
+    predecessors = await _predecessors(session, usccs)
+    watched = sorted({*tonnes, *found, *predecessors})
+    if not watched:
+        return {}
     licensed = set(
         (
             await session.execute(
                 select(licences.c.uscc).where(
-                    _among(licences.c.uscc, usccs), licences.c.steel, licences.c.active
+                    _among(licences.c.uscc, watched), licences.c.steel, licences.c.active
                 )
             )
         ).scalars()
     )
-    predecessors = await _predecessors(session, usccs)
+    kwh, districts = await _consumption(session, watched, loaded)
+    for uscc, where in elsewhere.items():
+        districts.setdefault(uscc, where)
     return {
         uscc: (
             Facts(
@@ -308,20 +347,55 @@ async def facts_of(session: AsyncSession, usccs: list[str]) -> dict[str, tuple[F
                 licensed_steel=uscc in licensed,
                 predecessors=predecessors.get(uscc, []),
             ),
-            district,
+            districts[uscc],
         )
-        for uscc, district in districts.items()
+        for uscc in watched
+        if uscc in districts
     }
 
 
-_KWH_BY_MONTH = text(
-    "SELECT uscc, max(district), array_agg(period), array_agg(kwh) FROM (SELECT uscc, period, "
-    "sum(kwh) AS kwh, max(district) AS district FROM watch_readings WHERE uscc "
-    + AMONG
-    + " AND current GROUP BY uscc, period) monthly GROUP BY uscc"
+async def _consumption(
+    session: AsyncSession, usccs: list[str], loaded: Loaded | None
+) -> tuple[dict[str, dict[date, Decimal]], dict[str, str]]:
+    """The enterprises' current consumption by month, and the district of their supply: read,
+    or with `loaded` read outside the load and the load's own readings added from memory."""
+    kwh: dict[str, dict[date, Decimal]] = {}
+    districts: dict[str, str] = {}
+    query = _KWH_BY_MONTH if loaded is None else _KWH_OUTSIDE_LOAD
+    for uscc, where, periods, amounts in await session.execute(query, {"codes": usccs}):
+        kwh[uscc] = dict(zip(periods, amounts, strict=True))
+        districts[uscc] = where
+    if loaded is None:
+        return kwh, districts
+    for uscc in usccs:
+        fresh = loaded.kwh.get(uscc)
+        if fresh is None:
+            continue
+        months = kwh.get(uscc)
+        if months is None:
+            kwh[uscc] = fresh
+        else:
+            for period, amount in fresh.items():
+                months[period] = months.get(period, _ZERO) + amount
+        districts[uscc] = max(districts.get(uscc, ""), loaded.districts[uscc])
+    return kwh, districts
+
+
+_KWH = (
+    "SELECT uscc, max(district), array_agg(period), array_agg(kwh) FROM (SELECT r.uscc, "
+    "r.period, sum(r.kwh) AS kwh, max(r.district) AS district FROM watch_readings r WHERE "
+    "r.uscc " + AMONG + " AND r.current {outside} GROUP BY r.uscc, r.period) monthly GROUP BY uscc"
 )
+_KWH_BY_MONTH = text(_KWH.format(outside=""))
 """Each enterprise's current consumption by month (over its accounts), as two arrays: a row per
 enterprise rather than per month, for a load that touches thousands of them."""
+_KWH_OUTSIDE_LOAD = text(
+    _KWH.format(
+        outside=f"AND NOT EXISTS (SELECT 1 FROM {_INCOMING.format(feed=Feed.ELECTRICITY.value)} "
+        "i WHERE i.account = r.account AND i.period = r.period)"
+    )
+)
+"""The same, of the readings whose keys are not in the load's temporary table (`Loaded`)."""
 
 
 async def _predecessors(session: AsyncSession, usccs: list[str]) -> dict[str, list[Predecessor]]:
@@ -398,7 +472,12 @@ async def hold_evaluation(session: AsyncSession) -> None:
 
 
 async def raise_alerts(
-    session: AsyncSession, usccs: list[str], *, now: datetime, outbox: Outbox
+    session: AsyncSession,
+    usccs: list[str],
+    *,
+    now: datetime,
+    outbox: Outbox,
+    loaded: Loaded | None = None,
 ) -> list[Alert]:
     """Run the rules over the enterprises' facts, and those of the enterprises that drew power
     where one of them exited, and raise the alerts not raised before: one open alert per watch
@@ -412,7 +491,7 @@ async def raise_alerts(
     usccs = sorted({*usccs, *await _successors_of_exited(session, usccs)})
     today = city_date(now)
     rules = await rules_in_force(session, today)
-    known_facts = await facts_of(session, usccs)
+    known_facts = await facts_of(session, usccs, loaded)
     findings = {
         uscc: found for uscc, (facts, _) in known_facts.items() if (found := evaluate(rules, facts))
     }
