@@ -275,9 +275,12 @@ _ZERO = Decimal(0)
 
 
 def _refuse_duplicates(shape: _Shape, rows: list[Row]) -> None:
+    keys = _records(rows, shape.key)
+    if len(set(keys)) == len(keys):  # as a file almost always is: no line to name
+        return
     first: dict[tuple[Any, ...], int] = {}
     problems = []
-    for row, key in zip(rows, _records(rows, shape.key), strict=True):
+    for row, key in zip(rows, keys, strict=True):
         if key in first:
             problems.append(
                 Problem(
