@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import StackUnderTest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from support import make_uscc
 from test_watch_concurrency import _closure, _fresh
 
@@ -79,86 +79,5 @@ async def test_a_large_load_adds_its_readings_to_those_stored_before_the_rules_r
             (report.alerts_raised[0], mill, "W-closure", "2019-05-01")
         ]
         assert "30%" in raised[0].doc["basis"]
-    finally:
-        await db.dispose()
-
-
-async def test_a_file_loaded_chunk_by_chunk_as_it_is_checked_is_one_load(
-    test_stack: StackUnderTest,
-) -> None:
-    """Checked in chunks of 1 500 (the first sent as arrays, the others through the temporary
-    tables) and written while the next is checked: the mill's two accounts, in the first chunk
-    and the last, are summed with its stored baseline once each (30 %, not 45 %). A key
-    repeated across chunks, or a changed figure without its reason, refuses the file with its
-    line, and none of the file is then stored."""
-    db = await _fresh(test_stack)
-    box = Outbox(topic=topic_of("technology"), source="/phaseout/technology")
-    mill = make_uscc(rng)
-    envelope, payload = _closure(mill)
-    watch = orders.consumer()
-    others = [(make_uscc(rng), f"GD-Q-{n:05d}") for n in range(300)]
-    padding = [
-        f"{code},{account},深圳市坪山区某园Q{n}栋,pingshan,2019-{m:02d},{3_000 + n},6"
-        for n, (code, account) in enumerate(others)
-        for m in range(1, 13)
-    ]
-    a = f"{mill},GD-A,深圳市坪山区某路9号,pingshan,2019-05,15000,30"
-    b = f"{mill},GD-B,深圳市坪山区某路9号B栋,pingshan,2019-05,15000,30"
-
-    async def load(lines: list[str]) -> store.ImportReport:
-        content = ("\n".join([HEADER, *lines]) + "\n").encode()
-        chunks = feeds.chunks(feeds.Feed.ELECTRICITY, content, "text/csv", 1_500)
-        async with db.sessions.begin() as session:
-            report = await store.load_chunks(
-                session, feeds.Feed.ELECTRICITY, chunks, content, now=NOW, outbox=box
-            )
-            await outbox.flush(session)
-        return report
-
-    async def stored() -> int:
-        async with db.sessions() as session:
-            return int(
-                await session.scalar(
-                    text("SELECT count(*) FROM watch_readings WHERE account LIKE 'GD-Q-%'")
-                )
-                or 0
-            )
-
-    try:
-        async with db.sessions.begin() as session:
-            assert await inbox.claim(session, watch.name, envelope.id)
-            delivery = Delivery("phaseout.environment.events", 0, 1, clock=lambda: NOW)
-            await watch.handler(session, envelope, payload, delivery)
-            await outbox.flush(session)
-        baseline = [
-            f"{mill},GD-A,深圳市坪山区某路9号,pingshan,{y}-{m:02d},100000,200"
-            for y, m in [(2018, m) for m in range(3, 13)] + [(2019, 1), (2019, 2)]
-        ]
-        assert (await load(baseline)).alerts_raised == []
-
-        repeated = [*padding[:10], a, *padding[10:], padding[5]]
-        with pytest.raises(feeds.Rejected) as rejected:
-            await load(repeated)
-        assert [(p.line, p.column) for p in rejected.value.problems] == [
-            (len(repeated) + 1, "account")
-        ]
-        assert await stored() == 0
-
-        report = await load([*padding[:10], a, *padding[10:], b])
-        assert (report.rows, report.new) == (len(padding) + 2, len(padding) + 2)
-        async with db.sessions() as session:
-            raised = (await session.execute(select(alerts.c.id, alerts.c.doc))).all()
-        assert [(str(id_), doc["uscc"], doc["rule"]) for id_, doc in raised] == [
-            (report.alerts_raised[0], mill, "W-closure")
-        ]
-        assert "30%" in raised[0].doc["basis"]
-
-        conflicting = [*padding[:-1], padding[-1].rsplit(",", 1)[0] + ",7"]
-        with pytest.raises(feeds.Rejected) as rejected:
-            await load(conflicting)
-        assert [(p.line, p.column) for p in rejected.value.problems] == [
-            (len(conflicting) + 1, "correction_reason")
-        ]
-        assert await stored() == len(padding)
     finally:
         await db.dispose()

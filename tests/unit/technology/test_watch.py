@@ -80,37 +80,6 @@ def test_a_refused_value_repeated_down_the_file_is_reported_on_each_line() -> No
     ]
 
 
-def test_a_file_is_checked_a_chunk_at_a_time_and_its_problems_come_after_the_last() -> None:
-    lines = [f"{USCC},A-{n},某路{n}号,baoan,2019-03,{n},3" for n in range(7)]
-    chunks = list(feeds.checked(feeds.Feed.ELECTRICITY, _csv(*lines), "text/csv", size=3))
-    assert [[r.line for r in c] for c in chunks] == [[2, 3, 4], [5, 6, 7], [8]]
-
-    lines[4] = lines[4].replace(",baoan,", ",nowhere,")
-    lines[6] = lines[6].replace(",3\n", ",x\n").replace(",6,3", ",6,x")
-    given: list[list[int]] = []
-    with pytest.raises(feeds.Rejected) as rejected:
-        for chunk in feeds.checked(feeds.Feed.ELECTRICITY, _csv(*lines), "text/csv", size=3):
-            given.append([r.line for r in chunk])
-    assert given == [[2, 3, 4]]  # no row after the first problem
-    assert [(p.line, p.column) for p in rejected.value.problems] == [
-        (6, "district"),
-        (8, "max_demand_kw"),
-    ]
-
-
-async def test_the_chunks_are_checked_in_a_thread_and_end_with_the_files_problems() -> None:
-    lines = [f"{USCC},A-{n},某路{n}号,baoan,2019-03,{n},3" for n in range(5)]
-    got = [
-        [r.line for r in chunk]
-        async for chunk in feeds.chunks(feeds.Feed.ELECTRICITY, _csv(*lines), "text/csv", 2)
-    ]
-    assert got == [[2, 3], [4, 5], [6]]
-    with pytest.raises(feeds.Rejected) as rejected:
-        async for _ in feeds.chunks(feeds.Feed.ELECTRICITY, _csv(), "text/csv", 2):
-            pass
-    assert rejected.value.problems[0].reason == "the file has a header but no rows"
-
-
 def test_every_bad_cell_is_named_by_line_and_column() -> None:
     body = _csv(
         f"{USCC},A-1,某路1号,baoan,2019-03,12,3",

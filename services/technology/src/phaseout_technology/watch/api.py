@@ -7,7 +7,8 @@ other caller with a token reads the alerts (within its district), and the rules.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -73,14 +74,14 @@ async def import_feed(
         async with work:
             assert work.principal is not None
             authorise_write(work.principal, Dimension.TECHNOLOGY, "city")
-            checked = feeds.chunks(feed, content, request.headers.get("content-type", ""))
-            report = await store.load_chunks(
-                work.session,
-                feed,
-                _refusing_future(checked, today(work)),
-                content,
-                now=work.now,
-                outbox=request.app.state.outbox,
+            # Checked in a worker thread: a million rows take seconds of Python, which would
+            # otherwise hold the service's event loop (its other requests and consumers).
+            rows = await asyncio.to_thread(
+                feeds.parse, feed, content, request.headers.get("content-type", "")
+            )
+            _refuse_future(rows, today(work))
+            report = await store.load(
+                work.session, feed, rows, content, now=work.now, outbox=request.app.state.outbox
             )
             await work.audit(
                 f"watch.import.{feed.value}",
@@ -92,20 +93,12 @@ async def import_feed(
         return _rejected(rejected)
 
 
-async def _refusing_future(
-    chunks: AsyncIterator[list[feeds.Row]], today_: date
-) -> AsyncIterator[list[feeds.Row]]:
-    """The chunks, and at their end `Rejected` naming every row of a month after this one (a
-    problem of the check's own, found later in the file, is reported first)."""
-    late: list[feeds.Problem] = []
-    this_month = month(today_)
-    async for rows in chunks:
-        late += (
-            feeds.Problem(r.line, "period", f"{r.period:%Y-%m} is after this month")
-            for r in rows
-            if r.period > this_month
-        )
-        yield rows
+def _refuse_future(rows: list[feeds.Row], today_: date) -> None:
+    late = [
+        feeds.Problem(r.line, "period", f"{r.period:%Y-%m} is after this month")
+        for r in rows
+        if r.period > month(today_)
+    ]
     if late:
         raise feeds.Rejected(late)
 

@@ -8,13 +8,11 @@ column: a file with one bad row loads nothing.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import csv
 import io
 import re
 import zipfile
-from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -98,40 +96,8 @@ class Invoice(NamedTuple):
 Row = Reading | Invoice
 
 
-CHUNK = 50_000
-"""Rows checked at a time when a file is checked while it loads (`chunks`)."""
-
-
 def parse(feed: Feed, content: bytes, content_type: str) -> list[Row]:
     """The file's rows, checked; `Rejected` with every problem found (line and column)."""
-    return [row for chunk in checked(feed, content, content_type) for row in chunk]
-
-
-async def chunks(
-    feed: Feed, content: bytes, content_type: str, size: int = CHUNK
-) -> AsyncIterator[list[Row]]:
-    """The file's rows checked `size` at a time in a worker thread, the next chunk checked while
-    the caller handles this one (the service's event loop is not held by the check). As
-    `checked`: `Rejected` at the end if the file has problems, rows yielded until then."""
-    rows = checked(feed, content, content_type, size)
-    pending = asyncio.ensure_future(asyncio.to_thread(next, rows, None))
-    try:
-        while (chunk := await pending) is not None:
-            pending = asyncio.ensure_future(asyncio.to_thread(next, rows, None))
-            yield chunk
-    finally:
-        if not pending.done():  # the caller stopped early: let the thread finish its chunk
-            with contextlib.suppress(Exception):
-                await pending
-        rows.close()
-
-
-def checked(
-    feed: Feed, content: bytes, content_type: str, size: int = CHUNK
-) -> Generator[list[Row], None, None]:
-    """The file's rows, checked, `size` at a time; after the last, `Rejected` with every
-    problem found (line and column) if there are any. Once one is found no more rows are
-    yielded, but the rest of the file is still checked, so that every problem is reported."""
     if not content:
         raise Rejected([Problem(1, "body", "the file is empty")])
     if content_type.split(";")[0].strip().lower() == XLSX or content[:2] == b"PK":
@@ -148,7 +114,6 @@ def checked(
     rows: list[Row] = []
     check = _Checker(feed, names)
     width = len(names)
-    any_rows = False
     for line, cells in table:
         if (not cells or cells[0] in (None, "")) and all(c in (None, "") for c in cells):
             continue
@@ -158,20 +123,14 @@ def checked(
             )
             continue
         row, found = check.row(line, cells)
-        if row is None:
-            problems += found
-        elif not problems:
+        problems += found
+        if row is not None:
             rows.append(row)
-            if len(rows) == size:
-                any_rows = True
-                yield rows
-                rows = []
     if problems:
         raise Rejected(problems)
-    if not rows and not any_rows:
+    if not rows:
         raise Rejected([Problem(2, "row", "the file has a header but no rows")])
-    if rows:
-        yield rows
+    return rows
 
 
 def _check_header(feed: Feed, names: list[str]) -> list[Problem]:

@@ -13,7 +13,6 @@ import functools
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -124,12 +123,11 @@ def _records(rows: list[Row], columns: tuple[str, ...]) -> list[tuple[Any, ...]]
 
 @functools.cache
 def _upsert(feed: Feed, arrays: bool) -> TextClause:
-    """One statement deciding for every incoming row at once (`i`: with `arrays` the rows'
-    columns given as arrays, else the temporary table of one chunk of the load): the lines
-    that differ from the current reading of their key without a `correction_reason`
-    (conflicts), the corrections (the current reading superseded, the new one written as its
-    next revision) and the rows new to the store; each write answers with its count and
-    distinct enterprises, not a row per reading.
+    """One statement deciding for every incoming row at once (`i`: a temporary table, or with
+    `arrays` the rows' columns given as arrays): the lines that differ from the current reading
+    of their key without a `correction_reason` (conflicts), the corrections (the current
+    reading superseded, the new one written as its next revision) and the rows new to the
+    store; each write answers with its count and distinct enterprises, not a row per reading.
 
     Its sub-statements see the store as it was when the statement began, so the additions are
     exactly the keys with no reading at all. With conflicts, the caller refuses the load and
@@ -144,7 +142,7 @@ def _upsert(feed: Feed, arrays: bool) -> TextClause:
         )
         incoming = "incoming"
     else:
-        source, incoming = "", _CHUNK.format(feed=feed.value)
+        source, incoming = "", _INCOMING.format(feed=feed.value)
     key = " AND ".join(f"t.{k} = i.{k}" for k in shape.key)
     differs = (
         "("
@@ -178,10 +176,7 @@ def _upsert(feed: Feed, arrays: bool) -> TextClause:
     )
 
 
-_CHUNK = "watch_chunk_{feed}"
-"""The temporary table a chunk of a load is copied to and decided from."""
 _INCOMING = "watch_incoming_{feed}"
-"""The temporary table of the keys of every chunk of a load (`Loaded`)."""
 
 
 async def load(
@@ -195,158 +190,59 @@ async def load(
 ) -> ImportReport:
     """Load checked rows; `Rejected` (the caller rolls back) if a row conflicts. `content` is
     what they came in: the file, or the ids of the streamed events that carried them."""
-    loading = _Load(session, feed, content, now)
-    await loading.add(rows)
-    return await loading.finish(outbox)
-
-
-async def load_chunks(
-    session: AsyncSession,
-    feed: Feed,
-    chunks: AsyncIterator[list[Row]],
-    content: bytes,
-    *,
-    now: datetime,
-    outbox: Outbox,
-) -> ImportReport:
-    """Load a file's rows chunk by chunk as they are checked (`feeds.chunks`), each chunk
-    written while the next one is checked, all in the caller's transaction; then as `load`.
-    A problem the check finds later in the file (`Rejected` from `chunks`) rolls it all back
-    with the caller's transaction, as does a duplicate key or a conflict."""
-    loading = _Load(session, feed, content, now)
-    async for chunk in chunks:
-        await loading.add(chunk)
-    return await loading.finish(outbox)
-
-
-class _Load:
-    """One load: its rows added a chunk at a time (the first chunk, if it is small and the only
-    one, as arrays; else each copied to a temporary table and decided from there), what the
-    statements found summed, and the rules run at the end over every enterprise it changed.
-
-    A duplicate key stops the writing: the rest is only kept, so that `finish` names every
-    line of every duplicate, as it names every conflict."""
-
-    def __init__(self, session: AsyncSession, feed: Feed, content: bytes, now: datetime) -> None:
-        self.session, self.feed, self.now = session, feed, now
-        self.shape = SHAPES[feed]
-        self.columns = ("line", *self.shape.key, *self.shape.values, "correction_reason")
-        self.digest = hashlib.sha256(content).hexdigest()
-        self.import_id = str(uuid.uuid5(uuid.NAMESPACE_OID, f"{feed}:{self.digest}"))
-        self.rows: list[Row] = []
-        self.keys: set[tuple[Any, ...]] = set()
-        self.duplicated = False
-        self.table: str | None = None
-        """The temporary table of the load's keys, once it has one."""
-        self.conflicts: list[int] = []
-        self.corrected = self.added = 0
-        self.changed: set[str] = set()
-
-    async def add(self, rows: list[Row]) -> None:
-        first = not self.rows
-        self.rows += rows
-        if self.duplicated:
-            return
-        keys = _records(rows, self.shape.key)
-        before = len(self.keys)
-        self.keys.update(keys)
-        if len(self.keys) - before != len(keys):
-            self.duplicated = True
-            return
-        params: dict[str, Any] = {"import_id": self.import_id, "now": self.now}
-        arrays = first and len(rows) <= SMALL and self.table is None
-        if arrays:
-            params.update(
-                zip(
-                    self.columns,
-                    (list(c) for c in zip(*_records(rows, self.columns), strict=True)),
-                    strict=True,
-                )
+    shape = SHAPES[feed]
+    digest = hashlib.sha256(content).hexdigest()
+    import_id = str(uuid.uuid5(uuid.NAMESPACE_OID, f"{feed}:{digest}"))
+    _refuse_duplicates(shape, rows)
+    columns = ("line", *shape.key, *shape.values, "correction_reason")
+    params: dict[str, Any] = {"import_id": import_id, "now": now}
+    arrays = len(rows) <= SMALL
+    if arrays:
+        params.update(
+            zip(columns, (list(c) for c in zip(*_records(rows, columns), strict=True)), strict=True)
+        )
+    else:
+        incoming = _INCOMING.format(feed=feed.value)
+        await session.execute(
+            text(
+                f"CREATE TEMP TABLE {incoming} ("
+                + ", ".join(f"{c} {TYPES[c]}" for c in columns)
+                + ") ON COMMIT DROP"
             )
-        else:
-            await self._copy(rows)
-        conflicts, corrected, corrections, added, additions = (
-            await self.session.execute(_upsert(self.feed, arrays), params)
-        ).one()
-        if not arrays:  # the chunk's keys kept for the rules (`Loaded`)
-            await self.session.execute(
-                text(
-                    f"INSERT INTO {self.table} SELECT {', '.join(self.shape.key)} "
-                    f"FROM {_CHUNK.format(feed=self.feed.value)}"
-                )
-            )
-        self.conflicts += conflicts
-        self.corrected += corrected
-        self.added += added
-        self.changed.update(corrections, additions)
-
-    async def _copy(self, rows: list[Row]) -> None:
-        """Copy the rows to the chunk's temporary table (made, with the table of the load's
-        keys, for the first chunk; emptied for each next one)."""
-        chunk, keys = _CHUNK.format(feed=self.feed.value), ", ".join(self.shape.key)
-        if self.table is None:
-            self.table = _INCOMING.format(feed=self.feed.value)
-            columns = ", ".join(f"{c} {TYPES[c]}" for c in self.columns)
-            await self.session.execute(
-                text(f"CREATE TEMP TABLE {chunk} ({columns}) ON COMMIT DROP")
-            )
-            await self.session.execute(
-                text(
-                    f"CREATE TEMP TABLE {self.table} ON COMMIT DROP AS "
-                    f"SELECT {keys} FROM {chunk} WITH NO DATA"
-                )
-            )
-            earlier = self.rows[: len(self.rows) - len(rows)]  # a first chunk sent as arrays
-            if earlier:
-                raw = await self._raw()
-                await raw.copy_records_to_table(
-                    self.table, records=_records(earlier, self.shape.key)
-                )
-        else:
-            await self.session.execute(text(f"TRUNCATE {chunk}"))
-        raw = await self._raw()
+        )
+        connection = await session.connection()
+        raw: Any = (await connection.get_raw_connection()).driver_connection
         await raw.copy_records_to_table(
-            chunk, records=_records(rows, self.columns), columns=list(self.columns)
+            incoming, records=_records(rows, columns), columns=list(columns)
         )
-
-    async def _raw(self) -> Any:
-        """The session's asyncpg connection, for `COPY`."""
-        connection = await self.session.connection()
-        return (await connection.get_raw_connection()).driver_connection
-
-    async def finish(self, outbox: Outbox) -> ImportReport:
-        """`Rejected` naming every duplicate or conflicting line, else the rules over what
-        changed and the report."""
-        if self.duplicated:
-            _refuse_duplicates(self.shape, self.rows)
-        if self.conflicts:
-            raise Rejected(
-                [
-                    Problem(
-                        line,
-                        "correction_reason",
-                        "differs from the reading already stored for its key: a correction "
-                        "must give its reason",
-                    )
-                    for line in sorted(self.conflicts)
-                ]
-            )
-        loaded = (
-            _loaded(self.rows) if self.table is not None and self.feed is Feed.ELECTRICITY else None
+    conflicts, n_corrected, corrections, n_added, additions = (
+        await session.execute(_upsert(feed, arrays), params)
+    ).one()
+    if conflicts:
+        raise Rejected(
+            [
+                Problem(
+                    line,
+                    "correction_reason",
+                    "differs from the reading already stored for its key: a correction "
+                    "must give its reason",
+                )
+                for line in conflicts
+            ]
         )
-        raised = await raise_alerts(
-            self.session, sorted(self.changed), now=self.now, outbox=outbox, loaded=loaded
-        )
-        return ImportReport(
-            import_id=self.import_id,
-            feed=self.feed,
-            sha256=self.digest,
-            rows=len(self.rows),
-            new=self.added,
-            corrected=self.corrected,
-            unchanged=len(self.rows) - self.added - self.corrected,
-            alerts_raised=[str(a.alert_id) for a in raised],
-        )
+    changed = {*corrections, *additions}
+    loaded = None if arrays or feed is not Feed.ELECTRICITY else _loaded(rows)
+    raised = await raise_alerts(session, sorted(changed), now=now, outbox=outbox, loaded=loaded)
+    return ImportReport(
+        import_id=import_id,
+        feed=feed,
+        sha256=digest,
+        rows=len(rows),
+        new=n_added,
+        corrected=n_corrected,
+        unchanged=len(rows) - n_added - n_corrected,
+        alerts_raised=[str(a.alert_id) for a in raised],
+    )
 
 
 @dataclass(frozen=True)
@@ -379,8 +275,9 @@ _ZERO = Decimal(0)
 
 
 def _refuse_duplicates(shape: _Shape, rows: list[Row]) -> None:
-    """`Rejected` naming each line whose key an earlier line has."""
     keys = _records(rows, shape.key)
+    if len(set(keys)) == len(keys):  # as a file almost always is: no line to name
+        return
     first: dict[tuple[Any, ...], int] = {}
     problems = []
     for row, key in zip(rows, keys, strict=True):
