@@ -33,12 +33,10 @@ from sqlalchemy import text
 
 from bench import before_watch
 from bench.env import Bench
-from bench.watch import GRID, _grid_records, _sealings, file_of
-from phaseout_shared import migrations
+from bench.watch import GRID, _grid_records, _sealings, _technology_database, file_of
 from phaseout_shared.bus import KafkaAccess
 from phaseout_shared.consumer import EventConsumer
 from phaseout_shared.db import Database
-from phaseout_technology.main import SPEC
 from phaseout_technology.watch import stream
 
 Variant = Callable[[], AbstractContextManager[Any]]
@@ -93,8 +91,7 @@ async def amain(count: int, rounds: int, batch: int) -> None:
     gc.collect()
     gc.freeze()
     bench = Bench()
-    url = await bench.database("stream_apply")
-    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
+    url = await _technology_database(bench, "stream_apply")
     db = Database(url)
     took: dict[str, list[float]] = {name: [] for name in VARIANTS}
     try:

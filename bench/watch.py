@@ -112,6 +112,13 @@ def file_of(count: int, seed: int = 7) -> tuple[bytes, list[tuple[str, str, date
     return ("\n".join(lines[: count + 1]) + "\n").encode(), sealings
 
 
+async def _technology_database(bench: Bench, name: str) -> str:
+    """A fresh database of the bench stack with the technology service's tables; its URL."""
+    url = await bench.database(name)
+    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
+    return url
+
+
 async def _import(db: Database, content: bytes) -> tuple[float, store.ImportReport]:
     """The file imported as the API imports it: checked in a worker thread (`feeds.parse`),
     then loaded in one transaction (`store.load`); its time (s)."""
@@ -131,8 +138,7 @@ async def _load_alone(
     """The file's rows, checked before, loaded in one transaction (`store.load`, or the load
     as it was while `bench.before_watch` stands in for it) into a database of its own that
     knows the same sealings; its time (s)."""
-    url = await bench.database(f"watch_{uuid.uuid4().hex[:8]}")
-    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
+    url = await _technology_database(bench, f"watch_{uuid.uuid4().hex[:8]}")
     db = Database(url)
     outbox = Outbox(topic=topic_of("technology"), source="/phaseout/technology")
     try:
@@ -247,8 +253,7 @@ async def file_import(bench: Bench, section: Section, count: int) -> float:
     """Benchmark 7's file part; returns COPY's rate (rows/s)."""
     print(f"\nwatch: making a file of {count} readings ...", flush=True)
     content, sealings = file_of(count)
-    url = await bench.database(f"watch_{uuid.uuid4().hex[:8]}")
-    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
+    url = await _technology_database(bench, f"watch_{uuid.uuid4().hex[:8]}")
     db = Database(url)
     try:
         await _sealings(db, sealings)
@@ -470,8 +475,7 @@ async def stream(
     """The streamed path through the technology service, then the time to an alert (idle, and
     with `load` under a steady stream at that share of the streamed path's rate)."""
     content, sealings = file_of(count)
-    url = await bench.database("watch_stream")
-    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
+    url = await _technology_database(bench, "watch_stream")
     db = Database(url)
     await stack.aensure_topics(bench.config, [GRID, TECHNOLOGY], partitions=3)
     await skip_group_to_end(bench.kafka, FEEDS_GROUP, [GRID])
@@ -715,8 +719,8 @@ async def alert_latency(
         producer = AIOKafkaProducer(
             **grid.options(), client_id="bench-grid-trials", enable_idempotence=True, acks="all"
         )
-        await producer.start()
         try:
+            await producer.start()
             for n, code in enumerate(codes):
                 way = "stream" if n < trials else "http"
                 account, address = f"GD{tag}{n:07d}", f"深圳市某路{tag}{n}号"

@@ -270,7 +270,7 @@ def _period(value: Any) -> date:
 def _amount(value: Any) -> Decimal:
     text = _present(value)
     try:
-        number = Decimal(text.replace(",", "") if "," in text else text)
+        number = Decimal(text.replace(",", ""))
     except InvalidOperation:
         raise ValueError(f"{text[:40]!r} is not a number") from None
     if not number.is_finite() or number < 0 or number >= MAX_AMOUNT:
