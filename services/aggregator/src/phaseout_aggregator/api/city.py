@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from phaseout_aggregator.adapters.tables import oversight_rule
 from phaseout_aggregator.api.deps import AsOf, CallerScope, Session
 from phaseout_aggregator.app import annual, exit_list_pdf, exports
-from phaseout_aggregator.app.exit_list import ExitList, exit_list
+from phaseout_aggregator.app.exit_list import exit_list
 from phaseout_aggregator.app.history import Where, cases_as_of
 from phaseout_aggregator.app.progress import (
     DistrictProgress,
@@ -26,6 +26,7 @@ from phaseout_shared.deps import InjectedClock
 from phaseout_shared.domain.errors import Forbidden, InvalidInput
 from phaseout_shared.limits import Day
 from phaseout_shared.reference import CITY_BUREAU, Dimension, District, Industry, name_of
+from phaseout_shared.web import model_json
 
 router = APIRouter(prefix="/v1", tags=["city"])
 MEDIA = {
@@ -131,7 +132,7 @@ async def read_exit_list(
     lang: Annotated[Literal["zh", "en"], Query()] = "zh",
     limit: Annotated[int | None, Query(ge=1, le=500, description=PAGE_LIMIT)] = None,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip")] = 0,
-) -> ExitList | Response:
+) -> Response:
     """依法关闭退出的落后产能企业清单, filterable, with totals per industry and unit; as `pdf`,
     one district's list for its government to sign (`district` required). As JSON, one page of
     it with `limit` (and `offset`): the totals and `total` are still the whole list's."""
@@ -142,7 +143,7 @@ async def read_exit_list(
         session, as_of, scope, where, year=year, status=status, limit=limit, offset=offset
     )
     if format == "json":
-        return found
+        return model_json(found)
     if format == "pdf":
         return await exit_list_pdf.signed_list(found, year, district, as_of)
     if format == "csv":
@@ -193,11 +194,11 @@ async def read_annual_report(
     year: Annotated[int, Query(ge=2019, le=2100)] = 2019,
     format: Annotated[Literal["json", "csv", "xlsx"], Query()] = "json",
     lang: Annotated[Literal["zh", "en"], Query()] = "zh",
-) -> annual.AnnualReport | Response:
+) -> Response:
     """The year's report: summary by district, exit list, disclosures (as of 31 December)."""
     report = await annual.annual_report(session, year, scope)
     if format == "json":
-        return report
+        return model_json(report)
     if format == "csv":
         return download(annual.to_csv(report, lang), f"annual-report-{year}.csv")
     named = scope_names(scope, lang, year=year)

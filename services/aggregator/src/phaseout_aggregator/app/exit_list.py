@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import String, Subquery, any_, bindparam, func, select
+from sqlalchemy import Select, String, Subquery, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import identity
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.history import Where, current_exits, page_of_exits
+from phaseout_aggregator.app.history import Bound, Where, current_exits, page_of_exits
 from phaseout_aggregator.app.names import Named, catalogues, exit_names
 from phaseout_shared.reference import unit_name
 
@@ -97,21 +99,24 @@ async def exit_list(
                 status=e["status"],
             )
         )
-    current = current_exits(as_of, scope, where, year=year, status=status)
-    totals = await _totals(session, current)
+    totals = await _totals(session, current_exits(as_of, scope, where, year=year, status=status))
     return ExitList(as_of=as_of, rows=rows, totals=totals, total=total, limit=limit, offset=offset)
+
+
+NAMES = select(identity.c.uscc, identity.c.name).where(
+    identity.c.uscc == any_(bindparam("usccs", type_=ARRAY(String)))
+)
 
 
 async def _names(session: AsyncSession, usccs: set[str]) -> dict[str, str]:
     """The names of these enterprises only (one array parameter, however many they are)."""
-    wanted = bindparam("usccs", sorted(usccs), type_=ARRAY(String))
-    q = select(identity.c.uscc, identity.c.name).where(identity.c.uscc == any_(wanted))
-    return dict((await session.execute(q)).tuples().all())
+    return dict((await session.execute(NAMES, {"usccs": sorted(usccs)})).tuples().all())
 
 
-async def _totals(session: AsyncSession, current: Subquery) -> list[Total]:
+@functools.cache
+def _sums(current: Subquery) -> Select[Any]:
     """Per industry and capacity unit, the capacity that exited (revived items left out)."""
-    q = (
+    return (
         select(
             current.c.industry,
             current.c.capacity_unit,
@@ -121,7 +126,10 @@ async def _totals(session: AsyncSession, current: Subquery) -> list[Total]:
         .where(current.c.status == "exited")
         .group_by(current.c.industry, current.c.capacity_unit)
     )
-    sums = sorted((await session.execute(q)).tuples())
+
+
+async def _totals(session: AsyncSession, current: Bound) -> list[Total]:
+    sums = sorted((await session.execute(_sums(current.query), current.params)).tuples())
     return [
         Total(
             industry=i,

@@ -6,11 +6,24 @@ two rows on one day, the one with the greater sequence (committed later by the a
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, String, Subquery, Table, any_, bindparam, case, func, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    Table,
+    any_,
+    bindparam,
+    case,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +31,17 @@ from phaseout_aggregator.adapters.tables import case_events, exit_events
 from phaseout_aggregator.app.access import Scope
 from phaseout_shared.contracts.base import Stage
 from phaseout_shared.contracts.stages import stage_of
+
+AS_OF = bindparam("as_of", type_=Date())
+FIRST_DAY = bindparam("first_day", type_=Date())
+LAST_DAY = bindparam("last_day", type_=Date())
+STATUS = bindparam("status", type_=String())
+LIMIT = bindparam("limit", type_=Integer())
+OFFSET = bindparam("offset", type_=Integer())
+"""The values a read changes from call to call, bound when it runs. Its statements are built
+once for each shape (which filters it has, and the caller's scope, of which there are a few
+dozen) and kept: building a statement of subqueries anew cost SQLAlchemy more than running it
+(it derives every subquery's columns and the statement's cache key each time)."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +54,28 @@ class Where:
     dimension: str | None = None
 
 
-def _latest(table: Table, as_of: date, scope: Scope, where: Where) -> Select[Any]:
+class Bound(NamedTuple):
+    """A read's statement, built once for its shape, and this call's values."""
+
+    query: Subquery
+    params: dict[str, Any]
+
+
+def _filters(as_of: date, scope: Scope, where: Where) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Which of the rows' columns a read filters on, and the values: `where`'s, the district
+    the caller's scope confines it to, and the day."""
+    values = {
+        "uscc": where.uscc,
+        "district": where.district or scope.district,
+        "industry": where.industry,
+        "dimension": where.dimension,
+    }
+    given = {name: str(value) for name, value in values.items() if value is not None}
+    return tuple(given), {"as_of": as_of, **given}
+
+
+@functools.cache
+def _latest(table: Table, dimensions: frozenset[str] | None, filters: tuple[str, ...]) -> Subquery:
     rank = func.row_number().over(
         partition_by=[table.c.dimension, table.c.case_id],
         order_by=[
@@ -41,28 +86,27 @@ def _latest(table: Table, as_of: date, scope: Scope, where: Where) -> Select[Any
     )
     first = func.min(table.c.effective_on).over(partition_by=[table.c.dimension, table.c.case_id])
     q = select(table, rank.label("rank"), first.label("opened_on")).where(
-        table.c.effective_on <= as_of
+        table.c.effective_on <= AS_OF
     )
-    if scope.dimensions is not None:
-        q = q.where(table.c.dimension.in_(sorted(scope.dimensions)))
-    district = where.district or scope.district
-    if district is not None:
-        q = q.where(table.c.district == district)
-    for name in ("uscc", "industry", "dimension"):
-        value = getattr(where, name)
-        if value is not None:
-            q = q.where(table.c[name] == value)
-    return q
+    if dimensions is not None:
+        q = q.where(table.c.dimension.in_(sorted(dimensions)))
+    for name in filters:
+        q = q.where(table.c[name] == bindparam(name, type_=String()))
+    return q.subquery()
+
+
+@functools.cache
+def _cases(dimensions: frozenset[str] | None, filters: tuple[str, ...]) -> Select[Any]:
+    sub = _latest(case_events, dimensions, filters)
+    return select(sub).where(sub.c.rank == 1).order_by(sub.c.opened_on, sub.c.case_id)
 
 
 async def cases_as_of(
     session: AsyncSession, as_of: date, scope: Scope, where: Where = Where()
 ) -> list[dict[str, Any]]:
     """Every case in scope at its state on `as_of`, with `overdue` judged on that day."""
-    sub = _latest(case_events, as_of, scope, where).subquery()
-    rows = await session.execute(
-        select(sub).where(sub.c.rank == 1).order_by(sub.c.opened_on, sub.c.case_id)
-    )
+    filters, params = _filters(as_of, scope, where)
+    rows = await session.execute(_cases(scope.dimensions, filters), params)
     return [_with_overdue(dict(r._mapping), as_of) for r in rows]
 
 
@@ -86,11 +130,24 @@ def current_exits(
     *,
     year: int | None = None,
     status: str | None = None,
-) -> Subquery:
+) -> Bound:
     """Capacity on the exit list on `as_of`, one row per exit with its `exited_on` (a revived
     item's is its last exit before the revival), narrowed to the exits of `year` (by
     `exited_on`) and to `status`: the query a page, a count and the totals are taken of."""
-    sub = _latest(exit_events, as_of, scope, where).subquery()
+    filters, params = _filters(as_of, scope, where)
+    if year is not None:
+        params.update(first_day=date(year, 1, 1), last_day=date(year, 12, 31))
+    if status is not None:
+        params["status"] = status
+    query = _current_exits(scope.dimensions, filters, year is not None, status is not None)
+    return Bound(query, params)
+
+
+@functools.cache
+def _current_exits(
+    dimensions: frozenset[str] | None, filters: tuple[str, ...], of_year: bool, of_status: bool
+) -> Subquery:
+    sub = _latest(exit_events, dimensions, filters)
     before = exit_events.alias("before")
     last_exit = (
         select(func.max(before.c.effective_on))
@@ -103,19 +160,27 @@ def current_exits(
     )
     exited_on = case((sub.c.status == "exited", sub.c.effective_on), else_=last_exit)
     q = select(sub, exited_on.label("exited_on")).where(sub.c.rank == 1)
-    if year is not None:
+    if of_year:
         # an exit of another year is left out before its exit date is looked up
-        q = q.where(
-            (sub.c.status != "exited")
-            | sub.c.effective_on.between(date(year, 1, 1), date(year, 12, 31))
-        )
-    if status is not None:
-        q = q.where(sub.c.status == status)
+        q = q.where((sub.c.status != "exited") | sub.c.effective_on.between(FIRST_DAY, LAST_DAY))
+    if of_status:
+        q = q.where(sub.c.status == STATUS)
     current = q.subquery("current_exits")
-    if year is None:
+    if not of_year:
         return current
-    in_year = current.c.exited_on.between(date(year, 1, 1), date(year, 12, 31))
+    in_year = current.c.exited_on.between(FIRST_DAY, LAST_DAY)
     return select(current).where(in_year).subquery("current_exits_of_year")
+
+
+@functools.cache
+def _case_counts(dimensions: frozenset[str] | None, filters: tuple[str, ...]) -> Select[Any]:
+    sub = _latest(case_events, dimensions, filters)
+    late = func.coalesce(sub.c.deadline < AS_OF, False)
+    return (
+        select(sub.c.district, sub.c.dimension, sub.c.state, late, func.count())
+        .where(sub.c.rank == 1)
+        .group_by(sub.c.district, sub.c.dimension, sub.c.state, late)
+    )
 
 
 async def case_counts(
@@ -124,19 +189,21 @@ async def case_counts(
     """Per district and dimension, the cases open on `as_of` and those of them overdue, judged
     as `cases_as_of` judges each case, counted in SQL by state (and whether the deadline is
     past) rather than case by case."""
-    sub = _latest(case_events, as_of, scope, Where()).subquery()
-    late = func.coalesce(sub.c.deadline < as_of, False)
-    q = (
-        select(sub.c.district, sub.c.dimension, sub.c.state, late, func.count())
-        .where(sub.c.rank == 1)
-        .group_by(sub.c.district, sub.c.dimension, sub.c.state, late)
-    )
+    filters, params = _filters(as_of, scope, Where())
+    found = await session.execute(_case_counts(scope.dimensions, filters), params)
     counts: dict[tuple[str, str], tuple[int, int]] = {}
-    for district, dimension, state, past, n in (await session.execute(q)).tuples():
+    for district, dimension, state, past, n in found.tuples():
         is_open, is_overdue = _judged(dimension, state, past)
         opened, overdue = counts.get((district, dimension), (0, 0))
         counts[(district, dimension)] = (opened + n * is_open, overdue + n * is_overdue)
     return counts
+
+
+@functools.cache
+def _exit_counts(current: Subquery) -> Select[Any]:
+    return select(current.c.district, current.c.dimension, func.count()).group_by(
+        current.c.district, current.c.dimension
+    )
 
 
 async def exit_counts(
@@ -144,11 +211,9 @@ async def exit_counts(
 ) -> dict[tuple[str, str], int]:
     """Per district and dimension, the items on the exit list on `as_of` that have exited (not
     revived)."""
-    current = current_exits(as_of, scope, status="exited")
-    q = select(current.c.district, current.c.dimension, func.count()).group_by(
-        current.c.district, current.c.dimension
-    )
-    return {(d, dim): n for d, dim, n in (await session.execute(q)).tuples()}
+    current, params = current_exits(as_of, scope, status="exited")
+    found = await session.execute(_exit_counts(current), params)
+    return {(d, dim): n for d, dim, n in found.tuples()}
 
 
 async def exits_as_of(
@@ -166,6 +231,17 @@ async def exits_as_of(
     return rows
 
 
+@functools.cache
+def _page(current: Subquery) -> Select[Any]:
+    q = select(current, func.count().over().label("listed"))
+    return q.order_by(current.c.effective_on, current.c.case_id).limit(LIMIT).offset(OFFSET)
+
+
+@functools.cache
+def _count(current: Subquery) -> Select[Any]:
+    return select(func.count()).select_from(current)
+
+
 async def page_of_exits(
     session: AsyncSession,
     as_of: date,
@@ -179,13 +255,12 @@ async def page_of_exits(
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of `exits_as_of` (from `offset`, `limit` rows), and how many rows the whole list
     has: counted in the page's own query while there are rows to count."""
-    current = current_exits(as_of, scope, where, year=year, status=status)
-    q = select(current, func.count().over().label("listed"))
-    q = q.order_by(current.c.effective_on, current.c.case_id).limit(limit).offset(offset)
-    exits = [dict(r._mapping) for r in await session.execute(q)]
+    current, params = current_exits(as_of, scope, where, year=year, status=status)
+    found = await session.execute(_page(current), {**params, "limit": limit, "offset": offset})
+    exits = [dict(r._mapping) for r in found]
     listed = exits[0]["listed"] if exits else 0
     if not exits and offset:
-        listed = await session.scalar(select(func.count()).select_from(current)) or 0
+        listed = await session.scalar(_count(current), params) or 0
     opened = await _opened_on(session, {(row["dimension"], row["case_id"]) for row in exits})
     for row in exits:
         row["opened_on"] = opened.get((row["dimension"], row["case_id"]))

@@ -14,16 +14,18 @@ with a flag once that price has ended.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import referral_events, timeline
 from phaseout_aggregator.app.access import Scope
+from phaseout_aggregator.app.history import AS_OF
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import (
     ReferralEvent,
@@ -161,29 +163,38 @@ async def referrals_in_scope(
 ) -> list[ReferralView]:
     """Referrals in scope at their state on `as_of`; with `overdue`, only those open past due;
     with `state`, only those in that state."""
+    params: dict[str, Any] = {"as_of": as_of, "uscc": uscc, "state": state}
+    found = await session.execute(
+        _referrals(scope, uscc is not None, overdue, state is not None), params
+    )
+    rows = [dict(r._mapping) for r in found]
+    measures = await _pricing_measures(
+        session, {r["act_id"] for r in rows if r["act_type"] == "pricing_measure"}, as_of
+    )
+    return [_view(r, measures, as_of) for r in rows]
+
+
+@functools.cache
+def _referrals(scope: Scope, of_uscc: bool, overdue: bool, of_state: bool) -> Select[Any]:
+    """The latest row of each referral in scope on a day, built once per scope and shape."""
     t = referral_events
     rank = func.row_number().over(
         partition_by=t.c.referral_id,
         order_by=[t.c.updated_on.desc(), t.c.sequence.desc().nulls_last(), t.c.recorded_at.desc()],
     )
-    q = select(t, rank.label("rank")).where(t.c.updated_on <= as_of)
-    if uscc is not None:
-        q = q.where(t.c.uscc == uscc)
+    q = select(t, rank.label("rank")).where(t.c.updated_on <= AS_OF)
+    if of_uscc:
+        q = q.where(t.c.uscc == bindparam("uscc"))
     q = q.where(
         *scope.referral_filter(sender=t.c.sender, receiver=t.c.receiver, district=t.c.district)
     )
     sub = q.subquery()
     latest = select(sub).where(sub.c.rank == 1)
     if overdue:
-        latest = latest.where(sub.c.state.in_(OPEN), sub.c.due_on < as_of)
-    if state is not None:
-        latest = latest.where(sub.c.state == state)
-    found = await session.execute(latest.order_by(sub.c.due_on, sub.c.referral_id))
-    rows = [dict(r._mapping) for r in found]
-    measures = await _pricing_measures(
-        session, {r["act_id"] for r in rows if r["act_type"] == "pricing_measure"}, as_of
-    )
-    return [_view(r, measures, as_of) for r in rows]
+        latest = latest.where(sub.c.state.in_(OPEN), sub.c.due_on < AS_OF)
+    if of_state:
+        latest = latest.where(sub.c.state == bindparam("state"))
+    return latest.order_by(sub.c.due_on, sub.c.referral_id)
 
 
 def _view(row: dict[str, Any], measures: dict[str, ReferralAct], as_of: date) -> ReferralView:

@@ -3,18 +3,19 @@ measures in force, and the timeline of every event with its provenance."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import timeline
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.history import Where, cases_as_of, exits_as_of
+from phaseout_aggregator.app.history import AS_OF, Where, cases_as_of, exits_as_of
 from phaseout_aggregator.app.names import Catalogues, Named, catalogues, exit_names, named_codes
 from phaseout_aggregator.app.referrals import ReferralView, referrals_in_scope
 from phaseout_shared.contracts.base import Stage
@@ -183,20 +184,21 @@ async def enterprise_status(
     )
 
 
+@functools.cache
+def _timeline_of(dimensions: frozenset[str] | None) -> Select[Any]:
+    """One enterprise's events up to a day, of these dimensions (None: all), in the order they
+    took effect and were recorded: built once per scope's dimensions."""
+    t = timeline
+    q = select(t).where(t.c.uscc == bindparam("uscc"), t.c.effective_on <= AS_OF)
+    if dimensions is not None:
+        q = q.where(t.c.dimension.in_(sorted(dimensions)))
+    return q.order_by(t.c.effective_on, t.c.recorded_at, t.c.topic, t.c.partition, t.c.offset)
+
+
 async def _timeline(
     session: AsyncSession, uscc: str, as_of: date, scope: Scope
 ) -> list[TimelineEntry]:
-    q = select(timeline).where(timeline.c.uscc == uscc, timeline.c.effective_on <= as_of)
-    if scope.dimensions is not None:
-        q = q.where(timeline.c.dimension.in_(sorted(scope.dimensions)))
-    order = (
-        timeline.c.effective_on,
-        timeline.c.recorded_at,
-        timeline.c.topic,
-        timeline.c.partition,
-        timeline.c.offset,
-    )
-    rows = await session.execute(q.order_by(*order))
+    rows = await session.execute(_timeline_of(scope.dimensions), {"uscc": uscc, "as_of": as_of})
     return [TimelineEntry.model_validate(dict(r._mapping)) for r in rows]
 
 
