@@ -66,12 +66,16 @@ async def readings_of(platform: Platform, uscc: str, headers: dict[str, str]) ->
     )
 
 
-async def exit_row(platform: Platform, uscc: str, district: str, as_of: str) -> Any:
-    """The enterprise's row on the city's exit list as of a day, if any."""
+async def exit_row(
+    platform: Platform, uscc: str, district: str, as_of: str, year: int | None = None
+) -> Any:
+    """The enterprise's row on the city's exit list as of a day (of the exits of `year`), if
+    any."""
+    params: dict[str, str | int] = {"as_of": as_of, "district": district}
+    if year is not None:
+        params["year"] = year
     r = await platform.clients["aggregator"].get(
-        "/v1/exits",
-        params={"as_of": as_of, "district": district},
-        headers=platform.stack.headers("miit"),
+        "/v1/exits", params=params, headers=platform.stack.headers("miit")
     )
     rows = [x for x in r.json()["rows"] if x["uscc"] == uscc]
     return rows[0] if rows else None
@@ -164,6 +168,11 @@ async def test_a_sealed_cement_mill_drawing_power_again_is_confirmed_revived(
 
     row = await eventually(lambda: revived_exit(platform, uscc, district), within=180)
     assert row["exited_on"] == "2019-05-20"
+    # on the list of 2019's exits, revived, as of its exit date; on no other year's
+    of_2019 = await exit_row(platform, uscc, district, "2020-06-30", year=2019)
+    assert of_2019 is not None
+    assert (of_2019["status"], of_2019["exited_on"]) == ("revived", "2019-05-20")
+    assert await exit_row(platform, uscc, district, "2020-06-30", year=2020) is None
     before = await exit_row(platform, uscc, district, "2019-08-11")
     assert before is not None and before["status"] == "exited"
 
