@@ -10,18 +10,20 @@ figure broke a rule, never the figures themselves.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import watch_alert_events
 from phaseout_aggregator.app.access import Scope
 from phaseout_aggregator.app.exit_list import _names as names_of
+from phaseout_aggregator.app.history import AS_OF
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.envelope import Envelope
 
@@ -122,9 +124,36 @@ async def project_alert(session: AsyncSession, envelope: Envelope, payload: Even
     await session.execute(insert(watch_alert_events).values(row).on_conflict_do_nothing())
 
 
-def _in_scope(q: Any, scope: Scope) -> Any:
+@functools.cache
+def _alerts(in_district: str | None, filters: tuple[str, ...], overdue: bool) -> Select[Any]:
+    """The latest row of each alert on a day, in the caller's district (None: all), under
+    `filters`: built once per district and shape, the values bound when it runs."""
     t = watch_alert_events
-    return q if scope.district is None else q.where(t.c.district == scope.district)
+    rank = func.row_number().over(
+        partition_by=t.c.alert_id,
+        order_by=[
+            t.c.effective_on.desc(),
+            t.c.sequence.desc().nulls_last(),
+            t.c.recorded_at.desc(),
+        ],
+    )
+    first = func.min(t.c.effective_on).over(partition_by=t.c.alert_id)
+    q = select(t, rank.label("rank"), first.label("raised_on")).where(t.c.effective_on <= AS_OF)
+    if in_district is not None:
+        q = q.where(t.c.district == in_district)
+    if "uscc" in filters:
+        q = q.where(t.c.uscc == bindparam("uscc"))
+    if "district" in filters:
+        q = q.where(t.c.district == bindparam("district"))
+    if "agency" in filters:
+        q = q.where(t.c.agencies.any(bindparam("agency")))
+    sub = q.subquery()
+    latest = select(sub).where(sub.c.rank == 1)
+    if overdue:
+        latest = latest.where(sub.c.state == "open", sub.c.check_by < AS_OF)
+    if "state" in filters:
+        latest = latest.where(sub.c.state == bindparam("state"))
+    return latest.order_by(sub.c.check_by, sub.c.alert_id)
 
 
 async def alerts_as_of(
@@ -139,36 +168,10 @@ async def alerts_as_of(
     state: str | None = None,
 ) -> list[AlertView]:
     """Alerts in the caller's jurisdiction at their state on `as_of`, filtered."""
-    t = watch_alert_events
-    rank = func.row_number().over(
-        partition_by=t.c.alert_id,
-        order_by=[
-            t.c.effective_on.desc(),
-            t.c.sequence.desc().nulls_last(),
-            t.c.recorded_at.desc(),
-        ],
-    )
-    first = func.min(t.c.effective_on).over(partition_by=t.c.alert_id)
-    q = _in_scope(
-        select(t, rank.label("rank"), first.label("raised_on")).where(t.c.effective_on <= as_of),
-        scope,
-    )
-    if uscc is not None:
-        q = q.where(t.c.uscc == uscc)
-    if district is not None:
-        q = q.where(t.c.district == district)
-    if agency is not None:
-        q = q.where(t.c.agencies.any(agency))
-    sub = q.subquery()
-    latest = select(sub).where(sub.c.rank == 1)
-    if overdue:
-        latest = latest.where(sub.c.state == "open", sub.c.check_by < as_of)
-    if state is not None:
-        latest = latest.where(sub.c.state == state)
-    rows = [
-        dict(r._mapping)
-        for r in await session.execute(latest.order_by(sub.c.check_by, sub.c.alert_id))
-    ]
+    given = {"uscc": uscc, "district": district, "agency": agency, "state": state}
+    query = _alerts(scope.district, tuple(k for k, v in given.items() if v is not None), overdue)
+    found = await session.execute(query, {"as_of": as_of, **given})
+    rows = [dict(r._mapping) for r in found]
     names = await names_of(session, {r["uscc"] for r in rows})
     return [
         AlertView.model_validate(
