@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, String, Subquery, any_, bindparam, func, select
+from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import identity
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.history import Bound, Where, current_exits, page_of_exits
+from phaseout_aggregator.app.history import Where, page_of_exits
 from phaseout_aggregator.app.names import Named, catalogues, exit_names
 from phaseout_shared.reference import unit_name
 
@@ -70,8 +68,16 @@ async def exit_list(
 ) -> ExitList:
     """The list on `as_of` (or the page of it from `offset`, `limit` rows), with the totals
     and the number of rows of the whole list."""
-    exits, total = await page_of_exits(
-        session, as_of, scope, where, year=year, status=status, limit=limit, offset=offset
+    exits, total, sums = await page_of_exits(
+        session,
+        as_of,
+        scope,
+        where,
+        year=year,
+        status=status,
+        limit=limit,
+        offset=offset,
+        with_sums=True,
     )
     names = await _names(session, {e["uscc"] for e in exits})
     known = await catalogues(session)
@@ -99,7 +105,16 @@ async def exit_list(
                 status=e["status"],
             )
         )
-    totals = await _totals(session, current_exits(as_of, scope, where, year=year, status=status))
+    totals = [
+        Total(
+            industry=i,
+            capacity_unit=u,
+            unit_name=Named(zh=unit_name(u, "zh"), en=unit_name(u, "en")),
+            capacity_amount=amount,
+            items=n,
+        )
+        for i, u, amount, n in sums
+    ]
     return ExitList(as_of=as_of, rows=rows, totals=totals, total=total, limit=limit, offset=offset)
 
 
@@ -111,32 +126,3 @@ NAMES = select(identity.c.uscc, identity.c.name).where(
 async def _names(session: AsyncSession, usccs: set[str]) -> dict[str, str]:
     """The names of these enterprises only (one array parameter, however many they are)."""
     return dict((await session.execute(NAMES, {"usccs": sorted(usccs)})).tuples().all())
-
-
-@functools.cache
-def _sums(current: Subquery) -> Select[Any]:
-    """Per industry and capacity unit, the capacity that exited (revived items left out)."""
-    return (
-        select(
-            current.c.industry,
-            current.c.capacity_unit,
-            func.sum(current.c.capacity_amount),
-            func.count(),
-        )
-        .where(current.c.status == "exited")
-        .group_by(current.c.industry, current.c.capacity_unit)
-    )
-
-
-async def _totals(session: AsyncSession, current: Bound) -> list[Total]:
-    sums = sorted((await session.execute(_sums(current.query), current.params)).tuples())
-    return [
-        Total(
-            industry=i,
-            capacity_unit=u,
-            unit_name=Named(zh=unit_name(u, "zh"), en=unit_name(u, "en")),
-            capacity_amount=amount,
-            items=n,
-        )
-        for i, u, amount, n in sums
-    ]

@@ -9,18 +9,23 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    JSON,
     Date,
+    FromClause,
     Integer,
     Select,
     String,
     Subquery,
     Table,
+    Text,
     any_,
     bindparam,
     case,
+    cast,
     func,
     select,
     tuple_,
@@ -248,14 +253,54 @@ async def exits_as_of(
 ) -> list[dict[str, Any]]:
     """The rows of `current_exits` in the list's order (by date, then case), each with the day
     its case opened."""
-    rows, _ = await page_of_exits(session, as_of, scope, where, year=year, status=status)
-    return rows
+    page = await page_of_exits(session, as_of, scope, where, year=year, status=status)
+    return page.rows
+
+
+Sum = tuple[str, str, Decimal, int]
+"""Capacity that exited (revived items left out) per industry and capacity unit: the industry,
+the unit, the amount and the number of items."""
+
+
+class Page(NamedTuple):
+    """A page of the exit list, how many rows the whole list has, and, if asked for, the whole
+    list's sums."""
+
+    rows: list[dict[str, Any]]
+    listed: int
+    sums: list[Sum]
 
 
 @functools.cache
-def _page(current: Subquery) -> Select[Any]:
-    q = select(current, func.count().over().label("listed"))
-    return q.order_by(current.c.effective_on, current.c.case_id).limit(LIMIT).offset(OFFSET)
+def _sums(current: FromClause) -> Select[Any]:
+    return (
+        select(
+            current.c.industry,
+            current.c.capacity_unit,
+            func.sum(current.c.capacity_amount).label("amount"),
+            func.count().label("item_count"),
+        )
+        .where(current.c.status == "exited")
+        .group_by(current.c.industry, current.c.capacity_unit)
+    )
+
+
+@functools.cache
+def _page(current: Subquery, with_sums: bool) -> Select[Any]:
+    """A page of the list in its order, each row with the whole list's length and, with
+    `with_sums`, the whole list's sums (as JSON, the amounts as text): the list is ranked once
+    (a common table expression read twice is computed once), not once for the page and again
+    for its sums."""
+    listed = select(current).cte("listed") if with_sums else current
+    columns: list[Any] = [listed, func.count().over().label("listed")]
+    if with_sums:
+        sums = _sums(listed).subquery()
+        each = func.json_build_array(
+            sums.c.industry, sums.c.capacity_unit, cast(sums.c.amount, Text), sums.c.item_count
+        )
+        columns.append(select(func.json_agg(each, type_=JSON)).scalar_subquery().label("sums"))
+    q = select(*columns).order_by(listed.c.effective_on, listed.c.case_id)
+    return q.limit(LIMIT).offset(OFFSET)
 
 
 @functools.cache
@@ -273,20 +318,31 @@ async def page_of_exits(
     status: str | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    """A page of `exits_as_of` (from `offset`, `limit` rows), and how many rows the whole list
-    has: counted in the page's own query while there are rows to count."""
+    with_sums: bool = False,
+) -> Page:
+    """A page of `exits_as_of` (from `offset`, `limit` rows), how many rows the whole list has,
+    and with `with_sums` its sums: taken in the page's own query while there are rows to take
+    them from."""
     current, params = current_exits(as_of, scope, where, year=year, status=status)
-    found = await session.execute(_page(current), {**params, "limit": limit, "offset": offset})
-    exits = [dict(r._mapping) for r in found]
+    page = _page(current, with_sums)
+    exits = [
+        dict(r._mapping)
+        for r in await session.execute(page, {**params, "limit": limit, "offset": offset})
+    ]
     listed = exits[0]["listed"] if exits else 0
+    sums: list[Sum] = []
+    if exits and with_sums:
+        sums = [(i, u, Decimal(amount), n) for i, u, amount, n in exits[0]["sums"] or []]
     if not exits and offset:
         listed = await session.scalar(_count(current), params) or 0
+        if with_sums:
+            sums = list((await session.execute(_sums(current), params)).tuples())
     opened = await _opened_on(session, {(row["dimension"], row["case_id"]) for row in exits})
     for row in exits:
         row["opened_on"] = opened.get((row["dimension"], row["case_id"]))
         del row["listed"]
-    return exits, listed
+        row.pop("sums", None)
+    return Page(exits, listed, sorted(sums))
 
 
 OPENED_ON = (
