@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     Date,
     FromClause,
     Integer,
@@ -60,6 +61,18 @@ class Where:
     dimension: str | None = None
 
 
+def latest_first(
+    table: Table, partition: list[ColumnElement[Any]], on: ColumnElement[Any]
+) -> ColumnElement[int]:
+    """Each row's place among its partition's rows, latest first: the latest date `on`, then of
+    one day the greatest sequence (committed later by its agency; rows without one, older,
+    after), then the one recorded last. The row numbered 1 is the partition's state."""
+    return func.row_number().over(
+        partition_by=partition,
+        order_by=[on.desc(), table.c.sequence.desc().nulls_last(), table.c.recorded_at.desc()],
+    )
+
+
 class Bound(NamedTuple):
     """A read's statement, built once for its shape, and this call's values."""
 
@@ -90,14 +103,7 @@ def _latest(
     """Each case's rows up to the day, ranked latest first, with the day it opened; with
     `exited_in_year`, only the cases with an exit in the year (a case's every row is kept, so
     its rank and opening day are as without it)."""
-    rank = func.row_number().over(
-        partition_by=[table.c.dimension, table.c.case_id],
-        order_by=[
-            table.c.effective_on.desc(),
-            table.c.sequence.desc().nulls_last(),
-            table.c.recorded_at.desc(),
-        ],
-    )
+    rank = latest_first(table, [table.c.dimension, table.c.case_id], table.c.effective_on)
     first = func.min(table.c.effective_on).over(partition_by=[table.c.dimension, table.c.case_id])
     q = select(table, rank.label("rank"), first.label("opened_on")).where(
         table.c.effective_on <= AS_OF

@@ -19,13 +19,13 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import referral_events, timeline
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.history import AS_OF
+from phaseout_aggregator.app.history import AS_OF, latest_first
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.referral import (
     ReferralEvent,
@@ -178,10 +178,7 @@ async def referrals_in_scope(
 def _referrals(scope: Scope, of_uscc: bool, overdue: bool, of_state: bool) -> Select[Any]:
     """The latest row of each referral in scope on a day, built once per scope and shape."""
     t = referral_events
-    rank = func.row_number().over(
-        partition_by=t.c.referral_id,
-        order_by=[t.c.updated_on.desc(), t.c.sequence.desc().nulls_last(), t.c.recorded_at.desc()],
-    )
+    rank = latest_first(t, [t.c.referral_id], t.c.updated_on)
     q = select(t, rank.label("rank")).where(t.c.updated_on <= AS_OF)
     if of_uscc:
         q = q.where(t.c.uscc == bindparam("uscc"))

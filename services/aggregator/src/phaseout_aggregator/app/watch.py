@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phaseout_aggregator.adapters.tables import watch_alert_events
 from phaseout_aggregator.app.access import Scope
 from phaseout_aggregator.app.exit_list import _names as names_of
-from phaseout_aggregator.app.history import AS_OF
+from phaseout_aggregator.app.history import AS_OF, latest_first
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.envelope import Envelope
 
@@ -129,14 +129,7 @@ def _alerts(in_district: str | None, filters: tuple[str, ...], overdue: bool) ->
     """The latest row of each alert on a day, in the caller's district (None: all), under
     `filters`: built once per district and shape, the values bound when it runs."""
     t = watch_alert_events
-    rank = func.row_number().over(
-        partition_by=t.c.alert_id,
-        order_by=[
-            t.c.effective_on.desc(),
-            t.c.sequence.desc().nulls_last(),
-            t.c.recorded_at.desc(),
-        ],
-    )
+    rank = latest_first(t, [t.c.alert_id], t.c.effective_on)
     first = func.min(t.c.effective_on).over(partition_by=t.c.alert_id)
     q = select(t, rank.label("rank"), first.label("raised_on")).where(t.c.effective_on <= AS_OF)
     if in_district is not None:
