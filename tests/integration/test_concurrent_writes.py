@@ -214,3 +214,85 @@ async def test_a_backdated_correction_is_history_in_the_register_as_in_the_city(
         f"/v1/enterprises/{uscc}", params={"as_of": "2019-03-01"}, headers=miit
     )
     assert then.json()["name"] == "更早的名称"
+
+
+async def _quality_spot_checks(platform: Platform) -> tuple[list[httpx.Response], str]:
+    import test_quality_service as q
+
+    uscc = await q.registered(platform)
+    answers = await asyncio.gather(*(q.spot_check(platform, uscc) for _ in range(WRITERS)))
+    return list(answers), "quality.case.one_open_case"
+
+
+async def _quality_unlicensed_cases(platform: Platform) -> tuple[list[httpx.Response], str]:
+    import test_quality_service as q
+
+    uscc = await q.registered(platform)
+    body = {"product": q.REBAR, "description": "无证生产", "effective_on": "2019-06-03"}
+    path = f"/v1/enterprises/{uscc}/unlicensed-cases"
+    headers = q.samr(platform)
+    answers = await asyncio.gather(
+        *(q.quality(platform).post(path, json=body, headers=headers) for _ in range(WRITERS))
+    )
+    return list(answers), "quality.unlicensed_case.one_open_case"
+
+
+async def _quality_cancellation_requests(
+    platform: Platform,
+) -> tuple[list[httpx.Response], str]:
+    import test_quality_service as q
+
+    uscc = await q.registered(platform)
+    number = await q.licensed(platform, uscc)
+    body = {
+        "ground": "technology",
+        "shutdown_reference": "technology case (拆除验收)",
+        "shut_down_on": "2019-07-01",
+        "effective_on": "2019-07-05",
+    }
+    path, headers = f"/v1/licences/{number}/cancellation-requests", q.samr(platform)
+    answers = await asyncio.gather(
+        *(q.quality(platform).post(path, json=body, headers=headers) for _ in range(WRITERS))
+    )
+    return list(answers), "quality.cancellation.one_pending"
+
+
+async def _safety_suspensions(platform: Platform) -> tuple[list[httpx.Response], str]:
+    import test_safety_service as s
+
+    uscc = await s.registered(platform)
+    answers = await asyncio.gather(
+        *(s.inspected(platform, uscc, findings=[s.BELOW]) for _ in range(WRITERS))
+    )
+    return list(answers), "safety.case.one_active_case"
+
+
+async def _energy_inspections(platform: Platform) -> tuple[list[httpx.Response], str]:
+    from test_energy_service import inspect, registered
+
+    uscc = await registered(platform)
+    answers = await asyncio.gather(*(inspect(platform, uscc) for _ in range(WRITERS)))
+    return list(answers), "energy.case.one_open_case"
+
+
+OPENERS = {
+    "energy inspection over the limit": _energy_inspections,
+    "quality failed spot check": _quality_spot_checks,
+    "quality unlicensed production": _quality_unlicensed_cases,
+    "quality licence cancellation request": _quality_cancellation_requests,
+    "safety inspection below the conditions": _safety_suspensions,
+}
+"""The acts that open a record of which an enterprise may have one at a time."""
+
+
+@pytest.mark.parametrize("opener", sorted(OPENERS))
+async def test_concurrent_openers_at_one_enterprise_open_one_and_the_rest_are_409(
+    platform: Platform, opener: str
+) -> None:
+    """Twenty officers recording the same finding at once: one record is opened, each of the
+    others is told it would be a second (the rule that an enterprise has one at a time holds
+    under concurrency, not only one request after another)."""
+    answers, rule = await OPENERS[opener](platform)
+    statuses = sorted(r.status_code for r in answers)
+    assert statuses == [201] + [409] * (WRITERS - 1), [r.text for r in answers]
+    assert {r.json()["detail"][0]["rule"] for r in answers if r.status_code == 409} == {rule}

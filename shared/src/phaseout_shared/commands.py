@@ -87,14 +87,17 @@ class Desk:
         uscc: str,
         *,
         agencies: frozenset[Agency] | None = None,
-        locked: bool = False,
         **dates: date,
     ) -> register.EnterpriseOut:
         """The command step of an act that finds or opens something at an enterprise: the
         enterprise from the dimension's register (404 when it is not there), the caller
-        authorised for its district, and `dates` refused after today. `locked`: its register
-        row held to the end of the transaction, so one enterprise's acts go one by one."""
-        enterprise = await register.get(work.session, uscc, for_update=locked)
+        authorised for its district, and `dates` refused after today.
+
+        The enterprise's register row is held to the end of the transaction, so that one
+        enterprise's acts go one by one: an act that may not repeat what is open there (a
+        second case, a second pending request) sees what a concurrent act has just opened,
+        rather than both reading "nothing open" and both opening."""
+        enterprise = await register.get(work.session, uscc, for_update=True)
         self.authorise(work, enterprise.district, agencies)
         refuse_future(work, **dates)
         return enterprise

@@ -61,7 +61,7 @@ class OverdueSweep(BaseModel):
 
 async def inspect(work: UnitOfWork, uscc: str, measured: Measurement) -> RecordedInspection:
     """Record an inspection (节能监察); over the limit, it opens a case (限期整改)."""
-    enterprise = await DESK.admit(work, uscc, locked=True, effective_on=measured.effective_on)
+    enterprise = await DESK.admit(work, uscc, effective_on=measured.effective_on)
     catalogue = await versions.in_force(work.session, measured.indicator_id, measured.effective_on)
     refuse_if_not_applicable(enterprise.industry, catalogue)
     with refusing_invalid_input():

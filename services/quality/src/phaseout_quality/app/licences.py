@@ -57,10 +57,11 @@ async def request_cancellation(
     shut_down_on: date,
     effective_on: date,
 ) -> CancellationRequest:
-    """Ask the issuing authority to cancel the licence of an enterprise shut down by law."""
+    """Ask the issuing authority to cancel the licence of an enterprise shut down by law; one
+    request pending per enterprise (the enterprise held while it is looked for)."""
     licence = await LICENCES.get(work.session, number)
 
-    async def make() -> CancellationRequest:
+    async def make(_: object) -> CancellationRequest:
         pending = Filters(uscc=licence.uscc, state=RequestState.PENDING)
         return CancellationRequest.make(
             request_id=uuid.uuid4(),
@@ -73,7 +74,7 @@ async def request_cancellation(
         )
 
     dates = {"shut_down_on": shut_down_on, "effective_on": effective_on}
-    return await DESK.record(work, REQUESTS, licence.district, "request", make, dates=dates)
+    return await DESK.open(work, REQUESTS, licence.uscc, "request", make, dates=dates)
 
 
 async def record_answer(
