@@ -23,6 +23,7 @@ everything down, volumes included.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import secrets
@@ -154,6 +155,23 @@ def provision(kafka_home: Path, bootstrap: str, wait: Sequence[str], timeout: fl
 def _run(command: Sequence[str], env: dict[str, str], **kwargs: Any) -> None:
     print("+", " ".join(command), flush=True)
     subprocess.run(command, env=env, check=True, **kwargs)
+
+
+def _run_keeping_tail(
+    command: Sequence[str], env: dict[str, str], tail: collections.deque[str]
+) -> None:
+    """`_run`, its output passed through and its last lines kept in `tail` (to be printed
+    again last should the test fail, where a reader of the log's end finds them)."""
+    print("+", " ".join(command), flush=True)
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            tail.append(line.rstrip("\n"))
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, list(command))
 
 
 def engine_env(folder: Path = STATE) -> dict[str, str]:
@@ -378,6 +396,7 @@ def run_test(*, local_bases: bool, port_prefix: str, count: int, keep: bool, pro
     if local_bases:
         env.update(make_bases(env))
     compose = [str(Path(sys.executable).parent / "podman-compose"), "-p", project]
+    demo: collections.deque[str] = collections.deque(maxlen=40)
     compose += ["-f", str(COMPOSE_FILE)]
     try:
         _run([*compose, "build"], env)
@@ -389,7 +408,7 @@ def run_test(*, local_bases: bool, port_prefix: str, count: int, keep: bool, pro
         _run([*up, *SERVICES, "prometheus"], env, stdout=subprocess.DEVNULL)
         _wait_healthy(project, env, within=300)
         print(f"compose-test: healthy after {time.monotonic() - started:.0f}s", flush=True)
-        _run([*compose, "run", "--rm", "--no-deps", "-T", "demo"], env)
+        _run_keeping_tail([*compose, "run", "--rm", "--no-deps", "-T", "demo"], env, demo)
         private_key = (folder / "keys" / "jwt-private.pem").read_text()
         check_exit_list(f"http://127.0.0.1:{port_prefix}00", private_key, count, seed=2019)
         check_document(f"http://127.0.0.1:{port_prefix}00", private_key)
@@ -398,6 +417,9 @@ def run_test(*, local_bases: bool, port_prefix: str, count: int, keep: bool, pro
         for name in _containers(project, env):
             print(f"--- the end of {name}'s log", flush=True)
             subprocess.run(["podman", "logs", "--tail", "30", name], env=env)
+        if demo:
+            print("--- the end of the demo loader's output", flush=True)
+            print(*demo, sep="\n", flush=True)
         raise
     finally:
         if not keep:

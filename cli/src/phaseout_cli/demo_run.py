@@ -24,6 +24,8 @@ from phaseout_shared import auth
 from phaseout_shared.reference import Agency, District
 
 CONCURRENCY = 16
+ATTEMPTS = 5
+"""How many times a request that cannot have been acted on is sent before the demo gives up."""
 RECEIVERS = {"energy": ("drc", "water"), "quality": ("samr",), "technology": ("miit",)}
 """Where referrals arrive, and the agencies that act on them there."""
 REPLIES = {
@@ -81,13 +83,30 @@ class Client:
         params: Mapping[str, str] | None = None,
         method: str = "POST",
     ) -> httpx.Response:
-        return await self.http.request(
-            method,
-            f"{self.urls[service].rstrip('/')}{path}",
-            content=None if method == "GET" else _json(body),
-            params=params,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
+        """The service's answer. Sent again, a few times, where the request cannot have been
+        acted on: the connection was not made, or the service answered 503 (its database
+        unavailable, the transaction not committed)."""
+        for attempt in range(ATTEMPTS):
+            try:
+                r = await self.http.request(
+                    method,
+                    f"{self.urls[service].rstrip('/')}{path}",
+                    content=None if method == "GET" else _json(body),
+                    params=params,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Content-Type": "application/json",
+                    },
+                )
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
+                if attempt == ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(1 + attempt)
+                continue
+            if r.status_code != 503 or attempt == ATTEMPTS - 1:
+                return r
+            await asyncio.sleep(float(r.headers.get("Retry-After", 1)))
+        raise AssertionError("unreachable")
 
 
 def _expect(r: httpx.Response, *ok: int) -> Any:
@@ -208,7 +227,7 @@ async def answer_referrals(c: Client, seed: int, ours: set[str], t: Tally, p: Pr
         if x["state"] == "received" and x["kind"] != "revival_check"
     ]
 
-    async def job(x: dict[str, Any]) -> None:
+    async def answer(x: dict[str, Any]) -> None:
         for action, body in referral_reply(seed, x):
             if action == "action":
                 on = body["effective_on"]
@@ -222,7 +241,16 @@ async def answer_referrals(c: Client, seed: int, ours: set[str], t: Tally, p: Pr
             _expect(r, 200)
             t.referrals += 1
 
-    await _gather([partial(job, x) for x in found], p, "referrals")
+    async def job(referrals: list[dict[str, Any]]) -> None:
+        # one enterprise's referrals one after another, as its receivers' officers would: an
+        # act one answer takes (a cancellation request) is found, not repeated, by the next
+        for x in referrals:
+            await answer(x)
+
+    by_enterprise: dict[str, list[dict[str, Any]]] = {}
+    for x in sorted(found, key=lambda x: (x["received_on"], x["referral_id"])):
+        by_enterprise.setdefault(x["uscc"], []).append(x)
+    await _gather([partial(job, xs) for xs in by_enterprise.values()], p, "referrals")
 
 
 PRICES = {

@@ -111,12 +111,19 @@ def demo(
     ] = None,
 ) -> None:
     """Load the demo city into the running platform through its APIs."""
+    import httpx
+
     from phaseout_cli import platform
     from phaseout_cli.demo import load as load_demo
+    from phaseout_cli.demo_run import DemoError
 
     key = private_key_file or platform.dev_keys()[0]
     services = service_urls(service or [])
-    accepted = load_demo(services, key.read_text(), count=count, seed=seed)
+    try:
+        accepted = load_demo(services, key.read_text(), count=count, seed=seed)
+    except (DemoError, httpx.HTTPError) as stopped:
+        typer.echo(f"demo: stopped: {type(stopped).__name__}: {stopped}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"demo: {accepted} registrations accepted")
 
 
