@@ -79,6 +79,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         help="7: also time readings to alerts while other readings stream at this share of "
         "the streamed path's sustained rate (1.0: at that rate)",
     )
+    p.add_argument(
+        "--stream-batch",
+        type=int,
+        default=1000,
+        help="7: also stream the readings in events of this many (0: not)",
+    )
     p.add_argument("--samples", type=int, default=200, help="requests per read kind for 4")
     p.add_argument(
         "--before",
@@ -142,7 +148,13 @@ async def run(args: argparse.Namespace, bench: Bench, report: Report) -> None:
             startup.run(section)
         elif name == "watch":
             await watch.run(
-                bench, section, args.readings, args.trials, args.streamed, args.alert_load
+                bench,
+                section,
+                args.readings,
+                args.trials,
+                args.streamed,
+                args.alert_load,
+                args.stream_batch,
             )
 
 

@@ -24,7 +24,11 @@ touched) into a fresh database that knows the same sealings. Readings/s from the
 produced to the last one applied (the group's committed offsets reach the topic's end; the
 offsets are committed after the batch's transaction). Baselines, same run: a raw aiokafka
 consumer reading the same records, and the same reader parsing each into its envelope and
-payload; and the file's COPY above.
+payload; and the file's COPY above. With `--stream-batch N` (1 000 by default; 0: not), the
+same readings are then streamed again as a metering system's collection runs would send them,
+in events of N readings (`phaseout.grid.readings.recorded.v1`, each of one supply district and
+keyed by it), into another fresh database that knows the same sealings: readings/s from the
+first record produced to the last one applied, against the same COPY.
 
 The time from a reading to its alert: enterprises whose sealing and pre-order readings the
 watch already holds; one at a time, a reading that breaks the sealing is produced on the grid
@@ -69,7 +73,8 @@ from bench.stats import Section, summary_ms
 from phaseout_cli import stack
 from phaseout_shared import migrations
 from phaseout_shared.bus import KafkaAccess
-from phaseout_shared.contracts.feeds import ReadingRecorded
+from phaseout_shared.contracts.base import EventPayload
+from phaseout_shared.contracts.feeds import ReadingRecorded, ReadingsRecorded
 from phaseout_shared.db import Database
 from phaseout_shared.envelope import Envelope, from_kafka, to_kafka
 from phaseout_shared.outbox import Outbox, topic_of
@@ -79,7 +84,8 @@ from phaseout_technology.watch.api import import_path
 from phaseout_technology.watch.tables import orders
 
 SEALED = "phaseout.technology.case.sealed.v1"
-READING = "phaseout.grid.reading.recorded.v1"
+READING = ReadingRecorded.event_type
+READINGS = ReadingsRecorded.event_type
 GRID = "phaseout.grid.events"
 TECHNOLOGY = topic_of("technology")
 FEEDS_GROUP = "technology-feeds"
@@ -239,14 +245,16 @@ async def run(
     trials: int = 30,
     streamed: int | None = None,
     load: float | None = None,
+    batch: int = 0,
 ) -> None:
     """The file import of `count` readings; the streamed path with `streamed` of them (all by
     default, none with 0), then `trials` readings to their alerts each way (none with 0), idle
-    and, with `load`, again under a stream at `load` times the streamed path's rate."""
+    and, with `load`, again under a stream at `load` times the streamed path's rate; with
+    `batch`, the streamed path again in events of `batch` readings."""
     copy_rate = await file_import(bench, section, count)
     streamed = count if streamed is None else streamed
     if streamed or trials:
-        await stream(bench, section, streamed, copy_rate, trials, load)
+        await stream(bench, section, streamed, copy_rate, trials, load, batch)
 
 
 async def file_import(bench: Bench, section: Section, count: int) -> float:
@@ -325,61 +333,96 @@ async def file_import(bench: Bench, section: Section, count: int) -> float:
         await db.dispose()
 
 
-def _reading_record(
+def _reading_body(
     code: str, account: str, address: str, district: str, period: date, kwh: int
+) -> dict[str, Any]:
+    """A `ReadingRecorded` payload as its JSON has it."""
+    return {
+        "sequence": None,
+        "uscc": code,
+        "district": district,
+        "period": period.isoformat(),
+        "correction_reason": None,
+        "account": account,
+        "address": address,
+        "kwh": str(kwh),
+        "max_demand_kw": str(kwh // 500),
+    }
+
+
+def _grid_record(
+    kind: str, subject: str, body: dict[str, Any]
 ) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
-    """Key, value and headers of a `phaseout.grid.reading.recorded.v1` record, as `to_kafka`
-    writes it (checked against it in `_grid_records`), without its per-record cost."""
-    body = json.dumps(
-        {
-            "sequence": None,
-            "uscc": code,
-            "district": district,
-            "period": period.isoformat(),
-            "correction_reason": None,
-            "account": account,
-            "address": address,
-            "kwh": str(kwh),
-            "max_demand_kw": str(kwh // 500),
-        }
-    ).encode()
+    """Key, value and headers of a grid record of type `kind`, as `to_kafka` writes it (checked
+    against it in `_same_as_to_kafka`), without its per-record cost."""
     headers = [
         ("ce_id", str(uuid.uuid4()).encode()),
-        ("ce_type", READING.encode()),
+        ("ce_type", kind.encode()),
         ("ce_source", b"/phaseout/grid"),
-        ("ce_subject", code.encode()),
+        ("ce_subject", subject.encode()),
         ("ce_time", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ").encode()),
         ("content-type", b"application/json"),
         ("ce_specversion", b"1.0"),
     ]
-    return code.encode(), body, headers
+    return subject.encode(), json.dumps(body).encode(), headers
 
 
-def _same_as_to_kafka(record: tuple[bytes, bytes, list[tuple[str, bytes]]]) -> None:
+def _reading_record(
+    code: str, account: str, address: str, district: str, period: date, kwh: int
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """A `phaseout.grid.reading.recorded.v1` record, keyed by the enterprise."""
+    return _grid_record(READING, code, _reading_body(code, account, address, district, period, kwh))
+
+
+def _same_as_to_kafka(
+    record: tuple[bytes, bytes, list[tuple[str, bytes]]], model: type[EventPayload]
+) -> None:
     key, value, headers = record
-    data = json.loads(value)
-    payload = ReadingRecorded.model_validate(data)
+    payload = model.model_validate(json.loads(value))
     envelope = Envelope.of(
-        payload, source="/phaseout/grid", subject=data["uscc"], time=datetime.now(UTC)
+        payload, source="/phaseout/grid", subject=key.decode(), time=datetime.now(UTC)
     )
     k, v, h = to_kafka(envelope)
     assert (k, v) == (key, value), (v, value)
     assert [n for n, _ in h] == [n for n, _ in headers]
 
 
+def _file_readings(content: bytes) -> Iterator[tuple[str, str, str, str, date, int]]:
+    for line in content.decode().splitlines()[1:]:
+        code, account, address, district, period, kwh, _ = line.split(",")
+        yield code, account, address, district, date.fromisoformat(f"{period}-01"), int(kwh)
+
+
 def _grid_records(
     content: bytes,
 ) -> Iterator[tuple[bytes, bytes, list[tuple[str, bytes]]]]:
-    """The file's readings, in its order, as the grid company's system would publish them."""
-    lines = content.decode().splitlines()[1:]
-    for n, line in enumerate(lines):
-        code, account, address, district, period, kwh, _ = line.split(",")
-        record = _reading_record(
-            code, account, address, district, date.fromisoformat(f"{period}-01"), int(kwh)
-        )
+    """The file's readings, in its order, as the grid company's system would publish them: an
+    event per reading."""
+    for n, reading in enumerate(_file_readings(content)):
+        record = _reading_record(*reading)
         if n == 0:
-            _same_as_to_kafka(record)
+            _same_as_to_kafka(record, ReadingRecorded)
         yield record
+
+
+def _grid_batches(
+    content: bytes, size: int
+) -> Iterator[tuple[bytes, bytes, list[tuple[str, bytes]]]]:
+    """The file's readings as a metering system's collection runs would publish them: events
+    of up to `size` readings (`phaseout.grid.readings.recorded.v1`), each of one supply
+    district and keyed by it, in the file's order within the district."""
+    by_district: dict[str, list[dict[str, Any]]] = {}
+    for reading in _file_readings(content):
+        by_district.setdefault(reading[3], []).append(_reading_body(*reading))
+    first = True
+    for district, bodies in by_district.items():
+        for at in range(0, len(bodies), size):
+            body = {"sequence": None, "readings": bodies[at : at + size]}
+            record = _grid_record(READINGS, district, body)
+            if first:
+                _same_as_to_kafka(record, ReadingsRecorded)
+                first = False
+            yield record
 
 
 async def produce(kafka: KafkaAccess, records: Iterable[Any], chunk: int = 2000) -> int:
@@ -471,9 +514,11 @@ async def stream(
     copy_rate: float,
     trials: int,
     load: float | None = None,
+    batch: int = 0,
 ) -> None:
     """The streamed path through the technology service, then the time to an alert (idle, and
-    with `load` under a steady stream at that share of the streamed path's rate)."""
+    with `load` under a steady stream at that share of the streamed path's rate); with
+    `batch`, the streamed path again in events of that many readings."""
     content, sealings = file_of(count)
     url = await _technology_database(bench, "watch_stream")
     db = Database(url)
@@ -496,8 +541,58 @@ async def stream(
                 await alert_latency(
                     bench, section, db, url, grid, trials, load_rate=load * sustained
                 )
+        if count and batch:
+            bench.stop("technology")
+            await _streamed_in_batches(bench, section, content, sealings, copy_rate, batch)
     finally:
         bench.stop("technology")
+        await db.dispose()
+
+
+async def _streamed_in_batches(
+    bench: Bench,
+    section: Section,
+    content: bytes,
+    sealings: list[tuple[str, str, date]],
+    copy_rate: float,
+    size: int,
+) -> None:
+    """The streamed path again, the same readings in events of `size` readings each, into a
+    fresh database that knows the same sealings (the service restarted on it)."""
+    url = await _technology_database(bench, "watch_stream_batched")
+    db = Database(url)
+    try:
+        await _sealings(db, sealings)
+        start_at = await _committed(bench.kafka, FEEDS_GROUP)
+        bench.start(bench.service("technology", url))
+        count = content.count(b"\n") - 1
+        print(f"\nwatch: producing {count} readings in events of {size} ...", flush=True)
+        grid = stack.kafka_access(bench.config, "grid")
+        started = time.perf_counter()
+        sent = await produce(grid, _grid_batches(content, size), chunk=50)
+        applied = start_at
+        deadline = started + max(900.0, count / 100)
+        while applied - start_at < sent and time.perf_counter() < deadline:
+            await asyncio.sleep(0.2)
+            applied = await _committed(bench.kafka, FEEDS_GROUP)
+        took = time.perf_counter() - started
+        async with pg(url) as conn:
+            stored = await conn.fetchval("SELECT count(*) FROM watch_readings WHERE current")
+            raised = await conn.fetchval("SELECT count(*) FROM watch_alerts")
+        label = f"stream in events of {size} readings: first produced → last applied"
+        detail = f"{applied - start_at} of {sent} events applied in {took:.1f}s"
+        section.add(
+            label, stored / took, "readings/s", f"{detail}; {stored} stored, {raised} alerts"
+        )
+        if applied - start_at < sent:
+            section.note(f"stream in events: stopped waiting after {took:.0f}s")
+        section.ratio(
+            f"stream in events of {size} / COPY (file part)",
+            stored / took,
+            copy_rate,
+            "target ≥ 0.33",
+        )
+    finally:
         await db.dispose()
 
 

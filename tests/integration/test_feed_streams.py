@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,22 +18,34 @@ from support import dead_letter, eventually, make_uscc
 
 from phaseout_shared.bus import dead_letters_of, make_producer
 from phaseout_shared.contracts.base import EventPayload
-from phaseout_shared.contracts.feeds import InvoiceRecorded, ReadingRecorded
+from phaseout_shared.contracts.feeds import (
+    InvoiceRecorded,
+    InvoicesRecorded,
+    ReadingRecorded,
+    ReadingsRecorded,
+)
 from phaseout_shared.envelope import Envelope, to_kafka
 
 pytestmark = pytest.mark.integration
 rng = random.Random(2019_12)
 
 
-async def publish(platform: Platform, system: str, payloads: list[EventPayload]) -> list[str]:
-    """Publish as the feed's own system (`grid`, `tax`) on its topic; the events' ids."""
+async def publish(
+    platform: Platform, system: str, payloads: Sequence[EventPayload], batch_key: str | None = None
+) -> list[str]:
+    """Publish as the feed's own system (`grid`, `tax`) on its topic, keyed by the enterprise
+    or by `batch_key` (a batch's); the events' ids."""
     producer = make_producer(platform.stack.kafka_as(system), f"test-{system}")
     ids = []
     await asyncio.wait_for(producer.start(), 20)
     try:
         for p in payloads:
+            if batch_key is None and isinstance(p, ReadingRecorded | InvoiceRecorded):
+                subject = str(p.uscc)
+            else:
+                subject = str(batch_key)
             envelope = Envelope.of(
-                p, source=f"/phaseout/{system}", subject=str(p.uscc), time=datetime.now(UTC)
+                p, source=f"/phaseout/{system}", subject=subject, time=datetime.now(UTC)
             )
             key, value, headers = to_kafka(envelope)
             await producer.send_and_wait(
@@ -44,7 +57,7 @@ async def publish(platform: Platform, system: str, payloads: list[EventPayload])
     return ids
 
 
-def readings(uscc: str, account: str, kwh: dict[str, int], **over: Any) -> list[EventPayload]:
+def readings(uscc: str, account: str, kwh: dict[str, int], **over: Any) -> list[ReadingRecorded]:
     return [
         ReadingRecorded(
             uscc=uscc,
@@ -163,3 +176,63 @@ async def test_an_event_on_a_feeds_topic_from_another_source_is_refused(
     letter = await eventually(lambda: dead_letter_of(platform, envelope.id), within=90)
     assert letter["dlq_reason"].startswith(b"foreign")
     assert await stored(platform, uscc, 0) == []
+
+
+async def test_a_batch_of_readings_loads_whole_or_is_refused_whole(platform: Platform) -> None:
+    """A metering system's collection run as one event: its readings stored as a file's rows
+    are; a batch holding one changed figure without its reason is dead-lettered whole, naming
+    the reading, and none of its readings is stored (as a file with one bad row)."""
+    first, second = make_uscc(rng), make_uscc(rng)
+    run = [
+        *readings(first, "GD-B-1", {"2019-01": 7_000, "2019-02": 7_100}),
+        *readings(second, "GD-B-2", {"2019-01": 50_000}),
+    ]
+    batch = ReadingsRecorded(readings=run)
+    await publish(platform, "grid", [batch], batch_key="baoan")
+    items = await eventually(lambda: stored(platform, first, 2), within=60)
+    assert [(x["period"], x["kwh"]) for x in items] == [
+        ("2019-01-01", "7000.000"),
+        ("2019-02-01", "7100.000"),
+    ]
+    assert [x["kwh"] for x in await eventually(lambda: stored(platform, second, 1))] == [
+        "50000.000"
+    ]
+
+    third = make_uscc(rng)
+    bad = [
+        *readings(third, "GD-B-3", {"2019-03": 1_000}),
+        *readings(first, "GD-B-1", {"2019-02": 9_999}),  # changed, no correction_reason
+    ]
+    (refused,) = await publish(
+        platform, "grid", [ReadingsRecorded(readings=bad)], batch_key="baoan"
+    )
+    letter = await eventually(lambda: dead_letter_of(platform, refused), within=90)
+    assert b"reading 2" in letter["dlq_reason"] and b"correction_reason" in letter["dlq_reason"]
+    assert await stored(platform, third, 0) == []
+    assert [x["kwh"] for x in await stored(platform, first, 2) or []] == ["7000.000", "7100.000"]
+
+
+async def test_a_batch_of_invoices_loads_like_single_ones(platform: Platform) -> None:
+    uscc = make_uscc(rng)
+    invoices = [
+        InvoiceRecorded(
+            uscc=uscc,
+            district="baoan",
+            period=date(2019, month, 1),
+            category="steel_rebar",
+            amount_yuan=Decimal(1_000_000 + month),
+            tonnes=Decimal(250),
+        )
+        for month in (4, 5, 6)
+    ]
+    await publish(platform, "tax", [InvoicesRecorded(invoices=invoices)], batch_key="baoan")
+
+    async def loaded() -> list[Any] | None:
+        r = await platform.clients["technology"].get(
+            "/v1/watch/invoices", params={"uscc": uscc}, headers=platform.stack.headers("miit")
+        )
+        items: list[Any] = r.json()["items"] if r.status_code == 200 else []
+        return items if len(items) == 3 else None
+
+    items = await eventually(loaded, within=60)
+    assert sorted(x["period"] for x in items) == ["2019-04-01", "2019-05-01", "2019-06-01"]

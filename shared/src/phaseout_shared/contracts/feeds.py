@@ -1,6 +1,10 @@
 """The revival watch's feeds as streams: the grid company's electricity readings and the tax
 bureau's invoiced sales, published by their own systems on their own topics
-(`phaseout.grid.events`, `phaseout.tax.events`; see `principals`), one event per reading.
+(`phaseout.grid.events`, `phaseout.tax.events`; see `principals`): one event per reading, or
+one event per batch of readings as a metering or invoicing system collects them (a collection
+run's readings, up to `BATCH` of them), each batch stored whole or refused whole, as a file is.
+A producer sends the readings of one account (the invoices of one taxpayer) under one Kafka
+key — the supply district, say — so that a correction arrives after what it corrects.
 
 The same figures as the feed files the city bureau imports (`phaseout_technology.watch.feeds`),
 and the same rule for them: a reading is stored once per account and month, the same reading
@@ -59,3 +63,23 @@ class InvoiceRecorded(_Monthly):
     )
     amount_yuan: Amount = Field(ge=0, lt=Decimal("1e13"), description="Invoiced amount, yuan")
     tonnes: Amount = Field(ge=0, lt=Decimal("1e13"), description="Invoiced quantity, tonnes")
+
+
+BATCH = 2_000
+"""The most readings (invoices) one batch event carries: about 450 kB of JSON, under the bus's
+event size (`limits.MAX_EVENT_BYTES`)."""
+
+
+@event_type("phaseout.grid.readings.recorded.v1")
+class ReadingsRecorded(EventPayload):
+    """A batch of readings from the grid company, as its metering system collected them: each
+    is the payload a `ReadingRecorded` event carries (its `sequence` unused here)."""
+
+    readings: list[ReadingRecorded] = Field(min_length=1, max_length=BATCH)
+
+
+@event_type("phaseout.tax.invoices.recorded.v1")
+class InvoicesRecorded(EventPayload):
+    """A batch of invoiced sales from the tax bureau: each is an `InvoiceRecorded` payload."""
+
+    invoices: list[InvoiceRecorded] = Field(min_length=1, max_length=BATCH)

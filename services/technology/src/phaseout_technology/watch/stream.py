@@ -1,13 +1,17 @@
 """The revival watch's feeds as streams: the grid company's and the tax bureau's systems publish
-each reading as an event on their own topic (`contracts.feeds`), and this consumer
-(`technology-feeds`) loads them exactly as an imported file's rows.
+each reading, or a batch of readings, as an event on their own topic (`contracts.feeds`), and
+this consumer (`technology-feeds`) loads them exactly as an imported file's rows.
 
 A fetched batch loads in one transaction with its inbox claims, through the same set-based load
 as a file: stored once per key, the same reading again changes nothing, a different figure
 supersedes only with a `correction_reason`. A batch with a conflicting reading (a changed figure
 without its reason, one key twice) fails whole and its events are then applied one by one: the
-conflicting one is dead-lettered with its problem, the others load. The rules then run over the
+conflicting one is dead-lettered with its problem, the others load; a batch event is one of
+them, stored whole or dead-lettered whole, as a file is. The rules then run over the
 enterprises the batch touched, as after an import.
+
+An event costs the consumer more than a row of a file does (its record fetched, its envelope and
+payload read, its inbox claim written); a batch event spreads that over its readings.
 """
 
 from __future__ import annotations
@@ -18,7 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_shared.consumer import Delivery, Parsed
 from phaseout_shared.contracts.base import EventPayload
-from phaseout_shared.contracts.feeds import InvoiceRecorded, ReadingRecorded
+from phaseout_shared.contracts.feeds import (
+    InvoiceRecorded,
+    InvoicesRecorded,
+    ReadingRecorded,
+    ReadingsRecorded,
+)
 from phaseout_shared.envelope import Envelope
 from phaseout_shared.outbox import Outbox, topic_of
 from phaseout_shared.principals import FEED_TOPICS
@@ -28,40 +37,55 @@ from phaseout_technology.watch import store
 from phaseout_technology.watch.feeds import Feed, Invoice, Reading, Rejected, Row
 
 STREAM_BATCH = 5_000
-"""Readings applied in one transaction at most (the consumer's default is 500)."""
+"""Events applied in one transaction at most (the consumer's default is 500). Batch events are
+bounded by the bytes a fetch brings (the consumer's `max_partition_fetch_bytes`, 2 MB a
+partition): a few thousand readings a partition."""
 
 
 class FeedProblem(ValueError):
     """A streamed reading the store refuses: dead-lettered with its problems."""
 
 
-def row_of(payload: EventPayload, line: int) -> tuple[Feed, Row]:
-    """The feed and the row a streamed reading is, numbered as a file's line would be."""
+def rows_of(payload: EventPayload, first: int) -> tuple[Feed, list[Row]]:
+    """The feed and the rows a streamed event carries (one reading, or a batch of them),
+    numbered from `first` as a file's lines would be."""
     p = payload
     if isinstance(p, ReadingRecorded):
-        return Feed.ELECTRICITY, Reading(
-            line,
-            p.uscc,
-            account=p.account,
-            address=p.address,
-            district=str(p.district),
-            period=p.period,
-            kwh=p.kwh,
-            max_demand_kw=p.max_demand_kw,
-            correction_reason=p.correction_reason,
-        )
+        return Feed.ELECTRICITY, [_reading(p, first)]
     if isinstance(p, InvoiceRecorded):
-        return Feed.INVOICES, Invoice(
-            line,
-            p.uscc,
-            district=str(p.district),
-            period=p.period,
-            category=p.category,
-            amount_yuan=p.amount_yuan,
-            tonnes=p.tonnes,
-            correction_reason=p.correction_reason,
-        )
+        return Feed.INVOICES, [_invoice(p, first)]
+    if isinstance(p, ReadingsRecorded):
+        return Feed.ELECTRICITY, [_reading(r, first + n) for n, r in enumerate(p.readings)]
+    if isinstance(p, InvoicesRecorded):
+        return Feed.INVOICES, [_invoice(r, first + n) for n, r in enumerate(p.invoices)]
     raise FeedProblem(f"{payload.event_type} is not a feed's reading")
+
+
+def _reading(p: ReadingRecorded, line: int) -> Reading:
+    return Reading(
+        line,
+        p.uscc,
+        account=p.account,
+        address=p.address,
+        district=str(p.district),
+        period=p.period,
+        kwh=p.kwh,
+        max_demand_kw=p.max_demand_kw,
+        correction_reason=p.correction_reason,
+    )
+
+
+def _invoice(p: InvoiceRecorded, line: int) -> Invoice:
+    return Invoice(
+        line,
+        p.uscc,
+        district=str(p.district),
+        period=p.period,
+        category=p.category,
+        amount_yuan=p.amount_yuan,
+        tonnes=p.tonnes,
+        correction_reason=p.correction_reason,
+    )
 
 
 async def load_events(
@@ -70,12 +94,15 @@ async def load_events(
     outbox: Outbox,
     delivery: Delivery,
 ) -> None:
-    """Load the events' readings and invoices, each feed in one set-based load."""
+    """Load the events' readings and invoices, each feed in one set-based load. A problem is
+    reported by the reading's place in the events applied (1 for an event of one reading)."""
     by_feed: dict[Feed, list[Row]] = {}
     ids: dict[Feed, list[str]] = {}
-    for line, (envelope, payload) in enumerate(events, start=1):
-        feed, row = row_of(payload, line)
-        by_feed.setdefault(feed, []).append(row)
+    line = 1
+    for envelope, payload in events:
+        feed, rows = rows_of(payload, line)
+        line += len(rows)
+        by_feed.setdefault(feed, []).extend(rows)
         ids.setdefault(feed, []).append(envelope.id)
     for feed, rows in by_feed.items():
         try:
@@ -89,8 +116,15 @@ async def load_events(
             )
         except Rejected as rejected:
             raise FeedProblem(
-                "; ".join(f"{p.column}: {p.reason}" for p in rejected.problems)
+                "; ".join(
+                    f"{_place(p.line, len(rows))}{p.column}: {p.reason}" for p in rejected.problems
+                )
             ) from None
+
+
+def _place(line: int, rows: int) -> str:
+    """Where in a batch event a problem is: its reading's number, if the event has several."""
+    return f"reading {line}, " if rows > 1 else ""
 
 
 def consumer() -> ConsumerSpec:
