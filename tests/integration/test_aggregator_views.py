@@ -274,6 +274,75 @@ async def test_district_progress_counts_and_the_rule(platform: Platform) -> None
         ({"agency": None, "jurisdiction": "luohu"}, 403, 0),
     ],
 )
+async def _progress_of(platform: Platform, district: str, as_of: str, agency: str) -> Any:
+    r = await platform.clients["aggregator"].get(
+        "/v1/districts/progress",
+        params={"as_of": as_of},
+        headers=platform.stack.headers(agency),
+    )
+    assert r.status_code == 200, r.text
+    return next(p for p in r.json() if p["district"] == district)
+
+
+def _registered_and_inspected(progress: Any) -> dict[str, tuple[int, int]]:
+    figures = {"": (progress["totals"]["registered"], progress["totals"]["inspected"])}
+    for dim, counts in progress["by_dimension"].items():
+        figures[dim] = (counts["registered"], counts["inspected"])
+    return figures
+
+
+def _added(after: dict[str, tuple[int, int]], before: dict[str, tuple[int, int]]) -> Any:
+    return {
+        k: (a[0] - before.get(k, (0, 0))[0], a[1] - before.get(k, (0, 0))[1])
+        for k, a in after.items()
+        if a != before.get(k, (0, 0))
+    }
+
+
+async def test_district_progress_counts_an_enterprise_once_and_as_the_caller_sees(
+    platform: Platform,
+) -> None:
+    """An enterprise on two registers is two registrations of its dimensions and one
+    enterprise of its district, counted from the day its facts hold; its equipment found by
+    miit makes it inspected in technology and in the district, which the water bureau (energy
+    only) does not see, and environment's officers see none of it. The figures of the day before and of the day, read at the same moment, differ
+    by this enterprise alone (no other test dates anything on this day)."""
+    uscc, day, before = make_uscc(rng), "2018-03-07", "2018-03-06"
+    for service, agency in (("energy", "miit"), ("technology", "miit")):
+        await register(platform, service, agency, uscc, district="pingshan", effective_on=day)
+    r = await platform.clients["technology"].post(
+        f"/v1/enterprises/{uscc}/items",
+        headers=platform.stack.headers("miit"),
+        json={
+            "item_id": "K-P",
+            "equipment": {"kind": "kiln", "type": "earth"},
+            "capacity_amount": "500000",
+            "capacity_unit": "m²/a",
+            "effective_on": day,
+        },
+    )
+    assert r.status_code == 201, r.text
+
+    async def seen() -> Any:
+        v = await view(platform, uscc, day)
+        body = v.json() if v.status_code == 200 else {}
+        agencies = {a["dimension"] for a in body.get("agencies", [])}
+        return body if agencies == {"energy", "technology"} and body.get("cases") else None
+
+    await eventually(seen)
+    for agency, expected in (
+        ("miit", {"": (1, 1), "energy": (1, 0), "technology": (1, 1)}),
+        ("water", {"": (1, 0), "energy": (1, 0)}),
+        ("mee", {}),
+    ):
+        on_the_day = await _progress_of(platform, "pingshan", day, agency)
+        the_day_before = await _progress_of(platform, "pingshan", before, agency)
+        added = _added(
+            _registered_and_inspected(on_the_day), _registered_and_inspected(the_day_before)
+        )
+        assert added == expected, (agency, added)
+
+
 async def test_who_sees_what(
     platform: Platform, who: dict[str, Any], status: int, dimensions: int
 ) -> None:

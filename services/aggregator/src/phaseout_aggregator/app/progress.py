@@ -3,12 +3,14 @@ which districts fall behind enough to be named in a circular (通报) or summone
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import oversight_rule, timeline
@@ -56,34 +58,30 @@ async def current_rule(session: AsyncSession) -> OversightRule:
     return OversightRule() if row is None else OversightRule.model_validate(dict(row._mapping))
 
 
-async def _distinct(
-    session: AsyncSession, as_of: date, nouns: tuple[str, ...] | None
-) -> dict[tuple[str, str], int]:
+def _enterprise_counts_statement(dimensions: frozenset[str] | None) -> Select[Any]:
+    """Per district and dimension, and per district over the dimensions given (None: all),
+    the enterprises registered and those inspected by `AS_OF`, each counted once: one pass
+    over the timeline, the two groupings as grouping sets (the district's own row has no
+    dimension)."""
     noun = func.split_part(timeline.c.type, ".", 3)
     district = timeline.c.data["district"].astext
-    q = select(district, timeline.c.dimension, func.count(timeline.c.uscc.distinct())).where(
-        timeline.c.effective_on <= as_of
+    uscc = timeline.c.uscc.distinct()
+    q = select(
+        district,
+        timeline.c.dimension,
+        func.count(uscc).filter(noun == "enterprise"),
+        func.count(uscc).filter(noun.in_(INSPECTION_NOUNS)),
+    ).where(
+        timeline.c.effective_on <= bindparam("as_of"),
+        noun.in_(("enterprise", *INSPECTION_NOUNS)),
     )
-    q = q.where(noun.in_(nouns)) if nouns else q.where(noun == "enterprise")
-    rows = await session.execute(q.group_by(district, timeline.c.dimension))
-    return {(d, dim): n for d, dim, n in rows.tuples() if d is not None}
+    if dimensions is not None:
+        q = q.where(timeline.c.dimension.in_(sorted(dimensions)))
+    sets = func.grouping_sets(tuple_(district, timeline.c.dimension), tuple_(district))
+    return q.group_by(sets)
 
 
-async def _enterprises(
-    session: AsyncSession, as_of: date, nouns: tuple[str, ...] | None, scope: Scope
-) -> dict[str, int]:
-    """Per district, the enterprises (each once, whatever its registers) in the caller's
-    dimensions: registered (no `nouns`) or inspected."""
-    noun = func.split_part(timeline.c.type, ".", 3)
-    district = timeline.c.data["district"].astext
-    q = select(district, func.count(timeline.c.uscc.distinct())).where(
-        timeline.c.effective_on <= as_of
-    )
-    q = q.where(noun.in_(nouns)) if nouns else q.where(noun == "enterprise")
-    if scope.dimensions is not None:
-        q = q.where(timeline.c.dimension.in_(sorted(scope.dimensions)))
-    rows = await session.execute(q.group_by(district))
-    return {d: n for d, n in rows.tuples() if d is not None}
+_statement = functools.cache(_enterprise_counts_statement)
 
 
 async def district_progress(
@@ -91,22 +89,25 @@ async def district_progress(
 ) -> list[DistrictProgress]:
     rule = await current_rule(session)
     counts: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
-    for (district, dim), n in (await _distinct(session, as_of, None)).items():
-        counts[district][dim].registered = n
-    for (district, dim), n in (await _distinct(session, as_of, INSPECTION_NOUNS)).items():
-        counts[district][dim].inspected = n
+    totals: dict[str, tuple[int, int]] = {}
+    rows = await session.execute(_statement(scope.dimensions), {"as_of": as_of})
+    for district, dim, registered, inspected in rows.tuples():
+        if district is None:
+            continue
+        if dim is None:
+            totals[district] = (registered, inspected)
+        else:
+            counts[district][dim].registered = registered
+            counts[district][dim].inspected = inspected
     for (district, dim), (opened, overdue) in (await case_counts(session, as_of, scope)).items():
         counts[district][dim].open_cases += opened
         counts[district][dim].overdue += overdue
     for (district, dim), exited in (await exit_counts(session, as_of, scope)).items():
         counts[district][dim].exited += exited
-    registered = await _enterprises(session, as_of, None, scope)
-    inspected = await _enterprises(session, as_of, INSPECTION_NOUNS, scope)
     districts = [d.value for d in District if scope.district in (None, d.value)]
     progress = [_progress(d, counts[d], rule, scope) for d in districts]
     for p in progress:
-        p.totals.registered = registered.get(p.district, 0)
-        p.totals.inspected = inspected.get(p.district, 0)
+        p.totals.registered, p.totals.inspected = totals.get(p.district, (0, 0))
     return progress
 
 
