@@ -305,8 +305,9 @@ async def test_district_progress_counts_an_enterprise_once_and_as_the_caller_see
     """An enterprise on two registers is two registrations of its dimensions and one
     enterprise of its district, counted from the day its facts hold; its equipment found by
     miit makes it inspected in technology and in the district, which the water bureau (energy
-    only) does not see, and environment's officers see none of it. The figures of the day before and of the day, read at the same moment, differ
-    by this enterprise alone (no other test dates anything on this day)."""
+    only) does not see, and environment's officers see none of it. The figures of the day
+    before and of the day, read at the same moment, differ by this enterprise alone (no other
+    test dates anything on this day)."""
     uscc, day, before = make_uscc(rng), "2018-03-07", "2018-03-06"
     for service, agency in (("energy", "miit"), ("technology", "miit")):
         await register(platform, service, agency, uscc, district="pingshan", effective_on=day)
