@@ -570,21 +570,15 @@ async def _streamed_in_batches(
         grid = stack.kafka_access(bench.config, "grid")
         started = time.perf_counter()
         sent = await produce(grid, _grid_batches(content, size), chunk=50)
-        applied = start_at
-        deadline = started + max(900.0, count / 100)
-        while applied - start_at < sent and time.perf_counter() < deadline:
-            await asyncio.sleep(0.2)
-            applied = await _committed(bench.kafka, FEEDS_GROUP)
+        done = await _applied(bench.kafka, start_at, sent, started + max(900.0, count / 100))
         took = time.perf_counter() - started
-        async with pg(url) as conn:
-            stored = await conn.fetchval("SELECT count(*) FROM watch_readings WHERE current")
-            raised = await conn.fetchval("SELECT count(*) FROM watch_alerts")
+        stored, raised = await _stored_and_raised(url)
         label = f"stream in events of {size} readings: first produced → last applied"
-        detail = f"{applied - start_at} of {sent} events applied in {took:.1f}s"
+        detail = f"{done} of {sent} events applied in {took:.1f}s"
         section.add(
             label, stored / took, "readings/s", f"{detail}; {stored} stored, {raised} alerts"
         )
-        if applied - start_at < sent:
+        if done < sent:
             section.note(f"stream in events: stopped waiting after {took:.0f}s")
         section.ratio(
             f"stream in events of {size} / COPY (file part)",
@@ -594,6 +588,24 @@ async def _streamed_in_batches(
         )
     finally:
         await db.dispose()
+
+
+async def _applied(kafka: KafkaAccess, start_at: int, sent: int, deadline: float) -> int:
+    """How many of the `sent` records the feeds' consumer has applied (its committed offsets
+    past `start_at`), waiting until all are or `deadline` (`time.perf_counter`) passes."""
+    applied = start_at
+    while applied - start_at < sent and time.perf_counter() < deadline:
+        await asyncio.sleep(0.2)
+        applied = await _committed(kafka, FEEDS_GROUP)
+    return applied - start_at
+
+
+async def _stored_and_raised(url: str) -> tuple[int, int]:
+    """The current readings stored and the alerts raised in the service's database."""
+    async with pg(url) as conn:
+        stored = await conn.fetchval("SELECT count(*) FROM watch_readings WHERE current")
+        raised = await conn.fetchval("SELECT count(*) FROM watch_alerts")
+    return int(stored), int(raised)
 
 
 async def _streamed(
@@ -608,16 +620,9 @@ async def _streamed(
     sent = await produce(grid, _grid_records(content))
     produced_s = time.perf_counter() - started
     del content
-    applied = start_at
-    deadline = started + max(900.0, count / 100)
-    while applied - start_at < sent and time.perf_counter() < deadline:
-        await asyncio.sleep(0.5)
-        applied = await _committed(bench.kafka, FEEDS_GROUP)
+    done = await _applied(bench.kafka, start_at, sent, started + max(900.0, count / 100))
     stream_s = time.perf_counter() - started
-    done = applied - start_at
-    async with pg(url) as conn:
-        stored = await conn.fetchval("SELECT count(*) FROM watch_readings WHERE current")
-        raised = await conn.fetchval("SELECT count(*) FROM watch_alerts")
+    stored, raised = await _stored_and_raised(url)
     section.add(
         f"stream: produced on {GRID} (bench, grid principal)",
         sent / produced_s,
