@@ -15,6 +15,7 @@ accepted) in 2019, 2020 or 2021.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import json
 import random
@@ -177,7 +178,13 @@ async def sample(
     api: Callable[[int], Awaitable[None]],
     raw: Callable[[int], Awaitable[None]],
 ) -> None:
-    """Time `n` API calls and `n` baseline reads, one at a time; print p50/p99 and the ratio."""
+    """Time `n` API calls and `n` baseline reads, one at a time; print p50/p99 and the ratio.
+
+    The bench's own heap (the corpus it made, the codes it picks from) is collected and frozen
+    first (`gc.freeze`): otherwise a full collection of it, a pause of 100 ms or more in this
+    process, lands in one of the timed calls and is counted as the service's."""
+    gc.collect()
+    gc.freeze()
     timings: dict[str, list[float]] = {"api": [], "raw": []}
     for kind, call in (("api", api), ("raw", raw)):
         await call(0)  # warm-up

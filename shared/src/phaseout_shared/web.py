@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -470,6 +471,16 @@ def _either(platform: Callable[[str], auth.Principal], settings: Settings) -> An
     return verify
 
 
+def settle_heap() -> None:
+    """Collect what starting left behind, then move the objects that remain (the modules, the
+    metadata, the models' schemas, the caches: most of the heap, and alive for the process's
+    life) out of the collector's reach (`gc.freeze`). Otherwise the first full collections
+    each walk all of them during a request, a pause of 100 to 300 ms in the first seconds of
+    a service's life; after, a full collection walks only what requests have made since."""
+    gc.collect()
+    gc.freeze()
+
+
 def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -499,6 +510,7 @@ def _lifespan(spec: ServiceSpec, settings: Settings) -> Callable[[FastAPI], Any]
         tasks = [asyncio.create_task(supervise(n, w, stop), name=n) for n, w in workers]
         for hook in spec.on_startup:
             await hook(app)
+        settle_heap()
         try:
             yield
         finally:
