@@ -262,18 +262,6 @@ async def test_district_progress_counts_and_the_rule(platform: Platform) -> None
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize(
-    ("who", "status", "dimensions"),
-    [
-        ({"agency": "miit"}, 200, 5),
-        ({"agency": "mee"}, 200, 1),
-        ({"agency": "drc"}, 200, 2),
-        ({"agency": "miit", "jurisdiction": "shenshan"}, 200, 2),
-        ({"agency": "miit", "jurisdiction": "futian"}, 403, 0),
-        ({"agency": None, "jurisdiction": "shenshan"}, 200, 5),
-        ({"agency": None, "jurisdiction": "luohu"}, 403, 0),
-    ],
-)
 async def _progress_of(platform: Platform, district: str, as_of: str, agency: str) -> Any:
     r = await platform.clients["aggregator"].get(
         "/v1/districts/progress",
@@ -344,6 +332,18 @@ async def test_district_progress_counts_an_enterprise_once_and_as_the_caller_see
         assert added == expected, (agency, added)
 
 
+@pytest.mark.parametrize(
+    ("who", "status", "dimensions"),
+    [
+        ({"agency": "miit"}, 200, 5),
+        ({"agency": "mee"}, 200, 1),
+        ({"agency": "drc"}, 200, 2),
+        ({"agency": "miit", "jurisdiction": "shenshan"}, 200, 2),
+        ({"agency": "miit", "jurisdiction": "futian"}, 403, 0),
+        ({"agency": None, "jurisdiction": "shenshan"}, 200, 5),
+        ({"agency": None, "jurisdiction": "luohu"}, 403, 0),
+    ],
+)
 async def test_who_sees_what(
     platform: Platform, who: dict[str, Any], status: int, dimensions: int
 ) -> None:
