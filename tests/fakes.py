@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
-from phaseout_shared.aggregates import Repository
+from phaseout_shared.aggregates import Filters, Repository
 from phaseout_shared.auth import Principal
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.domain.errors import Conflict, NotFound
@@ -50,6 +50,25 @@ class FakeStore(Generic[A]):
         if key not in self.rows:
             raise NotFound(f"no {self.repository.noun} {key}", field="id")
         self.rows[key] = aggregate.model_dump(mode="json")
+
+    async def find(self, filters: Filters) -> list[A]:
+        """The rows whose columns (as the repository makes them) match the filters, by id."""
+        if filters.overdue_as_of is not None:
+            raise NotImplementedError("the fake store does not judge overdue cases")
+        given = {
+            "uscc": filters.uscc,
+            "district": filters.district,
+            "industry": filters.industry,
+            "state": filters.state,
+        }
+        wanted = {name: value for name, value in given.items() if value is not None}
+        found = []
+        for key in sorted(self.rows):
+            aggregate = self.repository.model.model_validate(self.rows[key])
+            columns = self.repository.columns(aggregate)
+            if all(str(columns.get(k)) == str(v) for k, v in wanted.items()):
+                found.append(aggregate)
+        return found
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,13 @@ class Repository(Generic[A]):
             q = q.where(t.c.due_on < filters.overdue_as_of, t.c.state.in_(self.open_states))
         return q
 
+    async def find(self, session: AsyncSession, filters: Filters) -> list[A]:
+        """Every aggregate under `filters`, by id, read without taking it for change: a
+        command's own lookup (already authorised), such as the cases an enterprise has open
+        before it opens another. Every one, not a page of them."""
+        rows = await session.execute(self.query(filters, None).order_by(self.table.c.id))
+        return [self.model.model_validate(row.doc) for row in rows]
+
     async def page(
         self, session: AsyncSession, query: Select[Any], limit: int, offset: int
     ) -> tuple[list[A], int]:
@@ -254,6 +261,10 @@ class Store(Generic[A]):
 
     async def save(self, aggregate: A) -> None:
         await self.repository.save(self._session, aggregate, self._now)
+
+    async def find(self, filters: Filters) -> list[A]:
+        """Every aggregate under `filters`, by id (`Repository.find`)."""
+        return await self.repository.find(self._session, filters)
 
 
 async def page_of(

@@ -164,5 +164,4 @@ async def record_violation(
 
 async def permits_of(work: UnitOfWork, uscc: str) -> list[Permit]:
     """Every permit recorded for an enterprise."""
-    rows = await work.session.execute(PERMITS.query(Filters(uscc=uscc), None))
-    return [Permit.model_validate(row.doc) for row in rows]
+    return await work.store(PERMITS).find(Filters(uscc=uscc))

@@ -10,10 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import TypeVar
 from uuid import UUID
-
-from pydantic import BaseModel
 
 from phaseout_quality.adapters.tables import CASES, CHECKS, LICENCES, UNLICENSED
 from phaseout_quality.app.desk import DESK
@@ -24,21 +21,13 @@ from phaseout_quality.domain.unlicensed import (
     UnlicensedProductionCase,
     refuse_second_unlicensed_case,
 )
-from phaseout_shared.aggregates import Filters, Repository
+from phaseout_shared.aggregates import Filters
 from phaseout_shared.city_time import refuse_future, today
 from phaseout_shared.contracts.base import EventPayload
 from phaseout_shared.contracts.quality import CaseState, LicenceStatus
 from phaseout_shared.domain.errors import NotFound
 from phaseout_shared.domain.facts import Site
 from phaseout_shared.unit_of_work import UnitOfWork
-
-A = TypeVar("A", bound=BaseModel)
-
-
-async def find(work: UnitOfWork, repo: Repository[A], filters: Filters) -> list[A]:
-    """Every aggregate under the filters, read without taking it for change."""
-    rows = await work.session.execute(repo.query(filters, None).order_by(repo.table.c.id))
-    return [repo.model.model_validate(row.doc) for row in rows]
 
 
 async def record_spot_check(
@@ -68,7 +57,7 @@ async def record_spot_check(
     )
     events: list[EventPayload] = []
     if not check.passed:
-        refuse_second_case(await find(work, CASES, Filters(uscc=uscc)), check)
+        refuse_second_case(await work.store(CASES).find(Filters(uscc=uscc)), check)
         case = QualityCase.open(uuid.uuid4(), check)
         check = check.model_copy(update={"case_id": case.case_id})
         events = await DESK.open_beside(work, CASES, case)
@@ -115,7 +104,7 @@ async def revoke_licences(
     DESK.authorise(work, case.district)
     refuse_future(work, effective_on=effective_on)
     if licence_numbers is None:
-        held = await find(work, LICENCES, Filters(uscc=case.uscc, state=LicenceStatus.VALID))
+        held = await work.store(LICENCES).find(Filters(uscc=case.uscc, state=LicenceStatus.VALID))
         licence_numbers = [x.number for x in licences_covering(held, case.product, effective_on)]
     licences = [
         await _licence(work, n, f"licence_numbers[{i}]") for i, n in enumerate(licence_numbers)
@@ -168,14 +157,14 @@ async def open_unlicensed_case(
     """Production without a licence found (无证违法生产): stop ordered at once."""
 
     async def make(site: Site) -> UnlicensedProductionCase:
-        earlier = await find(work, UNLICENSED, Filters(uscc=uscc))
+        earlier = await work.store(UNLICENSED).find(Filters(uscc=uscc))
         refuse_second_unlicensed_case(earlier, uscc, product)
         return UnlicensedProductionCase.open(
             case_id=uuid.uuid4(),
             site=site,
             product=product,
             description=description,
-            licences=await find(work, LICENCES, Filters(uscc=uscc, state=LicenceStatus.VALID)),
+            licences=await work.store(LICENCES).find(Filters(uscc=uscc, state=LicenceStatus.VALID)),
             effective_on=effective_on,
         )
 

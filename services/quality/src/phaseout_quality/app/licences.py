@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from phaseout_quality.adapters.tables import LICENCES, REQUESTS
-from phaseout_quality.app.commands import find
 from phaseout_quality.app.desk import DESK
 from phaseout_quality.domain.cancellation import CancellationRequest
 from phaseout_quality.domain.licence import ProductionLicence
@@ -70,7 +69,7 @@ async def request_cancellation(
             shutdown_reference=shutdown_reference,
             shut_down_on=shut_down_on,
             effective_on=effective_on,
-            others=await find(work, REQUESTS, pending),
+            others=await work.store(REQUESTS).find(pending),
         )
 
     dates = {"shut_down_on": shut_down_on, "effective_on": effective_on}

@@ -79,8 +79,7 @@ async def record_inspection(
         subject, findings, inspection_id=uuid.uuid4(), suspension=suspension, new_id=uuid.uuid4
     )
     if inspected.case is not None:
-        existing, _ = await CASES.page(work.session, CASES.query(Filters(uscc=uscc), None), 500, 0)
-        refuse_second_case(existing, uscc)
+        refuse_second_case(await work.store(CASES).find(Filters(uscc=uscc)), uscc)
         await CASES.add(work.session, inspected.case, work.now)
     for hazard in inspected.hazards:
         await HAZARDS.add(work.session, hazard, work.now)
