@@ -39,6 +39,9 @@ class FakeStore(Generic[A]):
             raise NotFound(f"no {self.repository.noun} {id_}", field="id")
         return self.repository.model.model_validate(self.rows[id_])
 
+    async def look(self, id_: str) -> A:
+        return await self.get(id_)
+
     async def add(self, aggregate: A) -> None:
         key = self.repository.key(aggregate)
         if key in self.rows:

@@ -256,6 +256,10 @@ class Store(Generic[A]):
         """The aggregate, its row locked to the end of the unit of work."""
         return await self.repository.get(self._session, id_)
 
+    async def look(self, id_: str) -> A:
+        """The aggregate as it stands, not taken for change (its row not locked)."""
+        return await self.repository.get(self._session, id_, for_update=False)
+
     async def add(self, aggregate: A) -> None:
         await self.repository.add(self._session, aggregate, self._now)
 

@@ -92,7 +92,7 @@ def router(dimension: Dimension) -> APIRouter:
                 **body.model_dump(),
             )
             disclosure = Disclosure(published=event)
-            await DISCLOSURES.add(work.session, disclosure, work.now)
+            await work.store(DISCLOSURES).add(disclosure)
             await work.emit([event], subject=body.uscc)
             await work.audit(
                 "disclosure.publish", str(event.disclosure_id), body.model_dump(mode="json")
@@ -103,7 +103,7 @@ def router(dimension: Dimension) -> APIRouter:
     async def withdraw(disclosure_id: str, body: WithdrawalIn, work: DisclosureWork) -> Disclosure:
         assert work.principal is not None
         async with work:
-            disclosure = await DISCLOSURES.get(work.session, disclosure_id)
+            disclosure = await work.store(DISCLOSURES).get(disclosure_id)
             authorise_write(
                 work.principal, dimension, disclosure.published.district, agencies=LEADS[dimension]
             )
@@ -111,7 +111,7 @@ def router(dimension: Dimension) -> APIRouter:
                 raise Conflict("the disclosure is already withdrawn", field="state")
             disclosure.state, disclosure.withdrawn_on = "withdrawn", body.effective_on
             disclosure.reason = body.reason
-            await DISCLOSURES.save(work.session, disclosure, work.now)
+            await work.store(DISCLOSURES).save(disclosure)
             event = WITHDRAWN[dimension](
                 disclosure_id=disclosure.published.disclosure_id,
                 uscc=disclosure.published.uscc,

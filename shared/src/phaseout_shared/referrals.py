@@ -161,7 +161,7 @@ def reopening_the_exit(desk: Desk, cases: Repository[Any], lifecycle: Lifecycle[
         if referral.order_case is None:
             return
         try:
-            case = await cases.get(work.session, referral.order_case, for_update=False)
+            case = await work.store(cases).look(referral.order_case)
         except NotFound:
             return
         if case.state not in lifecycle.sources("find_revival") or case.uscc != referral.uscc:
@@ -413,7 +413,7 @@ def router(dimension: Dimension, subscriptions: Sequence[Subscription] = ()) -> 
         """One referral, to its parties (403 to anyone else)."""
         assert work.principal is not None
         async with work:
-            referral = await REFERRALS.get(work.session, referral_id, for_update=False)
+            referral = await work.store(REFERRALS).look(referral_id)
         Scope.of(work.principal).check_referral(
             referral.sender, referral.receiver, referral.district
         )

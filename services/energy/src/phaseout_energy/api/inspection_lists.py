@@ -84,7 +84,7 @@ async def read_list(
 ) -> ListPage:
     """The entries a caller may read (a district officer: the district's), filtered, paged."""
     async with work:
-        found = await INSPECTION_LISTS.get(work.session, str(year), for_update=False)
+        found = await work.store(INSPECTION_LISTS).look(str(year))
     principal = work.principal
     entries = [
         e

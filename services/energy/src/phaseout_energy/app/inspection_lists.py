@@ -72,7 +72,7 @@ async def publish(
         follow_up_due_on=follow_up_due_on,
     )
     try:
-        await INSPECTION_LISTS.add(work.session, inspection_list, work.now)
+        await work.store(INSPECTION_LISTS).add(inspection_list)
     except Conflict:
         raise Conflict(
             f"the {year} list is already published; add entries to it instead",
@@ -92,12 +92,12 @@ async def add_entry(
     work: UnitOfWork, year: int, planned: PlannedEntry, *, effective_on: date
 ) -> InspectionList:
     """Put one more enterprise on a published list."""
-    inspection_list = await INSPECTION_LISTS.get(work.session, str(year))
+    inspection_list = await work.store(INSPECTION_LISTS).get(str(year))
     entry = await _entry(work, planned)
     DESK.authorise(work, entry.district)
     refuse_future(work, effective_on=effective_on)
     inspection_list.add(entry, effective_on=effective_on)
-    await INSPECTION_LISTS.save(work.session, inspection_list, work.now)
+    await work.store(INSPECTION_LISTS).save(inspection_list)
     await _emit(work, inspection_list)
     await work.audit(
         "inspection_list.add_entry", f"{year}/{entry.uscc}", planned.model_dump(mode="json")

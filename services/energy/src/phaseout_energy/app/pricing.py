@@ -50,7 +50,7 @@ async def record_measure(work: UnitOfWork, uscc: str, terms: PricingTerms) -> Pr
     enterprise = await register.get(work.session, uscc)
     agency = _authorise(work, terms.kind, enterprise.district)
     if terms.case_id is not None:
-        case = await CASES.get(work.session, str(terms.case_id), for_update=False)
+        case = await work.store(CASES).look(str(terms.case_id))
         if case.uscc != uscc:
             raise InvalidInput(
                 f"case {terms.case_id} concerns {case.uscc}, not {uscc}", field="case_id"
@@ -67,7 +67,7 @@ async def record_measure(work: UnitOfWork, uscc: str, terms: PricingTerms) -> Pr
 
 async def end_measure(work: UnitOfWork, measure_id: uuid.UUID, ends_on: date) -> PricingMeasure:
     """The price stops applying after `ends_on`."""
-    measure = await PRICING_MEASURES.get(work.session, str(measure_id))
+    measure = await work.store(PRICING_MEASURES).get(str(measure_id))
     agency = _authorise(work, measure.kind, measure.district)
     measure.end(ends_on=ends_on, ended_by=agency)
     return await DESK.save(work, PRICING_MEASURES, measure, "end", {"ends_on": ends_on})

@@ -191,7 +191,7 @@ async def revival_confirmed(
     if referral.order_case is None:
         return
     try:
-        case = await CASES.get(work.session, referral.order_case, for_update=False)
+        case = await work.store(CASES).look(referral.order_case)
     except NotFound:
         return
     if case.state is not CaseState.CLOSED or case.uscc != referral.uscc:

@@ -100,7 +100,7 @@ async def revoke_licences(
 ) -> QualityCase:
     """吊销相关证照: the licences named, or else every licence in force covering the product;
     and the 证照 outside the register the decision names. Refused when it names none."""
-    case = await CASES.get(work.session, str(case_id))
+    case = await work.store(CASES).get(str(case_id))
     DESK.authorise(work, case.district)
     refuse_future(work, effective_on=effective_on)
     if licence_numbers is None:
@@ -110,10 +110,10 @@ async def revoke_licences(
         await _licence(work, n, f"licence_numbers[{i}]") for i, n in enumerate(licence_numbers)
     ]
     case.revoke_licences(licences, decision, effective_on, other_licences)
-    await CASES.save(work.session, case, work.now)
+    await work.store(CASES).save(case)
     events = case.pull_events()
     for licence in licences:
-        await LICENCES.save(work.session, licence, work.now)
+        await work.store(LICENCES).save(licence)
         events += licence.pull_events()
     await work.emit(events, subject=case.uscc)
     changes = {
@@ -127,7 +127,7 @@ async def revoke_licences(
 
 async def _licence(work: UnitOfWork, number: str, field: str) -> ProductionLicence:
     try:
-        return await LICENCES.get(work.session, number)
+        return await work.store(LICENCES).get(number)
     except NotFound:
         raise NotFound(f"no licence {number}", field=field) from None
 

@@ -58,7 +58,7 @@ async def request_cancellation(
 ) -> CancellationRequest:
     """Ask the issuing authority to cancel the licence of an enterprise shut down by law; one
     request pending per enterprise (the enterprise held while it is looked for)."""
-    licence = await LICENCES.get(work.session, number)
+    licence = await work.store(LICENCES).get(number)
 
     async def make(_: object) -> CancellationRequest:
         pending = Filters(uscc=licence.uscc, state=RequestState.PENDING)
@@ -80,17 +80,17 @@ async def record_answer(
     work: UnitOfWork, request_id: str, *, cancelled: bool, note: str, effective_on: date
 ) -> CancellationRequest:
     """The issuing authority acted: the licence cancelled (注销), or the request declined."""
-    request = await REQUESTS.get(work.session, request_id)
+    request = await work.store(REQUESTS).get(request_id)
     DESK.authorise(work, request.district)
     refuse_future(work, effective_on=effective_on)
-    licence = await LICENCES.get(work.session, request.licence_number)
+    licence = await work.store(LICENCES).get(request.licence_number)
     request.record_answer(
         cancelled=cancelled, note=note, effective_on=effective_on, licence=licence
     )
-    await REQUESTS.save(work.session, request, work.now)
+    await work.store(REQUESTS).save(request)
     events = request.pull_events()
     if cancelled:
-        await LICENCES.save(work.session, licence, work.now)
+        await work.store(LICENCES).save(licence)
         events += licence.pull_events()
     await work.emit(events, subject=request.uscc)
     changes = {"cancelled": cancelled, "note": note, "effective_on": str(effective_on)}

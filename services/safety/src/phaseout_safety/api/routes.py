@@ -131,7 +131,7 @@ async def ledger(uscc: UsccPath, work: Work) -> s.Ledger:
         enterprise = await register.get(work.session, uscc)
         covering(work.principal, enterprise.district)
         try:
-            listing = await LISTINGS.get(work.session, uscc, for_update=False)
+            listing = await work.store(LISTINGS).look(uscc)
         except NotFound:
             listing = None
         hazards, _ = await HAZARDS.page(work.session, HAZARDS.query(mine, work.principal), 500, 0)

@@ -80,9 +80,9 @@ async def record_inspection(
     )
     if inspected.case is not None:
         refuse_second_case(await work.store(CASES).find(Filters(uscc=uscc)), uscc)
-        await CASES.add(work.session, inspected.case, work.now)
+        await work.store(CASES).add(inspected.case)
     for hazard in inspected.hazards:
-        await HAZARDS.add(work.session, hazard, work.now)
+        await work.store(HAZARDS).add(hazard)
     await _meet_timetable(work, uscc, effective_on)
     changes = inspected.inspection.model_dump(mode="json")
     events = inspected.pull_events()
@@ -97,9 +97,9 @@ async def _meet_timetable(work: UnitOfWork, uscc: str, inspected_on: date) -> No
     t = LISTINGS.table
     awaiting = (t.c.id == uscc) & t.c.due_on.is_not(None) & (t.c.effective_on <= inspected_on)
     if await _listing_where(work, awaiting):
-        listing = await LISTINGS.get(work.session, uscc)
+        listing = await work.store(LISTINGS).get(uscc)
         listing.inspected(inspected_on)
-        await LISTINGS.save(work.session, listing, work.now)
+        await work.store(LISTINGS).save(listing)
 
 
 async def _listing_where(work: UnitOfWork, condition: ColumnElement[bool]) -> bool:

@@ -76,8 +76,8 @@ async def _save_item(work: UnitOfWork, item: SurveyedItem) -> None:
     """A new item is added; an item surveyed before is surveyed again."""
     if await ITEMS.add_if_absent(work.session, item, work.now):
         return
-    earlier = await ITEMS.get(work.session, item_key(item.uscc, item.item_id))
-    await ITEMS.save(work.session, earlier.resurvey(item), work.now)
+    earlier = await work.store(ITEMS).get(item_key(item.uscc, item.item_id))
+    await work.store(ITEMS).save(earlier.resurvey(item))
 
 
 async def dismantle(

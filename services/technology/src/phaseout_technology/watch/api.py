@@ -301,7 +301,7 @@ async def close_alert(alert_id: str, body: OutcomeIn, work: AlertWork) -> Alert:
     the alert is closed already, or the case cannot be re-opened in its state."""
     async with work:
         assert work.principal is not None
-        alert = await ALERTS.get(work.session, alert_id)
+        alert = await work.store(ALERTS).get(alert_id)
         authorise_write(work.principal, Dimension.TECHNOLOGY, alert.district)
         refuse_future(work, effective_on=body.effective_on)
 
