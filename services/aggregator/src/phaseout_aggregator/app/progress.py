@@ -10,12 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy import Select, bindparam, func, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phaseout_aggregator.adapters.tables import oversight_rule, timeline
 from phaseout_aggregator.app.access import Scope
-from phaseout_aggregator.app.history import case_counts, exit_counts
+from phaseout_aggregator.app.history import AS_OF, case_counts, exit_counts
 from phaseout_shared.reference import District
 
 INSPECTION_NOUNS = ("inspection", "equipment", "spot_check", "measurement", "patrol")
@@ -58,7 +58,8 @@ async def current_rule(session: AsyncSession) -> OversightRule:
     return OversightRule() if row is None else OversightRule.model_validate(dict(row._mapping))
 
 
-def _enterprise_counts_statement(dimensions: frozenset[str] | None) -> Select[Any]:
+@functools.cache
+def _enterprise_counts(dimensions: frozenset[str] | None) -> Select[Any]:
     """Per district and dimension, and per district over the dimensions given (None: all),
     the enterprises registered and those inspected by `AS_OF`, each counted once: one pass
     over the timeline, the two groupings as grouping sets (the district's own row has no
@@ -72,7 +73,7 @@ def _enterprise_counts_statement(dimensions: frozenset[str] | None) -> Select[An
         func.count(uscc).filter(noun == "enterprise"),
         func.count(uscc).filter(noun.in_(INSPECTION_NOUNS)),
     ).where(
-        timeline.c.effective_on <= bindparam("as_of"),
+        timeline.c.effective_on <= AS_OF,
         noun.in_(("enterprise", *INSPECTION_NOUNS)),
     )
     if dimensions is not None:
@@ -81,16 +82,13 @@ def _enterprise_counts_statement(dimensions: frozenset[str] | None) -> Select[An
     return q.group_by(sets)
 
 
-_statement = functools.cache(_enterprise_counts_statement)
-
-
 async def district_progress(
     session: AsyncSession, as_of: date, scope: Scope
 ) -> list[DistrictProgress]:
     rule = await current_rule(session)
     counts: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
     totals: dict[str, tuple[int, int]] = {}
-    rows = await session.execute(_statement(scope.dimensions), {"as_of": as_of})
+    rows = await session.execute(_enterprise_counts(scope.dimensions), {"as_of": as_of})
     for district, dim, registered, inspected in rows.tuples():
         if district is None:
             continue
