@@ -31,6 +31,7 @@ from bench import corpus, latency, projection, reads, startup, watch, write_path
 from bench.env import Bench, machine
 from bench.sink import Sink
 from bench.stats import Report
+from phaseout_shared import web
 
 ALL = ("projection", "rebuild", "write", "latency", "reads", "startup", "watch")
 NUMBERS = {
@@ -168,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         bench.up()
         print(f"  up in {time.perf_counter() - started:.1f}s", flush=True)
+    # The service code the benches run in this process (the projection, the imports) runs
+    # with the collector as the services set it.
+    web.tune_collector()
     report = Report(machine(), command)
     print("machine:", report.machine, flush=True)
     telemetry_sink = Sink()
