@@ -52,6 +52,7 @@ TABLES = {
     "identity": "uscc, dimension",
     "case_events": "event_id",
     "exit_events": "event_id",
+    "exit_current": "dimension, case_id",
     "referral_events": "event_id",
     "disclosures": "disclosure_id",
     "watch_alert_events": "event_id",

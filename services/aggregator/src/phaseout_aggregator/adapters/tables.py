@@ -106,6 +106,48 @@ exit_events = Table(
 )
 """Capacity that exited by law (依法关闭退出), and revivals found later, with their dates."""
 
+_SUMMED = ("effective_on", "status", "industry", "capacity_unit", "capacity_amount")
+"""What a year's list is counted and summed by, included in its indexes (index-only scans)."""
+
+exit_current = Table(
+    "exit_current",
+    METADATA,
+    Column("dimension", String(20), primary_key=True),
+    Column("case_id", String(64), primary_key=True),
+    Column("event_id", String(100), nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("district", String(20), nullable=False),
+    Column("industry", String(40), nullable=False),
+    Column("item", String(200), nullable=False),
+    Column("capacity_amount", Numeric(20, 4), nullable=False),
+    Column("capacity_unit", String(20), nullable=False),
+    Column("rule", String(200), nullable=False),
+    Column("catalogue_version", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("sequence", BigInteger),
+    Column("basis", Text),
+    Column("opened_on", Date, nullable=False),
+    Column("exited_on", Date),
+    Index(
+        "exit_current_district",
+        "district",
+        "exited_on",
+        postgresql_include=[*_SUMMED, "dimension"],
+    ),
+    Index(
+        "exit_current_exited_on",
+        "exited_on",
+        postgresql_include=[*_SUMMED, "dimension", "district"],
+    ),
+    Index("exit_current_effective_on", "effective_on"),
+    Index("exit_current_uscc", "uscc"),
+)
+"""Each exit's latest row in `exit_events`, the day its first row took effect (`opened_on`) and
+its latest exit (`exited_on`): kept by a trigger on `exit_events` (migration aggregator_0016),
+written by nothing else."""
+
 oversight_rule = Table(
     "oversight_rule",
     METADATA,

@@ -13,28 +13,26 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    JSON,
     ColumnElement,
     Date,
-    FromClause,
     Integer,
     Select,
     String,
     Subquery,
     Table,
-    Text,
     any_,
     bindparam,
     case,
-    cast,
     func,
+    literal,
     select,
     tuple_,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_aggregator.adapters.tables import case_events, exit_events
+from phaseout_aggregator.adapters.tables import case_events, exit_current, exit_events
 from phaseout_aggregator.app.access import Scope
 from phaseout_shared.contracts.base import Stage
 from phaseout_shared.contracts.stages import stage_of
@@ -93,27 +91,45 @@ def _filters(as_of: date, scope: Scope, where: Where) -> tuple[tuple[str, ...], 
     return tuple(given), {"as_of": as_of, **given}
 
 
+def _in_scope(
+    q: Select[Any], table: Table, dimensions: frozenset[str] | None, filters: tuple[str, ...]
+) -> Select[Any]:
+    """`q` narrowed to the dimensions given (None: all) and to the bound filters' values."""
+    if dimensions is not None:
+        q = q.where(table.c.dimension.in_(sorted(dimensions)))
+    for name in filters:
+        q = q.where(table.c[name] == bindparam(name, type_=String()))
+    return q
+
+
 @functools.cache
 def _latest(
     table: Table,
     dimensions: frozenset[str] | None,
     filters: tuple[str, ...],
     exited_in_year: bool = False,
+    later_than_kept: bool = False,
 ) -> Subquery:
     """Each case's rows up to the day, ranked latest first, with the day it opened; with
     `exited_in_year`, only the cases with an exit in the year (a case's every row is kept, so
-    its rank and opening day are as without it)."""
+    its rank and opening day are as without it); with `later_than_kept`, only the exits whose
+    kept latest row (`exit_current`) took effect after the day."""
     rank = latest_first(table, [table.c.dimension, table.c.case_id], table.c.effective_on)
     first = func.min(table.c.effective_on).over(partition_by=[table.c.dimension, table.c.case_id])
     q = select(table, rank.label("rank"), first.label("opened_on")).where(
         table.c.effective_on <= AS_OF
     )
-    if dimensions is not None:
-        q = q.where(table.c.dimension.in_(sorted(dimensions)))
-    for name in filters:
-        q = q.where(table.c[name] == bindparam(name, type_=String()))
+    q = _in_scope(q, table, dimensions, filters)
     if exited_in_year:
         q = q.where(tuple_(table.c.dimension, table.c.case_id).in_(_exited_in_year(q, table)))
+    if later_than_kept:
+        later = _in_scope(
+            select(exit_current.c.dimension, exit_current.c.case_id),
+            exit_current,
+            dimensions,
+            filters,
+        ).where(exit_current.c.effective_on > AS_OF)
+        q = q.where(tuple_(table.c.dimension, table.c.case_id).in_(later))
     return q.subquery()
 
 
@@ -165,21 +181,90 @@ def current_exits(
 ) -> Bound:
     """Capacity on the exit list on `as_of`, one row per exit with its `exited_on` (a revived
     item's is its last exit before the revival), narrowed to the exits of `year` (by
-    `exited_on`) and to `status`: the query a page, a count and the totals are taken of."""
+    `exited_on`) and to `status`: the query a count and the totals are taken of."""
+    shape, params = _exits_shape(as_of, scope, where, year, status)
+    return Bound(_current_exits(shape), params)
+
+
+ExitsShape = tuple[frozenset[str] | None, tuple[str, ...], bool, bool]
+"""The dimensions in scope, the filters given, whether narrowed to a year, and to a status."""
+
+
+def _exits_shape(
+    as_of: date, scope: Scope, where: Where, year: int | None, status: str | None
+) -> tuple[ExitsShape, dict[str, Any]]:
     filters, params = _filters(as_of, scope, where)
     if year is not None:
         params.update(first_day=date(year, 1, 1), last_day=date(year, 12, 31))
     if status is not None:
         params["status"] = status
-    query = _current_exits(scope.dimensions, filters, year is not None, status is not None)
-    return Bound(query, params)
+    return (scope.dimensions, filters, year is not None, status is not None), params
 
 
 @functools.cache
-def _current_exits(
-    dimensions: frozenset[str] | None, filters: tuple[str, ...], of_year: bool, of_status: bool
-) -> Subquery:
-    sub = _latest(exit_events, dimensions, filters, exited_in_year=of_year)
+def _sources(shape: ExitsShape) -> tuple[Select[Any], ...]:
+    """Where an exit's state on the day comes from: its kept latest row (`exit_current`) when
+    that row took effect by then, else its rows ranked (only the exits with a later row: none,
+    as of today); each narrowed to the year's exits and to the status."""
+    dimensions, filters, of_year, of_status = shape
+    sources = []
+    for source in (_kept_exits(dimensions, filters), _ranked_exits(dimensions, filters, of_year)):
+        sub = source.subquery()
+        q = select(sub)
+        if of_year:
+            # The state's day is never before its last exit: the range an index on the day
+            # is read from.
+            q = q.where(
+                sub.c.exited_on.between(FIRST_DAY, LAST_DAY), sub.c.effective_on >= FIRST_DAY
+            )
+        if of_status:
+            q = q.where(sub.c.status == STATUS)
+        sources.append(q)
+    return tuple(sources)
+
+
+@functools.cache
+def _current_exits(shape: ExitsShape) -> Subquery:
+    return union_all(*_sources(shape)).subquery("current_exits")
+
+
+@functools.cache
+def _exit_page(shape: ExitsShape, paged: bool) -> Select[Any]:
+    """The list's rows in its order, from `OFFSET`, with `paged` `LIMIT` of them: each source's
+    first rows up to the page's end in that order, then the page of those, so that a source
+    is read in the list's order (an index on the day) and stops at the page's end rather than
+    have all its rows sorted."""
+    if not paged:
+        current = _current_exits(shape)
+        return select(current).order_by(current.c.effective_on, current.c.case_id).offset(OFFSET)
+    tops = [
+        q.order_by(q.selected_columns.effective_on, q.selected_columns.case_id).limit(
+            LIMIT + OFFSET
+        )
+        for q in _sources(shape)
+    ]
+    page = union_all(*tops).subquery("exit_page")
+    return select(page).order_by(page.c.effective_on, page.c.case_id).limit(LIMIT).offset(OFFSET)
+
+
+_EXIT_COLUMNS = tuple(c.name for c in exit_events.columns)
+
+
+def _kept_exits(dimensions: frozenset[str] | None, filters: tuple[str, ...]) -> Select[Any]:
+    kept = exit_current.c
+    q = select(
+        *(kept[name] for name in _EXIT_COLUMNS),
+        literal(1).label("rank"),
+        kept.opened_on,
+        kept.exited_on,
+    ).where(kept.effective_on <= AS_OF)
+    return _in_scope(q, exit_current, dimensions, filters)
+
+
+def _ranked_exits(
+    dimensions: frozenset[str] | None, filters: tuple[str, ...], of_year: bool
+) -> Select[Any]:
+    sub = _latest(exit_events, dimensions, filters, exited_in_year=of_year, later_than_kept=True)
     before = exit_events.alias("before")
     last_exit = (
         select(func.max(before.c.effective_on))
@@ -187,6 +272,7 @@ def _current_exits(
             before.c.dimension == sub.c.dimension,
             before.c.case_id == sub.c.case_id,
             before.c.status == "exited",
+            before.c.effective_on <= AS_OF,
         )
         .scalar_subquery()
     )
@@ -195,13 +281,7 @@ def _current_exits(
     if of_year:
         # an exit of another year is left out before its exit date is looked up
         q = q.where((sub.c.status != "exited") | sub.c.effective_on.between(FIRST_DAY, LAST_DAY))
-    if of_status:
-        q = q.where(sub.c.status == STATUS)
-    current = q.subquery("current_exits")
-    if not of_year:
-        return current
-    in_year = current.c.exited_on.between(FIRST_DAY, LAST_DAY)
-    return select(current).where(in_year).subquery("current_exits_of_year")
+    return q
 
 
 @functools.cache
@@ -278,40 +358,34 @@ class Page(NamedTuple):
 
 
 @functools.cache
-def _sums(current: FromClause) -> Select[Any]:
-    return (
-        select(
-            current.c.industry,
-            current.c.capacity_unit,
-            func.sum(current.c.capacity_amount).label("amount"),
-            func.count().label("item_count"),
-        )
-        .where(current.c.status == "exited")
-        .group_by(current.c.industry, current.c.capacity_unit)
-    )
+def _totals(shape: ExitsShape) -> Select[Any]:
+    """The whole list's rows and its sums, per industry and capacity unit (a group's count of
+    rows, then its exited items' amount and count): of each source only the columns summed,
+    which an index can give without the rows."""
+    columns = ("industry", "capacity_unit", "status", "capacity_amount")
+    narrow = [
+        q.with_only_columns(*(q.selected_columns[c] for c in columns)) for q in _sources(shape)
+    ]
+    listed = union_all(*narrow).subquery("listed")
+    exited = listed.c.status == "exited"
+    return select(
+        listed.c.industry,
+        listed.c.capacity_unit,
+        func.count(),
+        func.coalesce(func.sum(listed.c.capacity_amount).filter(exited), 0),
+        func.count().filter(exited),
+    ).group_by(listed.c.industry, listed.c.capacity_unit)
 
 
-@functools.cache
-def _page(current: Subquery, with_sums: bool) -> Select[Any]:
-    """A page of the list in its order, each row with the whole list's length and, with
-    `with_sums`, the whole list's sums (as JSON, the amounts as text): the list is ranked once
-    (a common table expression read twice is computed once), not once for the page and again
-    for its sums."""
-    listed = select(current).cte("listed") if with_sums else current
-    columns: list[Any] = [listed, func.count().over().label("listed")]
-    if with_sums:
-        sums = _sums(listed).subquery()
-        each = func.json_build_array(
-            sums.c.industry, sums.c.capacity_unit, cast(sums.c.amount, Text), sums.c.item_count
-        )
-        columns.append(select(func.json_agg(each, type_=JSON)).scalar_subquery().label("sums"))
-    q = select(*columns).order_by(listed.c.effective_on, listed.c.case_id)
-    return q.limit(LIMIT).offset(OFFSET)
-
-
-@functools.cache
-def _count(current: Subquery) -> Select[Any]:
-    return select(func.count()).select_from(current)
+def _summed(rows: list[dict[str, Any]]) -> list[Sum]:
+    """The sums of a whole list read: its exited items per industry and capacity unit."""
+    sums: dict[tuple[str, str], tuple[Decimal, int]] = {}
+    for row in rows:
+        if row["status"] == "exited":
+            key = (row["industry"], row["capacity_unit"])
+            amount, n = sums.get(key, (Decimal(0), 0))
+            sums[key] = (amount + row["capacity_amount"], n + 1)
+    return [(i, u, amount, n) for (i, u), (amount, n) in sums.items()]
 
 
 async def page_of_exits(
@@ -327,27 +401,25 @@ async def page_of_exits(
     with_sums: bool = False,
 ) -> Page:
     """A page of `exits_as_of` (from `offset`, `limit` rows), how many rows the whole list has,
-    and with `with_sums` its sums: taken in the page's own query while there are rows to take
-    them from."""
-    current, params = current_exits(as_of, scope, where, year=year, status=status)
-    page = _page(current, with_sums)
-    exits = [
-        dict(r._mapping)
-        for r in await session.execute(page, {**params, "limit": limit, "offset": offset})
-    ]
-    listed = exits[0]["listed"] if exits else 0
+    and with `with_sums` its sums. The page is read in the list's order and stops at its
+    last row; the whole list's length and sums are one grouped count, not its rows (unless
+    the rows read are the whole list)."""
+    shape, params = _exits_shape(as_of, scope, where, year, status)
+    found = await session.execute(
+        _exit_page(shape, limit is not None), {**params, "limit": limit, "offset": offset}
+    )
+    exits = [dict(r._mapping) for r in found]
     sums: list[Sum] = []
-    if exits and with_sums:
-        sums = [(i, u, Decimal(amount), n) for i, u, amount, n in exits[0]["sums"] or []]
-    if not exits and offset:
-        listed = await session.scalar(_count(current), params) or 0
+    if limit is None and offset == 0:
+        listed, sums = len(exits), _summed(exits) if with_sums else []
+    else:
+        groups = (await session.execute(_totals(shape), params)).tuples().all()
+        listed = sum(n for _, _, n, _, _ in groups)
         if with_sums:
-            sums = list((await session.execute(_sums(current), params)).tuples())
+            sums = [(i, u, Decimal(amount), n) for i, u, _, amount, n in groups if n]
     opened = await _opened_on(session, {(row["dimension"], row["case_id"]) for row in exits})
     for row in exits:
         row["opened_on"] = opened.get((row["dimension"], row["case_id"]))
-        del row["listed"]
-        row.pop("sums", None)
     return Page(exits, listed, sorted(sums))
 
 
