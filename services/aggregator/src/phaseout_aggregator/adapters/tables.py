@@ -106,6 +106,25 @@ exit_events = Table(
 )
 """Capacity that exited by law (依法关闭退出), and revivals found later, with their dates."""
 
+enterprise_firsts = Table(
+    "enterprise_firsts",
+    METADATA,
+    Column("uscc", String(64), primary_key=True),
+    Column("district", Text, primary_key=True),
+    Column("dimension", String(20), primary_key=True),
+    Column("registered_on", Date),
+    Column("inspected_on", Date),
+    Index(
+        "enterprise_firsts_district",
+        "district",
+        "dimension",
+        postgresql_include=["uscc", "registered_on", "inspected_on"],
+    ),
+)
+"""When each enterprise's first registration, and first inspection, in a dimension and a
+district took effect, from the timeline: kept by a trigger on `timeline` (migration
+aggregator_0017), written by nothing else."""
+
 _SUMMED = ("effective_on", "status", "industry", "capacity_unit", "capacity_amount")
 """What a year's list is counted and summed by, included in its indexes (index-only scans)."""
 

@@ -10,15 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import CompoundSelect, func, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_aggregator.adapters.tables import oversight_rule, timeline
+from phaseout_aggregator.adapters.tables import enterprise_firsts, oversight_rule
 from phaseout_aggregator.app.access import Scope
 from phaseout_aggregator.app.history import AS_OF, case_counts, exit_counts
 from phaseout_shared.reference import District
-
-INSPECTION_NOUNS = ("inspection", "equipment", "spot_check", "measurement", "patrol")
 
 
 class OversightRule(BaseModel):
@@ -59,27 +57,42 @@ async def current_rule(session: AsyncSession) -> OversightRule:
 
 
 @functools.cache
-def _enterprise_counts(dimensions: frozenset[str] | None) -> Select[Any]:
+def _enterprise_counts(dimensions: frozenset[str] | None) -> CompoundSelect[Any]:
     """Per district and dimension, and per district over the dimensions given (None: all),
-    the enterprises registered and those inspected by `AS_OF`, each counted once: one pass
-    over the timeline, the two groupings as grouping sets (the district's own row has no
-    dimension)."""
-    noun = func.split_part(timeline.c.type, ".", 3)
-    district = timeline.c.data["district"].astext
-    uscc = timeline.c.uscc.distinct()
-    q = select(
-        district,
-        timeline.c.dimension,
-        func.count(uscc).filter(noun == "enterprise"),
-        func.count(uscc).filter(noun.in_(INSPECTION_NOUNS)),
-    ).where(
-        timeline.c.effective_on <= AS_OF,
-        noun.in_(("enterprise", *INSPECTION_NOUNS)),
+    the enterprises registered and those inspected by `AS_OF`, each counted once, from the
+    day of each one's first registration and first inspection (`enterprise_firsts`, one row
+    per enterprise, dimension and district): a dimension's counts are its rows with a first
+    day by then; a district's, its enterprises whose earliest first day over the dimensions
+    is (its own row has no dimension)."""
+    f = enterprise_firsts.c
+    mine = [f.dimension.in_(sorted(dimensions))] if dimensions is not None else []
+    by_dimension = (
+        select(
+            f.district,
+            f.dimension,
+            func.count().filter(f.registered_on <= AS_OF),
+            func.count().filter(f.inspected_on <= AS_OF),
+        )
+        .where(*mine)
+        .group_by(f.district, f.dimension)
     )
-    if dimensions is not None:
-        q = q.where(timeline.c.dimension.in_(sorted(dimensions)))
-    sets = func.grouping_sets(tuple_(district, timeline.c.dimension), tuple_(district))
-    return q.group_by(sets)
+    each = (
+        select(
+            f.district,
+            func.min(f.registered_on).label("registered_on"),
+            func.min(f.inspected_on).label("inspected_on"),
+        )
+        .where(*mine)
+        .group_by(f.district, f.uscc)
+        .subquery()
+    )
+    by_district = select(
+        each.c.district,
+        null().label("dimension"),
+        func.count().filter(each.c.registered_on <= AS_OF),
+        func.count().filter(each.c.inspected_on <= AS_OF),
+    ).group_by(each.c.district)
+    return union_all(by_dimension, by_district)
 
 
 async def district_progress(
