@@ -117,8 +117,9 @@ enterprise_firsts = Table(
     Index(
         "enterprise_firsts_district",
         "district",
+        "uscc",
         "dimension",
-        postgresql_include=["uscc", "registered_on", "inspected_on"],
+        postgresql_include=["registered_on", "inspected_on"],
     ),
 )
 """When each enterprise's first registration, and first inspection, in a dimension and a
