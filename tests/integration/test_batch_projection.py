@@ -53,6 +53,7 @@ TABLES = {
     "case_events": "event_id",
     "exit_events": "event_id",
     "exit_current": "dimension, case_id",
+    "case_current": "dimension, case_id",
     "enterprise_firsts": "uscc, district, dimension",
     "referral_events": "event_id",
     "disclosures": "disclosure_id",

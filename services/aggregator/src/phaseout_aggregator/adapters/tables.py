@@ -83,6 +83,29 @@ case_events = Table(
 )
 """Every state each agency's case has been in, from when: a case as of D is its latest row."""
 
+case_current = Table(
+    "case_current",
+    METADATA,
+    Column("dimension", String(20), primary_key=True),
+    Column("case_id", String(64), primary_key=True),
+    Column("event_id", String(100), nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("district", String(20), nullable=False),
+    Column("industry", String(40)),
+    Column("state", String(40), nullable=False),
+    Column("deadline", Date),
+    Column("effective_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("type", String(200), nullable=False),
+    Column("sequence", BigInteger),
+    Column("opened_on", Date, nullable=False),
+    Index("case_current_district", "district"),
+    Index("case_current_uscc", "uscc"),
+    Index("case_current_effective_on", "effective_on"),
+)
+"""Each case's latest row in `case_events` and the day its first row took effect: kept by a
+trigger on `case_events` (migration aggregator_0018), written by nothing else."""
+
 exit_events = Table(
     "exit_events",
     METADATA,

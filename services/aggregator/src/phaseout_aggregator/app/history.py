@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phaseout_aggregator.adapters.tables import case_events, exit_current, exit_events
+from phaseout_aggregator.adapters.tables import case_current, case_events, exit_current, exit_events
 from phaseout_aggregator.app.access import Scope
 from phaseout_shared.contracts.base import Stage
 from phaseout_shared.contracts.stages import stage_of
@@ -112,8 +112,8 @@ def _latest(
 ) -> Subquery:
     """Each case's rows up to the day, ranked latest first, with the day it opened; with
     `exited_in_year`, only the cases with an exit in the year (a case's every row is kept, so
-    its rank and opening day are as without it); with `later_than_kept`, only the exits whose
-    kept latest row (`exit_current`) took effect after the day."""
+    its rank and opening day are as without it); with `later_than_kept`, only the cases whose
+    kept latest row (`KEPT`) took effect after the day."""
     rank = latest_first(table, [table.c.dimension, table.c.case_id], table.c.effective_on)
     first = func.min(table.c.effective_on).over(partition_by=[table.c.dimension, table.c.case_id])
     q = select(table, rank.label("rank"), first.label("opened_on")).where(
@@ -123,14 +123,37 @@ def _latest(
     if exited_in_year:
         q = q.where(tuple_(table.c.dimension, table.c.case_id).in_(_exited_in_year(q, table)))
     if later_than_kept:
-        later = _in_scope(
-            select(exit_current.c.dimension, exit_current.c.case_id),
-            exit_current,
-            dimensions,
-            filters,
-        ).where(exit_current.c.effective_on > AS_OF)
-        q = q.where(tuple_(table.c.dimension, table.c.case_id).in_(later))
+        kept = KEPT[table]
+        later = _in_scope(select(kept.c.dimension, kept.c.case_id), kept, dimensions, filters)
+        q = q.where(
+            tuple_(table.c.dimension, table.c.case_id).in_(later.where(kept.c.effective_on > AS_OF))
+        )
     return q.subquery()
+
+
+KEPT = {case_events: case_current, exit_events: exit_current}
+"""Each history's table of its cases' latest rows, kept by a trigger as the rows are written."""
+
+
+def _kept(table: Table, dimensions: frozenset[str] | None, filters: tuple[str, ...]) -> Select[Any]:
+    """The cases' kept latest rows that took effect by the day, in the columns of the ranked
+    rows (`_latest`, rank 1)."""
+    kept = KEPT[table].c
+    q = select(
+        *(kept[c.name] for c in table.columns), literal(1).label("rank"), kept.opened_on
+    ).where(kept.effective_on <= AS_OF)
+    return _in_scope(q, KEPT[table], dimensions, filters)
+
+
+@functools.cache
+def _current_cases(dimensions: frozenset[str] | None, filters: tuple[str, ...]) -> Subquery:
+    """Each case in scope at its state on the day: its kept latest row when that row took
+    effect by then, else its rows ranked (only the cases with a later row: none, as of
+    today)."""
+    ranked = _latest(case_events, dimensions, filters, later_than_kept=True)
+    return union_all(
+        _kept(case_events, dimensions, filters), select(ranked).where(ranked.c.rank == 1)
+    ).subquery("current_cases")
 
 
 def _exited_in_year(cases: Select[Any], table: Table) -> Select[Any]:
@@ -145,8 +168,8 @@ def _exited_in_year(cases: Select[Any], table: Table) -> Select[Any]:
 
 @functools.cache
 def _cases(dimensions: frozenset[str] | None, filters: tuple[str, ...]) -> Select[Any]:
-    sub = _latest(case_events, dimensions, filters)
-    return select(sub).where(sub.c.rank == 1).order_by(sub.c.opened_on, sub.c.case_id)
+    current = _current_cases(dimensions, filters)
+    return select(current).order_by(current.c.opened_on, current.c.case_id)
 
 
 async def cases_as_of(
@@ -247,18 +270,8 @@ def _exit_page(shape: ExitsShape, paged: bool) -> Select[Any]:
     return select(page).order_by(page.c.effective_on, page.c.case_id).limit(LIMIT).offset(OFFSET)
 
 
-_EXIT_COLUMNS = tuple(c.name for c in exit_events.columns)
-
-
 def _kept_exits(dimensions: frozenset[str] | None, filters: tuple[str, ...]) -> Select[Any]:
-    kept = exit_current.c
-    q = select(
-        *(kept[name] for name in _EXIT_COLUMNS),
-        literal(1).label("rank"),
-        kept.opened_on,
-        kept.exited_on,
-    ).where(kept.effective_on <= AS_OF)
-    return _in_scope(q, exit_current, dimensions, filters)
+    return _kept(exit_events, dimensions, filters).add_columns(exit_current.c.exited_on)
 
 
 def _ranked_exits(
@@ -286,13 +299,11 @@ def _ranked_exits(
 
 @functools.cache
 def _case_counts(dimensions: frozenset[str] | None, filters: tuple[str, ...]) -> Select[Any]:
-    sub = _latest(case_events, dimensions, filters)
-    late = func.coalesce(sub.c.deadline < AS_OF, False)
-    return (
-        select(sub.c.district, sub.c.dimension, sub.c.state, late, func.count())
-        .where(sub.c.rank == 1)
-        .group_by(sub.c.district, sub.c.dimension, sub.c.state, late)
-    )
+    current = _current_cases(dimensions, filters)
+    late = func.coalesce(current.c.deadline < AS_OF, False)
+    return select(
+        current.c.district, current.c.dimension, current.c.state, late, func.count()
+    ).group_by(current.c.district, current.c.dimension, current.c.state, late)
 
 
 async def case_counts(
