@@ -7,7 +7,6 @@ one day told apart by their sequence or, without one, by when they were recorded
 
 from __future__ import annotations
 
-import asyncio
 import random
 import uuid
 from collections import Counter
@@ -16,16 +15,13 @@ from typing import Any
 
 import pytest
 from conftest import StackUnderTest
+from projected_rows import fresh_database, write_shuffled
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert
 
 from phaseout_aggregator.adapters.tables import case_current, case_events
 from phaseout_aggregator.app.access import Scope
 from phaseout_aggregator.app.history import Where, _judged, case_counts, cases_as_of
-from phaseout_aggregator.main import SPEC
 from phaseout_aggregator.migrations import aggregator_0018_cases_kept_current as migration
-from phaseout_cli import stack
-from phaseout_shared import migrations
 from phaseout_shared.contracts.stages import STAGES
 from phaseout_shared.db import Database
 
@@ -88,19 +84,6 @@ def in_scope(row: dict[str, Any], scope: Scope, where: Where) -> bool:
     )
 
 
-async def write(db: Database, rows: list[dict[str, Any]], rng: random.Random) -> None:
-    """The rows in a shuffled order, one to seven a statement, a few of them twice."""
-    shuffled = rows[:]
-    rng.shuffle(shuffled)
-    shuffled += rng.sample(rows, 10)
-    at = 0
-    while at < len(shuffled):
-        chunk = shuffled[at : at + rng.randint(1, 7)]
-        at += len(chunk)
-        async with db.sessions.begin() as session:
-            await session.execute(insert(case_events).on_conflict_do_nothing(), chunk)
-
-
 async def _kept_rows(db: Database) -> list[tuple[Any, ...]]:
     async with db.sessions() as session:
         found = await session.execute(
@@ -115,10 +98,7 @@ async def test_the_cases_as_of_any_day_are_what_their_rows_say(
     rng = random.Random(21)
     rows = histories(rng, 80)
     assert len({(r["case_id"], r["effective_on"]) for r in rows}) < len(rows), "some same-day"
-    name = f"cases{uuid.uuid4().hex[:8]}"
-    url = (await stack.aensure_databases(test_stack.config, [name]))[name]
-    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
-    db = Database(url, pool_size=2)
+    db = await fresh_database(test_stack.config, "cases")
     scopes = [
         (Scope(dimensions=None, district=None), Where()),
         (Scope(dimensions=frozenset({"energy", "quality"}), district=None), Where()),
@@ -126,7 +106,7 @@ async def test_the_cases_as_of_any_day_are_what_their_rows_say(
         (Scope(dimensions=frozenset({"technology"}), district=None), Where(district="baoan")),
     ]
     try:
-        await write(db, rows, rng)
+        await write_shuffled(db, case_events, rows, rng, most=7)
         kept = await _kept_rows(db)
         assert len(kept) == 80
         days = [date(2018, 12, 31), *sorted(rng.sample([r["effective_on"] for r in rows], 8))]

@@ -7,7 +7,6 @@ they were recorded."""
 
 from __future__ import annotations
 
-import asyncio
 import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -16,16 +15,12 @@ from typing import Any
 
 import pytest
 from conftest import StackUnderTest
+from projected_rows import fresh_database, write_shuffled
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 
 from phaseout_aggregator.adapters.tables import exit_current, exit_events
 from phaseout_aggregator.app.access import Scope
 from phaseout_aggregator.app.history import Where, page_of_exits
-from phaseout_aggregator.main import SPEC
-from phaseout_cli import stack
-from phaseout_shared import migrations
-from phaseout_shared.db import Database
 
 pytestmark = pytest.mark.integration
 
@@ -125,19 +120,6 @@ def expected_sums(
     return sorted((i, u, amount, n) for (i, u), (amount, n) in sums.items())
 
 
-async def write(db: Database, rows: list[dict[str, Any]], rng: random.Random) -> None:
-    """The rows in a shuffled order, one to seven a statement, a few of them twice."""
-    shuffled = rows[:]
-    rng.shuffle(shuffled)
-    shuffled += rng.sample(rows, 10)
-    at = 0
-    while at < len(shuffled):
-        chunk = shuffled[at : at + rng.randint(1, 7)]
-        at += len(chunk)
-        async with db.sessions.begin() as session:
-            await session.execute(insert(exit_events).on_conflict_do_nothing(), chunk)
-
-
 async def test_the_exit_list_as_of_any_day_is_what_its_rows_say(
     test_stack: StackUnderTest,
 ) -> None:
@@ -145,12 +127,9 @@ async def test_the_exit_list_as_of_any_day_is_what_its_rows_say(
     rows = histories(rng, 60)
     assert any(r["status"] == "revived" for r in rows)
     assert len({(r["case_id"], r["effective_on"]) for r in rows}) < len(rows), "some same-day"
-    name = f"kept{uuid.uuid4().hex[:8]}"
-    url = (await stack.aensure_databases(test_stack.config, [name]))[name]
-    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
-    db = Database(url, pool_size=2)
+    db = await fresh_database(test_stack.config, "kept")
     try:
-        await write(db, rows, rng)
+        await write_shuffled(db, exit_events, rows, rng, most=7)
         async with db.sessions() as session:
             kept = {
                 (r.dimension, r.case_id): r for r in await session.execute(select(exit_current))

@@ -7,24 +7,19 @@ one, some without a district or a day, some of events that count for neither."""
 
 from __future__ import annotations
 
-import asyncio
 import random
-import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from conftest import StackUnderTest
+from projected_rows import fresh_database, write_shuffled
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert
 
 from phaseout_aggregator.adapters.tables import enterprise_firsts, timeline
 from phaseout_aggregator.app.progress import _enterprise_counts
-from phaseout_aggregator.main import SPEC
 from phaseout_aggregator.migrations import aggregator_0017_enterprise_firsts as migration
-from phaseout_cli import stack
-from phaseout_shared import migrations
 from phaseout_shared.db import Database
 
 pytestmark = pytest.mark.integration
@@ -98,19 +93,6 @@ def expected_counts(
     }
 
 
-async def write(db: Database, rows: list[dict[str, Any]], rng: random.Random) -> None:
-    """The rows in a shuffled order, one to nine a statement, a few of them twice."""
-    shuffled = rows[:]
-    rng.shuffle(shuffled)
-    shuffled += rng.sample(rows, 10)
-    at = 0
-    while at < len(shuffled):
-        chunk = shuffled[at : at + rng.randint(1, 9)]
-        at += len(chunk)
-        async with db.sessions.begin() as session:
-            await session.execute(insert(timeline).on_conflict_do_nothing(), chunk)
-
-
 async def counted(db: Database, as_of: date, scope: frozenset[str] | None) -> set[tuple[Any, ...]]:
     async with db.sessions() as session:
         found = await session.execute(_enterprise_counts(scope), {"as_of": as_of})
@@ -123,14 +105,11 @@ async def test_the_enterprises_counted_by_a_day_are_what_the_timeline_says(
 ) -> None:
     rng = random.Random(17)
     rows = rows_of(rng, 150)
-    name = f"firsts{uuid.uuid4().hex[:8]}"
-    url = (await stack.aensure_databases(test_stack.config, [name]))[name]
-    await asyncio.to_thread(migrations.upgrade, url, SPEC.version_locations, SPEC.metadata)
-    db = Database(url, pool_size=2)
+    db = await fresh_database(test_stack.config, "firsts")
     days = [date(2018, 12, 31), date(2019, 3, 1), date(2019, 9, 30), date(2020, 6, 1)]
     days += [date(2021, 1, 1)]
     try:
-        await write(db, rows, rng)
+        await write_shuffled(db, timeline, rows, rng, most=9)
         kept = await _firsts(db)
         assert len(kept) > 150
         checked = 0

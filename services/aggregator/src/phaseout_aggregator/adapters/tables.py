@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -83,21 +85,25 @@ case_events = Table(
 )
 """Every state each agency's case has been in, from when: a case as of D is its latest row."""
 
+
+def _latest_rows_of(history: Table) -> list[Column[Any]]:
+    """The columns of a table keeping each case's latest row of `history`: the case as its
+    key, then the row's other columns as `history` has them."""
+    key = [
+        Column(name, history.c[name].type, primary_key=True) for name in ("dimension", "case_id")
+    ]
+    rest = [
+        Column(c.name, c.type, nullable=c.nullable)
+        for c in history.columns
+        if c.name not in ("dimension", "case_id")
+    ]
+    return key + rest
+
+
 case_current = Table(
     "case_current",
     METADATA,
-    Column("dimension", String(20), primary_key=True),
-    Column("case_id", String(64), primary_key=True),
-    Column("event_id", String(100), nullable=False),
-    Column("uscc", String(18), nullable=False),
-    Column("district", String(20), nullable=False),
-    Column("industry", String(40)),
-    Column("state", String(40), nullable=False),
-    Column("deadline", Date),
-    Column("effective_on", Date, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("type", String(200), nullable=False),
-    Column("sequence", BigInteger),
+    *_latest_rows_of(case_events),
     Column("opened_on", Date, nullable=False),
     Index("case_current_district", "district"),
     Index("case_current_uscc", "uscc"),
@@ -155,22 +161,7 @@ _SUMMED = ("effective_on", "status", "industry", "capacity_unit", "capacity_amou
 exit_current = Table(
     "exit_current",
     METADATA,
-    Column("dimension", String(20), primary_key=True),
-    Column("case_id", String(64), primary_key=True),
-    Column("event_id", String(100), nullable=False),
-    Column("uscc", String(18), nullable=False),
-    Column("district", String(20), nullable=False),
-    Column("industry", String(40), nullable=False),
-    Column("item", String(200), nullable=False),
-    Column("capacity_amount", Numeric(20, 4), nullable=False),
-    Column("capacity_unit", String(20), nullable=False),
-    Column("rule", String(200), nullable=False),
-    Column("catalogue_version", String(20), nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("effective_on", Date, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("sequence", BigInteger),
-    Column("basis", Text),
+    *_latest_rows_of(exit_events),
     Column("opened_on", Date, nullable=False),
     Column("exited_on", Date),
     Index(
