@@ -156,16 +156,13 @@ async def test_the_exit_list_as_of_any_day_is_what_its_rows_say(
             seen = 0
             for as_of in days:
                 for filters in asked:
-                    dimensions = filters.get("dimensions")
-                    district = filters.get("district")
-                    page = await page_of_exits(
-                        session,
-                        as_of,
-                        Scope(dimensions=dimensions, district=None),
-                        Where(district=district),
-                        year=filters.get("year"),
-                        status=filters.get("status"),
-                    )
+                    asking = {
+                        "scope": Scope(dimensions=filters.get("dimensions"), district=None),
+                        "where": Where(district=filters.get("district")),
+                        "year": filters.get("year"),
+                        "status": filters.get("status"),
+                    }
+                    page = await page_of_exits(session, as_of, **asking)
                     got = [
                         (
                             r["effective_on"],
@@ -181,15 +178,7 @@ async def test_the_exit_list_as_of_any_day_is_what_its_rows_say(
                     assert page.listed == len(got)
                     seen += len(got)
                     paged = await page_of_exits(
-                        session,
-                        as_of,
-                        Scope(dimensions=dimensions, district=None),
-                        Where(district=district),
-                        year=filters.get("year"),
-                        status=filters.get("status"),
-                        limit=7,
-                        offset=5,
-                        with_sums=True,
+                        session, as_of, **asking, limit=7, offset=5, with_sums=True
                     )
                     assert [(r["case_id"], r["status"]) for r in paged.rows] == [
                         (case_id, status) for _, case_id, _, status, _ in expected[5:12]
