@@ -5,10 +5,10 @@ each case's latest row on that day: at a million enterprises, a district's page 
 exits read nine thousand rows spread over three thousand pages of the table. This table holds
 each case's latest row (by date, then sequence, then the time it was recorded: the order of
 `history.latest_first`), the day its first exit row took effect and its latest exit date, kept
-by a trigger on `exit_events` in the transaction that writes the row, whichever path writes it
-(the consumer's set-based batch, one event at a time, a rebuild, a bulk `COPY`). A read as of
-a day takes a case's kept row when it took effect by then, and ranks the rows only of the
-cases with a later one.
+by a statement-level trigger on `exit_events` from the rows each statement inserted
+(set-based: a batch's one insert, one event's, a rebuild's, a `COPY`), in the same
+transaction. A read as of a day takes a case's kept row when it took effect by then, and ranks
+the rows only of the cases with a later one.
 
 Revision ID: aggregator_0016
 Revises: aggregator_0015
@@ -24,10 +24,25 @@ down_revision: str | None = "aggregator_0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-ROW = (
-    "event_id, dimension, case_id, uscc, district, industry, item, capacity_amount, "
-    "capacity_unit, rule, catalogue_version, status, effective_on, recorded_at, sequence, basis"
+KEY = ("dimension", "case_id")
+KEPT = (
+    "event_id",
+    "uscc",
+    "district",
+    "industry",
+    "item",
+    "capacity_amount",
+    "capacity_unit",
+    "rule",
+    "catalogue_version",
+    "status",
+    "effective_on",
+    "recorded_at",
+    "sequence",
+    "basis",
 )
+"""An exit row's columns besides its key."""
+COLUMNS = ", ".join((*KEY, *KEPT))
 SUMMED = ("effective_on", "status", "industry", "capacity_unit", "capacity_amount")
 
 LATER = (
@@ -38,42 +53,29 @@ LATER = (
 (a row without one is older, as `NULLS LAST` ranks it, a sequence being at least 1); of one
 sequence, recorded later."""
 
+LATEST = f"""
+SELECT DISTINCT ON (dimension, case_id) {COLUMNS},
+       min(effective_on) OVER w AS opened_on,
+       max(effective_on) FILTER (WHERE status = 'exited') OVER w AS exited_on
+FROM {{rows}}
+WINDOW w AS (PARTITION BY dimension, case_id)
+ORDER BY dimension, case_id, effective_on DESC, sequence DESC NULLS LAST, recorded_at DESC
+"""
+"""Each exit's latest row among `rows`, with the day its first one took effect and its latest
+exit."""
+
 KEEP = f"""
 CREATE FUNCTION exit_current_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO exit_current AS c ({ROW}, opened_on, exited_on)
-    VALUES (NEW.event_id, NEW.dimension, NEW.case_id, NEW.uscc, NEW.district, NEW.industry,
-            NEW.item, NEW.capacity_amount, NEW.capacity_unit, NEW.rule, NEW.catalogue_version,
-            NEW.status, NEW.effective_on, NEW.recorded_at, NEW.sequence, NEW.basis,
-            NEW.effective_on, CASE WHEN NEW.status = 'exited' THEN NEW.effective_on END)
+    INSERT INTO exit_current AS c ({COLUMNS}, opened_on, exited_on)
+    {LATEST.format(rows="inserted")}
     ON CONFLICT (dimension, case_id) DO UPDATE SET
-        ({ROW}) = (EXCLUDED.event_id, EXCLUDED.dimension, EXCLUDED.case_id, EXCLUDED.uscc,
-                   EXCLUDED.district, EXCLUDED.industry, EXCLUDED.item,
-                   EXCLUDED.capacity_amount, EXCLUDED.capacity_unit, EXCLUDED.rule,
-                   EXCLUDED.catalogue_version, EXCLUDED.status, EXCLUDED.effective_on,
-                   EXCLUDED.recorded_at, EXCLUDED.sequence, EXCLUDED.basis)
-        WHERE {LATER};
-    UPDATE exit_current
-    SET opened_on = least(opened_on, NEW.effective_on),
-        exited_on = CASE WHEN NEW.status = 'exited'
-                         THEN greatest(exited_on, NEW.effective_on) ELSE exited_on END
-    WHERE dimension = NEW.dimension AND case_id = NEW.case_id
-      AND (opened_on > NEW.effective_on
-           OR (NEW.status = 'exited' AND exited_on IS DISTINCT FROM
-               greatest(exited_on, NEW.effective_on)));
+        {", ".join(f"{k} = CASE WHEN {LATER} THEN EXCLUDED.{k} ELSE c.{k} END" for k in KEPT)},
+        opened_on = least(c.opened_on, EXCLUDED.opened_on),
+        exited_on = greatest(c.exited_on, EXCLUDED.exited_on);
     RETURN NULL;
 END
 $$
-"""
-
-BACKFILL = f"""
-INSERT INTO exit_current ({ROW}, opened_on, exited_on)
-SELECT DISTINCT ON (dimension, case_id) {ROW},
-       min(effective_on) OVER w,
-       max(effective_on) FILTER (WHERE status = 'exited') OVER w
-FROM exit_events
-WINDOW w AS (PARTITION BY dimension, case_id)
-ORDER BY dimension, case_id, effective_on DESC, sequence DESC NULLS LAST, recorded_at DESC
 """
 
 
@@ -117,9 +119,13 @@ def upgrade() -> None:
     op.execute(KEEP)
     op.execute(
         "CREATE TRIGGER exit_current_kept AFTER INSERT ON exit_events "
-        "FOR EACH ROW EXECUTE FUNCTION exit_current_keep()"
+        "REFERENCING NEW TABLE AS inserted "
+        "FOR EACH STATEMENT EXECUTE FUNCTION exit_current_keep()"
     )
-    op.execute(BACKFILL)
+    op.execute(
+        f"INSERT INTO exit_current ({COLUMNS}, opened_on, exited_on) "
+        + LATEST.format(rows="exit_events")
+    )
 
 
 def downgrade() -> None:
