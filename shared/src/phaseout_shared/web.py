@@ -12,6 +12,7 @@ import asyncio
 import functools
 import gc
 import logging
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -137,13 +138,16 @@ UNAVAILABLE = (
     PoolTimeout,
     InterfaceError,
     ConnectionError,
+    socket.gaierror,
+    TimeoutError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.TooManyConnectionsError,
 )
 """The database is down, starting up or recovering, out of connections (its own, or all of the
 service's pool busy past the pool's wait), or the connection to it was lost during the request
-(asyncpg raises some of these while connecting, unwrapped)."""
+(asyncpg raises some of these while connecting, unwrapped: among them the name server's
+failure to find the database's host for now, and a connection or statement timing out)."""
 
 
 async def _unavailable(_: Request, exc: Exception) -> JSONResponse:

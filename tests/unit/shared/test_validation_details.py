@@ -82,8 +82,9 @@ def outage_app(error: Exception) -> FastAPI:
         InterfaceError("COMMIT", {}, Exception("connection is closed")),
         asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
         asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"),
+        TimeoutError(),
     ],
-    ids=["refused", "operational", "interface", "starting-up", "closed"],
+    ids=["refused", "operational", "interface", "starting-up", "closed", "timed-out"],
 )
 async def test_a_database_outage_is_a_503_to_retry_not_a_500(error: Exception) -> None:
     transport = httpx.ASGITransport(app=outage_app(error))
@@ -91,3 +92,22 @@ async def test_a_database_outage_is_a_503_to_retry_not_a_500(error: Exception) -
         r = await http.post("/things")
     assert r.status_code == 503 and r.headers["Retry-After"] == "2"
     assert r.json()["detail"][0]["rule"] == "service.unavailable"
+
+
+async def test_a_database_host_that_cannot_be_resolved_for_now_is_a_503_too() -> None:
+    """A container's name server can fail for a moment while the database's host is looked up
+    on a new connection: asyncpg raises the resolver's error itself (`socket.gaierror`). The
+    `.invalid` domain never resolves (RFC 6761), so the connection below fails as that did."""
+    api = FastAPI()
+    for unavailable in web.UNAVAILABLE:
+        api.add_exception_handler(unavailable, web._unavailable)
+
+    @api.post("/things")
+    async def make() -> dict[str, Any]:
+        await asyncpg.connect(host="phaseout-db.invalid", port=5432, user="x", timeout=5)
+        return {}
+
+    transport = httpx.ASGITransport(app=api)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        r = await http.post("/things")
+    assert r.status_code == 503 and r.headers["Retry-After"] == "2"
